@@ -1,0 +1,1 @@
+"""Static files served by the app (stylesheets, scripts, fonts); a package only so it installs with it."""

@@ -1,0 +1,86 @@
+"""Engines for the configured databases, opened read-only wherever the engine allows it.
+
+Browsing must never change a user's data, so every connection is read-only at the database level,
+not only by the SQL the product happens to send: SQLite opens the file with ``mode=ro``, PostgreSQL
+runs read-only transactions, MySQL/MariaDB sets the session read-only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+CONNECT_TIMEOUT_S = 5
+
+
+class DatabaseUnavailable(RuntimeError):
+    """A configured database cannot be reached or opened."""
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """What the product knows about one configured database after connecting to it."""
+
+    name: str
+    dialect: str
+    server_version: str
+    url: str  # password hidden
+
+
+def open_read_only(url: str) -> Engine:
+    """Return an engine whose connections cannot write."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_read_only(parsed.database or "")
+    if backend == "postgresql":
+        engine = create_engine(parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True)
+        return engine.execution_options(postgresql_readonly=True)
+    engine = create_engine(parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True)
+    event.listen(engine, "connect", _mysql_session_read_only)
+    return engine
+
+
+def _sqlite_read_only(path: str) -> Engine:
+    if not path or path == ":memory:":
+        msg = "a read-only SQLite database needs a file path"
+        raise DatabaseUnavailable(msg)
+
+    def connect() -> sqlite3.Connection:
+        # mode=ro also keeps SQLite from creating an empty file where a database is missing.
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    return create_engine("sqlite://", creator=connect)
+
+
+def _mysql_session_read_only(dbapi_connection, _record) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+
+def describe_database(name: str, url: str) -> DatabaseInfo:
+    """Connect to a configured database and say what it is; raise DatabaseUnavailable if it cannot."""
+    hidden = make_url(url).render_as_string(hide_password=True)
+    engine = open_read_only(url)
+    try:
+        with engine.connect() as connection:
+            version = _server_version(connection, engine.dialect.name)
+    except (SQLAlchemyError, sqlite3.Error) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        msg = f"database {name!r} ({hidden}) cannot be opened: {reason}"
+        raise DatabaseUnavailable(msg) from None
+    finally:
+        engine.dispose()
+    return DatabaseInfo(name=name, dialect=engine.dialect.name, server_version=version, url=hidden)
+
+
+def _server_version(connection, dialect: str) -> str:
+    if dialect == "sqlite":
+        return connection.execute(text("select sqlite_version()")).scalar_one()
+    if dialect == "postgresql":
+        return connection.execute(text("show server_version")).scalar_one()
+    return connection.execute(text("select version()")).scalar_one()

@@ -1,0 +1,37 @@
+"""HTTP-level routing facts about the Dash app: which endpoints serve pages, and honest 404 statuses.
+
+Dash answers every path under its prefix with the same page shell and 200; the browser then shows
+the not-found page. Bookmarks, crawlers and monitoring deserve the real status, so unknown paths get
+404 here while the browser still renders the styled not-found page.
+"""
+
+from __future__ import annotations
+
+from dash import Dash
+from dash._pages import _path_to_page  # the router's own matcher, so status and page always agree
+from flask import request
+from werkzeug.wrappers import Response
+
+NOT_FOUND_MODULE_SUFFIX = "not_found_404"
+
+
+def page_endpoints(app: Dash) -> frozenset[str]:
+    """Endpoints of the routes that return the page shell (Dash names endpoints after their rule)."""
+    prefix = app.config.routes_pathname_prefix
+    return frozenset({prefix, prefix + "<path:path>"})
+
+
+def is_known_page(app: Dash, path: str) -> bool:
+    """Whether ``path`` (full URL path, prefix included) belongs to a registered page."""
+    page, _ = _path_to_page(app.strip_relative_path(path) or "")
+    return bool(page) and not page["module"].endswith(NOT_FOUND_MODULE_SUFFIX)
+
+
+def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str]) -> None:
+    """Give page requests for unknown paths the status 404."""
+
+    @app.server.after_request
+    def _not_found_status(response: Response) -> Response:
+        if request.endpoint in endpoints and response.status_code == 200 and not is_known_page(app, request.path):
+            response.status_code = 404
+        return response

@@ -1,0 +1,199 @@
+"""Typed settings from ``DASH_APP_*`` environment variables: the only module that reads the environment.
+
+A wrong value must stop start-up with one line that names the variable and says what is allowed, so
+every field carries an ``allowed`` text and validation errors are rewritten into :class:`SettingsError`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from dash_app.demo import DEFAULT_ORDER_LINES
+
+ENV_PREFIX = "DASH_APP_"
+SUPPORTED_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
+DEMO_DATABASE_NAME = "demo"
+DEMO_DATABASE_FILE = "demo.sqlite"
+_PREFIX_PATTERN = re.compile(r"^/((?!\.+/)[A-Za-z0-9._~-]+/)*$")  # no "." or ".." segments
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the product cannot run with; the message is one line for the terminal."""
+
+
+def _allowed(text: str) -> dict[str, Any]:
+    return {"allowed": text}
+
+
+class Settings(BaseSettings):
+    """Everything the product can be configured with; build with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="ignore", validate_default=True, frozen=True
+    )
+
+    title: str = Field(
+        "Workbench", min_length=1, max_length=60,
+        json_schema_extra=_allowed("a product name of 1 to 60 characters"),
+    )
+    data_dir: Path = Field(
+        Path("data"),
+        json_schema_extra=_allowed("a directory path the app may create and write to"),
+    )
+    databases: dict[str, str] = Field(
+        default_factory=dict,
+        json_schema_extra=_allowed(
+            'a JSON object of name -> SQLAlchemy URL, e.g. {"sales": "postgresql+psycopg://u:p@host/db"};'
+            " dialects: " + ", ".join(SUPPORTED_DIALECTS)
+        ),
+    )
+    store_url: str | None = Field(
+        None,
+        json_schema_extra=_allowed("a SQLAlchemy URL for the app's own store (default: SQLite in the data directory)"),
+    )
+    background: Literal["diskcache", "celery"] = Field(
+        "diskcache", json_schema_extra=_allowed("'diskcache' or 'celery'")
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        json_schema_extra=_allowed("a redis:// or rediss:// URL"),
+    )
+    url_prefix: str = Field(
+        "/", json_schema_extra=_allowed("a URL path such as / or /dashboard/")
+    )
+    max_upload_mb: int = Field(
+        25, ge=1, le=1024, json_schema_extra=_allowed("an integer from 1 to 1024 (megabytes)")
+    )
+    max_concurrent_jobs: int = Field(
+        1, ge=1, le=64, json_schema_extra=_allowed("an integer from 1 to 64")
+    )
+    demo_rows: int = Field(
+        DEFAULT_ORDER_LINES, ge=1_000, le=100_000_000,
+        json_schema_extra=_allowed("an integer from 1000 to 100000000 (order-line rows)"),
+    )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        if not str(value).strip():
+            msg = "must not be empty"
+            raise ValueError(msg)
+        return value.expanduser().resolve()
+
+    @field_validator("url_prefix")
+    @classmethod
+    def _normalised_prefix(cls, value: str) -> str:
+        prefix = "/" + value.strip().strip("/") + "/" if value.strip("/ ") else "/"
+        if not _PREFIX_PATTERN.match(prefix):
+            msg = "must be a URL path (no . or .. segments) of letters, digits, '.', '_', '~', '-' separated by '/'"
+            raise ValueError(msg)
+        return prefix
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://")):
+            msg = "must start with redis:// or rediss://"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_url_parses(cls, value: str | None) -> str | None:
+        return None if value is None else _checked_database_url(value)
+
+    @field_validator("databases")
+    @classmethod
+    def _databases_parse(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, url in value.items():
+            if not _NAME_PATTERN.match(name):
+                msg = f"database name {name!r} must be 1-64 letters, digits, '_' or '-'"
+                raise ValueError(msg)
+            value[name] = _checked_database_url(url, label=name)
+        return value
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        """Default the databases to the demo SQLite file and the store to SQLite in the data directory."""
+        if not self.databases:
+            object.__setattr__(self, "databases", {DEMO_DATABASE_NAME: f"sqlite:///{self.demo_database_path}"})
+        if self.store_url is None:
+            object.__setattr__(self, "store_url", f"sqlite:///{self.data_dir / 'store.sqlite'}")
+        return self
+
+    @property
+    def demo_database_path(self) -> Path:
+        """Where the demo database lives (built on first start)."""
+        return self.data_dir / DEMO_DATABASE_FILE
+
+    @property
+    def uses_demo_database(self) -> bool:
+        """Whether the demo database is among the databases to browse."""
+        return self.databases.get(DEMO_DATABASE_NAME) == f"sqlite:///{self.demo_database_path}"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Diskcache directory of the background callback manager."""
+        return self.data_dir / "cache"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit in bytes."""
+        return self.max_upload_mb * 1024 * 1024
+
+
+def _checked_database_url(url: str, label: str | None = None) -> str:
+    where = f"database {label!r}: " if label else ""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        msg = f"{where}{url!r} is not a SQLAlchemy URL"
+        raise ValueError(msg) from None
+    if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
+        msg = f"{where}dialect {parsed.get_backend_name()!r} is not one of {', '.join(SUPPORTED_DIALECTS)}"
+        raise ValueError(msg)
+    return url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment; keyword overrides (from the command line or a host) win."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+    except PydanticSettingsError as error:
+        raise SettingsError(_describe_parse_error(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    """One line naming each bad variable, its value and what is allowed."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        variable = ENV_PREFIX + field.upper() if field else "settings"
+        info = Settings.model_fields.get(field)
+        allowed = (info.json_schema_extra or {}).get("allowed") if info else None
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        value = json.dumps(item["input"], default=str) if "input" in item else "?"
+        line = f"{variable}={value} is invalid: {reason}"
+        problems.append(f"{line} (allowed: {allowed})" if allowed else line)
+    return "Invalid setting: " + "; ".join(problems)
+
+
+def _describe_parse_error(error: PydanticSettingsError) -> str:
+    match = re.search(r'field "(\w+)"', str(error))
+    field = match.group(1) if match else ""
+    info = Settings.model_fields.get(field)
+    allowed = (info.json_schema_extra or {}).get("allowed") if info else "valid JSON"
+    variable = ENV_PREFIX + field.upper() if field else "a DASH_APP_* variable"
+    return f"Invalid setting: {variable} could not be parsed (allowed: {allowed})"

@@ -1,0 +1,19 @@
+"""Celery worker entry point: ``celery -A dash_app.worker worker`` with ``DASH_APP_BACKGROUND=celery``.
+
+The worker builds the same app as the web process, from the same settings, so it registers the same
+background callbacks; Dash finds the job functions by those registrations.
+"""
+
+from dash import CeleryManager
+
+from dash_app import create_app
+from dash_app.settings import load_settings
+
+settings = load_settings()
+if settings.background != "celery":
+    msg = "dash_app.worker needs DASH_APP_BACKGROUND=celery (and DASH_APP_REDIS_URL); diskcache runs jobs itself"
+    raise SystemExit(msg)
+app = create_app(settings)
+manager = app._background_manager  # noqa: SLF001 - Dash keeps the manager only here
+assert isinstance(manager, CeleryManager)
+celery_app = manager.handle

@@ -1,0 +1,7 @@
+"""Page layouts, installed as ``dash_app.pages``: each module has ``PAGE`` (its registration) and ``layout``.
+
+Pages hold layouts only; behaviour lives in ``dash_app.callbacks``. The factory registers the modules
+listed in :data:`PAGE_MODULES`, in this order, so the navbar and the home page list them the same way.
+"""
+
+PAGE_MODULES = ("home", "data", "training", "compose", "not_found_404")

@@ -1,0 +1,71 @@
+"""Shared fixtures: settings -> app -> client (flaskr style), and the URLs of real database services.
+
+Services are never mocked. Their URLs come from TEST_POSTGRES_URL, TEST_MARIADB_URL and TEST_REDIS_URL
+(set by .ci/run). Where one is unset the tests that need it are skipped with the reason printed,
+except with TEST_REQUIRE_SERVICES=1 (CI), where a missing service fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _service_url(variable: str, what: str) -> str:
+    url = os.environ.get(variable)
+    if url:
+        return url
+    reason = f"{variable} is not set: no {what} to test against (.ci/run starts one)"
+    if os.environ.get("TEST_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason + "; TEST_REQUIRE_SERVICES=1 makes this a failure")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return _service_url("TEST_POSTGRES_URL", "PostgreSQL server")
+
+
+@pytest.fixture(scope="session")
+def mariadb_url() -> str:
+    return _service_url("TEST_MARIADB_URL", "MariaDB/MySQL server")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _service_url("TEST_REDIS_URL", "Redis server")
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch):
+    """Settings with a private data directory and nothing taken from the developer's environment."""
+    for name in list(os.environ):
+        if name.startswith("DASH_APP_"):
+            monkeypatch.delenv(name)
+    from dash_app.settings import load_settings
+
+    return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def app(settings):
+    from dash_app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def pytest_report_header(config) -> list[str]:
+    """Say up front which real services this run will use, so a skipped suite is never a surprise."""
+    lines = []
+    for variable in ("TEST_POSTGRES_URL", "TEST_MARIADB_URL", "TEST_REDIS_URL", "TEST_CHROMIUM"):
+        lines.append(f"{variable}: {'set' if os.environ.get(variable) else 'not set'}")
+    return lines

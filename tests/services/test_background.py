@@ -1,0 +1,87 @@
+"""Background jobs by configuration alone: diskcache on a laptop, Celery on a real Redis with a real worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from dash import CeleryManager, DiskcacheManager
+
+from dash_app import create_app
+from dash_app.background import BackgroundUnavailable, build_background_manager, check_background
+from dash_app.settings import load_settings
+
+
+def test_diskcache_is_the_default_and_lives_in_the_data_directory(settings):
+    manager = build_background_manager(settings)
+    assert isinstance(manager, DiskcacheManager)
+    assert settings.cache_dir.is_dir()
+    assert check_background(settings) == f"diskcache in {settings.cache_dir}"
+
+
+def test_the_factory_gives_the_app_its_manager(app):
+    assert isinstance(app._background_manager, DiskcacheManager)
+
+
+def test_celery_with_a_reachable_redis(settings, redis_url):
+    celery_settings = settings.model_copy(update={"background": "celery", "redis_url": redis_url})
+    manager = build_background_manager(celery_settings)
+    assert isinstance(manager, CeleryManager)
+    assert manager.handle.conf.broker_url == redis_url
+    assert check_background(celery_settings).startswith("celery with Redis at redis://127.0.0.1")
+
+
+def test_redis_that_does_not_answer_is_one_clear_line(settings):
+    down = settings.model_copy(update={"background": "celery", "redis_url": "redis://:pw@127.0.0.1:1/0"})
+    with pytest.raises(BackgroundUnavailable) as caught:
+        check_background(down, timeout_s=1)
+    message = str(caught.value)
+    assert message.startswith("DASH_APP_REDIS_URL: Redis at redis://:***@127.0.0.1:1/0 does not answer")
+    assert "\n" not in message
+
+
+def test_start_up_stops_when_celery_is_configured_and_redis_is_down(tmp_path):
+    environment = _environment(tmp_path, DASH_APP_BACKGROUND="celery", DASH_APP_REDIS_URL="redis://127.0.0.1:1/0",
+                               DASH_APP_DATABASES='{"none": "sqlite:///' + str(tmp_path / "none.sqlite") + '"}')
+    result = subprocess.run([sys.executable, "-m", "dash_app", "--port", "1"], env=environment,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "DASH_APP_REDIS_URL" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_celery_worker_serves_the_app_by_configuration_alone(tmp_path, redis_url):
+    environment = _environment(tmp_path, DASH_APP_BACKGROUND="celery", DASH_APP_REDIS_URL=redis_url)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "dash_app.worker", "worker", "--pool", "solo", "--loglevel", "warning",
+         "--hostname", f"test-{os.getpid()}@%h"],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        celery_app = build_background_manager(
+            load_settings(data_dir=tmp_path, background="celery", redis_url=redis_url)
+        ).handle
+        replies = []
+        deadline = time.monotonic() + 60
+        while not replies and time.monotonic() < deadline and worker.poll() is None:
+            replies = celery_app.control.ping(timeout=1)
+        assert replies, "the worker never answered a ping"
+        assert any(name.startswith(f"test-{os.getpid()}@") for reply in replies for name in reply)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert "Error" not in output, output
+
+
+def test_the_worker_refuses_to_start_without_celery(tmp_path):
+    result = subprocess.run([sys.executable, "-c", "import dash_app.worker"], env=_environment(tmp_path),
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode != 0
+    assert "needs DASH_APP_BACKGROUND=celery" in result.stderr
+
+
+def _environment(tmp_path, **values: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
+    return environment | {"DASH_APP_DATA_DIR": str(tmp_path / "data"), **values}
