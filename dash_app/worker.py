@@ -13,7 +13,8 @@ settings = load_settings()
 if settings.background != "celery":
     msg = "dash_app.worker needs DASH_APP_BACKGROUND=celery (and DASH_APP_REDIS_URL); diskcache runs jobs itself"
     raise SystemExit(msg)
-app = create_app(settings)
-manager = app._background_manager  # noqa: SLF001 - Dash keeps the manager only here
+web_app = create_app(settings)
+manager = web_app._background_manager  # noqa: SLF001 - Dash keeps the manager only here
 assert isinstance(manager, CeleryManager)
-celery_app = manager.handle
+# `celery -A dash_app.worker` takes the module's `app` first: it must be the Celery application.
+app = celery_app = manager.handle
