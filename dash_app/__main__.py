@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except startup.StartupError as error:
         print(f"dash_app: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl+C during the first demo build: nothing half-built is left
+        print(file=sys.stderr)
+        _log("stopped before the app started")
+        return 130
     return serve(settings, args.host, args.port)
 
 

@@ -7,6 +7,7 @@ every field carries an ``allowed`` text and validation errors are rewritten into
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from dash_app.demo import DEFAULT_ORDER_LINES
 
 ENV_PREFIX = "DASH_APP_"
+DASH_OWN_VARIABLES = {"DASH_APP_NAME"}  # read by Dash itself, not a typo of ours
 SUPPORTED_DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
 DEMO_DATABASE_NAME = "demo"
 DEMO_DATABASE_FILE = "demo.sqlite"
@@ -163,6 +165,12 @@ def _checked_database_url(url: str, label: str | None = None) -> str:
         msg = f"{where}dialect {parsed.get_backend_name()!r} is not one of {', '.join(SUPPORTED_DIALECTS)}"
         raise ValueError(msg)
     return url
+
+
+def unknown_variables() -> list[str]:
+    """DASH_APP_* variables in the environment that no setting reads (most likely typos)."""
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | DASH_OWN_VARIABLES
+    return sorted(name for name in os.environ if name.startswith(ENV_PREFIX) and name not in known)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -14,7 +14,7 @@ from pathlib import Path
 from dash_app.background import BackgroundUnavailable, check_background
 from dash_app.data.engines import DatabaseUnavailable, describe_database
 from dash_app.demo import ensure_demo_database
-from dash_app.settings import Settings
+from dash_app.settings import Settings, unknown_variables
 
 Log = Callable[..., None]
 PROGRESS_STEPS = 10  # lines printed for a build when the terminal cannot redraw one line
@@ -26,6 +26,8 @@ class StartupError(RuntimeError):
 
 def prepare(settings: Settings, log: Log) -> None:
     """Make the data directory, build the demo database if needed, and check databases and jobs."""
+    for name in unknown_variables():
+        log(f"warning: {name} is not a setting and is ignored (see README.md, Configuration)")
     _make_data_dir(settings)
     if settings.uses_demo_database:
         _ensure_demo(settings, log)

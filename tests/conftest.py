@@ -40,12 +40,16 @@ def redis_url() -> str:
     return _service_url("TEST_REDIS_URL", "Redis server")
 
 
+@pytest.fixture(autouse=True)
+def _no_dash_app_environment(monkeypatch):
+    """Keep the developer's DASH_APP_* variables out of every test and of the processes tests start."""
+    for name in [name for name in os.environ if name.startswith("DASH_APP_")]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
-def settings(tmp_path, monkeypatch):
-    """Settings with a private data directory and nothing taken from the developer's environment."""
-    for name in list(os.environ):
-        if name.startswith("DASH_APP_"):
-            monkeypatch.delenv(name)
+def settings(tmp_path):
+    """Settings with a private data directory."""
     from dash_app.settings import load_settings
 
     return load_settings(data_dir=tmp_path / "data")

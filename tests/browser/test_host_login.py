@@ -44,3 +44,18 @@ def test_a_wrong_password_keeps_the_product_closed(live_host, open_page):
     assert urlsplit(page.url).path == "/login"
     page.goto(live_host + "dashboard/data")
     assert urlsplit(page.url).path == "/login"
+
+
+def test_an_ended_session_sends_the_user_back_to_the_login(live_host, open_page):
+    username, password, _ = HOST_USER
+    page = open_page()
+    page.goto(live_host + "login?next=/dashboard/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#home-hero")
+
+    page.context.clear_cookies()  # the host's session ends (expired, or signed out elsewhere)
+    page.click("#shell-navbar >> text=Compose")
+    page.wait_for_url("**/login?next=*")
+    assert "next=%2Fdashboard%2Fcompose" in page.url, "after signing in again the user lands where they were"

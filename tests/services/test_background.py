@@ -83,5 +83,4 @@ def test_the_worker_refuses_to_start_without_celery(tmp_path):
 
 
 def _environment(tmp_path, **values: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
-    return environment | {"DASH_APP_DATA_DIR": str(tmp_path / "data"), **values}
+    return os.environ | {"DASH_APP_DATA_DIR": str(tmp_path / "data"), **values}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -14,9 +13,7 @@ SAMPLE_VALUES = {"path": "data", "filename": "css/app.css", "package_name": "das
 
 
 @pytest.fixture
-def host(tmp_path, monkeypatch):
-    for name in [n for n in os.environ if n.startswith("DASH_APP_")]:
-        monkeypatch.delenv(name)
+def host(tmp_path):
     server = create_host_app(tmp_path, secret_key="test-secret")
     server.extensions["users"].add("alice", "correct horse", "Alice Martin")
     return server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,8 +16,7 @@ from dash_app.settings import load_settings
 
 
 def run_main(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")} | env
-    return subprocess.run([sys.executable, "-m", "dash_app", *args], env=environment, cwd=tmp_path,
+    return subprocess.run([sys.executable, "-m", "dash_app", *args], env=os.environ | env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -59,9 +59,7 @@ def log():
     return record
 
 
-def test_first_start_builds_the_demo_database_with_progress(tmp_path, log, monkeypatch):
-    for name in [n for n in os.environ if n.startswith("DASH_APP_")]:
-        monkeypatch.delenv(name)
+def test_first_start_builds_the_demo_database_with_progress(tmp_path, log):
     settings = load_settings(data_dir=tmp_path, demo_rows=3000)
     startup.prepare(settings, log)
     assert demo_order_lines(settings.demo_database_path) == 3000
@@ -78,12 +76,33 @@ def test_first_start_builds_the_demo_database_with_progress(tmp_path, log, monke
     assert demo_order_lines(settings.demo_database_path) == 4000, "an explicit other size rebuilds it"
 
 
-def test_a_database_that_does_not_open_is_a_warning_not_a_stop(tmp_path, log, monkeypatch):
-    for name in [n for n in os.environ if n.startswith("DASH_APP_")]:
-        monkeypatch.delenv(name)
+def test_a_database_that_does_not_open_is_a_warning_not_a_stop(tmp_path, log):
     missing = tmp_path / "missing.sqlite"
     settings = load_settings(data_dir=tmp_path, databases={"sales": f"sqlite:///{missing}"})
     startup.prepare(settings, log)
     assert any(line.startswith("warning: database 'sales'") for line in log.lines)
     assert not missing.exists()
     assert not settings.demo_database_path.exists(), "no demo data when other databases are configured"
+
+
+def test_a_mistyped_variable_is_reported_at_start_up(tmp_path, log, monkeypatch):
+    monkeypatch.setenv("DASH_APP_DATADIR", "/somewhere")
+    monkeypatch.setenv("DASH_APP_NAME", "read by Dash itself")
+    startup.prepare(load_settings(data_dir=tmp_path, databases={"x": f"sqlite:///{tmp_path / 'x.sqlite'}"}), log)
+    warnings = [line for line in log.lines if "is not a setting" in line]
+    assert warnings == ["warning: DASH_APP_DATADIR is not a setting and is ignored (see README.md, Configuration)"]
+
+
+def test_ctrl_c_during_the_first_demo_build_leaves_nothing_half_built(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "dash_app", "--data-dir", str(tmp_path), "--demo-rows", "5000000",
+                                "--port", "1"], stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:
+        if "order lines (" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=60)[1]
+    assert process.returncode == 130
+    assert "Traceback" not in output
+    assert "stopped before the app started" in output
+    assert not (tmp_path / "demo.sqlite").exists()
+    assert not list(tmp_path.glob("*.building*")), "the temporary build file is removed"

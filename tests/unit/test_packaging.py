@@ -60,8 +60,7 @@ def test_the_folders_of_the_repository_are_installed_under_dash_app(installed_si
 def test_a_host_with_its_own_pages_module_keeps_it(installed_site, tmp_path):
     (tmp_path / "pages.py").write_text('OWNER = "host"\n')
     (tmp_path / "callbacks.py").write_text('OWNER = "host"\n')
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
-    environment["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(installed_site)])
+    environment = os.environ | {"PYTHONPATH": os.pathsep.join([str(tmp_path), str(installed_site)])}
     result = subprocess.run([sys.executable, "-c", HOST_CHECK], cwd=tmp_path, env=environment,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr

@@ -13,10 +13,7 @@ from dash_app.settings import SettingsError, load_settings
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
-    """A clean DASH_APP_* environment with a private data directory; returns a setter."""
-    for name in list(os.environ):
-        if name.startswith("DASH_APP_"):
-            monkeypatch.delenv(name)
+    """A private data directory in the (already clean) DASH_APP_* environment; returns a setter."""
     monkeypatch.setenv("DASH_APP_DATA_DIR", str(tmp_path / "data"))
 
     def set_vars(**values: str) -> None:
@@ -113,8 +110,7 @@ def test_database_passwords_never_reach_the_error_text_of_other_fields(env):
 
 
 def test_start_up_stops_with_one_line_for_a_bad_value(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
-    environment |= {"DASH_APP_BACKGROUND": "threads", "DASH_APP_DATA_DIR": str(tmp_path)}
+    environment = os.environ | {"DASH_APP_BACKGROUND": "threads", "DASH_APP_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-m", "dash_app", "--port", "1"], env=environment,
         capture_output=True, text=True, timeout=60, check=False,
