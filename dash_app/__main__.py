@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from dash_app.settings import SettingsError, load_settings
+from dash_app.settings import Settings, SettingsError, load_settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -54,22 +54,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return serve(settings, args.host, args.port)
 
 
-def serve(settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int) -> int:
     """Serve the standalone app with waitress until Ctrl+C."""
-    import waitress
+    from waitress.server import create_server
 
     from dash_app import create_app
 
     app = create_app(settings)
-    url = f"http://{host}:{port}{settings.url_prefix}"
-    _log(f"{settings.title} is running at {url} (press Ctrl+C to stop)")
     try:
-        waitress.serve(app.server, host=host, port=port, threads=SERVER_THREADS, ident=None, _quiet=True)
+        server = create_server(app.server, host=host, port=port, threads=SERVER_THREADS, ident=None)
     except OSError as error:
         print(f"dash_app: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         return 2
+    _log(f"{settings.title} is running at http://{host}:{port}{settings.url_prefix} (press Ctrl+C to stop)")
+    try:
+        server.run()
     except KeyboardInterrupt:
         _log("stopped")
+    finally:
+        server.close()
     return 0
 
 

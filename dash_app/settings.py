@@ -121,12 +121,15 @@ class Settings(BaseSettings):
             if not _NAME_PATTERN.match(name):
                 msg = f"database name {name!r} must be 1-64 letters, digits, '_' or '-'"
                 raise ValueError(msg)
-            value[name] = _checked_database_url(url, label=name)
+            _checked_database_url(url, label=name)
         return value
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
-        """Default the databases to the demo SQLite file and the store to SQLite in the data directory."""
+        """Default the databases to the demo SQLite file and the store to SQLite in the data directory.
+
+        The model is frozen; these defaults depend on the validated data_dir, so they are set once, here.
+        """
         if not self.databases:
             object.__setattr__(self, "databases", {DEMO_DATABASE_NAME: f"sqlite:///{self.demo_database_path}"})
         if self.store_url is None:
@@ -159,7 +162,7 @@ def _checked_database_url(url: str, label: str | None = None) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        msg = f"{where}{url!r} is not a SQLAlchemy URL"
+        msg = f"{where}the value is not a SQLAlchemy URL"
         raise ValueError(msg) from None
     if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
         msg = f"{where}dialect {parsed.get_backend_name()!r} is not one of {', '.join(SUPPORTED_DIALECTS)}"
@@ -192,10 +195,22 @@ def _describe(error: ValidationError) -> str:
         info = Settings.model_fields.get(field)
         allowed = (info.json_schema_extra or {}).get("allowed") if info else None
         reason = str(item["msg"]).removeprefix("Value error, ")
-        value = json.dumps(item["input"], default=str) if "input" in item else "?"
+        value = json.dumps(_redacted(item["input"]), default=str) if "input" in item else "?"
         line = f"{variable}={value} is invalid: {reason}"
         problems.append(f"{line} (allowed: {allowed})" if allowed else line)
     return "Invalid setting: " + "; ".join(problems)
+
+
+def _redacted(value: Any) -> Any:
+    """The value with the password of every URL in it replaced by ***, for messages and logs."""
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, str) and "://" in value:
+        try:
+            return make_url(value).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return value.split("://", 1)[0] + "://***"
+    return value
 
 
 def _describe_parse_error(error: PydanticSettingsError) -> str:

@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     startup.prepare(settings, log=lambda message: print(message, file=sys.stderr))  # demo data, checks
     # The host's own configuration (not the product's): a fixed key keeps sessions across restarts.
     server = create_host_app(instance, secret_key=os.environ.get("FLASK_HOST_SECRET_KEY"), settings=settings)
-    print(f"host running at http://{args.host}:{args.port}/ (Workbench at /dashboard/)", file=sys.stderr)
-    waitress.serve(server, host=args.host, port=args.port, threads=8, _quiet=True)
+    print(f"Workbench is mounted at http://{args.host}:{args.port}/dashboard/", file=sys.stderr)
+    waitress.serve(server, host=args.host, port=args.port, threads=8)  # prints "Serving on ..."
     return 0
 
 

@@ -94,13 +94,20 @@ def test_a_mistyped_variable_is_reported_at_start_up(tmp_path, log, monkeypatch)
 
 
 def test_ctrl_c_during_the_first_demo_build_leaves_nothing_half_built(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "dash_app", "--data-dir", str(tmp_path), "--demo-rows", "5000000",
-                                "--port", "1"], stderr=subprocess.PIPE, text=True)
-    for line in process.stderr:
-        if "order lines (" in line:
-            break
-    process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=60)[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dash_app", "--data-dir", str(tmp_path), "--demo-rows", "5000000", "--port", "1"],
+        stderr=subprocess.PIPE, text=True,
+        # As in a terminal: CI runs the tests as a background job, which starts with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        for line in process.stderr:
+            if "order lines (" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=60)[1]
+    finally:
+        process.kill()
     assert process.returncode == 130
     assert "Traceback" not in output
     assert "stopped before the app started" in output

@@ -120,3 +120,20 @@ def test_start_up_stops_with_one_line_for_a_bad_value(tmp_path):
     assert len(lines) == 1, result.stderr
     assert "DASH_APP_BACKGROUND" in lines[0] and "'diskcache' or 'celery'" in lines[0]
     assert not (tmp_path / "demo.sqlite").exists(), "nothing is built when the settings are wrong"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASES", '{"a": "postgresql+psycopg://u:topsecret@h/db", "b": "oracle://u:topsecret@h/db"}'),
+        ("STORE_URL", "mongodb://u:topsecret@h/db"),
+        ("REDIS_URL", "http://:topsecret@h:6379/0"),
+    ],
+)
+def test_a_bad_url_setting_never_prints_its_password(env, variable, value):
+    env(**{variable: value})
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert f"DASH_APP_{variable}" in str(caught.value)
+    assert "topsecret" not in str(caught.value)
+    assert "***" in str(caught.value)
