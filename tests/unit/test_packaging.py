@@ -57,6 +57,19 @@ def test_the_folders_of_the_repository_are_installed_under_dash_app(installed_si
     assert (installed_site / "dash_app" / packaged_file).is_file()
 
 
+def test_every_module_of_the_repository_is_installed(installed_site):
+    mapped = {"dash_app": "dash_app", "pages": "dash_app/pages", "callbacks": "dash_app/callbacks",
+              "jobs": "dash_app/jobs", "assets": "dash_app/assets"}
+    missing = [
+        f"{folder}/{module.relative_to(REPO_ROOT / folder)}"
+        for folder, target in mapped.items()
+        for module in (REPO_ROOT / folder).rglob("*.py")
+        if "__pycache__" not in module.parts
+        and not (installed_site / target / module.relative_to(REPO_ROOT / folder)).is_file()
+    ]
+    assert missing == []
+
+
 def test_a_host_with_its_own_pages_module_keeps_it(installed_site, tmp_path):
     (tmp_path / "pages.py").write_text('OWNER = "host"\n')
     (tmp_path / "callbacks.py").write_text('OWNER = "host"\n')

@@ -25,6 +25,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from dash_app.demo.schema import INDEXES, SCHEMA
+from dash_app.demo.vocabulary import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    EMAIL_DOMAINS,
+    COMPANY_SUFFIXES,
+    ASCII_FOLD,
+    CITIES_BY_COUNTRY,
+    CITIES,
+    COUNTRIES,
+    ADJECTIVES,
+    CATEGORIES,
+    NOTES,
+)
+
 DEFAULT_ORDER_LINES = 1_000_000
 SCHEMA_VERSION = "1"
 CHUNK_ROWS = 50_000
@@ -60,77 +75,6 @@ PHONE_PREFIXES, PHONE_NUMBERS, MODEL_NUMBERS = (100, 1000), (10**6, 10**7), (100
 PRODUCT_LAUNCH_DAYS = 2 * HISTORY_DAYS  # the catalogue is older than the order history
 PRODUCT_POPULARITY_SKEW = 2.0  # >1 makes low product ids sell more often
 
-FIRST_NAMES = ("James Mary Olivia Liam Emma Noah Sophia Lucas Zoë José María Łukasz Søren Anna Mateo Chloé "
-               "Hiroshi Yuki Ingrid Lars Aisha Omar Priya Wei Fatima Diego Lucía Élodie François Björn Agnieszka "
-               "Kenji Sakura Giulia Marco Sanne Daan Freya Oscar Amelia Ethan Isabella Mia Leon Hannah Felix "
-               "Clara Tomasz Zofia João Beatriz Chiara Matteo Aurélie Jürgen Astrid Grace Henry").split()
-LAST_NAMES = ("Smith Johnson Williams Brown García Müller Schmidt Dubois Martin Rossi Bianchi Nowak Kowalski "
-              "Wiśniewski Jensen Nielsen Andersen Visser Jansen Tanaka Suzuki Sato Silva Santos Oliveira "
-              "Fernández López Martínez Taylor Wilson Thompson Harris Clark Lewis Walker Young Hall Lefèvre "
-              "Ferrari Novak Østergaard Jørgensen Costa Pereira Kim Nguyen Patel Singh O'Brien Becker").split()
-EMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "example.org")
-COMPANY_SUFFIXES = ("Ltd", "GmbH", "Group", "& Co", "Holdings", "Partners", "Labs", "Trading")
-ASCII_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "'": ""})
-CITIES_BY_COUNTRY = {  # country: (calling code, cities)
-    "United States": ("1", ("New York", "Chicago", "San Francisco", "Austin", "Seattle")),
-    "Canada": ("1", ("Toronto", "Montréal", "Vancouver")),
-    "United Kingdom": ("44", ("London", "Manchester", "Edinburgh")),
-    "Germany": ("49", ("Berlin", "München", "Hamburg", "Köln")),
-    "France": ("33", ("Paris", "Lyon", "Marseille")),
-    "Spain": ("34", ("Madrid", "Barcelona", "Sevilla")),
-    "Italy": ("39", ("Roma", "Milano", "Torino")),
-    "Netherlands": ("31", ("Amsterdam", "Rotterdam")),
-    "Denmark": ("45", ("København", "Aarhus")),
-    "Poland": ("48", ("Warszawa", "Kraków", "Łódź")),
-    "Japan": ("81", ("Tokyo", "Osaka")),
-    "Brazil": ("55", ("São Paulo", "Rio de Janeiro")),
-}
-CITIES = tuple((city, country) for country, (_, cities) in CITIES_BY_COUNTRY.items() for city in cities)
-COUNTRIES = tuple(CITIES_BY_COUNTRY)
-ADJECTIVES = ("Classic Compact Deluxe Eco Essential Premium Pro Smart Ultra Vintage Urban Nordic Rustic Sleek "
-              "Heavy-Duty Lightweight Everyday Signature Modern Travel").split()
-CATEGORIES = {  # category: (sku prefix, (min price, max price), nouns)
-    "Electronics": ("ELE", (19, 899), ("Headphones", "Speaker", "Charger", "Monitor", "Keyboard", "Webcam")),
-    "Home & Kitchen": ("HOM", (9, 349), ("Kettle", "Blender", "Skillet", "Knife Set", "Toaster", "Lamp")),
-    "Clothing": ("CLO", (12, 249), ("Jacket", "Sweater", "T-Shirt", "Jeans", "Scarf", "Raincoat")),
-    "Sports & Outdoors": ("SPO", (8, 599), ("Tent", "Backpack", "Yoga Mat", "Bike Helmet", "Water Bottle")),
-    "Books": ("BOO", (6, 59), ("Cookbook", "Novel", "Atlas", "Field Guide", "Notebook", "Planner")),
-    "Beauty": ("BEA", (4, 119), ("Face Cream", "Shampoo", "Perfume", "Lip Balm", "Serum", "Soap")),
-    "Toys & Games": ("TOY", (5, 179), ("Puzzle", "Board Game", "Building Set", "Plush Bear", "Kite")),
-    "Office Supplies": ("OFF", (2, 499), ("Desk Chair", "Stapler", "Pen Set", "Desk Lamp", "Organizer")),
-}
-NOTES = ("Leave at the front door.", "Gift wrap, please.", "Call before delivery.", "Urgent: trade show.",
-         "Invoice to accounts payable.", "Customer asked for split shipment.")
-
-SCHEMA = """
-CREATE TABLE demo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, phone TEXT, company TEXT,
-    city TEXT NOT NULL, country TEXT NOT NULL, segment TEXT NOT NULL, signup_date DATE NOT NULL,
-    is_active BOOLEAN NOT NULL, lifetime_value NUMERIC(12,2) NOT NULL DEFAULT 0);
-CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-    category TEXT NOT NULL, unit_price NUMERIC(10,2) NOT NULL, cost NUMERIC(10,2) NOT NULL, description TEXT,
-    discontinued BOOLEAN NOT NULL, launched_on DATE NOT NULL);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
-    ordered_at TIMESTAMP NOT NULL, shipped_at TIMESTAMP, status TEXT NOT NULL, channel TEXT NOT NULL,
-    ship_country TEXT NOT NULL, discount NUMERIC(5,2), notes TEXT);
-CREATE TABLE order_lines (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id),
-    product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL,
-    unit_price NUMERIC(10,2) NOT NULL, line_total NUMERIC(12,2) NOT NULL, discount_pct NUMERIC(5,2));
-CREATE VIEW order_summary AS
-    SELECT o.id AS order_id, c.name AS customer_name, o.ordered_at, o.status,
-        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count,
-        (SELECT ROUND(SUM(l.line_total), 2) FROM order_lines l WHERE l.order_id = o.id) AS order_total
-    FROM orders o JOIN customers c ON c.id = o.customer_id;
-"""
-INDEXES = """
-CREATE INDEX ix_orders_customer_id ON orders(customer_id);
-CREATE INDEX ix_orders_ordered_at ON orders(ordered_at);
-CREATE INDEX ix_orders_status ON orders(status);
-CREATE INDEX ix_order_lines_order_id ON order_lines(order_id);
-CREATE INDEX ix_order_lines_product_id ON order_lines(product_id);
-CREATE INDEX ix_customers_country ON customers(country);
-CREATE INDEX ix_products_category ON products(category);
-"""
 SIDECAR_SUFFIXES = ("-journal", "-wal", "-shm")
 BULK_LOAD_PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", f"PRAGMA cache_size=-{CACHE_KIB}",
                      "PRAGMA locking_mode=EXCLUSIVE")
