@@ -8,9 +8,8 @@ the same background callbacks.
 from __future__ import annotations
 
 from dash import CeleryManager, DiskcacheManager
-from sqlalchemy.engine import make_url
 
-from dash_app.settings import Settings
+from dash_app.settings import Settings, redacted_url
 
 # Results of finished background callbacks are kept this long (seconds) for the page to pick up.
 RESULT_EXPIRY_S = 24 * 3600
@@ -55,12 +54,8 @@ def check_background(settings: Settings, timeout_s: float = 3.0) -> str:
     try:
         client.ping()
     except redis.RedisError as error:
-        msg = f"DASH_APP_REDIS_URL: Redis at {_without_password(settings.redis_url)} does not answer ({error})"
+        msg = f"DASH_APP_REDIS_URL: Redis at {redacted_url(settings.redis_url)} does not answer ({error})"
         raise BackgroundUnavailable(msg) from None
     finally:
         client.close()
-    return f"celery with Redis at {_without_password(settings.redis_url)}"
-
-
-def _without_password(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+    return f"celery with Redis at {redacted_url(settings.redis_url)}"

@@ -201,15 +201,20 @@ def _describe(error: ValidationError) -> str:
     return "Invalid setting: " + "; ".join(problems)
 
 
+def redacted_url(url: str) -> str:
+    """The URL with its password replaced by ***, for messages and logs; a URL that does not parse hides all."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url.split("://", 1)[0] + "://***"
+
+
 def _redacted(value: Any) -> Any:
-    """The value with the password of every URL in it replaced by ***, for messages and logs."""
+    """The value with the password of every URL in it replaced by ***."""
     if isinstance(value, dict):
         return {key: _redacted(item) for key, item in value.items()}
     if isinstance(value, str) and "://" in value:
-        try:
-            return make_url(value).render_as_string(hide_password=True)
-        except (ArgumentError, ValueError):
-            return value.split("://", 1)[0] + "://***"
+        return redacted_url(value)
     return value
 
 

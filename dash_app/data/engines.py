@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from dash_app.settings import redacted_url
+
 CONNECT_TIMEOUT_S = 5
 
 
@@ -64,7 +66,7 @@ def _mysql_session_read_only(dbapi_connection, _record) -> None:
 
 def describe_database(name: str, url: str) -> DatabaseInfo:
     """Connect to a configured database and say what it is; raise DatabaseUnavailable if it cannot."""
-    hidden = make_url(url).render_as_string(hide_password=True)
+    hidden = redacted_url(url)
     engine = open_read_only(url)
     try:
         with engine.connect() as connection:
