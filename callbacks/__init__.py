@@ -6,9 +6,12 @@ Callbacks are registered on the app the factory builds, never at import, so buil
 
 from dash import Dash
 
-from dash_app.callbacks import shell
+from dash_app.callbacks import compose, data, shell, training
 
 
 def register(app: Dash) -> None:
     """Register every page's callbacks on ``app``."""
     shell.register(app)
+    data.register(app)
+    training.register(app)
+    compose.register(app)

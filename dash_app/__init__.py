@@ -20,7 +20,7 @@ import dash
 from dash import Dash
 from flask import Flask
 
-from dash_app import auth, routing, shell
+from dash_app import auth, routing, shell, web
 from dash_app.background import build_background_manager
 from dash_app.settings import Settings, load_settings
 
@@ -55,6 +55,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     _register_pages()
     app.layout = shell.layout
     _register_callbacks(app)
+    web.register(server, settings)
     product_endpoints = set(server.view_functions) - endpoints_before
     page_endpoints = routing.page_endpoints(app)
     routing.mark_unknown_pages_not_found(app, page_endpoints)

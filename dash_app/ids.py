@@ -31,10 +31,29 @@ def home_card(page_module: str) -> dict[str, str]:
     return {"type": "home-card", "page": page_module}
 
 
-# Placeholders of the jobs not built yet (Data, Training, Compose).
+# ---------------------------------------------------------------------------------------------------
+# Data page (prefix "data-")
 DATA_PAGE = "data-page"
+
+# end of the Data page's ids
+# ---------------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training page and run pages (prefix "train-")
 TRAIN_PAGE = "train-page"
+
+# end of the Training page's ids
+# ---------------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compose page (prefix "compose-")
 COMPOSE_PAGE = "compose-page"
+
+# end of the Compose page's ids
+# ---------------------------------------------------------------------------------------------------
+
 
 # Not found
 NOT_FOUND_PAGE = "not-found-page"

@@ -79,6 +79,23 @@ class Settings(BaseSettings):
     max_concurrent_jobs: int = Field(
         1, ge=1, le=64, json_schema_extra=_allowed("an integer from 1 to 64")
     )
+    editable_tables: dict[str, list[str]] = Field(
+        default_factory=dict,
+        json_schema_extra=_allowed(
+            'a JSON object of database name -> list of table names whose cells may be edited,'
+            ' e.g. {"demo": ["products"]}; every other table is read-only'
+        ),
+    )
+    query_timeout_s: float = Field(
+        15.0, ge=0.1, le=3600, json_schema_extra=_allowed("seconds from 0.1 to 3600 (a slower query is stopped)")
+    )
+    max_canvas_side: int = Field(
+        8192, ge=256, le=16384, json_schema_extra=_allowed("an integer from 256 to 16384 (pixels)")
+    )
+    max_image_pixels: int = Field(
+        50_000_000, ge=1_000_000, le=500_000_000,
+        json_schema_extra=_allowed("an integer from 1000000 to 500000000 (pixels of one uploaded image)"),
+    )
     demo_rows: int = Field(
         DEFAULT_ORDER_LINES, ge=1_000, le=100_000_000,
         json_schema_extra=_allowed("an integer from 1000 to 100000000 (order-line rows)"),
@@ -134,6 +151,10 @@ class Settings(BaseSettings):
             object.__setattr__(self, "databases", {DEMO_DATABASE_NAME: f"sqlite:///{self.demo_database_path}"})
         if self.store_url is None:
             object.__setattr__(self, "store_url", f"sqlite:///{self.data_dir / 'store.sqlite'}")
+        unknown = sorted(set(self.editable_tables) - set(self.databases))
+        if unknown:
+            msg = f"editable_tables: names databases that are not configured: {', '.join(unknown)}"
+            raise ValueError(msg)
         return self
 
     @property
@@ -191,11 +212,15 @@ def _describe(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else ""
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        value = json.dumps(_redacted(item["input"]), default=str) if "input" in item else "?"
+        named, _, rest = reason.partition(": ")
+        if not field and named in Settings.model_fields:  # a check across fields names the one it blames
+            field, reason = named, rest
+            value = json.dumps(_redacted(getattr(item["input"], named, item["input"])), default=str)
         variable = ENV_PREFIX + field.upper() if field else "settings"
         info = Settings.model_fields.get(field)
         allowed = (info.json_schema_extra or {}).get("allowed") if info else None
-        reason = str(item["msg"]).removeprefix("Value error, ")
-        value = json.dumps(_redacted(item["input"]), default=str) if "input" in item else "?"
         line = f"{variable}={value} is invalid: {reason}"
         problems.append(f"{line} (allowed: {allowed})" if allowed else line)
     return "Invalid setting: " + "; ".join(problems)

@@ -45,6 +45,10 @@ def test_every_documented_variable_is_read(env, tmp_path):
         max_concurrent_jobs="3",
         demo_rows="10000000",
         title="Acme Workbench",
+        editable_tables='{"shop": ["products", "prices"]}',
+        query_timeout_s="2.5",
+        max_canvas_side="4096",
+        max_image_pixels="20000000",
     )
     settings = load_settings()
     assert set(settings.databases) == {"sales", "shop"}
@@ -57,6 +61,10 @@ def test_every_documented_variable_is_read(env, tmp_path):
     assert settings.max_concurrent_jobs == 3
     assert settings.demo_rows == 10_000_000
     assert settings.title == "Acme Workbench"
+    assert settings.editable_tables == {"shop": ["products", "prices"]}
+    assert settings.query_timeout_s == 2.5
+    assert settings.max_canvas_side == 4096
+    assert settings.max_image_pixels == 20_000_000
 
 
 @pytest.mark.parametrize(
@@ -90,6 +98,11 @@ def test_keyword_overrides_win_over_the_environment(env, tmp_path):
         ("DATABASES", '{"sales": ', "could not be parsed"),
         ("STORE_URL", "mongodb://h/db", "dialect 'mongodb'"),
         ("TITLE", "", "1 to 60 characters"),
+        ("EDITABLE_TABLES", '{"nowhere": ["products"]}', "databases that are not configured: nowhere"),
+        ("EDITABLE_TABLES", '["products"]', "valid dictionary"),
+        ("QUERY_TIMEOUT_S", "0", "seconds from 0.1 to 3600"),
+        ("MAX_CANVAS_SIDE", "99999", "an integer from 256 to 16384"),
+        ("MAX_IMAGE_PIXELS", "10", "an integer from 1000000"),
     ],
 )
 def test_bad_value_is_one_line_naming_the_variable(env, variable, value, expected):

@@ -1,0 +1,11 @@
+"""Flask routes of the Compose page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dash_app.settings import Settings
+
+
+def register(server: Flask, settings: Settings) -> None:
+    """Add the Compose page's routes to ``server`` under ``settings.url_prefix``."""
