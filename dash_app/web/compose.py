@@ -1,11 +1,115 @@
-"""Flask routes of the Compose page."""
+"""Flask routes of the Compose page: upload, stored images, preview background, export.
+
+Registered by ``init_app`` before it snapshots its endpoints, so the host's login guards them. Ids
+and specs from the browser are validated by the domain modules before any file is touched.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import io
+import json
+import re
+from pathlib import PurePosixPath
 
+from flask import Flask, Response, jsonify, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from dash_app.compose import export, intake
+from dash_app.compose.scene import SceneError, background_from_dict, scene_from_dict, scene_from_json
 from dash_app.settings import Settings
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and headers around a file at exactly the limit
+PRIVATE_FOREVER = "private, max-age=31536000, immutable"  # ids and specs name content that never changes
+_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _display_name(filename: str | None) -> str:
+    """The file's own name as a label for the layer panel (never used as a path)."""
+    return PurePosixPath((filename or "").replace("\\", "/")).name[:120]
+
+
+def _error(message: str, status: int = 400) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
 
 
 def register(server: Flask, settings: Settings) -> None:
     """Add the Compose page's routes to ``server`` under ``settings.url_prefix``."""
+    base = f"{settings.url_prefix}compose/"
+    data_dir = settings.data_dir
+
+    def upload() -> Response:
+        # The app-wide limit (MAX_CONTENT_LENGTH) is the file limit itself; multipart adds a little.
+        request.max_content_length = settings.max_upload_bytes + MULTIPART_OVERHEAD
+        try:
+            file = request.files.get("file")
+        except RequestEntityTooLarge:
+            size = request.content_length or 0
+            return _error(f"the file is too large ({size / 1048576:.1f} MB); the limit is {settings.max_upload_mb} MB", 413)
+        if file is None:
+            return _error("no file was sent")
+        data = file.read(settings.max_upload_bytes + 1)
+        try:
+            stored = intake.accept_image(
+                data, data_dir=data_dir, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+            )
+        except intake.ImageRejected as error:
+            status = 413 if len(data) > settings.max_upload_bytes else 400
+            return _error(str(error), status)
+        return jsonify(image={"id": stored.id, "width": stored.width, "height": stored.height,
+                              "name": _display_name(file.filename)})
+
+    def image() -> Response:
+        display = request.args.get("variant", "display") == "display"
+        try:
+            path = intake.image_path(data_dir, request.args.get("id", ""), display=display)
+        except ValueError:
+            return _error("not an image id", 404)
+        if not path.is_file():
+            return _error("no such image", 404)
+        response = send_file(path, mimetype="image/png", conditional=True)
+        response.headers["Cache-Control"] = PRIVATE_FOREVER
+        return response
+
+    def background() -> Response:
+        try:
+            spec = background_from_dict(json.loads(request.args.get("spec", "")))
+            width, height = int(request.args["w"]), int(request.args["h"])
+            scene_from_dict({"canvas": {"width": width, "height": height}, "background": spec.model_dump()},
+                            max_side=settings.max_canvas_side)
+            picture = export.preview_background(data_dir, spec, width, height)
+        except (ValueError, KeyError) as error:  # bad JSON, bad spec, bad size: the browser sent garbage
+            return _error(f"bad background: {error}")
+        except export.MissingImage as error:
+            return _error(str(error), 404)
+        buffer = io.BytesIO()
+        picture.convert("RGB").save(buffer, format="PNG", compress_level=1)
+        response = Response(buffer.getvalue(), mimetype="image/png")
+        response.headers["Cache-Control"] = PRIVATE_FOREVER
+        return response
+
+    def export_view() -> Response:
+        fields = request.get_json(silent=True) if request.is_json else request.values
+        fields = fields if isinstance(fields, dict) or hasattr(fields, "get") else {}
+        fmt = str(fields.get("format", "png")).lower()
+        raw = fields.get("scene", "")
+        try:
+            scene = (scene_from_dict(raw, max_side=settings.max_canvas_side) if isinstance(raw, dict)
+                     else scene_from_json(raw or "", max_side=settings.max_canvas_side))
+            encoded = export.export_scene(data_dir, scene, fmt)
+        except SceneError as error:
+            return _error(f"the composition is not valid: {error}")
+        except export.MissingImage as error:
+            return _error(str(error), 404)
+        except ValueError as error:  # an unknown format
+            return _error(str(error))
+        name = _FILENAME.sub("-", str(fields.get("filename", "")))[:60].strip(".-") or "composition"
+        filename = f"{name}-{scene.canvas.width}x{scene.canvas.height}.{encoded.extension}"
+        return send_file(io.BytesIO(encoded.data), mimetype=encoded.mimetype, as_attachment=True,
+                         download_name=filename, max_age=0)
+
+    server.add_url_rule(f"{base}upload", "compose_upload", upload, methods=["POST"])
+    server.add_url_rule(f"{base}image", "compose_image", image, methods=["GET"])
+    server.add_url_rule(f"{base}background", "compose_background", background, methods=["GET"])
+    server.add_url_rule(f"{base}export", "compose_export", export_view, methods=["GET", "POST"])

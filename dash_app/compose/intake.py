@@ -1,0 +1,171 @@
+"""Accept an uploaded image only after checking it: size, real type, pixel count, integrity.
+
+Order matters: the byte size is checked first, then the type is sniffed from the bytes (never from the
+name or the browser's content type), then the dimensions are read from the header (``Image.open`` is
+lazy) and refused above the limit BEFORE any pixel is decoded; only then is the image verified and
+decoded. The accepted image is stored as PNG under a new uuid4 id, never under the browser's name.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from dash_app.compose.scene import IMAGE_ID_PATTERN
+
+DISPLAY_SIDE = 2048  # the browser gets a copy at most this big; the export always uses the full image
+SIGNATURES = {"PNG": (b"\x89PNG\r\n\x1a\n",), "JPEG": (b"\xff\xd8\xff",)}
+_IMAGE_ID = re.compile(IMAGE_ID_PATTERN)
+# Pillow errors a broken file can raise while opening or decoding (it has no single base class for them).
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, Image.DecompressionBombError)
+
+
+class ImageRejected(ValueError):
+    """An upload that is not accepted; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An accepted image: its new id and its size after EXIF orientation."""
+
+    id: str
+    width: int
+    height: int
+    has_alpha: bool
+
+
+def images_dir(data_dir: Path) -> Path:
+    """Where stored images live."""
+    return data_dir / "compose" / "images"
+
+
+def sniff(head: bytes) -> str:
+    """The image format named by the first bytes; ImageRejected naming what it is otherwise."""
+    for name, signatures in SIGNATURES.items():
+        if head.startswith(signatures):
+            return name
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    text = head[:512].lstrip().lower()
+    if text.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in text:
+        msg = "SVG images are not supported: upload a PNG, JPEG or WebP file"
+        raise ImageRejected(msg)
+    if head[:4] in (b"GIF8", b"II*\x00", b"MM\x00*") or head[:2] == b"BM":
+        msg = "this image type is not supported: upload a PNG, JPEG or WebP file"
+        raise ImageRejected(msg)
+    msg = "this file is not an image: upload a PNG, JPEG or WebP file"
+    raise ImageRejected(msg)
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse a file larger than the upload limit."""
+    if size > max_bytes:
+        msg = f"the file is too large ({size / 1048576:.1f} MB); the limit is {max_bytes / 1048576:.0f} MB"
+        raise ImageRejected(msg)
+    if size == 0:
+        msg = "the file is empty"
+        raise ImageRejected(msg)
+
+
+def open_checked(data: bytes, *, max_pixels: int) -> Image.Image:
+    """Open, check dimensions from the header, verify, then decode; ImageRejected for anything wrong."""
+    kind = sniff(data[:1024])
+    width, height = _header_size(data, kind, max_pixels)
+    if width * height > max_pixels:
+        raise ImageRejected(_too_many_pixels(width, height, max_pixels))
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as probe:
+            probe.verify()  # checks chunk CRCs and structure without decoding pixels
+        image = Image.open(io.BytesIO(data), formats=[kind])
+        image.load()
+    except Image.DecompressionBombError:
+        raise ImageRejected(_too_many_pixels(width, height, max_pixels)) from None
+    except _DECODE_ERRORS:  # a broken or truncated file: Pillow has no single error type for these
+        msg = f"the file is damaged or incomplete and cannot be read as {kind}"
+        raise ImageRejected(msg) from None
+    return image
+
+
+def _header_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
+    """Width and height from the header only (Image.open reads no pixels)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit decides below
+            with Image.open(io.BytesIO(data), formats=[kind]) as header:
+                return header.size
+    except Image.DecompressionBombError as error:
+        size = _size_from_message(str(error))
+        raise ImageRejected(_too_many_pixels(*size, max_pixels) if size else "the image has too many pixels") from None
+    except _DECODE_ERRORS:  # not even a readable header
+        msg = f"the file is damaged and cannot be read as {kind}"
+        raise ImageRejected(msg) from None
+
+
+def _size_from_message(text: str) -> tuple[int, int] | None:
+    match = re.search(r"Image size \((\d+) pixels\)", text)
+    return (int(match.group(1)), 1) if match else None
+
+
+def _too_many_pixels(width: int, height: int, max_pixels: int) -> str:
+    shown = f"{width:,} x {height:,} pixels" if height > 1 else f"{width:,} pixels"
+    return f"the image is {shown}; the limit is {max_pixels:,} pixels"
+
+
+def normalised(image: Image.Image) -> Image.Image:
+    """First frame, EXIF orientation applied, as RGBA when it has transparency and RGB otherwise."""
+    image.seek(0)
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in upright.info
+    return upright.convert("RGBA" if has_alpha else "RGB")
+
+
+def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int) -> StoredImage:
+    """Check an upload and store it; raise ImageRejected with a message for the user."""
+    check_size(len(data), max_bytes)
+    image = normalised(open_checked(data, max_pixels=max_pixels))
+    image_id = uuid.uuid4().hex
+    folder = images_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_png(image, folder / f"{image_id}.png")
+    if max(image.size) > DISPLAY_SIDE:
+        display = image.copy()
+        display.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.LANCZOS)
+        _write_png(display, folder / f"{image_id}.display.png")
+    return StoredImage(image_id, image.width, image.height, image.mode == "RGBA")
+
+
+def _write_png(image: Image.Image, path: Path) -> None:
+    """Write atomically: a reader never sees half a file."""
+    partial = path.with_suffix(".partial")
+    image.save(partial, format="PNG", compress_level=3)
+    os.replace(partial, path)
+
+
+def image_path(data_dir: Path, image_id: str, *, display: bool = False) -> Path:
+    """Path of a stored image; ValueError for anything but a generated id (no path from outside)."""
+    if not isinstance(image_id, str) or not _IMAGE_ID.fullmatch(image_id):
+        msg = "not an image id"
+        raise ValueError(msg)
+    folder = images_dir(data_dir)
+    if display and (folder / f"{image_id}.display.png").is_file():
+        return folder / f"{image_id}.display.png"
+    return folder / f"{image_id}.png"
+
+
+def load_image(data_dir: Path, image_id: str) -> Image.Image:
+    """A stored image, decoded, as RGBA (FileNotFoundError when there is none)."""
+    with Image.open(image_path(data_dir, image_id), formats=["PNG"]) as image:
+        return image.convert("RGBA")
+
+
+def image_size(data_dir: Path, image_id: str) -> tuple[int, int]:
+    """Size of a stored image from its header."""
+    with Image.open(image_path(data_dir, image_id), formats=["PNG"]) as image:
+        return image.size
