@@ -1,9 +1,167 @@
-"""Behaviour of the Compose page."""
+"""Behaviour of the Compose page: one server callback applies every edit, one clientside callback exports.
+
+Every input that changes the scene goes through ONE callback, so a drag release, a key press or a
+button press costs exactly one request, and the controls that show the scene (sliders, fields) can
+also be its inputs without a circular chain of callbacks. The callback only routes: the edit is
+chosen in compose_actions, done by dash_app.compose, and drawn by compose_views.
+"""
 
 from __future__ import annotations
 
-from dash import Dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from flask import current_app
+
+from dash_app import ids
+from dash_app.auth import current_user_name
+from dash_app.callbacks import compose_actions as actions
+from dash_app.callbacks import compose_views as views
+from dash_app.compose import edit, history, storage
+from dash_app.compose.export import MissingImage
+from dash_app.compose.scene import Scene, SceneError, scene_from_dict, scene_to_dict
+
+LAYER_BUTTONS = {ids.COMPOSE_FLIP_X: "flip_x", ids.COMPOSE_FLIP_Y: "flip_y", ids.COMPOSE_FORWARD: "forward",
+                 ids.COMPOSE_BACKWARD: "backward", ids.COMPOSE_DUPLICATE: "duplicate", ids.COMPOSE_DELETE: "delete"}
+LAYER_FIELDS = {ids.COMPOSE_X: "x", ids.COMPOSE_Y: "y", ids.COMPOSE_SCALE: "scale",
+                ids.COMPOSE_ROTATION: "rotation", ids.COMPOSE_OPACITY: "opacity"}
+CANVAS_FIELDS = {ids.COMPOSE_PRESET: "preset", ids.COMPOSE_WIDTH: "width", ids.COMPOSE_HEIGHT: "height",
+                 ids.COMPOSE_BG_KIND: "kind", ids.COMPOSE_COLOR_1: "color_1", ids.COMPOSE_COLOR_2: "color_2",
+                 ids.COMPOSE_ANGLE: "angle", ids.COMPOSE_SPACING: "spacing", ids.COMPOSE_FIT: "fit"}
+SAVED_BUTTONS = {ids.COMPOSE_SAVE: "save", ids.COMPOSE_OPEN: "open", ids.COMPOSE_DELETE_SAVED: "delete"}
+VIEW_OUTPUTS = {
+    "canvas": (ids.COMPOSE_CANVAS, "children"), "layers": (ids.COMPOSE_LAYER_LIST, "children"),
+    "count": (ids.COMPOSE_LAYER_COUNT, "children"), "panel_hidden": (ids.COMPOSE_LAYER_PANEL, "hidden"),
+    "empty_hidden": (ids.COMPOSE_LAYER_EMPTY, "hidden"), "undo_disabled": (ids.COMPOSE_UNDO, "disabled"),
+    "redo_disabled": (ids.COMPOSE_REDO, "disabled"), "saved_options": (ids.COMPOSE_SAVED, "options"),
+    "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
+    "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
+}
+VALUE_OUTPUTS = {**{name: (cid, "value") for cid, name in LAYER_FIELDS.items()},
+                 **{name: (cid, "value") for cid, name in CANVAS_FIELDS.items()}}
+STATE_OUTPUTS = {"scene": (ids.COMPOSE_SCENE, "data"), "history": (ids.COMPOSE_HISTORY, "data"),
+                 "selected": (ids.COMPOSE_SELECTED, "data"), "alerts": (ids.COMPOSE_ALERTS, "children")}
+NAMESPACE = "compose"
+
+
+def _settings():
+    return current_app.extensions["dash_app"]["settings"]
 
 
 def register(app: Dash) -> None:
     """Register the Compose page's callbacks on ``app``."""
+    outputs = {name: Output(*target) for name, target in {**STATE_OUTPUTS, **VIEW_OUTPUTS, **VALUE_OUTPUTS}.items()}
+    inputs = {
+        "event": Input(ids.COMPOSE_EVENTS, "event"),
+        "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
+        "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
+        "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
+        **{name: Input(cid, "n_clicks") for cid, name in {**LAYER_BUTTONS, **SAVED_BUTTONS}.items()},
+        **{name: Input(cid, "value") for cid, name in {**LAYER_FIELDS, **CANVAS_FIELDS}.items()},
+    }
+    state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
+             "chosen_layer": State(ids.COMPOSE_SELECTED, "data"), "keydown": State(ids.COMPOSE_KEYS, "keydown"),
+             "save_name": State(ids.COMPOSE_SAVE_NAME, "value"), "saved": State(ids.COMPOSE_SAVED, "value")}
+    app.callback(output=outputs, inputs=inputs, state=state)(update)
+    app.clientside_callback(
+        ClientsideFunction(NAMESPACE, "exportScene"),
+        Output(ids.COMPOSE_EXPORT_STATE, "data"),
+        Input(ids.COMPOSE_EXPORT, "n_clicks"),
+        State(ids.COMPOSE_SCENE, "data"),
+        State(ids.COMPOSE_FORMAT, "value"),
+        State(ids.COMPOSE_SAVE_NAME, "value"),
+        prevent_initial_call=True,
+    )
+
+
+def _current_scene(stored) -> Scene:
+    """The scene the browser holds, or a new one (first visit, or a stored scene that is no longer valid)."""
+    settings = _settings()
+    if stored:
+        try:
+            return scene_from_dict(stored, max_side=settings.max_canvas_side)
+        except SceneError:  # e.g. the canvas limit was lowered since: start afresh rather than fail
+            pass
+    return edit.new_scene(max_side=settings.max_canvas_side)
+
+
+def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
+    """Apply the edit the triggering input asks for and redraw what it changed."""
+    settings = _settings()
+    scene = _current_scene(stored)
+    trigger = ctx.triggered_id
+    if trigger is None:  # the page has just opened: draw what the browser holds
+        return _render(actions.Outcome(scene, chosen_layer, history="none"), scene, past, full=True)
+    try:
+        outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer, settings)
+    except (SceneError, storage.StorageError, MissingImage) as error:  # bad input: say so, keep the scene
+        return _render(actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), scene, past,
+                       full=True)
+    return _render(outcome, scene, past, full=trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS)
+
+
+def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, settings) -> actions.Outcome:
+    if trigger == ids.COMPOSE_EVENTS:
+        return actions.on_event(inputs["event"], scene, selected, settings)
+    if trigger == ids.COMPOSE_KEYS:
+        return actions.on_key(keydown, scene, selected)
+    if trigger in (ids.COMPOSE_UNDO, ids.COMPOSE_REDO):
+        return actions.Outcome(scene, selected, history="undo" if trigger == ids.COMPOSE_UNDO else "redo")
+    if trigger in LAYER_BUTTONS:
+        return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS)
+    if trigger in LAYER_FIELDS:
+        field = LAYER_FIELDS[trigger]
+        return actions.on_layer_field(field, inputs[field], scene, selected)
+    if trigger in CANVAS_FIELDS:
+        values = {name: inputs[name] for name in CANVAS_FIELDS.values()}
+        return actions.on_canvas(values, CANVAS_FIELDS[trigger], scene, selected, settings)
+    if trigger in SAVED_BUTTONS:
+        return actions.on_saved(SAVED_BUTTONS[trigger], save_name, saved, scene, selected, settings,
+                                current_user_name())
+    msg = "unknown control"
+    raise SceneError(msg)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
+def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene, dict, str | None]:
+    """The scene to show and the history after ``outcome`` (undo/redo step through snapshots)."""
+    if outcome.history in ("undo", "redo"):
+        step = (history.undo if outcome.history == "undo" else history.redo)(past, scene_to_dict(before))
+        if step is None:
+            return before, history.cleaned(past), outcome.selected
+        snapshot, new_past = step
+        scene = scene_from_dict(snapshot, max_side=_settings().max_canvas_side)
+        return scene, new_past, outcome.selected if scene.layer(outcome.selected or "") else None
+    if outcome.history == "record" and outcome.scene != before:
+        return outcome.scene, history.record(past, scene_to_dict(before)), outcome.selected
+    return outcome.scene, history.cleaned(past), outcome.selected
+
+
+def _render(outcome: actions.Outcome, before: Scene, past, *, full: bool) -> dict:
+    settings = _settings()
+    scene, new_past, selected = _apply_history(outcome, before, past)
+    selected = selected if selected and scene.layer(selected) else None
+    result = {
+        "scene": scene_to_dict(scene), "history": new_past, "selected": selected,
+        "alerts": _alert(outcome.message),
+        "canvas": views.stage_view(scene, selected, views.image_sizes(settings.data_dir, scene)),
+        "layers": views.layer_list(scene, selected), "count": str(len(scene.layers)),
+        **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
+    }
+    result["saved_options"] = (
+        [{"label": saved.name, "value": saved.name} for saved in
+         storage.list_scenes(settings.data_dir, current_user_name())]
+        if full or outcome.saved_changed else no_update
+    )
+    return result
+
+
+def _alert(message: tuple[str, str] | None):
+    if message is None:
+        return []
+    color, text = message
+    icon = {"danger": "bi-exclamation-octagon", "success": "bi-check-circle", "info": "bi-info-circle"}.get(color, "")
+    return dbc.Alert([html.I(className=f"bi {icon}"), " ", text], color=color, dismissable=True,
+                     className="compose-alert")

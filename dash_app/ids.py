@@ -50,6 +50,55 @@ TRAIN_PAGE = "train-page"
 # ---------------------------------------------------------------------------------------------------
 # Compose page (prefix "compose-")
 COMPOSE_PAGE = "compose-page"
+COMPOSE_SCENE = "compose-scene"  # dcc.Store: the scene as plain JSON
+COMPOSE_HISTORY = "compose-history"  # dcc.Store: undo/redo snapshots
+COMPOSE_SELECTED = "compose-selected"  # dcc.Store: id of the selected layer
+COMPOSE_EXPORT_STATE = "compose-export-state"  # dcc.Store written by the clientside export
+COMPOSE_ALERTS = "compose-alerts"
+COMPOSE_KEYS = "compose-keys"  # dash_extensions.Keyboard around the stage
+COMPOSE_EVENTS = "compose-events"  # dash_extensions.EventListener around the workspace
+COMPOSE_WORKSPACE = "compose-workspace"
+COMPOSE_STAGE = "compose-stage"
+COMPOSE_CANVAS = "compose-canvas"
+COMPOSE_PHOTO_BUTTON = "compose-photo-button"
+COMPOSE_ADD_BUTTON = "compose-add"
+COMPOSE_UNDO = "compose-undo"
+COMPOSE_REDO = "compose-redo"
+COMPOSE_FORMAT = "compose-format"
+COMPOSE_EXPORT = "compose-export"
+COMPOSE_LAYER_LIST = "compose-layer-list"
+COMPOSE_LAYER_COUNT = "compose-layer-count"
+COMPOSE_LAYER_PANEL = "compose-layer-panel"
+COMPOSE_LAYER_EMPTY = "compose-layer-empty"
+COMPOSE_X = "compose-x"
+COMPOSE_Y = "compose-y"
+COMPOSE_SCALE = "compose-scale"
+COMPOSE_ROTATION = "compose-rotation"
+COMPOSE_OPACITY = "compose-opacity"
+COMPOSE_FLIP_X = "compose-flip-x"
+COMPOSE_FLIP_Y = "compose-flip-y"
+COMPOSE_FORWARD = "compose-forward"
+COMPOSE_BACKWARD = "compose-backward"
+COMPOSE_DUPLICATE = "compose-duplicate"
+COMPOSE_DELETE = "compose-delete"
+COMPOSE_PRESET = "compose-preset"
+COMPOSE_WIDTH = "compose-width"
+COMPOSE_HEIGHT = "compose-height"
+COMPOSE_BG_KIND = "compose-bg-kind"
+COMPOSE_COLOR_1 = "compose-color-1"
+COMPOSE_COLOR_2 = "compose-color-2"
+COMPOSE_COLOR_2_GROUP = "compose-color-2-group"
+COMPOSE_ANGLE = "compose-angle"
+COMPOSE_ANGLE_GROUP = "compose-angle-group"
+COMPOSE_SPACING = "compose-spacing"
+COMPOSE_SPACING_GROUP = "compose-spacing-group"
+COMPOSE_FIT = "compose-fit"
+COMPOSE_PHOTO_GROUP = "compose-photo-group"
+COMPOSE_SAVE_NAME = "compose-save-name"
+COMPOSE_SAVE = "compose-save"
+COMPOSE_SAVED = "compose-saved"
+COMPOSE_OPEN = "compose-open"
+COMPOSE_DELETE_SAVED = "compose-delete-saved"
 
 # end of the Compose page's ids
 # ---------------------------------------------------------------------------------------------------

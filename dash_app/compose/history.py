@@ -16,7 +16,7 @@ def empty() -> History:
     return {"past": [], "future": []}
 
 
-def _valid(history: Any) -> History:
+def cleaned(history: Any) -> History:
     """The history from the browser's store, or an empty one when it is not the expected shape."""
     if isinstance(history, dict) and isinstance(history.get("past"), list) and isinstance(history.get("future"), list):
         return {"past": history["past"][-LIMIT:], "future": history["future"][-LIMIT:]}
@@ -25,13 +25,13 @@ def _valid(history: Any) -> History:
 
 def record(history: Any, before: Any) -> History:
     """Remember ``before`` as the state to go back to; a new change forgets what could be redone."""
-    history = _valid(history)
+    history = cleaned(history)
     return {"past": [*history["past"], before][-LIMIT:], "future": []}
 
 
 def undo(history: Any, current: Any) -> tuple[Any, History] | None:
     """The previous scene and the new history, or None when there is nothing to undo."""
-    history = _valid(history)
+    history = cleaned(history)
     if not history["past"]:
         return None
     *past, previous = history["past"]
@@ -40,7 +40,7 @@ def undo(history: Any, current: Any) -> tuple[Any, History] | None:
 
 def redo(history: Any, current: Any) -> tuple[Any, History] | None:
     """The scene undone last and the new history, or None when there is nothing to redo."""
-    history = _valid(history)
+    history = cleaned(history)
     if not history["future"]:
         return None
     *future, following = history["future"]
@@ -48,8 +48,8 @@ def redo(history: Any, current: Any) -> tuple[Any, History] | None:
 
 
 def can_undo(history: Any) -> bool:
-    return bool(_valid(history)["past"])
+    return bool(cleaned(history)["past"])
 
 
 def can_redo(history: Any) -> bool:
-    return bool(_valid(history)["future"])
+    return bool(cleaned(history)["future"])

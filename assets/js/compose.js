@@ -1,0 +1,423 @@
+/* Compose page: the drag layer (move, scale, rotate, snap guides), file uploads and export.
+
+   Pointer moves are handled here, in the browser, with no server request. On release ONE custom event
+   ("layerdrop") bubbles to the dash_extensions EventListener around the workspace, which turns it into
+   one Dash callback that stores the placement. Listeners are delegated from `document`, so they keep
+   working when Dash re-renders the layers. Coordinates follow dash_app/compose/render.py: a layer's
+   data-x/data-y is its centre in canvas pixels; the surface's data-scale is preview px per canvas px. */
+(function () {
+  "use strict";
+
+  var SNAP_SCREEN_PX = 6; // a guide catches the layer within this many screen pixels
+  var CLICK_SLOP_PX = 2; // a pointer that moves less than this is a click, not a drag
+  var MIN_SCALE = 0.01;
+  var MAX_SCALE = 50;
+  var ROTATE_STEP = 15; // degrees, with Shift
+  var ACCEPT = "image/png,image/jpeg,image/webp,.png,.jpg,.jpeg,.webp";
+  var drag = null;
+
+  function stage() {
+    return document.getElementById("compose-stage");
+  }
+
+  function attr(element, name) {
+    return parseFloat(element.getAttribute("data-" + name));
+  }
+
+  function clamp(value, low, high) {
+    return Math.min(Math.max(value, low), high);
+  }
+
+  function round(value, digits) {
+    var factor = Math.pow(10, digits);
+    return Math.round(value * factor) / factor;
+  }
+
+  /* Screen pixels per canvas pixel (the stage may be shrunk to fit a narrow screen), and the canvas size. */
+  function geometry(surface) {
+    var rect = surface.getBoundingClientRect();
+    var width = attr(surface, "width");
+    return {
+      rect: rect,
+      scale: attr(surface, "scale"),
+      width: width,
+      height: attr(surface, "height"),
+      k: rect.width / width,
+    };
+  }
+
+  function emit(type, detail) {
+    var target = stage();
+    if (target) target.dispatchEvent(new CustomEvent(type, { bubbles: true, detail: detail }));
+  }
+
+  function markSelected(surface, layer) {
+    surface.querySelectorAll(".compose-layer.is-selected").forEach(function (other) {
+      if (other !== layer) other.classList.remove("is-selected");
+    });
+    if (layer) layer.classList.add("is-selected");
+  }
+
+  /* Half the size of the layer's axis-aligned bounding box, in canvas pixels. */
+  function halfExtents(d, scale, rotation) {
+    var t = (rotation * Math.PI) / 180;
+    var w = d.w * scale;
+    var h = d.h * scale;
+    return {
+      w: (Math.abs(w * Math.cos(t)) + Math.abs(h * Math.sin(t))) / 2,
+      h: (Math.abs(w * Math.sin(t)) + Math.abs(h * Math.cos(t))) / 2,
+    };
+  }
+
+  /* The nearest of `lines` (each {at, value}) within `tolerance` of `value`, or null. */
+  function nearest(value, lines, tolerance) {
+    var best = null;
+    lines.forEach(function (line) {
+      var distance = Math.abs(value - line.value);
+      if (distance <= tolerance && (!best || distance < best.distance)) {
+        best = { value: line.value, at: line.at, distance: distance };
+      }
+    });
+    return best;
+  }
+
+  function showGuide(surface, axis, canvasAt, scale) {
+    var guide = surface.querySelector(".compose-guide-" + axis);
+    if (!guide) return;
+    if (canvasAt === null) {
+      guide.classList.remove("is-visible");
+      return;
+    }
+    guide.style[axis === "v" ? "left" : "top"] = canvasAt * scale + "px";
+    guide.classList.add("is-visible");
+  }
+
+  function move(d, event) {
+    var g = d.g;
+    var x = d.x + (event.clientX - d.startX) / g.k;
+    var y = d.y + (event.clientY - d.startY) / g.k;
+    var half = halfExtents(d, d.scale, d.rotation);
+    var tolerance = SNAP_SCREEN_PX / g.k;
+    var snapX = event.altKey ? null : nearest(x, [
+      { value: g.width / 2, at: g.width / 2 }, { value: half.w, at: 0 }, { value: g.width - half.w, at: g.width },
+    ], tolerance);
+    var snapY = event.altKey ? null : nearest(y, [
+      { value: g.height / 2, at: g.height / 2 }, { value: half.h, at: 0 }, { value: g.height - half.h, at: g.height },
+    ], tolerance);
+    d.now.x = round(clamp(snapX ? snapX.value : x, -g.width, 2 * g.width), 2);
+    d.now.y = round(clamp(snapY ? snapY.value : y, -g.height, 2 * g.height), 2);
+    showGuide(d.surface, "v", snapX ? snapX.at : null, g.scale);
+    showGuide(d.surface, "h", snapY ? snapY.at : null, g.scale);
+    d.layer.style.left = d.now.x * g.scale + "px";
+    d.layer.style.top = d.now.y * g.scale + "px";
+  }
+
+  function scaleTo(d, event) {
+    var distance = Math.hypot(event.clientX - d.cx, event.clientY - d.cy);
+    d.now.scale = round(clamp((d.scale * distance) / d.startDistance, MIN_SCALE, MAX_SCALE), 4);
+    d.layer.style.width = d.w * d.now.scale * d.g.scale + "px";
+    d.layer.style.height = d.h * d.now.scale * d.g.scale + "px";
+  }
+
+  function rotateTo(d, event) {
+    var angle = Math.atan2(event.clientY - d.cy, event.clientX - d.cx);
+    var degrees = d.rotation + ((angle - d.startAngle) * 180) / Math.PI;
+    if (event.shiftKey) degrees = Math.round(degrees / ROTATE_STEP) * ROTATE_STEP;
+    degrees = ((degrees % 360) + 360) % 360;
+    if (degrees > 180) degrees -= 360;
+    d.now.rotation = round(degrees, 2);
+    d.layer.style.transform = "translate(-50%, -50%) rotate(" + d.now.rotation + "deg)";
+  }
+
+  function onPointerDown(event) {
+    var surface = event.target.closest && event.target.closest(".compose-surface");
+    if (!surface || event.button > 0 || drag) return;
+    var stageElement = stage();
+    if (stageElement) stageElement.focus({ preventScroll: true });
+    var layer = event.target.closest(".compose-layer");
+    if (!layer) {
+      if (surface.querySelector(".compose-layer.is-selected")) {
+        markSelected(surface, null);
+        emit("layerdrop", { kind: "deselect" });
+      }
+      return;
+    }
+    event.preventDefault();
+    var handle = event.target.closest("[data-handle]");
+    var g = geometry(surface);
+    var d = {
+      kind: handle ? (handle.getAttribute("data-handle") === "rotate" ? "rotate" : "scale") : "move",
+      layer: layer, surface: surface, g: g, pointerId: event.pointerId,
+      wasSelected: layer.classList.contains("is-selected"),
+      startX: event.clientX, startY: event.clientY, moved: false,
+      x: attr(layer, "x"), y: attr(layer, "y"), w: attr(layer, "w"), h: attr(layer, "h"),
+      scale: attr(layer, "scale"), rotation: attr(layer, "rotation"),
+      style: layer.getAttribute("style"),
+    };
+    d.cx = g.rect.left + d.x * g.k;
+    d.cy = g.rect.top + d.y * g.k;
+    d.startDistance = Math.max(1, Math.hypot(event.clientX - d.cx, event.clientY - d.cy));
+    d.startAngle = Math.atan2(event.clientY - d.cy, event.clientX - d.cx);
+    d.now = {};
+    markSelected(surface, layer);
+    layer.setPointerCapture(event.pointerId);
+    layer.classList.add("is-dragging");
+    drag = d;
+  }
+
+  function onPointerMove(event) {
+    if (!drag || event.pointerId !== drag.pointerId) return;
+    if (!drag.moved && Math.hypot(event.clientX - drag.startX, event.clientY - drag.startY) < CLICK_SLOP_PX) return;
+    drag.moved = true;
+    if (drag.kind === "move") move(drag, event);
+    else if (drag.kind === "scale") scaleTo(drag, event);
+    else rotateTo(drag, event);
+  }
+
+  function finish(event, cancelled) {
+    if (!drag || event.pointerId !== drag.pointerId) return;
+    var d = drag;
+    drag = null;
+    d.layer.classList.remove("is-dragging");
+    showGuide(d.surface, "v", null, 1);
+    showGuide(d.surface, "h", null, 1);
+    if (d.layer.hasPointerCapture && d.layer.hasPointerCapture(event.pointerId)) {
+      d.layer.releasePointerCapture(event.pointerId);
+    }
+    var id = d.layer.getAttribute("data-id");
+    if (cancelled) {
+      d.layer.setAttribute("style", d.style);
+      return;
+    }
+    if (d.moved && Object.keys(d.now).length) {
+      emit("layerdrop", Object.assign({ kind: d.kind, id: id }, d.now));
+    } else if (!d.wasSelected) {
+      emit("layerdrop", { kind: "select", id: id });
+    }
+  }
+
+  /* The stage has focus: arrow keys nudge (dash_extensions.Keyboard sends them), so the page must not scroll. */
+  function onKeyDown(event) {
+    if (event.target && event.target.id === "compose-stage" &&
+        /^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Delete|Backspace)$/.test(event.key)) {
+      event.preventDefault();
+    }
+  }
+
+  function onLayerItemClick(event) {
+    var item = event.target.closest && event.target.closest("[data-compose-select]");
+    if (!item) return;
+    item.dispatchEvent(new CustomEvent("layerselect", {
+      bubbles: true, detail: { id: item.getAttribute("data-compose-select") },
+    }));
+  }
+
+  /* Uploads: multipart POSTs to the app's own route, one file at a time, then ONE event with the results. */
+  function megabytes(bytes) {
+    return (bytes / 1048576).toFixed(1);
+  }
+
+  function setBusy(text) {
+    var element = stage();
+    if (!element) return;
+    if (text) element.setAttribute("data-busy", text);
+    else element.removeAttribute("data-busy");
+  }
+
+  function uploadOne(file, url, result) {
+    var body = new FormData();
+    body.append("file", file, file.name);
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().catch(function () {
+          return { error: "the server answered " + response.status };
+        });
+      })
+      .then(function (answer) {
+        if (answer.image) result.images.push(answer.image);
+        else result.errors.push({ name: file.name, message: answer.error || "the upload failed" });
+      })
+      .catch(function () {
+        result.errors.push({ name: file.name, message: "the upload did not reach the server" });
+      });
+  }
+
+  function upload(files, purpose) {
+    var element = stage();
+    if (!element || !files.length) return;
+    if (purpose === "background") files = files.slice(0, 1);
+    var url = element.getAttribute("data-upload-url");
+    var maxBytes = attr(element, "max-bytes");
+    var result = { purpose: purpose, images: [], errors: [] };
+    var chain = Promise.resolve();
+    files.forEach(function (file, index) {
+      chain = chain.then(function () {
+        setBusy("Uploading " + (index + 1) + " of " + files.length + "…");
+        if (file.size > maxBytes) {
+          result.errors.push({
+            name: file.name,
+            message: "the file is too large (" + megabytes(file.size) + " MB); the limit is " +
+              element.getAttribute("data-max-mb") + " MB",
+          });
+          return null;
+        }
+        return uploadOne(file, url, result);
+      });
+    });
+    chain.then(function () {
+      setBusy(null);
+      emit("composeupload", result);
+    });
+  }
+
+  /* A button with data-compose-pick opens a file picker made on the spot (Dash has no file input). */
+  function onPickClick(event) {
+    var button = event.target.closest && event.target.closest("[data-compose-pick]");
+    if (!button) return;
+    var purpose = button.getAttribute("data-compose-pick");
+    var input = document.createElement("input");
+    input.type = "file";
+    input.accept = ACCEPT;
+    input.multiple = purpose === "layers";
+    input.className = "compose-file-input";
+    input.hidden = true;
+    input.addEventListener("change", function () {
+      var files = Array.prototype.slice.call(input.files || []);
+      input.remove();
+      upload(files, purpose);
+    });
+    document.body.appendChild(input); // attached so that tests (and some browsers) can reach it
+    input.click();
+  }
+
+  function dropZone(event) {
+    return event.target.closest && event.target.closest("#compose-workspace");
+  }
+
+  function carriesFiles(event) {
+    return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
+  }
+
+  function onDragOver(event) {
+    if (!dropZone(event) || !carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    var element = stage();
+    if (element) element.classList.add("is-dropping");
+  }
+
+  function onDragLeave(event) {
+    var element = stage();
+    if (element && (!event.relatedTarget || !dropZone({ target: event.relatedTarget }))) {
+      element.classList.remove("is-dropping");
+    }
+  }
+
+  function onDrop(event) {
+    if (!dropZone(event) || !carriesFiles(event)) return;
+    event.preventDefault();
+    var element = stage();
+    if (element) element.classList.remove("is-dropping");
+    upload(Array.prototype.slice.call(event.dataTransfer.files || []), "layers");
+  }
+
+  /* Narrow screens: shrink the stage to its column; pointer maths reads the real size, so it still matches. */
+  function fitStage() {
+    var element = stage();
+    var holder = document.getElementById("compose-canvas");
+    var surface = holder && holder.querySelector(".compose-surface");
+    if (!element || !surface) return;
+    var width = surface.offsetWidth;
+    var height = surface.offsetHeight;
+    var fit = Math.min(1, element.clientWidth / width);
+    surface.style.transformOrigin = "0 0";
+    surface.style.setProperty("--compose-fit", String(fit));
+    if (fit < 1) {
+      surface.style.transform = "scale(" + fit + ")";
+    } else {
+      // At full size, snap the surface to whole device pixels so the background preview is drawn 1:1.
+      surface.style.transform = "";
+      var rect = surface.getBoundingClientRect();
+      var ratio = window.devicePixelRatio || 1;
+      var dx = (Math.round(rect.left * ratio) - rect.left * ratio) / ratio;
+      var dy = (Math.round(rect.top * ratio) - rect.top * ratio) / ratio;
+      if (dx || dy) surface.style.transform = "translate(" + dx + "px, " + dy + "px)";
+    }
+    holder.style.width = width * fit + "px";
+    holder.style.height = height * fit + "px";
+  }
+
+  var fitQueued = false;
+  function queueFit() {
+    if (fitQueued) return;
+    fitQueued = true;
+    window.requestAnimationFrame(function () {
+      fitQueued = false;
+      fitStage();
+    });
+  }
+
+  function filenameOf(disposition, fallback) {
+    var match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition || "");
+    return match ? decodeURIComponent(match[1]) : fallback;
+  }
+
+  function saveBlob(blob, filename) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
+
+  function exportScene(clicks, scene, format, name) {
+    var element = stage();
+    var button = document.getElementById("compose-export");
+    if (!element || !scene) return window.dash_clientside.no_update;
+    if (button) button.classList.add("is-busy");
+    if (button) button.disabled = true;
+    fetch(element.getAttribute("data-export-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ scene: scene, format: format, filename: name || "" }),
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().then(
+            function (answer) { throw new Error(answer.error || "the export failed (" + response.status + ")"); },
+            function () { throw new Error("the export failed (" + response.status + ")"); }
+          );
+        }
+        var filename = filenameOf(response.headers.get("Content-Disposition"), "composition." + format);
+        return response.blob().then(function (blob) { saveBlob(blob, filename); });
+      })
+      .catch(function (error) {
+        emit("composenotice", { message: "Export failed: " + error.message });
+      })
+      .then(function () {
+        if (button) button.classList.remove("is-busy");
+        if (button) button.disabled = false;
+      });
+    return { clicks: clicks, format: format };
+  }
+
+  document.addEventListener("pointerdown", onPointerDown);
+  document.addEventListener("pointermove", onPointerMove);
+  document.addEventListener("pointerup", function (event) { finish(event, false); });
+  document.addEventListener("pointercancel", function (event) { finish(event, true); });
+  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener("click", onLayerItemClick);
+  document.addEventListener("click", onPickClick);
+  document.addEventListener("dragover", onDragOver);
+  document.addEventListener("dragleave", onDragLeave);
+  document.addEventListener("drop", onDrop);
+  window.addEventListener("resize", queueFit);
+  new MutationObserver(queueFit).observe(document.documentElement, { childList: true, subtree: true });
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    compose: { exportScene: exportScene },
+  });
+})();

@@ -1,0 +1,220 @@
+"""Which edit each input of the Compose page asks for: one small function per kind of input.
+
+Every value from the browser (event details, key presses, control values) is checked here or by the
+domain's edits before it changes the scene; a bad value raises SceneError, which the page shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dash_app.compose import edit, storage
+from dash_app.compose.intake import image_path, image_size
+from dash_app.compose.scene import MAX_LAYERS, Scene, SceneError
+from dash_app.settings import Settings
+
+NUDGE = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
+SHIFT_NUDGE = 10
+
+
+@dataclass
+class Outcome:
+    """What an input did: the new scene and selection, and a message for the user if any."""
+
+    scene: Scene
+    selected: str | None
+    message: tuple[str, str] | None = None  # (Bootstrap colour, text)
+    history: str = "record"  # "record" a change, or "undo"/"redo"/"none"
+    saved_changed: bool = False
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite number from the browser, or SceneError naming what was wrong."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        msg = f"{what} must be a number"
+        raise SceneError(msg)
+    return float(value)
+
+
+def _selected_layer(scene: Scene, selected: str | None) -> str:
+    if not selected or scene.layer(selected) is None:
+        msg = "select a layer first"
+        raise SceneError(msg)
+    return selected
+
+
+def on_event(event: Any, scene: Scene, selected: str | None, settings: Settings) -> Outcome:
+    """A custom DOM event from assets/js/compose.js, forwarded by the EventListener."""
+    event = event if isinstance(event, dict) else {}
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    kind = event.get("type")
+    if kind == "layerselect":
+        return _select(scene, detail.get("id"))
+    if kind == "layerdrop":
+        return _drop(scene, detail)
+    if kind == "composeupload":
+        return _uploaded(scene, selected, detail, settings.data_dir)
+    if kind == "composenotice":
+        return Outcome(scene, selected, ("danger", str(detail.get("message", "Something went wrong"))[:300]), "none")
+    msg = "the page sent an event it does not know"
+    raise SceneError(msg)
+
+
+def _select(scene: Scene, layer_id: Any) -> Outcome:
+    known = isinstance(layer_id, str) and scene.layer(layer_id) is not None
+    return Outcome(scene, layer_id if known else None, history="none")
+
+
+def _drop(scene: Scene, detail: dict) -> Outcome:
+    """The end of a drag on the stage: a move, a scale, a rotation, or just a click that selects."""
+    action, layer_id = detail.get("kind"), detail.get("id")
+    if action in ("select", "deselect") or layer_id is None:
+        return _select(scene, layer_id if action == "select" else None)
+    if not isinstance(layer_id, str) or scene.layer(layer_id) is None:
+        msg = "that layer is no longer in the composition"
+        raise SceneError(msg)
+    fields = {"move": ("x", "y"), "scale": ("scale",), "rotate": ("rotation",)}.get(action)
+    if fields is None:
+        msg = f"unknown change {action!r}"
+        raise SceneError(msg)
+    changes = {name: _number(detail.get(name), name) for name in fields}
+    return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
+
+
+def _uploaded(scene: Scene, selected: str | None, detail: dict, data_dir: Path) -> Outcome:
+    """Add the images the upload route accepted; report the files it refused."""
+    images = detail.get("images") if isinstance(detail.get("images"), list) else []
+    errors = detail.get("errors") if isinstance(detail.get("errors"), list) else []
+    added: list[str] = []
+    for item in images[:MAX_LAYERS]:
+        image_id, name = (item.get("id"), str(item.get("name", ""))) if isinstance(item, dict) else (None, "")
+        if not _stored(data_dir, image_id):
+            errors.append({"name": name, "message": "the upload was not stored"})
+            continue
+        if detail.get("purpose") == "background":
+            fit = scene.background.model_dump().get("fit", "cover")
+            color = scene.background.model_dump().get("color", "#000000")
+            scene = edit.set_background(scene, {"kind": "photo", "image_id": image_id, "fit": fit, "color": color})
+            continue
+        scene, layer_id = edit.add_image(scene, image_id, image_size(data_dir, image_id), name)
+        selected = layer_id
+        added.append(name)
+    message = _upload_message(added, errors)
+    return Outcome(scene, selected, message, "record" if images else "none")
+
+
+def _stored(data_dir: Path, image_id: Any) -> bool:
+    try:
+        return image_path(data_dir, image_id).is_file()
+    except ValueError:  # not one of our ids: the event did not come from our upload route
+        return False
+
+
+def _upload_message(added: list[str], errors: list) -> tuple[str, str] | None:
+    refused = [f"{str(item.get('name') or 'a file')[:80]}: {str(item.get('message'))[:200]}"
+               for item in errors if isinstance(item, dict)]
+    if refused:
+        return "danger", "Not added: " + "; ".join(refused)
+    if len(added) > 1:
+        return "success", f"Added {len(added)} layers."
+    return None
+
+
+def on_key(keydown: Any, scene: Scene, selected: str | None) -> Outcome:
+    """A shortcut pressed while the stage has focus."""
+    keydown = keydown if isinstance(keydown, dict) else {}
+    key = keydown.get("key")
+    command = keydown.get("ctrlKey") or keydown.get("metaKey")
+    if command and key in ("z", "Z", "y"):
+        redo = key == "y" or bool(keydown.get("shiftKey"))
+        return Outcome(scene, selected, history="redo" if redo else "undo")
+    if key in NUDGE:
+        step = SHIFT_NUDGE if keydown.get("shiftKey") else 1
+        dx, dy = NUDGE[key]
+        layer_id = _selected_layer(scene, selected)
+        return Outcome(edit.nudge(scene, layer_id, dx * step, dy * step), layer_id)
+    if key in ("Delete", "Backspace"):
+        return Outcome(edit.delete(scene, _selected_layer(scene, selected)), None)
+    return Outcome(scene, selected, history="none")
+
+
+def on_layer_button(trigger: str, scene: Scene, selected: str | None, names: dict[str, str]) -> Outcome:
+    """Flip, restack, duplicate or delete the selected layer."""
+    layer_id = _selected_layer(scene, selected)
+    action = names[trigger]
+    if action == "duplicate":
+        scene, copy_id = edit.duplicate(scene, layer_id)
+        return Outcome(scene, copy_id)
+    if action == "delete":
+        return Outcome(edit.delete(scene, layer_id), None)
+    if action in ("flip_x", "flip_y"):
+        return Outcome(edit.flip(scene, layer_id, action[-1]), layer_id)
+    return Outcome(edit.restack(scene, layer_id, 1 if action == "forward" else -1), layer_id)
+
+
+def on_layer_field(field: str, value: Any, scene: Scene, selected: str | None) -> Outcome:
+    """A value typed or slid in the selected-layer panel."""
+    layer_id = _selected_layer(scene, selected)
+    if value is None:  # a field cleared while typing: keep the layer as it is
+        return Outcome(scene, selected, history="none")
+    number = _number(value, field)
+    changes = {"scale": {"scale": number / 100}, "opacity": {"opacity": number / 100}}.get(field, {field: number})
+    return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
+
+
+def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, settings: Settings) -> Outcome:
+    """A canvas size or background control changed."""
+    if trigger in ("preset", "width", "height"):
+        if trigger == "preset" and values["preset"] in edit.PRESETS:
+            width, height = edit.PRESETS[values["preset"]]
+        elif trigger == "preset":
+            return Outcome(scene, selected, history="none")
+        else:
+            width, height = (int(_number(values[name], name)) for name in ("width", "height"))
+        if (width, height) == scene.canvas.size:
+            return Outcome(scene, selected, history="none")
+        return Outcome(edit.resize_canvas(scene, width, height, max_side=settings.max_canvas_side), selected)
+    spec = _background_spec(values, scene)
+    if spec is None:
+        return Outcome(scene, selected, ("info", "Choose a photo for the background."), "none")
+    return Outcome(edit.set_background(scene, spec), selected)
+
+
+def _background_spec(values: dict, scene: Scene) -> dict | None:
+    kind, first, second = values["kind"], values["color_1"], values["color_2"]
+    if kind == "solid":
+        return {"kind": "solid", "color": first}
+    if kind == "linear":
+        return {"kind": "linear", "color_from": first, "color_to": second,
+                "angle": _number(values["angle"] if values["angle"] is not None else 0, "angle")}
+    if kind == "radial":
+        return {"kind": "radial", "color_from": first, "color_to": second}
+    if kind in ("grid", "dots"):
+        spacing = int(_number(values["spacing"] if values["spacing"] is not None else 40, "spacing"))
+        return {"kind": kind, "color": first, "ink": second, "spacing": spacing}
+    current = scene.background.model_dump()
+    if current["kind"] != "photo":
+        return None
+    return current | {"fit": values["fit"], "color": first}
+
+
+def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str | None, settings: Settings,
+             user: str | None) -> Outcome:
+    """Save, open or delete a named composition of the signed-in user."""
+    if trigger == "save":
+        saved = storage.save_scene(settings.data_dir, user, str(name or ""), scene)
+        return Outcome(scene, selected, ("success", f"Saved “{saved.name}”."), "none", saved_changed=True)
+    if not chosen:
+        msg = "choose a saved composition first"
+        raise storage.StorageError(msg)
+    if trigger == "delete":
+        storage.delete_scene(settings.data_dir, user, str(chosen))
+        return Outcome(scene, selected, ("success", f"Deleted “{chosen}”."), "none", saved_changed=True)
+    opened = storage.load_scene(settings.data_dir, user, str(chosen), max_side=settings.max_canvas_side)
+    if not all(_stored(settings.data_dir, image_id) for image_id in opened.image_ids()):
+        msg = f"“{chosen}” uses images that are no longer stored"
+        raise storage.StorageError(msg)
+    return Outcome(opened, None, ("success", f"Opened “{chosen}”."))

@@ -1,0 +1,143 @@
+"""The Compose page's side panel: layer list, selected-layer controls, canvas and background, saved work.
+
+Layout only (the values are filled in by dash_app.callbacks.compose); kept apart from pages/compose.py
+so each file stays short.
+"""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dash_app import ids
+
+PRESET_OPTIONS = [
+    {"label": "Full HD · 1920 × 1080", "value": "1920x1080"},
+    {"label": "Square · 1080 × 1080", "value": "1080x1080"},
+    {"label": "4K UHD · 3840 × 2160", "value": "3840x2160"},
+    {"label": "A4 at 300 dpi · 2480 × 3508", "value": "a4-300dpi"},
+    {"label": "Custom size", "value": "custom"},
+]
+BACKGROUND_OPTIONS = [
+    {"label": "Solid colour", "value": "solid"},
+    {"label": "Linear gradient", "value": "linear"},
+    {"label": "Radial gradient", "value": "radial"},
+    {"label": "Grid", "value": "grid"},
+    {"label": "Dots", "value": "dots"},
+    {"label": "Photo", "value": "photo"},
+]
+
+
+def card(title: str, icon: str, body: list, *, extra=None, class_name: str = "") -> dbc.Card:
+    """A panel section with an icon and a title."""
+    header = html.Div([html.I(className=f"bi {icon}"), html.H2(title), *(extra or [])], className="compose-card-head")
+    return dbc.Card(dbc.CardBody([header, *body]), className=f"compose-card {class_name}")
+
+
+def field(label: str, control, *, group_id: str | None = None, class_name: str = "") -> html.Div:
+    """A labelled control."""
+    props = {"id": group_id} if group_id else {}
+    return html.Div([dbc.Label(label, html_for=control.id, className="compose-label"), control],
+                    className=f"compose-field {class_name}", **props)
+
+
+def _number(component_id: str, **kwargs) -> dbc.Input:
+    """A number field that reports on Enter or on leaving it, not on every keystroke."""
+    return dbc.Input(id=component_id, type="number", debounce=True, inputmode="decimal", **kwargs)
+
+
+def _slider(component_id: str, low: int, high: int, marks: dict) -> dcc.Slider:
+    """A percentage slider that reports on release (one request, not one per step)."""
+    return dcc.Slider(id=component_id, min=low, max=high, step=1, value=high if high == 100 else 100, marks=marks,
+                      tooltip={"placement": "bottom", "template": "{value}%"}, allow_direct_input=False,
+                      updatemode="mouseup", className="compose-slider")
+
+
+def _tool(icon: str, label: str, component_id: str) -> dbc.Button:
+    return dbc.Button([html.I(className=f"bi {icon}"), html.Span(label, className="compose-tool-label")],
+                      id=component_id, title=label, color="secondary", outline=True, className="compose-tool")
+
+
+def layers_card() -> dbc.Card:
+    """The stack of layers, top first; clicking one selects it (assets/js/compose.js)."""
+    count = dbc.Badge("0", id=ids.COMPOSE_LAYER_COUNT, className="compose-count", pill=True)
+    return card("Layers", "bi-stack", [html.Div(id=ids.COMPOSE_LAYER_LIST, className="compose-layer-list")],
+                extra=[count])
+
+
+def layer_card() -> dbc.Card:
+    """Controls of the selected layer; hidden behind a hint when none is selected."""
+    controls = html.Div(
+        [
+            html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
+                      field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
+                      field("Rotation (°)", _number(ids.COMPOSE_ROTATION, min=-360, max=360, step="any"))],
+                     className="compose-row compose-row-3"),
+            field("Scale (%)", _slider(ids.COMPOSE_SCALE, 1, 400, {1: "1", 100: "100", 200: "200", 400: "400"})),
+            field("Opacity (%)", _slider(ids.COMPOSE_OPACITY, 0, 100, {0: "0", 50: "50", 100: "100"})),
+            html.Div(
+                [_tool("bi-symmetry-vertical", "Flip horizontally", ids.COMPOSE_FLIP_X),
+                 _tool("bi-symmetry-horizontal", "Flip vertically", ids.COMPOSE_FLIP_Y),
+                 _tool("bi-chevron-bar-up", "Bring forward", ids.COMPOSE_FORWARD),
+                 _tool("bi-chevron-bar-down", "Send backward", ids.COMPOSE_BACKWARD),
+                 _tool("bi-copy", "Duplicate", ids.COMPOSE_DUPLICATE),
+                 _tool("bi-trash3", "Delete", ids.COMPOSE_DELETE)],
+                className="compose-tools",
+            ),
+        ],
+        id=ids.COMPOSE_LAYER_PANEL,
+        hidden=True,
+    )
+    empty = html.P("Select a layer on the canvas or in the list to move, scale, rotate or restack it.",
+                   id=ids.COMPOSE_LAYER_EMPTY, className="compose-muted")
+    return card("Selected layer", "bi-bounding-box-circles", [empty, controls])
+
+
+def canvas_card() -> dbc.Card:
+    """Canvas size and the background the server renders."""
+    photo = html.Div(
+        [html.Button([html.I(className="bi bi-image"), html.Span("Choose photo")], id=ids.COMPOSE_PHOTO_BUTTON,
+                     type="button", className="btn btn-outline-secondary compose-photo-btn",
+                     **{"data-compose-pick": "background"}),
+         field("Fit", dbc.Select(id=ids.COMPOSE_FIT, value="cover",
+                                 options=[{"label": "Cover (crop)", "value": "cover"},
+                                          {"label": "Contain (letterbox)", "value": "contain"}]))],
+        id=ids.COMPOSE_PHOTO_GROUP, className="compose-row compose-photo", hidden=True,
+    )
+    body = [
+        field("Size", dbc.Select(id=ids.COMPOSE_PRESET, options=PRESET_OPTIONS, value="1920x1080")),
+        html.Div([field("Width (px)", _number(ids.COMPOSE_WIDTH, min=16, step=1)),
+                  field("Height (px)", _number(ids.COMPOSE_HEIGHT, min=16, step=1))],
+                 className="compose-row"),
+        field("Background", dbc.Select(id=ids.COMPOSE_BG_KIND, options=BACKGROUND_OPTIONS, value="linear")),
+        html.Div(
+            [field("Colour", dbc.Input(id=ids.COMPOSE_COLOR_1, type="color", debounce=True,
+                                       className="compose-color")),
+             field("Second colour", dbc.Input(id=ids.COMPOSE_COLOR_2, type="color", debounce=True,
+                                              className="compose-color"), group_id=ids.COMPOSE_COLOR_2_GROUP),
+             field("Angle (°)", _number(ids.COMPOSE_ANGLE, min=-360, max=360, step=1),
+                   group_id=ids.COMPOSE_ANGLE_GROUP),
+             field("Spacing (px)", _number(ids.COMPOSE_SPACING, min=8, max=1024, step=1), group_id=ids.COMPOSE_SPACING_GROUP)],
+            className="compose-row compose-row-colors",
+        ),
+        photo,
+    ]
+    return card("Canvas", "bi-aspect-ratio", body)
+
+
+def saved_card() -> dbc.Card:
+    """Save the composition under a name; reopen or delete saved ones."""
+    body = [
+        dbc.Label("Name of the composition", html_for=ids.COMPOSE_SAVE_NAME, className="visually-hidden"),
+        dbc.InputGroup([dbc.Input(id=ids.COMPOSE_SAVE_NAME, placeholder="Name", maxlength=60),
+                        dbc.Button([html.I(className="bi bi-floppy"), html.Span("Save")], id=ids.COMPOSE_SAVE,
+                                   color="primary")], className="compose-save"),
+        dbc.Label("Saved compositions", html_for=ids.COMPOSE_SAVED, className="visually-hidden"),
+        dbc.InputGroup([dbc.Select(id=ids.COMPOSE_SAVED, options=[], placeholder="Saved compositions"),
+                        dbc.Button([html.I(className="bi bi-folder2-open"), html.Span("Open")], id=ids.COMPOSE_OPEN,
+                                   color="secondary", outline=True),
+                        dbc.Button([html.I(className="bi bi-trash3"),
+                                    html.Span("Delete the saved composition", className="visually-hidden")],
+                                   id=ids.COMPOSE_DELETE_SAVED, color="secondary", outline=True,
+                                   title="Delete the saved composition")],
+                       className="compose-open"),
+    ]
+    return card("Saved", "bi-bookmark", body)
