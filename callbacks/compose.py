@@ -73,24 +73,26 @@ def register(app: Dash) -> None:
     )
 
 
-def _current_scene(stored) -> Scene:
-    """The scene the browser holds, or a new one (first visit, or a stored scene that is no longer valid)."""
+def _current_scene(stored) -> tuple[Scene, str | None]:
+    """The scene the browser holds, or a new one and why (first visit, or a stored scene that is refused)."""
     settings = _settings()
     if stored:
         try:
-            return scene_from_dict(stored, max_side=settings.max_canvas_side)
-        except SceneError:  # e.g. the canvas limit was lowered since: start afresh rather than fail
-            pass
-    return edit.new_scene(max_side=settings.max_canvas_side)
+            return scene_from_dict(stored, max_side=settings.max_canvas_side), None
+        except SceneError as error:  # tampered with, or the canvas limit was lowered since: refuse, start afresh
+            return edit.new_scene(max_side=settings.max_canvas_side), f"The stored composition was refused: {error}"
+    return edit.new_scene(max_side=settings.max_canvas_side), None
 
 
 def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
     """Apply the edit the triggering input asks for and redraw what it changed."""
     settings = _settings()
-    scene = _current_scene(stored)
+    scene, refused = _current_scene(stored)
     trigger = ctx.triggered_id
-    if trigger is None:  # the page has just opened: draw what the browser holds
-        return _render(actions.Outcome(scene, chosen_layer, history="none"), scene, past, full=True)
+    if trigger is None or refused:  # the page has just opened: draw what the browser holds
+        message = ("danger", _sentence(refused)) if refused else None
+        past = history.empty() if refused else past
+        return _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, full=True)
     try:
         outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer, settings)
     except (SceneError, storage.StorageError, MissingImage) as error:  # bad input: say so, keep the scene

@@ -104,8 +104,11 @@ def _stage_column() -> html.Section:
          html.Span([html.Kbd("Ctrl+Z"), " undo"]), html.Span(["Drop image files on the canvas to add them"])],
         className="compose-hints",
     )
-    return html.Section([Keyboard(stage, id=ids.COMPOSE_KEYS, captureKeys=SHORTCUTS), hints],
-                        className="compose-stage-column")
+    settings_row = html.Div([canvas_card(), saved_card()], className="compose-settings")
+    return html.Section(
+        [Keyboard(stage, id=ids.COMPOSE_KEYS, captureKeys=SHORTCUTS, className="compose-keys"), hints, settings_row],
+        className="compose-stage-column",
+    )
 
 
 def _settings():
@@ -115,4 +118,4 @@ def _settings():
 
 
 def _panel() -> html.Aside:
-    return html.Aside([layers_card(), layer_card(), canvas_card(), saved_card()], className="compose-panel")
+    return html.Aside([layers_card(), layer_card()], className="compose-panel")

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
+from urllib.parse import urlsplit
+
 import pytest
 from PIL import Image, ImageDraw
 
@@ -162,4 +163,280 @@ def test_the_preview_matches_the_server_render_of_the_same_scene(compose_app, op
           f" largest bounding-box offset {max(offsets)} preview px")
     assert max(offsets) <= 1
     assert difference <= 4
+    assert page.console_errors == []
+
+
+def _server_requests(page, base_url: str) -> list:
+    return [request for request in page.requests if request.url.startswith(base_url)]
+
+
+def _layer_centre(page, index: int = 0) -> tuple[float, float]:
+    box = page.locator(".compose-layer").nth(index).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _screen_per_canvas_px(page) -> float:
+    return page.evaluate("""(() => { const s = document.querySelector('.compose-surface');
+        return s.getBoundingClientRect().width / parseFloat(s.dataset.width); })()""")
+
+
+def test_dragging_a_layer_sends_nothing_until_release_then_one_request(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    before = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
+    page.wait_for_load_state("networkidle")
+    k = _screen_per_canvas_px(page)
+    start_x, start_y = _layer_centre(page)
+    dx, dy = 200.0, -80.0
+
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    during = len(_server_requests(page, url))
+    for step in range(1, 61):
+        page.mouse.move(start_x + dx * step / 60, start_y + dy * step / 60)
+    moving = _server_requests(page, url)[during:]
+    box = page.locator(".compose-layer").first.bounding_box()
+    page.mouse.up()
+    after = wait_for_scene(page, f"s.layers[0].x !== {before['x']}")["layers"][0]
+    page.wait_for_load_state("networkidle")
+    released = _server_requests(page, url)[during:]
+
+    print(f"60-step drag: {len(moving)} requests while moving, {len(released)} on release")
+    assert moving == [], [request.url for request in moving]
+    assert [(r.method, urlsplit(r.url).path) for r in released] == [("POST", "/_dash-update-component")]
+    assert after["x"] == pytest.approx(before["x"] + dx / k, abs=0.01)
+    assert after["y"] == pytest.approx(before["y"] + dy / k, abs=0.01)
+    settled = page.locator(".compose-layer").first.bounding_box()
+    assert settled["x"] == pytest.approx(box["x"], abs=0.5), "the server's placement is where the layer was dropped"
+    assert settled["y"] == pytest.approx(box["y"], abs=0.5)
+    assert float(page.input_value("#compose-x")) == pytest.approx(after["x"], abs=0.01)
+    assert page.console_errors == []
+
+
+def test_snap_guides_catch_the_canvas_centre(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    start_x, start_y = _layer_centre(page)
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + 40, start_y + 30, steps=5)
+    page.mouse.move(start_x + 2, start_y + 30, steps=5)  # 2 screen px from the vertical centre line
+    assert page.locator(".compose-guide-v.is-visible").count() == 1
+    page.mouse.up()
+    layer = wait_for_scene(page, "s.layers[0].y !== 540")["layers"][0]
+    assert layer["x"] == 960, "snapped to the canvas centre"
+    assert page.locator(".compose-guide.is-visible").count() == 0
+
+
+def test_corner_and_rotation_handles_scale_and_turn_the_layer(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    cx, cy = _layer_centre(page)
+    corner = page.locator(".compose-layer .compose-handle-se").bounding_box()
+    hx, hy = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
+    page.mouse.move(hx, hy)
+    page.mouse.down()
+    page.mouse.move(cx + (hx - cx) * 1.5, cy + (hy - cy) * 1.5, steps=10)
+    page.mouse.up()
+    layer = wait_for_scene(page, "s.layers[0].scale !== 1")["layers"][0]
+    assert layer["scale"] == pytest.approx(1.5, abs=0.01), "keeps the aspect: one uniform scale"
+
+    knob = page.locator(".compose-layer .compose-rotate-knob").bounding_box()
+    kx, ky = knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2
+    page.keyboard.down("Shift")
+    page.mouse.move(kx, ky)
+    page.mouse.down()
+    page.mouse.move(cx + 300, cy - 260, steps=10)  # about 49 degrees clockwise from straight up
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    layer = wait_for_scene(page, "s.layers[0].rotation !== 0")["layers"][0]
+    assert layer["rotation"] == 45, "Shift snaps to 15 degree steps"
+    assert page.input_value("#compose-rotation") == "45"
+
+
+def test_keyboard_nudges_deletes_and_undoes(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    page.locator(".compose-layer").first.click()  # focuses the stage
+    page.keyboard.press("ArrowRight")
+    wait_for_scene(page, "s.layers[0].x === 961")
+    page.keyboard.press("Shift+ArrowDown")
+    wait_for_scene(page, "s.layers[0].y === 550")
+    assert page.evaluate("window.scrollY") == 0, "arrow keys move the layer, not the page"
+    page.keyboard.press("Control+z")
+    wait_for_scene(page, "s.layers[0].y === 540 && s.layers[0].x === 961")
+    page.keyboard.press("Control+Shift+Z")
+    wait_for_scene(page, "s.layers[0].y === 550")
+    page.keyboard.press("Delete")
+    wait_for_scene(page, "s.layers.length === 0")
+    page.click("#compose-undo")
+    wait_for_scene(page, "s.layers.length === 1")
+    page.click("#compose-redo")
+    wait_for_scene(page, "s.layers.length === 0")
+    assert page.console_errors == []
+
+
+def test_panel_controls_transform_restack_duplicate_and_flip(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"], image_files["logo.png"])
+    scene = wait_for_scene(page, "s.layers.length === 2")
+    top = scene["layers"][1]["id"]
+    page.fill("#compose-rotation", "30")
+    page.press("#compose-rotation", "Enter")
+    page.fill("#compose-x", "400")
+    page.press("#compose-x", "Enter")
+    scene = wait_for_scene(page, "s.layers[1].rotation === 30 && s.layers[1].x === 400")
+    page.click("#compose-flip-x")
+    wait_for_scene(page, "s.layers[1].flip_x === true")
+    page.click("#compose-backward")
+    scene = wait_for_scene(page, f"s.layers[0].id === '{top}'")
+    page.click("#compose-duplicate")
+    scene = wait_for_scene(page, "s.layers.length === 3")
+    copy = scene["layers"][1]
+    assert copy["image_id"] == scene["layers"][0]["image_id"] and copy["x"] == 424 and copy["flip_x"]
+    assert page.locator(".compose-layer-item").count() == 3
+    page.locator(".compose-layer-item").last.click()  # the bottom layer, listed last
+    page.wait_for_selector(f".compose-layer-item.is-selected[data-compose-select='{top}']")
+    assert page.console_errors == []
+
+
+BAD_FILES = {
+    "notes.png": "not an image",
+    "drawing.svg": "SVG images are not supported",
+    "broken.png": "damaged",
+    "huge.png": "900,000,000 pixels",
+    "large.png": "2,100 x 2,000 pixels; the limit is 4,000,000 pixels",
+    "heavy.png": "too large (3.0 MB); the limit is 2 MB",
+}
+
+
+def test_bad_files_are_refused_with_a_message_and_nothing_else_changes(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    kept = wait_for_scene(page, "s.layers.length === 1")
+    for name, message in BAD_FILES.items():
+        add_images(page, image_files[name])
+        page.wait_for_selector(f"#compose-alerts >> text={name}")
+        alert = page.inner_text("#compose-alerts")
+        assert message in alert, alert
+        assert stored_scene(page)["layers"] == kept["layers"], "other layers untouched"
+    add_images(page, image_files["logo.png"])  # the server still serves
+    wait_for_scene(page, "s.layers.length === 2")
+    refused = [e for e in page.console_errors if "status of 400" not in e]
+    assert refused == [], "only the refused uploads' own 400 answers"
+
+
+def test_a_tampered_scene_from_the_browser_is_refused(compose_app, open_page):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    answer = page.evaluate("""async (url) => {
+        const scene = JSON.parse(sessionStorage.getItem('compose-scene'));
+        scene.canvas.width = 999999; scene.layers = [{id: 'abcdef12', image_id: '../../etc/passwd', x: 1, y: 2}];
+        scene.script = '<img onerror=alert(1)>';
+        const r = await fetch(url + 'compose/export', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                       body: JSON.stringify({scene: scene, format: 'png'})});
+        return {status: r.status, body: await r.json()};
+    }""", url)
+    assert answer["status"] == 400
+    for part in ("canvas.width", "layers.0.image_id", "script: is not a known field"):
+        assert part in answer["body"]["error"]
+    page.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('compose-scene'));
+        s.layers = [{id: 'abcdef12', image_id: 'a'.repeat(32), x: 1, y: 2, opacity: 7}];
+        sessionStorage.setItem('compose-scene', JSON.stringify(s)); }""")
+    page.reload()
+    page.wait_for_selector("#compose-alerts >> text=opacity")
+    assert page.locator(".compose-layer").count() == 0, "nothing of the refused scene is rendered"
+
+
+def test_export_downloads_the_full_resolution_render(compose_app, open_page, image_files):
+    url, data_dir = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["logo.png"], image_files["photo.jpg"])
+    page.fill("#compose-rotation", "20")
+    page.press("#compose-rotation", "Enter")
+    scene = wait_for_scene(page, "s.layers.length === 2 && s.layers[1].rotation === 20")
+    from dash_app.compose.export import load_images
+    from dash_app.compose.render import render_scene
+    from dash_app.compose.scene import scene_from_dict
+
+    model = scene_from_dict(scene)
+    expected = render_scene(model, load_images(data_dir, model.image_ids())).convert("RGB")
+    for fmt, suffix in (("png", ".png"), ("jpeg", ".jpg"), ("webp", ".webp")):
+        page.select_option("#compose-format", fmt)
+        with page.expect_download() as download:
+            page.click("#compose-export")
+        path = download.value.path()
+        assert download.value.suggested_filename == f"composition-1920x1080{suffix}"
+        exported = Image.open(path)
+        assert exported.size == (1920, 1080) and exported.format == fmt.upper()
+        if fmt == "png":
+            assert exported.convert("RGB").tobytes() == expected.tobytes(), "the export is the server's render"
+        else:
+            assert mean_abs_difference(exported, expected) < 3, "lossy, but the same picture"
+    assert page.console_errors == []
+
+
+def test_save_and_reopen_a_composition(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["logo.png"], image_files["badge.png"])
+    saved = wait_for_scene(page, "s.layers.length === 2")
+    page.fill("#compose-save-name", "Launch visual")
+    page.click("#compose-save")
+    page.wait_for_selector("#compose-alerts >> text=Saved “Launch visual”")
+    page.locator(".compose-layer").last.click()
+    page.keyboard.press("Delete")
+    wait_for_scene(page, "s.layers.length === 1")
+    page.fill("#compose-save-name", "../../etc")
+    page.click("#compose-save")
+    page.wait_for_selector("#compose-alerts >> text=A name is 1 to 60")
+    page.select_option("#compose-saved", "Launch visual")
+    page.click("#compose-open")
+    reopened = wait_for_scene(page, "s.layers.length === 2")
+    assert reopened == saved
+    assert page.locator(".compose-layer").count() == 2
+
+
+SHOWCASE = {
+    "canvas": {"width": 1920, "height": 1080},
+    "background": {"kind": "radial", "color_from": "#fdf2f8", "color_to": "#818cf8"},
+    "layers": [
+        {"id": "b0000001", "image_id": "", "name": "photo.jpg", "x": 760, "y": 560, "scale": 2.1, "rotation": -6},
+        {"id": "b0000002", "image_id": "", "name": "logo.png", "x": 1380, "y": 330, "scale": 1.1, "rotation": 12,
+         "opacity": 0.9},
+        {"id": "b0000003", "image_id": "", "name": "badge.png", "x": 1400, "y": 760, "scale": 1.2},
+    ],
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_with_a_scene(compose_app, open_page, image_files, screenshot_dir, scheme, width_name):
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name], scheme=scheme)
+    add_images(page, image_files["photo.jpg"], image_files["logo.png"], image_files["badge.png"])
+    ids = [layer["image_id"] for layer in wait_for_scene(page, "s.layers.length === 3")["layers"]]
+    scene = json.loads(json.dumps(SHOWCASE))
+    for layer, image_id in zip(scene["layers"], ids, strict=True):
+        layer["image_id"] = image_id
+    open_saved(page, data_dir, "Spring launch", scene)
+    page.locator(".compose-layer-item").nth(1).click()
+    page.wait_for_selector(".compose-layer.is-selected")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    assert theme_of(page) == scheme
+    page.screenshot(path=screenshot_dir / f"compose-scene-{scheme}-{width_name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    if width_name == "narrow":
+        for selector in ("#compose-add", "#compose-undo", "#compose-export", "#compose-delete", ".compose-layer-item"):
+            box = page.locator(selector).first.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
     assert page.console_errors == []
