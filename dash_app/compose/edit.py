@@ -13,7 +13,6 @@ from dash_app.compose.scene import (
     MAX_LAYERS,
     MAX_SCALE,
     MIN_SCALE,
-    Canvas,
     Layer,
     Scene,
     SceneError,
@@ -147,7 +146,6 @@ def delete(scene: Scene, layer_id: str) -> Scene:
 
 def resize_canvas(scene: Scene, width: int, height: int, *, max_side: int) -> Scene:
     """Change the canvas size, keeping each layer at the same relative place."""
-    Canvas.model_validate({"width": width, "height": height}, context={"max_side": max_side})
     old_w, old_h = scene.canvas.size
     layers = [
         layer | {"x": round(layer["x"] * width / old_w, 2), "y": round(layer["y"] * height / old_h, 2)}

@@ -1,0 +1,120 @@
+"""What each input of the Compose page does, without a browser: hostile event details are refused."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from dash_app.callbacks import compose_actions as actions
+from dash_app.compose import edit
+from dash_app.compose.intake import accept_image
+from dash_app.compose.scene import SceneError
+from dash_app.settings import load_settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def stored_id(settings):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (200, 100), (0, 0, 255, 255)).save(buffer, format="PNG")
+    return accept_image(buffer.getvalue(), data_dir=settings.data_dir, max_bytes=10**6, max_pixels=10**6).id
+
+
+@pytest.fixture
+def scene_with_layer(stored_id):
+    return edit.add_image(edit.new_scene(), stored_id, (200, 100), "blue.png")
+
+
+def event(name, **detail):
+    return {"type": name, "detail": detail}
+
+
+def test_an_upload_event_adds_stored_images_and_reports_refused_files(settings, stored_id):
+    detail = {"purpose": "layers", "images": [{"id": stored_id, "name": "blue.png"}, {"id": "f" * 32, "name": "x"},
+                                              {"id": "../../etc/passwd", "name": "y"}],
+              "errors": [{"name": "notes.png", "message": "this file is not an image"}]}
+    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, settings)
+    assert [layer.image_id for layer in outcome.scene.layers] == [stored_id]
+    assert outcome.selected == outcome.scene.layers[0].id
+    colour, text = outcome.message
+    assert colour == "danger"
+    assert "notes.png: this file is not an image" in text and "x: the upload was not stored" in text
+
+
+def test_a_photo_upload_becomes_the_background(settings, stored_id):
+    detail = {"purpose": "background", "images": [{"id": stored_id, "name": "p.jpg"}], "errors": []}
+    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, settings)
+    assert outcome.scene.background.kind == "photo" and outcome.scene.background.image_id == stored_id
+    assert outcome.scene.layers == ()
+
+
+def test_a_drop_moves_scales_or_turns_the_layer(settings, scene_with_layer):
+    scene, layer_id = scene_with_layer
+    moved = actions.on_event(event("layerdrop", kind="move", id=layer_id, x=100.5, y=20), scene, None, settings)
+    assert (moved.scene.layers[0].x, moved.scene.layers[0].y, moved.selected) == (100.5, 20, layer_id)
+    turned = actions.on_event(event("layerdrop", kind="rotate", id=layer_id, rotation=-45), scene, None, settings)
+    assert turned.scene.layers[0].rotation == -45
+    scaled = actions.on_event(event("layerdrop", kind="scale", id=layer_id, scale=2.5), scene, None, settings)
+    assert scaled.scene.layers[0].scale == 2.5
+
+
+@pytest.mark.parametrize("detail", [
+    {"kind": "move", "id": "LAYER", "x": "100", "y": 1},
+    {"kind": "move", "id": "LAYER", "x": None, "y": 1},
+    {"kind": "move", "id": "LAYER", "x": True, "y": 1},
+    {"kind": "scale", "id": "LAYER", "scale": float("nan")},
+    {"kind": "teleport", "id": "LAYER"},
+    {"kind": "move", "id": "0000000000", "x": 1, "y": 1},
+])
+def test_hostile_drop_details_are_refused(settings, scene_with_layer, detail):
+    scene, layer_id = scene_with_layer
+    detail = {key: layer_id if value == "LAYER" else value for key, value in detail.items()}
+    with pytest.raises(SceneError):
+        actions.on_event({"type": "layerdrop", "detail": detail}, scene, None, settings)
+
+
+def test_unknown_events_are_refused(settings):
+    with pytest.raises(SceneError, match="does not know"):
+        actions.on_event({"type": "click"}, edit.new_scene(), None, settings)
+    with pytest.raises(SceneError):
+        actions.on_event("not even a dict", edit.new_scene(), None, settings)
+
+
+def test_keys_nudge_delete_undo_and_redo(scene_with_layer):
+    scene, layer_id = scene_with_layer
+    assert actions.on_key({"key": "ArrowLeft"}, scene, layer_id).scene.layers[0].x == 959
+    assert actions.on_key({"key": "ArrowUp", "shiftKey": True}, scene, layer_id).scene.layers[0].y == 530
+    assert actions.on_key({"key": "Delete"}, scene, layer_id).scene.layers == ()
+    assert actions.on_key({"key": "z", "ctrlKey": True}, scene, layer_id).history == "undo"
+    assert actions.on_key({"key": "Z", "ctrlKey": True, "shiftKey": True}, scene, layer_id).history == "redo"
+    assert actions.on_key({"key": "y", "metaKey": True}, scene, layer_id).history == "redo"
+    with pytest.raises(SceneError, match="select a layer first"):
+        actions.on_key({"key": "ArrowLeft"}, scene, None)
+
+
+def test_panel_fields_change_the_selected_layer(scene_with_layer):
+    scene, layer_id = scene_with_layer
+    assert actions.on_layer_field("scale", 250, scene, layer_id).scene.layers[0].scale == 2.5
+    assert actions.on_layer_field("opacity", 40, scene, layer_id).scene.layers[0].opacity == 0.4
+    assert actions.on_layer_field("rotation", 190, scene, layer_id).scene.layers[0].rotation == -170
+    assert actions.on_layer_field("x", None, scene, layer_id).history == "none", "a cleared field changes nothing"
+
+
+def test_canvas_controls(settings, scene_with_layer):
+    scene, layer_id = scene_with_layer
+    values = {"preset": "3840x2160", "width": 1920, "height": 1080, "kind": "grid", "color_1": "#ffffff",
+              "color_2": "#e2e8f0", "angle": None, "spacing": 48, "fit": "cover"}
+    bigger = actions.on_canvas(values, "preset", scene, layer_id, settings).scene
+    assert bigger.canvas.size == (3840, 2160) and bigger.layers[0].x == 1920
+    patterned = actions.on_canvas(values, "kind", scene, layer_id, settings).scene
+    assert patterned.background.model_dump() == {"kind": "grid", "color": "#ffffff", "ink": "#e2e8f0", "spacing": 48}
+    with pytest.raises(SceneError, match="larger than the limit of 8192 px"):
+        actions.on_canvas(values | {"width": 9000}, "width", scene, layer_id, settings)
+    photo = actions.on_canvas(values | {"kind": "photo"}, "kind", scene, layer_id, settings)
+    assert photo.message == ("info", "Choose a photo for the background.") and photo.scene == scene
