@@ -78,26 +78,32 @@ def _blend(color_from: str, color_to: str, ramp: np.ndarray) -> Image.Image:
 
 
 def _linear_ramp(size: tuple[int, int], angle: float) -> np.ndarray:
-    """0 at the starting corner to 255 at the far one along ``angle`` (like CSS linear-gradient corners)."""
+    """0 at the starting corner to 255 at the far one along ``angle`` (like CSS linear-gradient corners).
+
+    Computed in place in one float32 array: a 4K canvas needs 33 MB for it, not several times that.
+    """
     width, height = size
     dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     span = abs(width * dx) + abs(height * dy)
-    xs = ((np.arange(width, dtype=np.float32) + 0.5) - width / 2) * (dx / span)
-    ys = ((np.arange(height, dtype=np.float32) + 0.5) - height / 2) * (dy / span)
-    ramp = ys[:, None] + xs[None, :]
-    ramp += 0.5
-    np.clip(ramp, 0.0, 1.0, out=ramp)
-    return np.rint(ramp * 255).astype(np.uint8)
+    xs = ((np.arange(width, dtype=np.float32) + 0.5) - width / 2) * (255 * dx / span)
+    ys = ((np.arange(height, dtype=np.float32) + 0.5) - height / 2) * (255 * dy / span) + 127.5
+    ramp = np.add.outer(ys, xs)
+    np.clip(ramp, 0.0, 255.0, out=ramp)
+    np.rint(ramp, out=ramp)
+    return ramp.astype(np.uint8)
 
 
 def _radial_ramp(size: tuple[int, int]) -> np.ndarray:
-    """0 at the centre to 255 at the corners."""
+    """0 at the centre to 255 at the corners (computed in place, like the linear ramp)."""
     width, height = size
-    xs = ((np.arange(width, dtype=np.float32) + 0.5) - width / 2) ** 2
-    ys = ((np.arange(height, dtype=np.float32) + 0.5) - height / 2) ** 2
-    ramp = np.sqrt(ys[:, None] + xs[None, :]) / math.hypot(width / 2, height / 2)
-    np.clip(ramp, 0.0, 1.0, out=ramp)
-    return np.rint(ramp * 255).astype(np.uint8)
+    scale = 255 / math.hypot(width / 2, height / 2)
+    xs = (((np.arange(width, dtype=np.float32) + 0.5) - width / 2) * scale) ** 2
+    ys = (((np.arange(height, dtype=np.float32) + 0.5) - height / 2) * scale) ** 2
+    ramp = np.add.outer(ys, xs)
+    np.sqrt(ramp, out=ramp)
+    np.clip(ramp, 0.0, 255.0, out=ramp)
+    np.rint(ramp, out=ramp)
+    return ramp.astype(np.uint8)
 
 
 def _pattern(spec: PatternBackground, size: tuple[int, int], scale: float) -> Image.Image:

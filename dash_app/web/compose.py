@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 
 from flask import Flask, Response, jsonify, request, send_file
@@ -38,6 +39,10 @@ def register(server: Flask, settings: Settings) -> None:
     """Add the Compose page's routes to ``server`` under ``settings.url_prefix``."""
     base = f"{settings.url_prefix}compose/"
     data_dir = settings.data_dir
+    # Full-resolution exports run one at a time on one thread: a 4K render holds a few hundred MB while it
+    # works, so N simultaneous exports would need N times that, and allocating on one thread lets the next
+    # export reuse the memory of the last instead of growing one malloc arena per server thread.
+    renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose-export")
 
     def upload() -> Response:
         # The app-wide limit (MAX_CONTENT_LENGTH) is the file limit itself; multipart adds a little.
@@ -97,7 +102,7 @@ def register(server: Flask, settings: Settings) -> None:
         try:
             scene = (scene_from_dict(raw, max_side=settings.max_canvas_side) if isinstance(raw, dict)
                      else scene_from_json(raw or "", max_side=settings.max_canvas_side))
-            encoded = export.export_scene(data_dir, scene, fmt)
+            encoded = renderer.submit(export.export_scene, data_dir, scene, fmt).result()
         except SceneError as error:
             return _error(f"the composition is not valid: {error}")
         except export.MissingImage as error:
