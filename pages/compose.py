@@ -112,9 +112,8 @@ def _stage_column() -> html.Section:
 
 
 def _settings():
-    from flask import current_app
-
-    return current_app.extensions["dash_app"]["settings"]
+    """The app's settings (through the Dash app, so the layout also renders outside a request)."""
+    return dash.get_app().server.extensions["dash_app"]["settings"]
 
 
 def _panel() -> html.Aside:
