@@ -78,9 +78,12 @@ def _current_scene(stored) -> tuple[Scene, str | None]:
     settings = _settings()
     if stored:
         try:
-            return scene_from_dict(stored, max_side=settings.max_canvas_side), None
+            scene = scene_from_dict(stored, max_side=settings.max_canvas_side)
         except SceneError as error:  # tampered with, or the canvas limit was lowered since: refuse, start afresh
             return edit.new_scene(max_side=settings.max_canvas_side), f"The stored composition was refused: {error}"
+        if all(actions.is_stored(settings.data_dir, image_id) for image_id in scene.image_ids()):
+            return scene, None
+        return edit.new_scene(max_side=settings.max_canvas_side), "The composition uses images that are no longer stored"
     return edit.new_scene(max_side=settings.max_canvas_side), None
 
 

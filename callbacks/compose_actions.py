@@ -91,7 +91,7 @@ def _uploaded(scene: Scene, selected: str | None, detail: dict, data_dir: Path) 
     added: list[str] = []
     for item in images[:MAX_LAYERS]:
         image_id, name = (item.get("id"), str(item.get("name", ""))) if isinstance(item, dict) else (None, "")
-        if not _stored(data_dir, image_id):
+        if not is_stored(data_dir, image_id):
             errors.append({"name": name, "message": "the upload was not stored"})
             continue
         if detail.get("purpose") == "background":
@@ -106,7 +106,7 @@ def _uploaded(scene: Scene, selected: str | None, detail: dict, data_dir: Path) 
     return Outcome(scene, selected, message, "record" if images else "none")
 
 
-def _stored(data_dir: Path, image_id: Any) -> bool:
+def is_stored(data_dir: Path, image_id: Any) -> bool:
     try:
         return image_path(data_dir, image_id).is_file()
     except ValueError:  # not one of our ids: the event did not come from our upload route
@@ -214,7 +214,7 @@ def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str |
         storage.delete_scene(settings.data_dir, user, str(chosen))
         return Outcome(scene, selected, ("success", f"Deleted “{chosen}”."), "none", saved_changed=True)
     opened = storage.load_scene(settings.data_dir, user, str(chosen), max_side=settings.max_canvas_side)
-    if not all(_stored(settings.data_dir, image_id) for image_id in opened.image_ids()):
+    if not all(is_stored(settings.data_dir, image_id) for image_id in opened.image_ids()):
         msg = f"“{chosen}” uses images that are no longer stored"
         raise storage.StorageError(msg)
     return Outcome(opened, None, ("success", f"Opened “{chosen}”."))

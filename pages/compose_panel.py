@@ -93,21 +93,20 @@ def layer_card() -> dbc.Card:
 
 def canvas_card() -> dbc.Card:
     """Canvas size and the background the server renders."""
-    photo = html.Div(
-        [html.Button([html.I(className="bi bi-image"), html.Span("Choose photo")], id=ids.COMPOSE_PHOTO_BUTTON,
-                     type="button", className="btn btn-outline-secondary compose-photo-btn",
-                     **{"data-compose-pick": "background"}),
-         field("Fit", dbc.Select(id=ids.COMPOSE_FIT, value="cover",
-                                 options=[{"label": "Cover (crop)", "value": "cover"},
-                                          {"label": "Contain (letterbox)", "value": "contain"}]))],
-        id=ids.COMPOSE_PHOTO_GROUP, className="compose-row compose-photo", hidden=True,
-    )
+    photo_button = html.Button([html.I(className="bi bi-image"), html.Span("Photo…")], id=ids.COMPOSE_PHOTO_BUTTON,
+                               type="button", className="btn btn-outline-secondary compose-photo-btn",
+                               title="Use an uploaded photo as the background", **{"data-compose-pick": "background"})
+    fit = field("Photo fit", dbc.Select(id=ids.COMPOSE_FIT, value="cover",
+                                        options=[{"label": "Cover (crop)", "value": "cover"},
+                                                 {"label": "Contain (letterbox)", "value": "contain"}]),
+                group_id=ids.COMPOSE_PHOTO_GROUP)
     body = [
         field("Size", dbc.Select(id=ids.COMPOSE_PRESET, options=PRESET_OPTIONS, value="1920x1080")),
         html.Div([field("Width (px)", _number(ids.COMPOSE_WIDTH, min=16, step=1)),
                   field("Height (px)", _number(ids.COMPOSE_HEIGHT, min=16, step=1))],
                  className="compose-row"),
-        field("Background", dbc.Select(id=ids.COMPOSE_BG_KIND, options=BACKGROUND_OPTIONS, value="linear")),
+        html.Div([field("Background", dbc.Select(id=ids.COMPOSE_BG_KIND, options=BACKGROUND_OPTIONS, value="linear")),
+                  photo_button], className="compose-row compose-row-bg"),
         html.Div(
             [field("Colour", dbc.Input(id=ids.COMPOSE_COLOR_1, type="color", debounce=True,
                                        className="compose-color")),
@@ -118,7 +117,7 @@ def canvas_card() -> dbc.Card:
              field("Spacing (px)", _number(ids.COMPOSE_SPACING, min=8, max=1024, step=1), group_id=ids.COMPOSE_SPACING_GROUP)],
             className="compose-row compose-row-colors",
         ),
-        photo,
+        fit,
     ]
     return card("Canvas", "bi-aspect-ratio", body)
 

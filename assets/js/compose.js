@@ -157,6 +157,9 @@
     d.cx = g.rect.left + d.x * g.k;
     d.cy = g.rect.top + d.y * g.k;
     d.startDistance = Math.max(1, Math.hypot(event.clientX - d.cx, event.clientY - d.cy));
+    // On a small layer the corner handles' touch areas reach the middle: a press near the centre moves it.
+    var halfDiagonal = (Math.hypot(d.w, d.h) * d.scale * g.k) / 2;
+    if (d.kind === "scale" && d.startDistance < halfDiagonal / 2) d.kind = "move";
     d.startAngle = Math.atan2(event.clientY - d.cy, event.clientX - d.cx);
     d.now = {};
     markSelected(surface, layer);

@@ -440,3 +440,77 @@ def test_screenshots_with_a_scene(compose_app, open_page, image_files, screensho
             box = page.locator(selector).first.bounding_box()
             assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
     assert page.console_errors == []
+
+
+def test_a_finger_drags_a_layer_on_a_narrow_screen(compose_app, browser, image_files):
+    url, _ = compose_app
+    context = browser.new_context(viewport={"width": WIDTHS["narrow"], "height": 844}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.requests = []
+        page.on("request", lambda request: page.requests.append(request))
+        page.goto(url + "compose")
+        page.wait_for_selector(".compose-surface")
+        add_images(page, image_files["badge.png"])
+        before = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
+        page.locator(".compose-layer").first.scroll_into_view_if_needed()
+        k = _screen_per_canvas_px(page)
+        assert k < 0.5, "the stage is shrunk to the narrow screen"
+        x, y = _layer_centre(page)
+        scrolled = page.evaluate("window.scrollY")
+        touch = page.context.new_cdp_session(page)
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        count = len(_server_requests(page, url))
+        for step in range(1, 31):
+            touch.send("Input.dispatchTouchEvent",
+                       {"type": "touchMove", "touchPoints": [{"x": x + 60 * step / 30, "y": y + 25 * step / 30}]})
+        assert len(_server_requests(page, url)) == count, "no request while the finger moves"
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        after = wait_for_scene(page, f"s.layers[0].x !== {before['x']}")["layers"][0]
+        assert after["x"] == pytest.approx(before["x"] + 60 / k, abs=0.05)
+        assert after["y"] == pytest.approx(before["y"] + 25 / k, abs=0.05)
+        assert page.evaluate("window.scrollY") == scrolled, "the finger moved the layer, not the page"
+    finally:
+        context.close()
+
+
+def test_an_uploaded_photo_becomes_the_background(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    with page.expect_file_chooser() as chooser:
+        page.click("#compose-photo-button")
+    chooser.value.set_files(str(image_files["photo.jpg"]))
+    scene = wait_for_scene(page, "s.background.kind === 'photo'")
+    assert scene["background"]["fit"] == "cover"
+    assert page.input_value("#compose-bg-kind") == "photo"
+    page.select_option("#compose-fit", "contain")
+    wait_for_scene(page, "s.background.fit === 'contain'")
+    page.wait_for_load_state("networkidle")
+    src = page.get_attribute(".compose-bg", "src")
+    assert "photo" in src and "contain" in src
+    page.wait_for_function("(i => i.complete && i.naturalWidth === 880)(document.querySelector('.compose-bg'))")
+    assert page.console_errors == []
+
+
+def test_inside_the_host_the_page_works_under_the_prefix_and_saves_per_user(live_host, open_page, image_files):
+    from browser_support import HOST_USER
+
+    username, password, _name = HOST_USER
+    page = open_page()
+    page.goto(live_host + "dashboard/compose")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".compose-surface")
+    add_images(page, image_files["logo.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    assert page.get_attribute(".compose-layer-img", "src").startswith("/dashboard/compose/image?id=")
+    page.fill("#compose-save-name", "Alice board")
+    page.click("#compose-save")
+    page.wait_for_selector("#compose-alerts >> text=Saved “Alice board”")
+    with page.expect_download() as download:
+        page.click("#compose-export")
+    assert Image.open(download.value.path()).size == (1920, 1080)
+    saved = page.evaluate("() => [...document.querySelectorAll('#compose-saved option')].map(o => o.value)")
+    assert "Alice board" in saved
+    assert page.console_errors == []
