@@ -70,7 +70,8 @@ def free_port() -> int:
 
 def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir), "--demo-rows", "1000"]
+    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
+               "--demo-rows", "1000"]
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(600):

@@ -83,7 +83,8 @@ def _current_scene(stored) -> tuple[Scene, str | None]:
             return edit.new_scene(max_side=settings.max_canvas_side), f"The stored composition was refused: {error}"
         if all(actions.is_stored(settings.data_dir, image_id) for image_id in scene.image_ids()):
             return scene, None
-        return edit.new_scene(max_side=settings.max_canvas_side), "The composition uses images that are no longer stored"
+        missing = "The composition uses images that are no longer stored"
+        return edit.new_scene(max_side=settings.max_canvas_side), missing
     return edit.new_scene(max_side=settings.max_canvas_side), None
 
 

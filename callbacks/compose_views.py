@@ -69,7 +69,7 @@ def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, i
                          width=str(width), height=str(height))]
     children += [layer_view(layer, sizes[layer.image_id], scale, order, layer.id == selected)
                  for order, layer in enumerate(scene.layers)]
-    children += [html.Div(className="compose-guide compose-guide-v"), html.Div(className="compose-guide compose-guide-h")]
+    children += [html.Div(className=f"compose-guide compose-guide-{axis}") for axis in ("v", "h")]
     if not scene.layers:
         children.append(html.Div([html.I(className="bi bi-cloud-arrow-up"),
                                   html.Strong("Drop PNG, JPEG or WebP images here"),

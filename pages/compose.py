@@ -49,7 +49,8 @@ def layout(**_query: str) -> html.Div:
 
 
 def _icon_button(icon: str, label: str, component_id: str, **kwargs) -> dbc.Button:
-    return dbc.Button([html.I(className=f"bi {icon}"), html.Span(label, className="visually-hidden")], id=component_id, title=label, color="secondary",
+    return dbc.Button([html.I(className=f"bi {icon}"), html.Span(label, className="visually-hidden")],
+                      id=component_id, title=label, color="secondary",
                       outline=True, className="compose-icon-btn", **kwargs)
 
 

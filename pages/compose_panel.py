@@ -16,6 +16,8 @@ PRESET_OPTIONS = [
     {"label": "A4 at 300 dpi · 2480 × 3508", "value": "a4-300dpi"},
     {"label": "Custom size", "value": "custom"},
 ]
+TYPING_PAUSE_MS = 700  # a number field applies once typing pauses
+PICKING_PAUSE_MS = 250  # a colour picker applies once the pointer rests, not on every shade it passes
 BACKGROUND_OPTIONS = [
     {"label": "Solid colour", "value": "solid"},
     {"label": "Linear gradient", "value": "linear"},
@@ -40,8 +42,8 @@ def field(label: str, control, *, group_id: str | None = None, class_name: str =
 
 
 def _number(component_id: str, **kwargs) -> dbc.Input:
-    """A number field that reports on Enter or on leaving it, not on every keystroke."""
-    return dbc.Input(id=component_id, type="number", debounce=True, inputmode="decimal", **kwargs)
+    """A number field that reports once the user pauses (or presses Enter), not on every keystroke."""
+    return dbc.Input(id=component_id, type="number", debounce=TYPING_PAUSE_MS, inputmode="decimal", **kwargs)
 
 
 def _slider(component_id: str, low: int, high: int, marks: dict) -> dcc.Slider:
@@ -108,13 +110,14 @@ def canvas_card() -> dbc.Card:
         html.Div([field("Background", dbc.Select(id=ids.COMPOSE_BG_KIND, options=BACKGROUND_OPTIONS, value="linear")),
                   photo_button], className="compose-row compose-row-bg"),
         html.Div(
-            [field("Colour", dbc.Input(id=ids.COMPOSE_COLOR_1, type="color", debounce=True,
+            [field("Colour", dbc.Input(id=ids.COMPOSE_COLOR_1, type="color", debounce=PICKING_PAUSE_MS,
                                        className="compose-color")),
-             field("Second colour", dbc.Input(id=ids.COMPOSE_COLOR_2, type="color", debounce=True,
+             field("Second colour", dbc.Input(id=ids.COMPOSE_COLOR_2, type="color", debounce=PICKING_PAUSE_MS,
                                               className="compose-color"), group_id=ids.COMPOSE_COLOR_2_GROUP),
              field("Angle (°)", _number(ids.COMPOSE_ANGLE, min=-360, max=360, step=1),
                    group_id=ids.COMPOSE_ANGLE_GROUP),
-             field("Spacing (px)", _number(ids.COMPOSE_SPACING, min=8, max=1024, step=1), group_id=ids.COMPOSE_SPACING_GROUP)],
+             field("Spacing (px)", _number(ids.COMPOSE_SPACING, min=8, max=1024, step=1),
+                   group_id=ids.COMPOSE_SPACING_GROUP)],
             className="compose-row compose-row-colors",
         ),
         fit,

@@ -93,10 +93,8 @@ class PhotoBackground(_Strict):
     color: Color = "#000000"
 
 
-Background = Annotated[
-    SolidBackground | LinearBackground | RadialBackground | PatternBackground | PhotoBackground,
-    Field(discriminator="kind"),
-]
+BackgroundSpec = SolidBackground | LinearBackground | RadialBackground | PatternBackground | PhotoBackground
+Background = Annotated[BackgroundSpec, Field(discriminator="kind")]
 
 
 class Layer(_Strict):
@@ -190,7 +188,7 @@ def scene_to_json(scene: Scene) -> str:
     return scene.model_dump_json()
 
 
-def background_from_dict(data: Any) -> SolidBackground | LinearBackground | RadialBackground | PatternBackground | PhotoBackground:
+def background_from_dict(data: Any) -> BackgroundSpec:
     """Validate a background spec on its own (the preview route receives only this)."""
     try:
         return _BackgroundOnly.model_validate({"background": data}).background

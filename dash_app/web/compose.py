@@ -51,7 +51,8 @@ def register(server: Flask, settings: Settings) -> None:
             file = request.files.get("file")
         except RequestEntityTooLarge:
             size = request.content_length or 0
-            return _error(f"the file is too large ({size / 1048576:.1f} MB); the limit is {settings.max_upload_mb} MB", 413)
+            limit = settings.max_upload_mb
+            return _error(f"the file is too large ({size / 1048576:.1f} MB); the limit is {limit} MB", 413)
         if file is None:
             return _error("no file was sent")
         data = file.read(settings.max_upload_bytes + 1)

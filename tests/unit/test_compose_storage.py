@@ -12,7 +12,8 @@ IMG = "0123456789abcdef0123456789abcdef"
 
 
 def a_scene(x=100):
-    return scene_from_dict({"canvas": {"width": 800, "height": 600}, "background": {"kind": "solid", "color": "#ffffff"},
+    return scene_from_dict({"canvas": {"width": 800, "height": 600},
+                            "background": {"kind": "solid", "color": "#ffffff"},
                             "layers": [{"id": "abcdef12", "image_id": IMG, "x": x, "y": 50}]})
 
 
