@@ -158,7 +158,8 @@ def main() -> None:
     try:
         image_ids = []
         for path in sources:
-            answer = session.post(url + "compose/upload", files={"file": (path.name, path.read_bytes(), "image/png")})
+            answer = session.post(url + "compose/upload", files={"file": (path.name, path.read_bytes(), "image/png")},
+                                  headers={"X-Compose-Upload": "1"})
             answer.raise_for_status()
             image_ids.append(answer.json()["image"]["id"])
         stored = {image_id: DATA / "app" / "compose" / "images" / f"{image_id}.png" for image_id in image_ids}

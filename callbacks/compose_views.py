@@ -65,8 +65,9 @@ def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, i
     """
     scale = preview_scale(*scene.canvas.size)
     width, height = preview_size(*scene.canvas.size)
-    children = [html.Img(src=background_url(scene), alt="", draggable="false", className="compose-bg",
-                         width=str(width), height=str(height))]
+    url = background_url(scene)
+    children = [html.Img(src=url, srcSet=f"{url} 1x, {url}&density=2 2x", alt="", draggable="false",
+                         className="compose-bg", width=str(width), height=str(height))]
     children += [layer_view(layer, sizes[layer.image_id], scale, order, layer.id == selected)
                  for order, layer in enumerate(scene.layers)]
     children += [html.Div(className=f"compose-guide compose-guide-{axis}") for axis in ("v", "h")]

@@ -230,7 +230,9 @@
   function uploadOne(file, url, result) {
     var body = new FormData();
     body.append("file", file, file.name);
-    return fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+    // The header proves the request comes from this page's script (a cross-site form cannot set it).
+    var headers = { "X-Compose-Upload": "1" };
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: headers })
       .then(function (response) {
         return response.json().catch(function () {
           return { error: "the server answered " + response.status };

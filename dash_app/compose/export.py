@@ -17,6 +17,7 @@ from dash_app.compose.render import render_background, render_scene
 from dash_app.compose.scene import Background, PhotoBackground, Scene
 
 PREVIEW_BOX = (880, 620)  # CSS px the stage shows the canvas in on a wide screen
+DENSITIES = (1, 2)  # device pixels per CSS pixel the preview background is served at
 FORMATS = {
     "png": ("PNG", "image/png", {"compress_level": 6}),
     "jpeg": ("JPEG", "image/jpeg", {"quality": 92, "subsampling": 0}),
@@ -58,12 +59,20 @@ def load_images(data_dir: Path, image_ids: set[str]) -> dict[str, Image.Image]:
     return images
 
 
-def preview_background(data_dir: Path, spec: Background, width: int, height: int) -> Image.Image:
-    """The background of a ``width`` x ``height`` canvas rendered directly at preview size (not downscaled)."""
+def preview_background(data_dir: Path, spec: Background, width: int, height: int, density: int = 1) -> Image.Image:
+    """The background of a ``width`` x ``height`` canvas rendered directly at preview size (not downscaled).
+
+    ``density`` 2 serves high-density screens (twice the pixels, never more than the canvas has).
+    """
+    if density not in DENSITIES:
+        msg = f"density must be one of {DENSITIES}"
+        raise ValueError(msg)
+    scale = min(1.0, preview_scale(width, height) * density)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
     photo = None
     if isinstance(spec, PhotoBackground):
         photo = load_images(data_dir, {spec.image_id})[spec.image_id]
-    return render_background(spec, preview_size(width, height), scale=preview_scale(width, height), photo=photo)
+    return render_background(spec, size, scale=scale, photo=photo)
 
 
 def export_scene(data_dir: Path, scene: Scene, fmt: str) -> Encoded:

@@ -19,6 +19,7 @@ from dash_app.compose import export, intake
 from dash_app.compose.scene import SceneError, background_from_dict, scene_from_dict, scene_from_json
 from dash_app.settings import Settings
 
+UPLOAD_HEADER = "X-Compose-Upload"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and headers around a file at exactly the limit
 PRIVATE_FOREVER = "private, max-age=31536000, immutable"  # ids and specs name content that never changes
 _FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -45,6 +46,8 @@ def register(server: Flask, settings: Settings) -> None:
     renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose-export")
 
     def upload() -> Response:
+        if request.headers.get(UPLOAD_HEADER) != "1":  # a cross-site form cannot set it (CSRF defence)
+            return _error("uploads come from the Compose page", 403)
         # The app-wide limit (MAX_CONTENT_LENGTH) is the file limit itself; multipart adds a little.
         request.max_content_length = settings.max_upload_bytes + MULTIPART_OVERHEAD
         try:
@@ -84,7 +87,8 @@ def register(server: Flask, settings: Settings) -> None:
             width, height = int(request.args["w"]), int(request.args["h"])
             scene_from_dict({"canvas": {"width": width, "height": height}, "background": spec.model_dump()},
                             max_side=settings.max_canvas_side)
-            picture = export.preview_background(data_dir, spec, width, height)
+            density = int(request.args.get("density", "1"))
+            picture = export.preview_background(data_dir, spec, width, height, density)
         except (ValueError, KeyError) as error:  # bad JSON, bad spec, bad size: the browser sent garbage
             return _error(f"bad background: {error}")
         except export.MissingImage as error:

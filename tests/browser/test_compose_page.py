@@ -514,3 +514,18 @@ def test_inside_the_host_the_page_works_under_the_prefix_and_saves_per_user(live
     saved = page.evaluate("() => [...document.querySelectorAll('#compose-saved option')].map(o => o.value)")
     assert "Alice board" in saved
     assert page.console_errors == []
+
+
+def test_high_density_screens_get_a_sharper_background(compose_app, browser):
+    url, _ = compose_app
+    context = browser.new_context(viewport={"width": WIDTHS["wide"], "height": 900}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(url + "compose")
+        page.wait_for_function("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('.compose-bg'))")
+        chosen = page.evaluate("document.querySelector('.compose-bg').currentSrc")
+        assert "density=2" in chosen
+        assert Image.open(io.BytesIO(page.request.get(chosen).body())).size == (1760, 990)
+        assert page.locator(".compose-bg").bounding_box()["width"] == 880
+    finally:
+        context.close()

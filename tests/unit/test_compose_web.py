@@ -26,7 +26,7 @@ def png(size=(120, 80), colour=(255, 0, 0, 200)) -> bytes:
 
 
 def upload(client, data: bytes, name="logo.png"):
-    return client.post("/compose/upload", data={"file": (io.BytesIO(data), name)})
+    return client.post("/compose/upload", data={"file": (io.BytesIO(data), name)}, headers={"X-Compose-Upload": "1"})
 
 
 def test_an_upload_is_stored_under_a_new_id_and_served_back(compose_client):
@@ -64,7 +64,15 @@ def test_bad_uploads_get_a_clear_message_and_the_server_keeps_serving(compose_cl
 
 def test_an_upload_without_a_file_is_refused(compose_client):
     client, _ = compose_client
-    assert client.post("/compose/upload", data={}).json == {"error": "no file was sent"}
+    answer = client.post("/compose/upload", data={}, headers={"X-Compose-Upload": "1"})
+    assert answer.json == {"error": "no file was sent"}
+
+
+def test_an_upload_from_anywhere_but_the_page_is_refused(compose_client):
+    client, settings = compose_client
+    answer = client.post("/compose/upload", data={"file": (io.BytesIO(png()), "x.png")})
+    assert answer.status_code == 403
+    assert not (settings.data_dir / "compose" / "images").exists()
 
 
 @pytest.mark.parametrize("image_id", ["../../etc/passwd", "%2e%2e%2fsettings", "0" * 32, ""])
@@ -85,6 +93,10 @@ def test_the_preview_background_is_rendered_at_preview_size(compose_client):
         answer = client.get("/compose/background", query_string=background_query(spec, w, h))
         assert answer.status_code == 200
         assert Image.open(io.BytesIO(answer.data)).size == size
+    sharp = client.get("/compose/background", query_string=background_query(spec) | {"density": 2})
+    assert Image.open(io.BytesIO(sharp.data)).size == (1760, 990), "twice the pixels for high-density screens"
+    small = client.get("/compose/background", query_string=background_query(spec, 400, 300) | {"density": 2})
+    assert Image.open(io.BytesIO(small.data)).size == (400, 300), "never more than the canvas has"
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -93,6 +105,7 @@ def test_the_preview_background_is_rendered_at_preview_size(compose_client):
     (background_query({"kind": "solid", "color": "#ffffff"}, w=99999), "canvas.width"),
     ({"spec": "{", "w": 10, "h": 10}, "bad background"),
     ({"spec": json.dumps({"kind": "solid", "color": "#ffffff"})}, "bad background"),
+    (background_query({"kind": "solid", "color": "#ffffff"}) | {"density": 9}, "density"),
 ])
 def test_a_bad_background_request_is_refused(compose_client, query, message):
     client, _ = compose_client
