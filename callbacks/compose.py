@@ -96,13 +96,13 @@ def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
     if trigger is None or refused:  # the page has just opened: draw what the browser holds
         message = ("danger", _sentence(refused)) if refused else None
         past = history.empty() if refused else past
-        return _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, full=True)
+        return _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, list_saved=True)
     try:
         outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer, settings)
     except (SceneError, storage.StorageError, MissingImage) as error:  # bad input: say so, keep the scene
         return _render(actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), scene, past,
-                       full=True)
-    return _render(outcome, scene, past, full=trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS)
+                       list_saved=True)
+    return _render(outcome, scene, past, list_saved=trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS)
 
 
 def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, settings) -> actions.Outcome:
@@ -138,14 +138,18 @@ def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene
         if step is None:
             return before, history.cleaned(past), outcome.selected
         snapshot, new_past = step
-        scene = scene_from_dict(snapshot, max_side=_settings().max_canvas_side)
+        try:
+            scene = scene_from_dict(snapshot, max_side=_settings().max_canvas_side)
+        except SceneError:  # a history entry that is no longer valid (tampered, or limits changed): forget it all
+            return before, history.empty(), outcome.selected
         return scene, new_past, outcome.selected if scene.layer(outcome.selected or "") else None
     if outcome.history == "record" and outcome.scene != before:
         return outcome.scene, history.record(past, scene_to_dict(before)), outcome.selected
     return outcome.scene, history.cleaned(past), outcome.selected
 
 
-def _render(outcome: actions.Outcome, before: Scene, past, *, full: bool) -> dict:
+def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) -> dict:
+    """Every output of the page's callback; the saved list is read from disk only when it may have changed."""
     settings = _settings()
     scene, new_past, selected = _apply_history(outcome, before, past)
     selected = selected if selected and scene.layer(selected) else None
@@ -159,7 +163,7 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, full: bool) -> dic
     result["saved_options"] = (
         [{"label": saved.name, "value": saved.name} for saved in
          storage.list_scenes(settings.data_dir, current_user_name())]
-        if full or outcome.saved_changed else no_update
+        if list_saved or outcome.saved_changed else no_update
     )
     return result
 

@@ -129,7 +129,12 @@ def normalised(image: Image.Image) -> Image.Image:
 def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int) -> StoredImage:
     """Check an upload and store it; raise ImageRejected with a message for the user."""
     check_size(len(data), max_bytes)
-    image = normalised(open_checked(data, max_pixels=max_pixels))
+    decoded = open_checked(data, max_pixels=max_pixels)
+    try:
+        image = normalised(decoded)
+    except _DECODE_ERRORS:  # malformed EXIF or palette data surfaces only here
+        msg = "the file's metadata is damaged and it cannot be read"
+        raise ImageRejected(msg) from None
     image_id = uuid.uuid4().hex
     folder = images_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
