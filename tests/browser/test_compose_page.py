@@ -529,3 +529,39 @@ def test_high_density_screens_get_a_sharper_background(compose_app, browser):
         assert page.locator(".compose-bg").bounding_box()["width"] == 880
     finally:
         context.close()
+
+
+def test_files_dropped_from_the_desktop_become_layers(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    files = [{"name": name, "type": "image/png", "bytes": list(image_files[name].read_bytes())}
+             for name in ("badge.png", "logo.png")]
+    page.evaluate("""(files) => {
+        const transfer = new DataTransfer();
+        for (const f of files) transfer.items.add(new File([new Uint8Array(f.bytes)], f.name, {type: f.type}));
+        const stage = document.querySelector('#compose-stage');
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+            stage.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer}));
+        }
+    }""", files)
+    scene = wait_for_scene(page, "s.layers.length === 2")
+    assert [layer["name"] for layer in scene["layers"]] == ["badge.png", "logo.png"]
+    assert page.inner_text("#compose-alerts") == "Added 2 layers."
+    assert page.console_errors == []
+
+
+def test_the_scale_and_opacity_sliders_change_the_selected_layer(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    page.locator("#compose-scale [role=slider]").focus()
+    page.keyboard.press("ArrowRight")
+    layer = wait_for_scene(page, "s.layers[0].scale !== 1")["layers"][0]
+    assert layer["scale"] == 1.01
+    page.locator("#compose-opacity [role=slider]").focus()
+    page.keyboard.press("PageDown")
+    layer = wait_for_scene(page, "s.layers[0].opacity !== 1")["layers"][0]
+    assert 0 < layer["opacity"] < 1
+    box = page.locator(".compose-layer").first.bounding_box()
+    assert box["width"] == pytest.approx(200 * 1.01 * 880 / 1920, abs=0.5), "one scale for both sides"
