@@ -90,8 +90,7 @@ def open_saved(page, data_dir: Path, name: str, scene: dict) -> None:
     from dash_app.compose.storage import save_scene
 
     save_scene(data_dir, None, name, scene_from_dict(scene))
-    page.fill("#compose-save-name", "")
-    page.click("#compose-save")  # refuses the empty name, and refreshes the list of saved compositions
+    page.reload()  # the page lists saved compositions when it opens (the scene in progress is kept)
     page.wait_for_selector(f"#compose-saved option[value='{name}']", state="attached")
     page.select_option("#compose-saved", name)
     page.click("#compose-open")
