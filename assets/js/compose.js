@@ -199,11 +199,25 @@
     }
   }
 
-  /* The stage has focus: arrow keys nudge (dash_extensions.Keyboard sends them), so the page must not scroll. */
+  function editable(element) {
+    return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
+  }
+
+  /* In the stage, dash_extensions.Keyboard sends the shortcuts; arrow keys must not scroll the page too.
+     Elsewhere on the page (but not while typing in a field), Ctrl+Z / Ctrl+Shift+Z press Undo / Redo. */
   function onKeyDown(event) {
-    if (event.target && event.target.id === "compose-stage" &&
-        /^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Delete|Backspace)$/.test(event.key)) {
+    var target = event.target;
+    if (target && target.id === "compose-stage") {
+      if (/^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Delete|Backspace)$/.test(event.key)) event.preventDefault();
+      return;
+    }
+    if (!(event.ctrlKey || event.metaKey) || editable(target) || !stage()) return;
+    var key = event.key.toLowerCase();
+    var button = key === "y" || (key === "z" && event.shiftKey) ? "compose-redo" : key === "z" ? "compose-undo" : null;
+    var element = button && document.getElementById(button);
+    if (element && !element.disabled) {
       event.preventDefault();
+      element.click();
     }
   }
 

@@ -278,6 +278,13 @@ def test_keyboard_nudges_deletes_and_undoes(compose_app, open_page, image_files)
     wait_for_scene(page, "s.layers.length === 1")
     page.click("#compose-redo")
     wait_for_scene(page, "s.layers.length === 0")
+    page.click(".app-page-title")  # focus outside the stage: the shortcut still works on the page
+    page.keyboard.press("Control+z")
+    wait_for_scene(page, "s.layers.length === 1")
+    page.fill("#compose-save-name", "draft")
+    page.keyboard.press("Control+z")  # inside a text field it is the field's own undo
+    page.wait_for_load_state("networkidle")
+    assert len(stored_scene(page)["layers"]) == 1
     assert page.console_errors == []
 
 
