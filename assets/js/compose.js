@@ -193,6 +193,8 @@
       return;
     }
     if (d.moved && Object.keys(d.now).length) {
+      // Remember the new placement at once: a second drag before the server answers starts from here.
+      Object.keys(d.now).forEach(function (name) { d.layer.setAttribute("data-" + name, String(d.now[name])); });
       emit("layerdrop", Object.assign({ kind: d.kind, id: id }, d.now));
     } else if (!d.wasSelected) {
       emit("layerdrop", { kind: "select", id: id });

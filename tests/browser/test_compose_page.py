@@ -571,3 +571,20 @@ def test_the_scale_and_opacity_sliders_change_the_selected_layer(compose_app, op
     assert 0 < layer["opacity"] < 1
     box = page.locator(".compose-layer").first.bounding_box()
     assert box["width"] == pytest.approx(200 * 1.01 * 880 / 1920, abs=0.5), "one scale for both sides"
+
+
+def test_two_quick_drags_add_up(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    before = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
+    k = _screen_per_canvas_px(page)
+    x, y = _layer_centre(page)
+    for step in range(2):  # the second drag starts before the first one's answer has been drawn
+        page.mouse.move(x + 100 * step, y)
+        page.mouse.down()
+        page.mouse.move(x + 100 * (step + 1), y + 40, steps=8)
+        page.mouse.move(x + 100 * (step + 1), y, steps=4)
+        page.mouse.up()
+    after = wait_for_scene(page, f"Math.abs(s.layers[0].x - {before['x'] + 200 / k}) < 0.05")["layers"][0]
+    assert after["y"] == pytest.approx(before["y"], abs=0.05)
