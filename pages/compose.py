@@ -105,7 +105,7 @@ def _stage_column() -> html.Section:
          html.Span([html.Kbd("Ctrl+Z"), " undo"]), html.Span(["Drop image files on the canvas to add them"])],
         className="compose-hints",
     )
-    settings_row = html.Div([canvas_card(), saved_card()], className="compose-settings")
+    settings_row = html.Div([canvas_card(settings.max_canvas_side), saved_card()], className="compose-settings")
     return html.Section(
         [Keyboard(stage, id=ids.COMPOSE_KEYS, captureKeys=SHORTCUTS, className="compose-keys"), hints, settings_row],
         className="compose-stage-column",

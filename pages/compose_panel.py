@@ -42,7 +42,10 @@ def field(label: str, control, *, group_id: str | None = None, class_name: str =
 
 
 def _number(component_id: str, **kwargs) -> dbc.Input:
-    """A number field that reports once the user pauses (or presses Enter), not on every keystroke."""
+    """A number field that reports once the user pauses (or presses Enter), not on every keystroke.
+
+    No min/max attributes: a browser drops an out-of-range value silently, the server says what is allowed.
+    """
     return dbc.Input(id=component_id, type="number", debounce=TYPING_PAUSE_MS, inputmode="decimal", **kwargs)
 
 
@@ -71,7 +74,7 @@ def layer_card() -> dbc.Card:
         [
             html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
                       field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
-                      field("Rotation (°)", _number(ids.COMPOSE_ROTATION, min=-360, max=360, step="any"))],
+                      field("Rotation (°)", _number(ids.COMPOSE_ROTATION, step="any"))],
                      className="compose-row compose-row-3"),
             field("Scale (%)", _slider(ids.COMPOSE_SCALE, 1, 400, {1: "1", 100: "100", 200: "200", 400: "400"})),
             field("Opacity (%)", _slider(ids.COMPOSE_OPACITY, 0, 100, {0: "0", 50: "50", 100: "100"})),
@@ -93,8 +96,8 @@ def layer_card() -> dbc.Card:
     return card("Selected layer", "bi-bounding-box-circles", [empty, controls])
 
 
-def canvas_card() -> dbc.Card:
-    """Canvas size and the background the server renders."""
+def canvas_card(max_side: int) -> dbc.Card:
+    """Canvas size (its limit, ``max_side``, shown as a hint) and the background the server renders."""
     photo_button = html.Button([html.I(className="bi bi-image"), html.Span("Photo…")], id=ids.COMPOSE_PHOTO_BUTTON,
                                type="button", className="btn btn-outline-secondary compose-photo-btn",
                                title="Use an uploaded photo as the background", **{"data-compose-pick": "background"})
@@ -104,8 +107,8 @@ def canvas_card() -> dbc.Card:
                 group_id=ids.COMPOSE_PHOTO_GROUP)
     body = [
         field("Size", dbc.Select(id=ids.COMPOSE_PRESET, options=PRESET_OPTIONS, value="1920x1080")),
-        html.Div([field("Width (px)", _number(ids.COMPOSE_WIDTH, min=16, step=1)),
-                  field("Height (px)", _number(ids.COMPOSE_HEIGHT, min=16, step=1))],
+        html.Div([field("Width (px)", _number(ids.COMPOSE_WIDTH, step="any", placeholder=f"up to {max_side}")),
+                  field("Height (px)", _number(ids.COMPOSE_HEIGHT, step="any", placeholder=f"up to {max_side}"))],
                  className="compose-row"),
         html.Div([field("Background", dbc.Select(id=ids.COMPOSE_BG_KIND, options=BACKGROUND_OPTIONS, value="linear")),
                   photo_button], className="compose-row compose-row-bg"),
@@ -114,9 +117,9 @@ def canvas_card() -> dbc.Card:
                                        className="compose-color")),
              field("Second colour", dbc.Input(id=ids.COMPOSE_COLOR_2, type="color", debounce=PICKING_PAUSE_MS,
                                               className="compose-color"), group_id=ids.COMPOSE_COLOR_2_GROUP),
-             field("Angle (°)", _number(ids.COMPOSE_ANGLE, min=-360, max=360, step=1),
+             field("Angle (°)", _number(ids.COMPOSE_ANGLE, step="any"),
                    group_id=ids.COMPOSE_ANGLE_GROUP),
-             field("Spacing (px)", _number(ids.COMPOSE_SPACING, min=8, max=1024, step=1),
+             field("Spacing (px)", _number(ids.COMPOSE_SPACING, step="any"),
                    group_id=ids.COMPOSE_SPACING_GROUP)],
             className="compose-row compose-row-colors",
         ),

@@ -588,3 +588,21 @@ def test_two_quick_drags_add_up(compose_app, open_page, image_files):
         page.mouse.up()
     after = wait_for_scene(page, f"Math.abs(s.layers[0].x - {before['x'] + 200 / k}) < 0.05")["layers"][0]
     assert after["y"] == pytest.approx(before["y"], abs=0.05)
+
+
+def test_canvas_presets_custom_sizes_and_backgrounds(compose_app, open_page):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    page.select_option("#compose-preset", "1080x1080")
+    wait_for_scene(page, "s.canvas.width === 1080 && s.canvas.height === 1080")
+    page.wait_for_function("document.querySelector('.compose-surface').style.width === '620px'")
+    page.fill("#compose-width", "9000")
+    page.press("#compose-width", "Enter")
+    page.wait_for_selector("#compose-alerts >> text=larger than the limit of 8192 px")
+    assert stored_scene(page)["canvas"]["width"] == 1080, "refused, not applied"
+    page.select_option("#compose-bg-kind", "dots")
+    scene = wait_for_scene(page, "s.background.kind === 'dots'")
+    assert scene["background"]["spacing"] == 40
+    assert page.locator("#compose-spacing-group").is_visible() and not page.locator("#compose-angle-group").is_visible()
+    page.wait_for_function("(i => i.complete && i.naturalWidth === 620)(document.querySelector('.compose-bg'))")
+    assert page.console_errors == []
