@@ -96,13 +96,33 @@ def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
     if trigger is None or refused:  # the page has just opened: draw what the browser holds
         message = ("danger", _sentence(refused)) if refused else None
         past = history.empty() if refused else past
-        return _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, list_saved=True)
+        result = _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, list_saved=True)
+        return _untouched_fields(result, inputs)
     try:
         outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer, settings)
     except (SceneError, storage.StorageError, MissingImage) as error:  # bad input: say so, keep the scene
-        return _render(actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), scene, past,
-                       list_saved=True)
-    return _render(outcome, scene, past, list_saved=trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS)
+        outcome, list_saved = actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), True
+    else:
+        list_saved = trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS
+    return _untouched_fields(_render(outcome, scene, past, list_saved=list_saved), inputs)
+
+
+def _untouched_fields(result: dict, inputs: dict) -> dict:
+    """Leave alone every field that already shows its value.
+
+    Writing a field back with the value it has would overwrite what the user is typing into it while
+    an earlier request (say, from the previous field) is still on its way.
+    """
+    for name in VALUE_OUTPUTS:
+        if _same(result[name], inputs.get(name)):
+            result[name] = no_update
+    return result
+
+
+def _same(shown, current) -> bool:
+    if isinstance(shown, (int, float)) and isinstance(current, (int, float)):
+        return abs(shown - current) < 1e-9
+    return shown == current
 
 
 def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, settings) -> actions.Outcome:
