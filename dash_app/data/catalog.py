@@ -150,7 +150,7 @@ def column_kind(type_: TypeEngine) -> str:
         return "datetime"
     if isinstance(type_, sa.Date):
         return "date"
-    if isinstance(type_, (sa.Integer, sa.Numeric)):
+    if isinstance(type_, (sa.Integer, sa.Numeric, sa.Float, sa.Double)):
         return "number"
     if isinstance(type_, sa.JSON):
         return "json"

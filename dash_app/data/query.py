@@ -240,7 +240,7 @@ def _condition_sql(table: Table, column: Column, condition: dict, dialect: str) 
     if condition["filterType"] == "text":
         return _text_sql(col, operation, condition["filter"])
     if condition["filterType"] == "number":
-        return _number_sql(col, column, operation, condition)
+        return _number_sql(col, column, operation, condition, dialect)
     return _date_sql(col, operation, condition, dialect)
 
 
@@ -260,16 +260,17 @@ def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
     return (~matches | col.is_(None)) if operation == "notContains" else matches
 
 
-def _number_value(column: Column, value: int | float) -> object:
-    if column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
+def _number_value(column: Column, value: int | float, dialect: str) -> object:
+    """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats."""
+    if dialect != "sqlite" and column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
         from decimal import Decimal
 
         return Decimal(repr(value))
     return value
 
 
-def _number_sql(col: ColumnElement, column: Column, operation: str, condition: dict) -> ColumnElement:
-    value = bound(_number_value(column, condition["filter"]))
+def _number_sql(col: ColumnElement, column: Column, operation: str, condition: dict, dialect: str) -> ColumnElement:
+    value = bound(_number_value(column, condition["filter"], dialect))
     comparisons = {
         "equals": lambda: col == value,
         "notEqual": lambda: (col != value) | col.is_(None),
@@ -277,7 +278,7 @@ def _number_sql(col: ColumnElement, column: Column, operation: str, condition: d
         "lessThanOrEqual": lambda: col <= value,
         "greaterThan": lambda: col > value,
         "greaterThanOrEqual": lambda: col >= value,
-        "inRange": lambda: col.between(value, bound(_number_value(column, condition["filterTo"]))),
+        "inRange": lambda: col.between(value, bound(_number_value(column, condition["filterTo"], dialect))),
     }
     return comparisons[operation]()
 
@@ -309,7 +310,7 @@ def _bind_value(column: Column, value: object, dialect: str) -> object:
     if value is None:
         return None
     if column.kind == "number":
-        return _number_value(column, _json_number(value))
+        return _number_value(column, _json_number(value), dialect)
     if column.kind == "boolean":
         flag = cells.parse_bool(value)
         return flag if dialect == "postgresql" else int(flag)
