@@ -1,0 +1,51 @@
+"""Data page: blocks of rows for the infinite grid, and refreshing it when the view changes outside it."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+
+from dash_app import ids
+from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+
+NAMESPACE = "data"
+
+
+def register(app: Dash) -> None:
+    """Register the grid's callbacks."""
+
+    @app.callback(
+        Output(ids.DATA_GRID, "getRowsResponse"),
+        Output(ids.DATA_GRID_NOTE, "children"),
+        Input(ids.DATA_GRID, "getRowsRequest"),
+        State(ids.DATA_VIEW, "data"),
+        State(ids.DATA_SEARCH, "value"),
+        State(ids.DATA_VALUES_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def rows(request, view, search, values):
+        """Rows [startRow, endRow) of the view, done by the database; rowCount once the end is known."""
+        if not request or not view:
+            return no_update, no_update
+        data = service(app)
+        compact = {"s": request.get("sortModel") or [], "f": request.get("filterModel") or None,
+                   "v": values or None, "q": search or ""}
+        try:
+            table, spec = data.view(view["db"], view["table"], compact)
+            block = data.block(view["db"], table, spec, request.get("startRow"), request.get("endRow"))
+        except USER_ERRORS as error:
+            # An empty, finished block stops the grid asking again; the message says what went wrong.
+            return {"rowData": [], "rowCount": 0}, alert(str(error), problem_color(error))
+        response = {"rowData": block.rows}
+        if block.last_row is not None:
+            response["rowCount"] = block.last_row
+        return response, None
+
+    app.clientside_callback(
+        ClientsideFunction(NAMESPACE, "purgeGrid"),
+        Output(ids.DATA_PURGED, "data"),
+        Input(ids.DATA_SEARCH, "value"),
+        Input(ids.DATA_VALUES_STORE, "data"),
+        Input(ids.DATA_REFRESH, "data"),
+        State(ids.DATA_GRID, "id"),
+        prevent_initial_call=True,
+    )
