@@ -78,7 +78,8 @@ def bucket_expression(expression: ColumnElement, bucket: str, dialect: str) -> C
             return sa.func.date(expression, "weekday 0", "-6 days")
         month = sa.cast(sa.func.strftime("%m", expression), sa.Integer)
         first_month = ((month - 1) / 3) * 3 + 1
-        return sa.func.printf("%s-%02d-01", sa.func.strftime("%Y", expression), first_month)
+        quarter = sa.func.printf("%s-%02d-01", sa.func.strftime("%Y", expression), first_month)
+        return sa.case((expression.is_(None), None), else_=quarter)  # printf would turn NULL into "-00-01"
     if dialect == "postgresql":
         return sa.cast(sa.func.date_trunc(bucket, expression), sa.Date)
     if bucket == "day":
@@ -114,6 +115,8 @@ def aggregate(connection: Connection, table: Table, spec: ViewSpec, request: Cha
     statement = statement.where(*where_clause(table, spec, dialect)).group_by(x_expression)
     dated = bool(request.bucket) or x_column.kind in ("date", "datetime")
     ordering = x_expression.asc() if dated else sa.desc("y")
+    if dated and dialect == "postgresql":  # blanks first, as on the other dialects
+        ordering = ordering.nulls_first()
     statement = statement.order_by(ordering).limit(MAX_GROUPS + 1)
     rows = connection.execute(statement).all()
     truncated = len(rows) > MAX_GROUPS

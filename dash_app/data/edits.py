@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table
-from dash_app.data.query import QueryError, raw
+from dash_app.data.query import QueryError
 
 AUDIT_METADATA = sa.MetaData()
 AUDIT = sa.Table(
@@ -85,7 +85,8 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
         return None
     try:
         if column.kind == "number":
-            return cells.parse_number(value)
+            number = cells.parse_number(value)
+            return float(number) if dialect == "sqlite" and not isinstance(number, int) else number
         if column.kind == "boolean":
             return cells.parse_bool(value)
         text = cells.parse_text(value)
@@ -102,24 +103,24 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
 
 def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: str) -> None:
     """Write the edit and its audit row; raise EditRefused if the row changed or is gone."""
-    sa_table = table.sa_table
     column = table.column(edit.column)
-    target = sa_table.c[edit.column]
-    by_key = sa.and_(*[raw(sa_table.c[name]) == sa.literal(value, sa.types.NullType())
-                       for name, value in edit.key.items()])
+    # Untyped lightweight columns: values go to the driver exactly as checked (see cells.py).
+    plain = sa.table(table.name, *[sa.column(name) for name in {*edit.key, edit.column}])
+    target = plain.c[edit.column]
+    by_key = sa.and_(*[plain.c[name] == sa.literal(value, sa.types.NullType()) for name, value in edit.key.items()])
     with writer.begin() as connection:
         # Touch the row first: it takes the row lock (SQLite: the write lock) until commit.
-        touched = connection.execute(sa.update(sa_table).where(by_key).values({target: target})).rowcount
+        touched = connection.execute(sa.update(plain).where(by_key).values({target: target})).rowcount
         if touched == 0:
             raise EditRefused("This row no longer exists (it was deleted or its key changed). Reload the table.")
-        current = connection.execute(sa.select(raw(target)).where(by_key)).scalar()
+        current = connection.execute(sa.select(target).where(by_key)).scalar()
         shown = cells.to_cell(column.kind, current)
         if not _same(shown, edit.old):
             raise EditRefused(
                 f"This cell changed since you loaded it (it is now {cells.to_text(column.kind, current)[:80]!r}). "
                 "Your edit was not saved; the grid shows the current value."
             )
-        connection.execute(sa.update(sa_table).where(by_key).values({target: sa.literal(edit.new, sa.types.NullType())}))
+        connection.execute(sa.update(plain).where(by_key).values({target: sa.literal(edit.new, sa.types.NullType())}))
         _audit(store, edit, user, cells.to_text(column.kind, current) if current is not None else None)
 
 

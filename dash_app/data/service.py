@@ -105,7 +105,10 @@ class DataService:
         """The app's own store (edit audit)."""
         with self._lock:
             if self._store is None:
-                self._store = sa.create_engine(self.settings.store_url, pool_pre_ping=True)
+                url = sa.engine.make_url(self.settings.store_url)
+                if url.get_backend_name() == "sqlite" and url.database:
+                    os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+                self._store = sa.create_engine(url, pool_pre_ping=True)
             return self._store
 
     @contextmanager
