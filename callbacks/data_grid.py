@@ -32,12 +32,14 @@ def register(app: Dash) -> None:
         try:
             table, spec = data.view(view["db"], view["table"], compact)
             block = data.block(view["db"], table, spec, request.get("startRow"), request.get("endRow"))
+            count = data.grid_count(view["db"], table, spec) if block.last_row is None else block.last_row
         except USER_ERRORS as error:
             # An empty, finished block stops the grid asking again; the message says what went wrong.
             return {"rowData": [], "rowCount": 0}, alert(str(error), problem_color(error))
         response = {"rowData": block.rows}
-        if block.last_row is not None:
-            response["rowCount"] = block.last_row
+        end = request["startRow"] + len(block.rows)
+        if count is not None and count >= end:  # an estimate below what was read would cut the scrollbar
+            response["rowCount"] = count
         return response, None
 
     app.clientside_callback(

@@ -27,6 +27,8 @@ from dash_app.data.query import QueryError, ViewSpec, parse_view
 from dash_app.settings import Settings
 
 SCHEMA_TTL_S = 60.0
+GRID_COUNT_SECONDS = 1.0  # a filtered view's count for the grid's scrollbar; slower ones stay "unknown"
+COUNT_CACHE_SIZE = 512
 BLOCK_SIZE_LIMIT = 1_000
 MAX_START_ROW = 10**12
 T = TypeVar("T")
@@ -49,6 +51,7 @@ class DataService:
         self._store: Engine | None = None
         self._tables: dict[tuple[str, str], tuple[float, Table]] = {}
         self._summaries: dict[str, tuple[float, list[TableSummary]]] = {}
+        self._counts: dict[str, tuple[float, int | None]] = {}
 
     # ---- configuration ---------------------------------------------------------------------------
     @property
@@ -166,6 +169,25 @@ class DataService:
             raise QueryError("The grid asked for an impossible range of rows.")
         with self.connect(database) as connection:
             return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database))
+
+    def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
+        """Rows of the view for the grid's scrollbar: the table's (estimated) count when unfiltered, else a
+        COUNT under a short time limit; None when that is too slow. Cached briefly per view."""
+        key = spec.key(database)
+        cached = self._counts.get(key)
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return cached[1]
+        if not (spec.filters or spec.values or spec.search) and not table.is_view:
+            value = self.row_count(database, table).value
+        else:
+            try:
+                value = self.count(database, table, spec, seconds=GRID_COUNT_SECONDS)
+            except QueryTimeout:
+                value = None
+        if len(self._counts) >= COUNT_CACHE_SIZE:
+            self._counts.clear()
+        self._counts[key] = (time.monotonic(), value)
+        return value
 
     def count(self, database: str, table: Table, spec: ViewSpec, *, cap: int | None = None,
               seconds: float | None = None) -> int:
