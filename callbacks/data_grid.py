@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update, set_props
 
 from dash_app import ids
 from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
@@ -15,7 +15,6 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.DATA_GRID, "getRowsResponse"),
-        Output(ids.DATA_GRID_NOTE, "children"),
         Input(ids.DATA_GRID, "getRowsRequest"),
         State(ids.DATA_VIEW, "data"),
         State(ids.DATA_SEARCH, "value"),
@@ -23,9 +22,13 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def rows(request, view, search, values):
-        """Rows [startRow, endRow) of the view, done by the database; rowCount once the end is known."""
+        """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.
+
+        The only declared output is the grid's: this runs for every block, and a problem (rare) is shown
+        with ``set_props`` instead of a second output that every response would carry.
+        """
         if not request or not view:
-            return no_update, no_update
+            return no_update
         data = service(app)
         compact = {"s": request.get("sortModel") or [], "f": request.get("filterModel") or None,
                    "v": values or None, "q": search or ""}
@@ -35,12 +38,15 @@ def register(app: Dash) -> None:
             count = data.grid_count(view["db"], table, spec) if block.last_row is None else block.last_row
         except USER_ERRORS as error:
             # An empty, finished block stops the grid asking again; the message says what went wrong.
-            return {"rowData": [], "rowCount": 0}, alert(str(error), problem_color(error))
+            set_props(ids.DATA_GRID_NOTE, {"children": alert(str(error), problem_color(error))})
+            return {"rowData": [], "rowCount": 0}
         response = {"rowData": block.rows}
         end = request["startRow"] + len(block.rows)
         if count is not None and count >= end:  # an estimate below what was read would cut the scrollbar
             response["rowCount"] = count
-        return response, None
+        if request["startRow"] == 0:
+            set_props(ids.DATA_GRID_NOTE, {"children": None})  # a new view: clear an earlier problem
+        return response
 
     app.clientside_callback(
         ClientsideFunction(NAMESPACE, "purgeGrid"),

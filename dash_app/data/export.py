@@ -39,27 +39,48 @@ def export_columns(table: Table, spec: ViewSpec) -> list[str]:
     return list(spec.columns) or list(table.names)
 
 
-def _rows(connection: Connection, table: Table, spec: ViewSpec, columns: list[str]) -> Iterator[tuple]:
+def _batches(connection: Connection, table: Table, spec: ViewSpec, columns: list[str]) -> Iterator[list]:
+    """Rows of the view in batches of FETCH_ROWS from a server-side cursor (bounded memory)."""
     statement = ordered_select(table, spec, connection.dialect.name, columns)
     result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(statement)
-    yield from result
+    yield from result.partitions()
+
+
+def _rows(connection: Connection, table: Table, spec: ViewSpec, columns: list[str]) -> Iterator[tuple]:
+    for batch in _batches(connection, table, spec, columns):
+        yield from batch
+
+
+# Kinds whose values csv cannot write as they come (bytes, dicts, 0/1 booleans); the rest it writes itself
+# (str, numbers, NULL as "", dates and Decimals through str(), which is their ISO/plain form).
+CONVERTED_KINDS = {"boolean", "json", "binary"}
 
 
 def csv_chunks(connection: Connection, table: Table, spec: ViewSpec) -> Iterator[bytes]:
     """The view as UTF-8 CSV (with a BOM so Excel reads accents), in chunks of about 256 KiB."""
     columns = export_columns(table, spec)
     kinds = [table.column(name).kind for name in columns]
+    converted = [(position, kind) for position, kind in enumerate(kinds) if kind in CONVERTED_KINDS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(columns)
-    for row in _rows(connection, table, spec, columns):
-        writer.writerow([cells.to_text(kind, value) for kind, value in zip(kinds, row)])
+    for batch in _batches(connection, table, spec, columns):
+        if converted:
+            batch = [_converted(row, converted) for row in batch]
+        writer.writerows(batch)  # C speed: no Python per value for plain columns
         if buffer.tell() >= CSV_FLUSH_BYTES:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def _converted(row, converted: list[tuple[int, str]]) -> list:
+    values = list(row)
+    for position, kind in converted:
+        values[position] = cells.to_text(kind, values[position])
+    return values
 
 
 def check_excel_fits(row_count: int) -> None:

@@ -96,11 +96,15 @@ def order_by(keys: list[SortKey], dialect: str) -> list[ColumnElement]:
 
 
 def after(keys: list[SortKey], values: tuple) -> ColumnElement:
-    """Rows strictly after the row whose sort key is ``values``, in the order of ``keys``."""
-    if None not in values and all(not key.descending for key in keys):
-        return sa.tuple_(*[key.expression for key in keys]) > sa.tuple_(*[bound(v) for v in values])
-    if None not in values and all(key.descending and not key.nullable for key in keys):
-        return sa.tuple_(*[key.expression for key in keys]) < sa.tuple_(*[bound(v) for v in values])
+    """Rows strictly after the row whose sort key is ``values``, in the order of ``keys``.
+
+    ``values`` may hold bound parameters (for a compiled shape) or plain values; None is SQL NULL.
+    """
+    has_null = any(value is None for value in values)
+    if not has_null and all(not key.descending for key in keys):
+        return sa.tuple_(*[key.expression for key in keys]) > sa.tuple_(*[_param(v) for v in values])
+    if not has_null and all(key.descending and not key.nullable for key in keys):
+        return sa.tuple_(*[key.expression for key in keys]) < sa.tuple_(*[_param(v) for v in values])
     alternatives = []
     for position, (key, value) in enumerate(zip(keys, values, strict=True)):
         beyond = _beyond(key, value)
@@ -111,23 +115,27 @@ def after(keys: list[SortKey], values: tuple) -> ColumnElement:
     condition = sa.or_(*alternatives) if alternatives else sa.false()
     first, value = keys[0], values[0]
     if value is not None and not first.descending:  # a range the first key's index can use
-        condition = sa.and_(first.expression >= bound(value), condition)
+        condition = sa.and_(first.expression >= _param(value), condition)
     elif value is not None and not first.nullable:
-        condition = sa.and_(first.expression <= bound(value), condition)
+        condition = sa.and_(first.expression <= _param(value), condition)
     return condition
 
 
+def _param(value: object) -> ColumnElement:
+    return value if isinstance(value, sa.sql.elements.BindParameter) else bound(value)
+
+
 def _equal(key: SortKey, value: object) -> ColumnElement:
-    return key.expression.is_(None) if value is None else key.expression == bound(value)
+    return key.expression.is_(None) if value is None else key.expression == _param(value)
 
 
 def _beyond(key: SortKey, value: object) -> ColumnElement | None:
     """Values of one key that come after ``value`` (NULL is the smallest value)."""
     if not key.descending:
-        return key.expression.isnot(None) if value is None else key.expression > bound(value)
+        return key.expression.isnot(None) if value is None else key.expression > _param(value)
     if value is None:
         return None  # descending, NULLs come last: nothing comes after a NULL
-    below = key.expression < bound(value)
+    below = key.expression < _param(value)
     return (below | key.expression.is_(None)) if key.nullable else below
 
 
@@ -142,31 +150,80 @@ def display_columns(table: Table) -> list[ColumnElement]:
     return result
 
 
-def fetch_block(
-    connection: Connection, table: Table, spec: ViewSpec, start: int, size: int,
-    memory: KeysetMemory, view_key: str,
-) -> Block:
-    """Rows [start, start + size) of the view as grid rows."""
+class StatementCache:
+    """Compiled SQL of block queries per view and shape, so scrolling re-runs SQL without rebuilding it.
+
+    Building and compiling a SELECT costs more than running a keyset query on an index (about
+    0.5 ms against 0.1 ms), so each distinct shape is compiled once and executed with new parameters.
+    """
+
+    def __init__(self, size: int = 2_000) -> None:
+        self._items: OrderedDict[tuple, tuple[str, tuple | None, dict]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build) -> tuple[str, tuple | None, dict]:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = build()
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return found
+
+
+def _compile(connection: Connection, statement: sa.Select) -> tuple[str, tuple | None, dict]:
+    compiled = statement.compile(dialect=connection.dialect)
+    positions = tuple(compiled.positiontup) if compiled.positional else None
+    return compiled.string, positions, compiled.construct_params()
+
+
+def _block_statement(table: Table, spec: ViewSpec, dialect: str, mode: str, nulls: tuple) -> sa.Select:
+    """The block query of one shape; LIMIT, OFFSET and the keyset position are named parameters."""
     keys = sort_keys(table, spec)
     key_labels = [key.expression.label(f"__wb_k{i}") for i, key in enumerate(keys)]
     statement = sa.select(*display_columns(table), *key_labels).select_from(table.sa_table)
-    statement = statement.where(*where_clause(table, spec, connection.dialect.name))
-    statement = statement.order_by(*order_by(keys, connection.dialect.name)).limit(size)
+    statement = statement.where(*where_clause(table, spec, dialect))
+    statement = statement.order_by(*order_by(keys, dialect)).limit(sa.bindparam("wb_limit", 0, type_=sa.Integer))
+    if mode == "keyset":
+        placeholders = tuple(None if is_null else sa.bindparam(f"wb_k{i}", None, type_=sa.types.NullType())
+                             for i, is_null in enumerate(nulls))
+        statement = statement.where(after(keys, placeholders))
+    elif mode == "offset":
+        statement = statement.offset(sa.bindparam("wb_offset", 0, type_=sa.Integer))
+    return statement
+
+
+def fetch_block(
+    connection: Connection, table: Table, spec: ViewSpec, start: int, size: int,
+    memory: KeysetMemory, view_key: str, statements: StatementCache | None = None,
+) -> Block:
+    """Rows [start, start + size) of the view as grid rows."""
     # Without a unique tiebreaker, seeking past a row would also skip its exact duplicates: use OFFSET.
     unique_order = bool(table.primary_key) or table.has_rowid
     position = memory.recall(view_key, start) if start > 0 and unique_order else None
+    mode = "keyset" if position is not None else ("offset" if start > 0 else "first")
+    nulls = tuple(value is None for value in position) if position is not None else ()
+    dialect = connection.dialect.name
+    shape = (view_key, table.name, dialect, mode, nulls)
+    statements = statements or StatementCache(1)
+    sql, positions, fixed = statements.get(
+        shape, lambda: _compile(connection, _block_statement(table, spec, dialect, mode, nulls)))
+    values = dict(fixed, wb_limit=size, wb_offset=start)
     if position is not None:
-        statement = statement.where(after(keys, position))
-    elif start > 0:
-        statement = statement.offset(start)
-    result = connection.execute(statement).all()
+        values.update({f"wb_k{i}": value for i, value in enumerate(position) if value is not None})
+    parameters = tuple(values[name] for name in positions) if positions is not None else values
+    result = connection.exec_driver_sql(sql, parameters).fetchall()
     width = len(table.columns)
     if result:
         memory.remember(view_key, start + len(result), tuple(result[-1][width:]))
-    kinds = [column.kind for column in table.columns]
     names = table.names
-    rows = [{name: cells.to_cell(kind, value) for name, kind, value in zip(names, kinds, row[:width])}
-            for row in result]
+    converters = [cells.converter(column.kind) for column in table.columns]
+    rows = [dict(zip(names, [convert(value) for convert, value in zip(converters, row)])) for row in result]
     last_row = start + len(result) if len(result) < size else None
     return Block(rows, last_row, position is not None)
 

@@ -44,6 +44,7 @@ class DataService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.keysets = paging.KeysetMemory()
+        self.statements = paging.StatementCache()
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._engines: dict[str, Engine] = {}
@@ -168,7 +169,8 @@ class DataService:
                 or not 0 <= start < end <= start + BLOCK_SIZE_LIMIT or start > MAX_START_ROW:
             raise QueryError("The grid asked for an impossible range of rows.")
         with self.connect(database) as connection:
-            return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database))
+            return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
+                                      self.statements)
 
     def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
         """Rows of the view for the grid's scrollbar: the table's (estimated) count when unfiltered, else a

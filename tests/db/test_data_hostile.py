@@ -13,7 +13,7 @@ import pytest
 from data_fixtures import checksum
 
 GRID = "data-grid"
-ROWS_OUTPUTS = [{"id": GRID, "property": "getRowsResponse"}, {"id": "data-grid-note", "property": "children"}]
+ROWS_OUTPUT = {"id": GRID, "property": "getRowsResponse"}
 INJECTION = "x'; DROP TABLE {table}; --"
 
 
@@ -31,8 +31,8 @@ def client(awkward, tmp_path):
 
 def rows_request(client, view, request, search="", values=None):
     payload = {
-        "output": "..data-grid.getRowsResponse...data-grid-note.children..",
-        "outputs": ROWS_OUTPUTS,
+        "output": "data-grid.getRowsResponse",
+        "outputs": ROWS_OUTPUT,
         "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
         "state": [{"id": "data-view", "property": "data", "value": view},
                   {"id": "data-search", "property": "value", "value": search},
@@ -44,8 +44,9 @@ def rows_request(client, view, request, search="", values=None):
 
 def grid_answer(response):
     assert response.status_code == 200, response.data[:500]
-    body = response.get_json()["response"]
-    return body[GRID]["getRowsResponse"], body.get("data-grid-note", {}).get("children")
+    body = response.get_json()
+    note = body.get("sideUpdate", {}).get("data-grid-note", {}).get("children")  # set by set_props
+    return body["response"][GRID]["getRowsResponse"], note
 
 
 def message_of(note) -> str:
