@@ -150,6 +150,10 @@ def register(app: Dash) -> None:
             xlsx_class += " disabled"
             xlsx_title = f"More than {export.EXCEL_MAX_DATA_ROWS:,} rows: too many for Excel"
             xlsx_href = None
+            note = html.P([html.I(className="bi bi-info-circle me-1"),
+                           f"Excel holds at most {export.EXCEL_MAX_DATA_ROWS:,} rows and this view has "
+                           f"{'about ' if not exact else ''}{count:,}: export CSV, or filter the view first."],
+                          className="data-export-note")
         return data_layout.count_badge(count, exact), csv_href, xlsx_href, xlsx_class, xlsx_title, note
 
     app.clientside_callback(

@@ -198,6 +198,18 @@ def _block_statement(table: Table, spec: ViewSpec, dialect: str, mode: str, null
     return statement
 
 
+def _run(connection: Connection, sql: str, parameters) -> list[tuple]:
+    """Run compiled SQL on the DBAPI cursor: the block query is hot, SQLAlchemy's execution layer is not needed."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(sql, parameters, error, connection.dialect.loaded_dbapi.Error) from error
+    finally:
+        cursor.close()
+
+
 def fetch_block(
     connection: Connection, table: Table, spec: ViewSpec, start: int, size: int,
     memory: KeysetMemory, view_key: str, statements: StatementCache | None = None,
@@ -217,7 +229,7 @@ def fetch_block(
     if position is not None:
         values.update({f"wb_k{i}": value for i, value in enumerate(position) if value is not None})
     parameters = tuple(values[name] for name in positions) if positions is not None else values
-    result = connection.exec_driver_sql(sql, parameters).fetchall()
+    result = _run(connection, sql, parameters)
     width = len(table.columns)
     if result:
         memory.remember(view_key, start + len(result), tuple(result[-1][width:]))

@@ -122,6 +122,21 @@ def test_a_bookmarked_view_is_restored_and_a_hostile_one_is_explained(live_app, 
     assert page.console_errors == []
 
 
+def test_the_column_chooser_hides_a_column_and_the_url_keeps_it(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "customers")
+    assert page.locator(".ag-header-cell[col-id='email']").count() == 1
+    page.click("#data-columns-button")
+    page.click("#data-columns-checklist label:text-is('email')")
+    page.wait_for_selector(".ag-header-cell[col-id='email']", state="detached")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('\"c\"')")
+    assert "email" not in view_in_url(page)["c"] and "name" in view_in_url(page)["c"]
+    page.reload()
+    loaded_cell(page, 0, "name")
+    assert page.locator(".ag-header-cell[col-id='email']").count() == 0, "hidden after a reload too"
+    assert page.console_errors == []
+
+
 def test_a_foreign_key_opens_the_referenced_row(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "orders")
