@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -263,8 +264,6 @@ def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
 def _number_value(column: Column, value: int | float, dialect: str) -> object:
     """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats."""
     if dialect != "sqlite" and column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
-        from decimal import Decimal
-
         return Decimal(repr(value))
     return value
 

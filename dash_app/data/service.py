@@ -247,9 +247,4 @@ def _column(table: Table, name: object) -> catalog.Column:
         raise QueryError(str(error)) from None
 
 
-def reflect_once(engine: Engine, name: str) -> Table:
-    """Reflect without the service (tests, benchmarks)."""
-    return catalog.reflect_table(engine, name)
-
-
-__all__ = ["DataService", "DataError", "QueryError", "QueryTimeout", "sa"]
+__all__ = ["DataService", "DataError", "QueryError", "QueryTimeout"]

@@ -7,6 +7,7 @@ gets a 400 with a one-line reason, never a server error.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import quote
 
@@ -90,9 +91,7 @@ def _export_xlsx() -> Response:
     try:
         with service.engine(database).connect() as connection:
             export.write_xlsx(connection, table, spec, path)
-    except Exception:
-        import os
-
+    except BaseException:
         os.unlink(path)  # never leave a half-written export behind; the error itself is re-raised
         raise
     response = Response(stream_with_context(export.file_chunks(path)), mimetype=XLSX_TYPE)
