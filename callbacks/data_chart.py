@@ -13,10 +13,13 @@ from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, se
 from dash_app.data.charts import MAX_GROUPS, check_chart
 
 PROGRESS_EVERY_S = 0.5
+CHART_HEIGHT = 420
 LIGHT = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#1c2130"},
-         "xaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb"}, "yaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb"}}
+         "xaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb", "zerolinecolor": "#c9cedb"},
+         "yaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb", "zerolinecolor": "#c9cedb"}}
 DARK = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#e6e8ef"},
-        "xaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152"}, "yaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152"}}
+        "xaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152", "zerolinecolor": "#3a4152"},
+        "yaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152", "zerolinecolor": "#3a4152"}}
 BAR_COLOURS = {False: "#4f46e5", True: "#8b85ff"}
 
 
@@ -78,7 +81,7 @@ def register(app: Dash) -> None:
         note = f"{len(series.x):,} groups in {time.monotonic() - started:.2f} s"
         if series.truncated:
             note += f"; only the first {MAX_GROUPS:,} are shown"
-        return figure, {"display": "block"}, html.Span([html.I(className="bi bi-check2 me-1"), note],
+        return figure, {"display": "block", "height": f"{CHART_HEIGHT}px"}, html.Span([html.I(className="bi bi-check2 me-1"), note],
                                                         className="data-chart-done")
 
     @app.callback(
@@ -114,7 +117,7 @@ def figure_for(series, request, dark: bool) -> go.Figure:
         trace = go.Bar(x=[str(value) for value in series.x], y=series.y, marker={"color": colour})
     figure = go.Figure(trace)
     figure.update_layout(
-        margin={"l": 56, "r": 16, "t": 40, "b": 56}, height=420, title={"text": f"{label_y} by {label_x}", "x": 0},
+        margin={"l": 56, "r": 16, "t": 40, "b": 56}, height=CHART_HEIGHT, title={"text": f"{label_y} by {label_x}", "x": 0},
         xaxis_title=label_x, yaxis_title=label_y, font_family="Inter Variable, system-ui, sans-serif",
         **(DARK if dark else LIGHT),
     )

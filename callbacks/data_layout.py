@@ -120,7 +120,7 @@ def column_defs(table: Table, spec: ViewSpec, database: str, page_path: str, edi
         if column.primary_key:
             definition["pinned"] = "left"
             definition["cellClass"] = "data-pk"
-            definition["width"] = 120
+            definition["width"] = 100
         definitions.append(definition)
     return definitions
 
