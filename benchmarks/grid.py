@@ -5,7 +5,10 @@ Compared in the same run with the bare SQL, with a bare Flask route running the 
 own venv under benchmarks/.data/), and, for export, with the ``sqlite3`` CLI writing the same CSV.
 The table is built once under benchmarks/.data/ and reused. The last line is one JSON object.
 
-    .venv/bin/python benchmarks/grid.py [--repeat 30]
+    .venv/bin/python benchmarks/grid.py [--repeat 30] [--postgres-url postgresql+psycopg://...]
+
+With a PostgreSQL URL (or GRID_BENCH_POSTGRES_URL) the same 10M-row table is built there once
+(``grid_events``) and its blocks are timed through the same callback against the bare SQL.
 """
 
 from __future__ import annotations
@@ -116,9 +119,93 @@ def stop(process: subprocess.Popen | None) -> None:
         process.kill()
 
 
-def app_environment() -> dict:
+def build_postgres(url: str) -> None:
+    """The same 10M rows in PostgreSQL (table grid_events), built once with generate_series."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            exists = connection.execute(sa.text("select to_regclass('grid_events')")).scalar()
+            if exists and connection.execute(sa.text("select max(id) from grid_events")).scalar() == ROWS:
+                log("reusing PostgreSQL table grid_events")
+                return
+        started = time.perf_counter()
+        log(f"building {ROWS:,} rows in PostgreSQL table grid_events (once)")
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS grid_events"))
+            connection.execute(sa.text(
+                "CREATE TABLE grid_events (id bigint PRIMARY KEY, ts timestamp NOT NULL, category text NOT NULL, "
+                "amount double precision, score bigint NOT NULL, note text)"))
+            connection.execute(sa.text(f"""
+                INSERT INTO grid_events
+                SELECT x, to_timestamp(1600000000 + x * 3) AT TIME ZONE 'UTC',
+                       (ARRAY['alpha', 'beta', 'gamma', 'delta', 'epsilon'])[x % 5 + 1],
+                       CASE WHEN x % 17 = 0 THEN NULL ELSE ((x * 7919) % 100000) / 100.0 END,
+                       (x * 104729) % 1000003,
+                       CASE WHEN x % 3 = 0 THEN NULL ELSE 'note ' || (x % 1000) END
+                FROM generate_series(1::bigint, {ROWS}) AS x"""))
+            connection.execute(sa.text("CREATE INDEX ix_grid_events_score ON grid_events (score)"))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE grid_events"))
+        log(f"built in {time.perf_counter() - started:.1f} s")
+    finally:
+        engine.dispose()
+
+
+def measure_postgres(client: DashClient, url: str, repeat: int) -> dict:
+    """Blocks of grid_events through the callback, against the same SQL run directly (psycopg)."""
+    import sqlalchemy as sa
+
+    view = {"db": "grid_pg", "table": "grid_events", "view": {}, "editable": False}
+
+    def payload(start, sort=None):
+        request = {"startRow": start, "endRow": start + BLOCK, "sortModel": sort or [], "filterModel": {}}
+        return client.payload("data-grid.getRowsResponse", {"data-grid.getRowsRequest": request},
+                              {"data-view.data": view, "data-search.value": "", "data-values-store.data": {}})
+
+    figures = {}
+    first = payload(0)
+    client.post(first)
+    figures["pg_callback_first"] = median(timed(lambda: client.post(first), repeat))
+    for name, sort in (("seq", None), ("sorted", [{"colId": "score", "sort": "asc"}])):
+        client.post(payload(DEPTH - BLOCK, sort))
+        times, start = [], DEPTH
+        for _ in range(repeat):
+            request = payload(start, sort)
+            began = time.perf_counter()
+            client.post(request)
+            times.append((time.perf_counter() - began) * 1000)
+            start += BLOCK
+        figures[f"pg_callback_{name}_5m"] = median(times)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            columns = "id, ts, category, amount, score, note"
+
+            def run(sql, args=()):
+                return lambda: raw.execute(sql, args).fetchall()
+
+            figures["pg_sql_first"] = median(timed(run(f"SELECT {columns} FROM grid_events ORDER BY id LIMIT 100"), repeat))
+            figures["pg_sql_keyset_5m"] = median(timed(run(
+                f"SELECT {columns} FROM grid_events WHERE id > %s ORDER BY id LIMIT 100", (DEPTH,)), repeat))
+            figures["pg_sql_sorted_keyset_5m"] = median(timed(run(
+                f"SELECT {columns} FROM grid_events WHERE (score, id) > (%s, %s) ORDER BY score, id LIMIT 100",
+                (500_000, 0)), repeat))
+            figures["pg_sql_offset_5m"] = median(timed(run(
+                f"SELECT {columns} FROM grid_events ORDER BY id LIMIT 100 OFFSET {DEPTH}"), 3))
+    finally:
+        engine.dispose()
+    return figures
+
+
+def app_environment(postgres_url: str | None = None) -> dict:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
-    environment["DASH_APP_DATABASES"] = json.dumps({"grid": f"sqlite:///{DB_PATH}"})
+    databases = {"grid": f"sqlite:///{DB_PATH}"}
+    if postgres_url:
+        databases["grid_pg"] = postgres_url
+    environment["DASH_APP_DATABASES"] = json.dumps(databases)
     environment["DASH_APP_QUERY_TIMEOUT_S"] = "60"
     return environment
 
@@ -359,9 +446,15 @@ def sqlite3_baseline() -> tuple[float, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="requests per figure (median reported)")
+    parser.add_argument("--postgres-url", default=os.environ.get("GRID_BENCH_POSTGRES_URL"),
+                        help="also measure a 10M-row PostgreSQL table in this database (SQLAlchemy URL)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     build_table()
+    if args.postgres_url:
+        build_postgres(args.postgres_url)
+    else:
+        log("PostgreSQL: not measured (no --postgres-url / GRID_BENCH_POSTGRES_URL)")
     app_port, bare_port = free_port(), free_port()
     base, bare = f"http://127.0.0.1:{app_port}/", f"http://127.0.0.1:{bare_port}"
     app = bare_process = None
@@ -369,7 +462,7 @@ def main() -> int:
     try:
         log("starting the app and the bare Flask route")
         app = start([sys.executable, "-m", "dash_app", "--port", str(app_port), "--data-dir", str(DATA / "app")],
-                    base, app_environment(), name="app")
+                    base, app_environment(args.postgres_url), name="app")
         bare_process = start([sys.executable, str(ROOT / "benchmarks" / "bare_flask.py"), str(DB_PATH),
                               str(bare_port)], bare + "/", name="bare")
         client = DashClient(base)
@@ -384,6 +477,15 @@ def main() -> int:
             f"{sql['sql_sorted_keyset_5m']:8.3f}")
         log(f"  COUNT(*) of the table  {sql['sql_count']:.1f} ms (the grid uses max(rowid): ≈ count)")
         log(f"first screen (page, layout, open table, first block with count, view count): {first_screen:.1f} ms")
+        if args.postgres_url:
+            pg = measure_postgres(client, args.postgres_url, args.repeat)
+            log("PostgreSQL, 100-row blocks, median ms (callback over HTTP | bare SQL in process):")
+            log(f"  first block            {pg['pg_callback_first']:8.2f} | {pg['pg_sql_first']:8.3f}")
+            log(f"  sequential at 5M       {pg['pg_callback_seq_5m']:8.2f} | {pg['pg_sql_keyset_5m']:8.3f} "
+                f"(OFFSET 5M would be {pg['pg_sql_offset_5m']:.1f})")
+            log(f"  sorted (indexed) at 5M {pg['pg_callback_sorted_5m']:8.2f} | {pg['pg_sql_sorted_keyset_5m']:8.3f}")
+            result["pg_seq_5m_vs_first"] = round(pg["pg_callback_seq_5m"] / pg["pg_callback_first"], 3)
+            result["pg_callback_first_ms"] = round(pg["pg_callback_first"], 2)
         datasette_ms, datasette_note = datasette_first_page()
         if datasette_ms is None:
             log(f"datasette: not measured: {datasette_note}")

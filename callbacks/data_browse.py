@@ -130,12 +130,16 @@ def register(app: Dash) -> None:
         Output(ids.DATA_EXPORT_XLSX, "className"),
         Output(ids.DATA_EXPORT_XLSX, "title"),
         Output(ids.DATA_EXPORT_NOTE, "children"),
+        Output(ids.DATA_GRID_NOTE, "children"),
         Input(ids.DATA_VIEW, "data"),
     )
     def describe_view(view):
-        """Show the view's row count and point the export links at it (Excel only where it fits)."""
+        """Show the view's row count and point the export links at it (Excel only where it fits).
+
+        A new view also clears the grid's message about the previous one.
+        """
         if not view:
-            return "", None, None, "btn btn-outline-secondary data-tool disabled", "", None
+            return "", None, None, "btn btn-outline-secondary data-tool disabled", "", None, None
         data = service(app)
         base = dash.get_relative_path("/data/export")
         query = query_string(view["db"], view["table"], view["view"])
@@ -145,7 +149,7 @@ def register(app: Dash) -> None:
             table, spec = data.view(view["db"], view["table"], view["view"])
             count, exact = _count(data, view["db"], table, spec)
         except USER_ERRORS as error:
-            return "", csv_href, None, xlsx_class + " disabled", "", alert(str(error), problem_color(error))
+            return "", csv_href, None, xlsx_class + " disabled", "", alert(str(error), problem_color(error)), None
         if count is not None and count > export.EXCEL_MAX_DATA_ROWS:
             xlsx_class += " disabled"
             xlsx_title = f"More than {export.EXCEL_MAX_DATA_ROWS:,} rows: too many for Excel"
@@ -154,7 +158,7 @@ def register(app: Dash) -> None:
                            f"Excel holds at most {export.EXCEL_MAX_DATA_ROWS:,} rows and this view has "
                            f"{'about ' if not exact else ''}{count:,}: export CSV, or filter the view first."],
                           className="data-export-note")
-        return data_layout.count_badge(count, exact), csv_href, xlsx_href, xlsx_class, xlsx_title, note
+        return data_layout.count_badge(count, exact), csv_href, xlsx_href, xlsx_class, xlsx_title, note, None
 
     app.clientside_callback(
         ClientsideFunction(NAMESPACE, "syncUrl"),

@@ -25,7 +25,9 @@ def register(app: Dash) -> None:
         """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.
 
         The only declared output is the grid's: this runs for every block, and a problem (rare) is shown
-        with ``set_props`` instead of a second output that every response would carry.
+        with ``set_props`` instead of a second output that every response would carry. Only problems are
+        sent that way: a side update that lands after the user left the page is an error in the browser.
+        The next view clears the message (``describe_view``).
         """
         if not request or not view:
             return no_update
@@ -44,8 +46,6 @@ def register(app: Dash) -> None:
         end = request["startRow"] + len(block.rows)
         if count is not None and count >= end:  # an estimate below what was read would cut the scrollbar
             response["rowCount"] = count
-        if request["startRow"] == 0:
-            set_props(ids.DATA_GRID_NOTE, {"children": None})  # a new view: clear an earlier problem
         return response
 
     app.clientside_callback(

@@ -23,12 +23,17 @@ def register(app: Dash) -> None:
         Input({"type": "data-chip", "column": ALL}, "n_clicks"),
         Input(ids.DATA_GRID, "filterModel"),
         Input(ids.DATA_SEARCH, "value"),
+        Input(ids.DATA_TABS, "active_tab"),
         State(ids.DATA_VALUES_STORE, "data"),
         State(ids.DATA_VIEW, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def values_panel(column, ticked, _chip_clicks, filter_model, search, values, view):
-        """Tick or untick values of a column, remove a chip, and list the column's values with counts."""
+    def values_panel(column, ticked, _chip_clicks, filter_model, search, active_tab, values, view):
+        """Tick or untick values of a column, remove a chip, and list the column's values with counts.
+
+        The GROUP BY behind the list runs only while the Values tab is open: on a big table it is the
+        expensive query of the page, and nobody is looking at it on the other tabs.
+        """
         values = dict(values or {})
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == "data-chip":
@@ -43,6 +48,8 @@ def register(app: Dash) -> None:
                 values.pop(column, None)
         if not view or not column:
             return values, [], [], None, data_layout.value_chips(values)
+        if active_tab != "values":
+            return values, no_update, no_update, no_update, data_layout.value_chips(values)
         data = service(app)
         try:
             table, spec = data.view(view["db"], view["table"], {"f": filter_model or None, "v": values or None,

@@ -146,7 +146,7 @@ def test_a_foreign_key_opens_the_referenced_row(live_app, open_page):
     page.wait_for_function("() => new URLSearchParams(location.search).get('table') === 'customers'")
     loaded_cell(page, 0, "id")
     page.wait_for_function(f"() => document.querySelector(\"#data-count\").innerText.startsWith('1 row')")
-    assert cell(page, 0, "id").inner_text() == customer
+    assert loaded_cell(page, 0, "id").inner_text() == customer
     assert page.locator(f"{ROW}").count() == 1
     assert page.console_errors == []
 
