@@ -41,6 +41,10 @@
       /* Keep the address bar on the current view without adding history entries or re-rendering. */
       syncUrl: function (view) {
         if (!view || !view.db || !view.table) return window.dash_clientside.no_update;
+        // A plain /data shows the first table: keep that address until the user asks for something else.
+        var current = new URLSearchParams(window.location.search);
+        var untouched = !view.view || Object.keys(view.view).length === 0;
+        if (!current.has("table") && untouched) return window.dash_clientside.no_update;
         var url = dataUrl(window.location.pathname, view.db, view.table, view.view);
         if (url !== window.location.pathname + window.location.search) {
           window.history.replaceState(window.history.state, "", url);
