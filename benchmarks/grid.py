@@ -269,59 +269,75 @@ def median(values: list[float]) -> float:
 
 # ---- measurements -----------------------------------------------------------------------------------
 
+def _clock(call) -> tuple[float, object]:
+    began = time.perf_counter()
+    answer = call()
+    return (time.perf_counter() - began) * 1000, answer
+
+
 def measure_blocks(client: DashClient, bare: str, repeat: int) -> dict:
+    """Callback and bare route alternate block by block, so both meet the same page-cache state."""
     session = requests.Session()
     figures = {}
 
+    def grid_rows(answer) -> list:
+        return answer["data-grid"]["getRowsResponse"]["rowData"]
+
     # First block: the same request each time (as after a reload).
     payload = rows_payload(client, 0)
-    rows = client.post(payload)["data-grid"]["getRowsResponse"]["rowData"]
-    assert len(rows) == BLOCK and rows[0]["id"] == 1
-    figures["callback_first"] = median(timed(lambda: client.post(payload), repeat))
-    figures["flask_first"] = median(timed(lambda: session.post(f"{bare}/block/first", json=[]), repeat))
+    assert [row["id"] for row in grid_rows(client.post(payload))][:2] == [1, 2]
+    callback_times, bare_times = [], []
+    for _ in range(repeat):
+        callback_times.append(_clock(lambda: client.post(payload))[0])
+        bare_times.append(_clock(lambda: session.post(f"{bare}/block/first", json=[]))[0])
+    figures["callback_first"], figures["flask_first"] = median(callback_times), median(bare_times)
 
-    # Sequential scrolling at depth 5M: one OFFSET jump, then blocks continue by keyset.
+    # Sequential scrolling at depth 5M: one OFFSET jump, then blocks continue by keyset. In each step both
+    # read the same block; which one reads it first alternates, so neither always meets a warmer cache.
     client.post(rows_payload(client, DEPTH - BLOCK))
-    times, start = [], DEPTH
-    for _ in range(repeat):
-        payload = rows_payload(client, start)
-        began = time.perf_counter()
-        answer = client.post(payload)
-        times.append((time.perf_counter() - began) * 1000)
-        assert answer["data-grid"]["getRowsResponse"]["rowData"][0]["id"] == start + 1
-        start += BLOCK
-    figures["callback_seq_5m"] = median(times)
-    bare_times, last_id = [], DEPTH
-    for _ in range(repeat):
-        began = time.perf_counter()
-        data = session.post(f"{bare}/block/seq", json=[last_id]).json()["rowData"]
-        bare_times.append((time.perf_counter() - began) * 1000)
-        last_id = data[-1]["id"]
-    figures["flask_seq_5m"] = median(bare_times)
+    callback_times, bare_times, start, last_id = [], [], DEPTH, DEPTH
+    for step in range(repeat):
+        def by_callback(start=start):
+            elapsed, answer = _clock(lambda: client.post(rows_payload(client, start)))
+            assert grid_rows(answer)[0]["id"] == start + 1
+            callback_times.append(elapsed)
 
-    # Sorted by the indexed column at depth 5M.
+        def by_bare(after=last_id):
+            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/seq", json=[after]).json())
+            bare_times.append(elapsed)
+            return answer["rowData"][-1]["id"]
+
+        if step % 2:
+            last_id = by_bare()
+            by_callback()
+        else:
+            by_callback()
+            last_id = by_bare()
+        start += BLOCK
+    figures["callback_seq_5m"], figures["flask_seq_5m"] = median(callback_times), median(bare_times)
+
+    # Sorted by the indexed column at depth 5M, the same way.
     sort = [{"colId": "score", "sort": "asc"}]
     client.post(rows_payload(client, DEPTH - BLOCK, sort))
-    times, start, first_row = [], DEPTH, None
-    for _ in range(repeat):
-        payload = rows_payload(client, start, sort)
-        began = time.perf_counter()
-        answer = client.post(payload)
-        times.append((time.perf_counter() - began) * 1000)
-        first_row = first_row or answer["data-grid"]["getRowsResponse"]["rowData"][0]
+    last = grid_rows(client.post(rows_payload(client, DEPTH, sort)))[-1]
+    callback_times, bare_times, start, after = [], [], DEPTH + BLOCK, [last["score"], last["id"]]
+    for step in range(repeat):
+        def sorted_callback(start=start):
+            callback_times.append(_clock(lambda: client.post(rows_payload(client, start, sort)))[0])
+
+        def sorted_bare(after=after):
+            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/sorted", json=after).json())
+            bare_times.append(elapsed)
+            return [answer["rowData"][-1]["score"], answer["rowData"][-1]["id"]]
+
+        if step % 2:
+            after = sorted_bare()
+            sorted_callback()
+        else:
+            sorted_callback()
+            after = sorted_bare()
         start += BLOCK
-    figures["callback_sorted_5m"] = median(times)
-    bare_times, after = [], [first_row["score"], first_row["id"] - 1]
-    with sqlite3.connect(f"file:{DB_PATH}?mode=ro", uri=True) as connection:  # the row before first_row
-        after = list(connection.execute(
-            "SELECT score, id FROM events WHERE (score, id) < (?, ?) ORDER BY score DESC, id DESC LIMIT 1",
-            [first_row["score"], first_row["id"]]).fetchone())
-    for _ in range(repeat):
-        began = time.perf_counter()
-        data = session.post(f"{bare}/block/sorted", json=after).json()["rowData"]
-        bare_times.append((time.perf_counter() - began) * 1000)
-        after = [data[-1]["score"], data[-1]["id"]]
-    figures["flask_sorted_5m"] = median(bare_times)
+    figures["callback_sorted_5m"], figures["flask_sorted_5m"] = median(callback_times), median(bare_times)
     return figures
 
 

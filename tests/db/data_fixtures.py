@@ -66,6 +66,7 @@ def create_awkward(url: str) -> tuple[str, str]:
         with engine.begin() as connection:
             connection.execute(table.insert(), awkward_rows())
             connection.execute(children.insert(), [{"id": i, "awk_id": i * 3} for i in range(1, 21)])
+            connection.execute(sa.text(f"CREATE VIEW wb_view_{suffix} AS SELECT id, name, grp FROM {name}"))
     finally:
         engine.dispose()
     return name, child
@@ -75,6 +76,8 @@ def drop_tables(url: str, *names: str) -> None:
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
+            suffix = names[-1].rsplit("_", 1)[-1]
+            connection.execute(sa.text(f"DROP VIEW IF EXISTS wb_view_{suffix}"))
             for name in names:
                 connection.execute(sa.text(f'DROP TABLE IF EXISTS {engine.dialect.identifier_preparer.quote(name)}'))
     finally:

@@ -174,3 +174,22 @@ def test_row_counts_are_exact_for_small_tables(awkward):
     service, database, table, *_ = awkward
     summary = {item.name: item for item in service.summaries(database)}
     assert summary[table].count.value == ROWS and summary[table].count.exact
+
+
+def test_a_view_pages_without_skipping_or_repeating_rows(awkward):
+    service, database, table, *_ = awkward
+    view = "wb_view_" + table.rsplit("_", 1)[-1]
+    summary = {item.name: item for item in service.summaries(database)}
+    assert summary[view].is_view
+    info, spec = service.view(database, view, {"s": [["grp", "desc"]]})
+    assert info.is_view and not info.primary_key
+    read, start = [], 0
+    while True:
+        block = service.block(database, info, spec, start, start + 7)
+        assert not block.used_keyset, "a view has no unique key to seek on: OFFSET, ordered by every column"
+        read += [row["id"] for row in block.rows]
+        if block.last_row is not None:
+            break
+        start += 7
+    assert sorted(read) == list(range(1, ROWS + 1))
+    assert read == expected_order("grp", descending=True)
