@@ -6,7 +6,7 @@ import threading
 import time
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, html, no_update
 
 from dash_app import ids
 from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
@@ -83,6 +83,12 @@ def register(app: Dash) -> None:
             note += f"; only the first {MAX_GROUPS:,} are shown"
         return figure, {"display": "block", "height": f"{CHART_HEIGHT}px"}, html.Span([html.I(className="bi bi-check2 me-1"), note],
                                                         className="data-chart-done")
+
+    app.clientside_callback(
+        ClientsideFunction("data", "yNeeded"),
+        Output(ids.DATA_CHART_Y, "disabled"),
+        Input(ids.DATA_CHART_AGG, "value"),
+    )
 
     @app.callback(
         Output(ids.DATA_CHART_GRAPH, "figure", allow_duplicate=True),

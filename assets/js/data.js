@@ -68,6 +68,10 @@
         api.applyColumnState({ state: state });
         return visible.length;
       },
+      /* Counting rows needs no y column. */
+      yNeeded: function (aggregate) {
+        return aggregate === "count";
+      },
       /* Filter the table list by name as the user types. */
       filterTables: function (text, listId) {
         var needle = (text || "").trim().toLowerCase();
