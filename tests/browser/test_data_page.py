@@ -131,9 +131,14 @@ def test_the_column_chooser_hides_a_column_and_the_url_keeps_it(live_app, open_p
     page.wait_for_selector(".ag-header-cell[col-id='email']", state="detached")
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('\"c\"')")
     assert "email" not in view_in_url(page)["c"] and "name" in view_in_url(page)["c"]
+    # Reorder (the same grid event a header drag fires): the order is kept in the address too.
+    page.evaluate("dash_ag_grid.getApi('data-grid').moveColumns(['city'], 1)")
+    page.wait_for_function("() => JSON.parse(new URLSearchParams(location.search).get('v')).c[1] === 'city'")
     page.reload()
     loaded_cell(page, 0, "name")
     assert page.locator(".ag-header-cell[col-id='email']").count() == 0, "hidden after a reload too"
+    order = page.locator(".ag-header-cell[col-id]").evaluate_all("cells => cells.map(c => c.getAttribute('col-id'))")
+    assert order.index("city") < order.index("name"), order
     assert page.console_errors == []
 
 

@@ -167,3 +167,16 @@ def test_the_export_route_streams_the_view(client):
     assert lines[0] == "id,grp" and len(lines) - 1 == 48 and all(line.endswith(",1") for line in lines[1:])
     response = client.get(f"/data/export.xlsx?db=db&table={table}&v={view}")
     assert response.status_code == 200 and response.get_data()[:2] == b"PK"
+
+
+def test_an_excel_export_over_the_sheet_limit_is_refused_with_a_reason(client, monkeypatch):
+    from dash_app.data import export
+
+    client, table, child, url = client
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 101)  # a sheet of 100 data rows, so 240 rows are too many
+    monkeypatch.setattr(export, "EXCEL_MAX_DATA_ROWS", 100)
+    response = client.get(f"/data/export.xlsx?db=db&table={table}")
+    assert response.status_code == 413
+    assert "more than 100 rows" in response.get_data(as_text=True) and "CSV" in response.get_data(as_text=True)
+    view = json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}})
+    assert client.get(f"/data/export.xlsx?db=db&table={table}&v={view}").status_code == 200, "48 rows fit"
