@@ -180,3 +180,38 @@ def test_an_excel_export_over_the_sheet_limit_is_refused_with_a_reason(client, m
     assert "more than 100 rows" in response.get_data(as_text=True) and "CSV" in response.get_data(as_text=True)
     view = json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}})
     assert client.get(f"/data/export.xlsx?db=db&table={table}&v={view}").status_code == 200, "48 rows fit"
+
+
+def callback_payload(client, first_output: str, inputs: dict, state: dict) -> dict:
+    """The payload the browser posts for a callback, built from the app's own dependency list."""
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json()
+                      if d["output"].lstrip(".").startswith(first_output))
+    outputs = [dict(zip(("id", "property"), item.split(".", 1))) for item in dependency["output"].strip(".").split("...")]
+
+    def filled(items, values):
+        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    return {"output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": filled(dependency["inputs"], inputs), "state": filled(dependency["state"], state),
+            "changedPropIds": list(inputs)}
+
+
+@pytest.mark.parametrize("init,expected", [
+    ({"db": "nope'; --", "table": None, "view": {}, "problem": None}, "no database called"),
+    ({"db": "db", "table": "x' OR '1'='1", "view": {}, "problem": None}, "showing the first one instead"),
+    ({"db": "db", "table": "{table}", "view": {"s": [["grp; DROP", "asc"]]}, "problem": None}, "was not applied"),
+    ({"db": "db", "table": "{table}", "view": {"f": {"amount": {"filterType": "number", "type": "equals",
+                                                                 "filter": "DROP"}}}, "problem": None},
+     "Expected a number"),
+])
+def test_a_hostile_address_opens_the_page_with_a_message(client, init, expected):
+    client, table, child, url = client
+    before = checksum(url, table)
+    init = {**init, "table": init["table"].replace("{table}", table) if init["table"] else None}
+    response = client.post("/_dash-update-component",
+                           json=callback_payload(client, "data-db-menu.label", {"data-init.data": init}, {}))
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    assert expected in message_of(body["data-alert"]["children"])
+    assert body["data-grid"]["columnDefs"], "the page still opens a table"
+    assert checksum(url, table) == before
