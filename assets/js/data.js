@@ -21,6 +21,8 @@
     }
   }
 
+  var purgedFor = {}; // grid id -> the search and ticked values its cached blocks were read with
+
   function dataUrl(page, db, table, view) {
     var params = new URLSearchParams();
     params.set("db", db);
@@ -53,6 +55,13 @@
       },
       /* Quick search, ticked values or a refused edit changed the rows: drop the cached blocks. */
       purgeGrid: function (search, values, refresh, gridId) {
+        var ctx = window.dash_clientside.callback_context;
+        var key = JSON.stringify([search || "", values || {}]);
+        var seen = purgedFor[gridId];
+        purgedFor[gridId] = key;
+        // Opening a table sets these before the grid asks for rows: nothing to drop then.
+        var changed = seen !== undefined && seen !== key;
+        if (ctx.triggered_id !== "data-refresh" && !changed) return window.dash_clientside.no_update;
         var api = gridApi(gridId);
         if (api) api.purgeInfiniteCache();
         return Date.now();

@@ -213,7 +213,7 @@ def test_a_read_only_table_refuses_editing_with_a_message(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "products")
     assert "read-only" in page.inner_text("#data-title")
-    cell(page, 0, "name").dblclick()
+    loaded_cell(page, 0, "name").dblclick()
     page.wait_for_selector("#data-edit-note .alert:has-text('read-only')")
     assert page.locator(".ag-cell-inline-editing").count() == 0
     assert page.console_errors == []
@@ -224,7 +224,7 @@ def test_an_editable_table_saves_an_edit_and_audits_it(editable_app, open_page):
     page = open_page()
     open_table(page, base, "products")
     assert "editable" in page.inner_text("#data-title")
-    target = cell(page, 0, "name")
+    target = loaded_cell(page, 0, "name")  # a stub row still loading opens no editor
     target.dblclick()
     page.wait_for_selector(".ag-cell-inline-editing input")
     page.keyboard.press("Control+A")
