@@ -239,9 +239,14 @@ class DashClient:
                 "inputs": filled(dependency["inputs"], inputs), "state": filled(dependency["state"], state),
                 "changedPropIds": list(inputs)}
 
-    def post(self, payload: dict) -> dict:
+    def send(self, payload: dict) -> requests.Response:
+        """Post and read the whole answer (not parsed: the timings compare server work, not client JSON)."""
         response = self.session.post(self.base + "_dash-update-component", json=payload, timeout=300)
         response.raise_for_status()
+        return response
+
+    def post(self, payload: dict) -> dict:
+        response = self.send(payload)
         return response.json()["response"] if response.status_code == 200 else {}
 
 
@@ -281,14 +286,19 @@ def measure_blocks(client: DashClient, bare: str, repeat: int) -> dict:
     figures = {}
 
     def grid_rows(answer) -> list:
+        if isinstance(answer, requests.Response):
+            answer = answer.json()["response"]
         return answer["data-grid"]["getRowsResponse"]["rowData"]
+
+    def bare_rows(response: requests.Response) -> list:
+        return response.json()["rowData"]
 
     # First block: the same request each time (as after a reload).
     payload = rows_payload(client, 0)
     assert [row["id"] for row in grid_rows(client.post(payload))][:2] == [1, 2]
     callback_times, bare_times = [], []
     for _ in range(repeat):
-        callback_times.append(_clock(lambda: client.post(payload))[0])
+        callback_times.append(_clock(lambda: client.send(payload))[0])
         bare_times.append(_clock(lambda: session.post(f"{bare}/block/first", json=[]))[0])
     figures["callback_first"], figures["flask_first"] = median(callback_times), median(bare_times)
 
@@ -298,14 +308,15 @@ def measure_blocks(client: DashClient, bare: str, repeat: int) -> dict:
     callback_times, bare_times, start, last_id = [], [], DEPTH, DEPTH
     for step in range(repeat):
         def by_callback(start=start):
-            elapsed, answer = _clock(lambda: client.post(rows_payload(client, start)))
+            request = rows_payload(client, start)
+            elapsed, answer = _clock(lambda: client.send(request))
             assert grid_rows(answer)[0]["id"] == start + 1
             callback_times.append(elapsed)
 
         def by_bare(after=last_id):
-            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/seq", json=[after]).json())
+            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/seq", json=[after]))
             bare_times.append(elapsed)
-            return answer["rowData"][-1]["id"]
+            return bare_rows(answer)[-1]["id"]
 
         if step % 2:
             last_id = by_bare()
@@ -323,12 +334,14 @@ def measure_blocks(client: DashClient, bare: str, repeat: int) -> dict:
     callback_times, bare_times, start, after = [], [], DEPTH + BLOCK, [last["score"], last["id"]]
     for step in range(repeat):
         def sorted_callback(start=start):
-            callback_times.append(_clock(lambda: client.post(rows_payload(client, start, sort)))[0])
+            request = rows_payload(client, start, sort)
+            callback_times.append(_clock(lambda: client.send(request))[0])
 
         def sorted_bare(after=after):
-            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/sorted", json=after).json())
+            elapsed, answer = _clock(lambda: session.post(f"{bare}/block/sorted", json=after))
             bare_times.append(elapsed)
-            return [answer["rowData"][-1]["score"], answer["rowData"][-1]["id"]]
+            last = bare_rows(answer)[-1]
+            return [last["score"], last["id"]]
 
         if step % 2:
             after = sorted_bare()
