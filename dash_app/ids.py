@@ -34,6 +34,49 @@ def home_card(page_module: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------------
 # Data page (prefix "data-")
 DATA_PAGE = "data-page"
+DATA_INIT = "data-init"
+DATA_VIEW = "data-view"
+DATA_ALERT = "data-alert"
+DATA_DB_MENU = "data-db-menu"
+DATA_TABLE_SEARCH = "data-table-search"
+DATA_TABLE_LIST = "data-table-list"
+DATA_TITLE = "data-title"
+DATA_COUNT = "data-count"
+DATA_SEARCH = "data-search"
+DATA_COLUMNS_BUTTON = "data-columns-button"
+DATA_COLUMNS_POPOVER = "data-columns-popover"
+DATA_COLUMNS_CHECKLIST = "data-columns-checklist"
+DATA_EXPORT_CSV = "data-export-csv"
+DATA_EXPORT_XLSX = "data-export-xlsx"
+DATA_EXPORT_NOTE = "data-export-note"
+DATA_CHIPS = "data-chips"
+DATA_TABS = "data-tabs"
+DATA_GRID = "data-grid"
+DATA_GRID_NOTE = "data-grid-note"
+DATA_EDIT_NOTE = "data-edit-note"
+DATA_REFRESH = "data-refresh"
+DATA_PURGED = "data-purged"
+DATA_URL_SYNC = "data-url-sync"
+DATA_COLUMNS_APPLIED = "data-columns-applied"
+DATA_VALUES_STORE = "data-values-store"
+DATA_VALUES_COLUMN = "data-values-column"
+DATA_VALUES_LIST = "data-values-list"
+DATA_VALUES_NOTE = "data-values-note"
+DATA_CHART_X = "data-chart-x"
+DATA_CHART_Y = "data-chart-y"
+DATA_CHART_AGG = "data-chart-agg"
+DATA_CHART_BUCKET = "data-chart-bucket"
+DATA_CHART_RUN = "data-chart-run"
+DATA_CHART_CANCEL = "data-chart-cancel"
+DATA_CHART_GRAPH = "data-chart-graph"
+DATA_CHART_STATUS = "data-chart-status"
+DATA_CHART_PROGRESS = "data-chart-progress"
+DATA_SCHEMA = "data-schema"
+
+
+def data_chip(column: str) -> dict[str, str]:
+    """Id of the remove button of one column's ticked-values chip."""
+    return {"type": "data-chip", "column": column}
 
 # end of the Data page's ids
 # ---------------------------------------------------------------------------------------------------

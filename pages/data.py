@@ -1,9 +1,14 @@
-"""Data: browse any configured SQL database in a grid (placeholder until the Data issue lands)."""
+"""Data: browse any configured SQL database in a fast grid, with filters, export, charts and opt-in editing."""
 
-from dash import html
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from dash_app import ids
-from dash_app.components import coming_soon, page_header
+from dash_app.components import page_header
+from dash_app.data.urlstate import StateProblem, read_query
 
 PAGE = {
     "path": "/data",
@@ -12,25 +17,188 @@ PAGE = {
     "order": 1,
     "icon": "bi-table",
     "nav": True,
-    "in_development": True,  # drop when the page's issue lands: the home card then loses its badge
     "job": "Browse any SQL database: sort, filter and export millions of rows, and chart the view.",
     "description": "Browse SQL databases in a fast grid.",
 }
 
+BLOCK_ROWS = 100
+# Quartz follows the page's colour mode through data-ag-theme-mode (set by assets/js/data.js).
+GRID_THEME = ("themeQuartz.withPart(agGrid.colorSchemeVariable).withParams({fontFamily: 'inherit', "
+              "accentColor: 'var(--app-accent)', headerFontWeight: 600, wrapperBorderRadius: 10, "
+              "backgroundColor: 'var(--app-surface)', borderColor: 'var(--app-border)'})")
 
-def layout(**_query: str) -> html.Div:
-    """Return the Data page."""
+
+def layout(**query: str) -> html.Div:
+    """Return the Data page; the URL's db, table and view are restored by the callbacks."""
+    try:
+        state = read_query(query)
+        init = {"db": state.database, "table": state.table, "view": state.view, "problem": None}
+    except StateProblem as problem:
+        init = {"db": None, "table": None, "view": {}, "problem": str(problem)}
     return html.Div(
         [
+            dcc.Store(id=ids.DATA_INIT, data=init),
+            dcc.Store(id=ids.DATA_VIEW),
+            dcc.Store(id=ids.DATA_VALUES_STORE, data={}),
+            dcc.Store(id=ids.DATA_REFRESH, data=0),
+            dcc.Store(id=ids.DATA_PURGED),
+            dcc.Store(id=ids.DATA_URL_SYNC),
+            dcc.Store(id=ids.DATA_COLUMNS_APPLIED),
             page_header("Data", PAGE["description"], PAGE["icon"]),
-            coming_soon(
-                ids.DATA_PAGE,
-                "The data browser is being built. It will let you:",
+            html.Div(id=ids.DATA_ALERT),
+            dbc.Row([dbc.Col(_sidebar(), lg=3, className="data-sidebar-col"), dbc.Col(_main(), lg=9)],
+                    className="g-4"),
+        ],
+        id=ids.DATA_PAGE,
+        className="data-page",
+    )
+
+
+def _sidebar() -> html.Aside:
+    return html.Aside(
+        [
+            html.Div("Database", className="data-label"),
+            dbc.DropdownMenu(label="…", id=ids.DATA_DB_MENU, color="light", className="data-db-menu",
+                             toggle_class_name="data-db-toggle w-100"),
+            html.Div("Tables and views", className="data-label mt-3"),
+            dbc.Input(id=ids.DATA_TABLE_SEARCH, type="search", placeholder="Find a table", size="sm",
+                      className="data-table-search", debounce=False, autocomplete="off"),
+            dcc.Loading(html.Nav(id=ids.DATA_TABLE_LIST, className="data-table-list"), type="dot",
+                        delay_show=300),
+        ],
+        className="data-sidebar",
+    )
+
+
+def _main() -> html.Section:
+    return html.Section(
+        [
+            html.Div([html.H2(id=ids.DATA_TITLE, className="data-title"),
+                      html.Span(id=ids.DATA_COUNT, className="data-count")], className="data-heading"),
+            _toolbar(),
+            html.Div(id=ids.DATA_CHIPS, className="data-chips"),
+            html.Div(id=ids.DATA_EXPORT_NOTE),
+            html.Div(id=ids.DATA_EDIT_NOTE),
+            html.Div(id=ids.DATA_GRID_NOTE),
+            dbc.Tabs(
                 [
-                    "pick a configured database and see its tables, views and schema",
-                    "sort, filter and page through tens of millions of rows, done by the database",
-                    "export the whole view as CSV or Excel and chart it",
+                    dbc.Tab(_grid(), label="Rows", tab_id="rows"),
+                    dbc.Tab(_values(), label="Values", tab_id="values"),
+                    dbc.Tab(_chart(), label="Chart", tab_id="chart"),
+                    dbc.Tab(html.Div(id=ids.DATA_SCHEMA, className="data-schema"), label="Schema", tab_id="schema"),
                 ],
+                id=ids.DATA_TABS,
+                active_tab="rows",
+                className="data-tabs",
             ),
-        ]
+        ],
+        className="data-main",
+    )
+
+
+def _toolbar() -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.I(className="bi bi-search data-search-icon"),
+                    dcc.Input(id=ids.DATA_SEARCH, type="search", placeholder="Search text columns",
+                              debounce=0.4, className="form-control data-search", maxLength=200, autoComplete="off"),
+                ],
+                className="data-search-wrap",
+            ),
+            dbc.Button([html.I(className="bi bi-layout-three-columns"), html.Span(" Columns")],
+                       id=ids.DATA_COLUMNS_BUTTON, color="secondary", outline=True, className="data-tool"),
+            dbc.Popover(
+                dbc.PopoverBody([
+                    html.Div("Show columns (drag headers in the grid to reorder)", className="data-label"),
+                    dbc.Checklist(id=ids.DATA_COLUMNS_CHECKLIST, options=[], value=[], className="data-columns-list"),
+                ]),
+                target=ids.DATA_COLUMNS_BUTTON, trigger="legacy", placement="bottom-end",
+                id=ids.DATA_COLUMNS_POPOVER,
+            ),
+            html.A([html.I(className="bi bi-filetype-csv"), html.Span(" CSV")], id=ids.DATA_EXPORT_CSV,
+                   className="btn btn-outline-secondary data-tool", download="", href="#"),
+            html.A([html.I(className="bi bi-file-earmark-spreadsheet"), html.Span(" Excel")], id=ids.DATA_EXPORT_XLSX,
+                   className="btn btn-outline-secondary data-tool", download="", href="#"),
+        ],
+        className="data-toolbar",
+    )
+
+
+def _grid() -> html.Div:
+    return html.Div(
+        dag.AgGrid(
+            id=ids.DATA_GRID,
+            rowModelType="infinite",
+            columnDefs=[],
+            defaultColDef={"resizable": True, "sortable": True, "minWidth": 110, "cellDataType": False,
+                           "floatingFilter": False},
+            dashGridOptions={
+                "theme": {"function": GRID_THEME},
+                "cacheBlockSize": BLOCK_ROWS,
+                "maxBlocksInCache": 200,
+                "maxConcurrentDatasourceRequests": 1,
+                "blockLoadDebounceMillis": 60,
+                "infiniteInitialRowCount": 1,
+                "suppressFieldDotNotation": True,
+                "enableCellTextSelection": True,
+                "ensureDomOrder": True,
+                "tooltipShowDelay": 400,
+                "stopEditingWhenCellsLoseFocus": True,
+                "singleClickEdit": False,
+            },
+            className="data-grid",
+            style={"height": "min(68vh, 680px)", "width": "100%"},
+        ),
+        className="data-grid-wrap",
+    )
+
+
+def _values() -> html.Div:
+    return html.Div(
+        [
+            html.P("The most frequent values of a column in the current view. Tick values to keep only those rows.",
+                   className="data-help"),
+            dbc.Select(id=ids.DATA_VALUES_COLUMN, options=[], className="data-values-column"),
+            html.Div(id=ids.DATA_VALUES_NOTE),
+            dcc.Loading(dbc.Checklist(id=ids.DATA_VALUES_LIST, options=[], value=[], className="data-values-list"),
+                        type="dot", delay_show=300),
+        ],
+        className="data-panel",
+    )
+
+
+def _chart() -> html.Div:
+    aggregates = [{"label": label, "value": value} for value, label in
+                  (("count", "Count rows"), ("sum", "Sum"), ("mean", "Mean"), ("min", "Minimum"), ("max", "Maximum"))]
+    buckets = [{"label": "No bucket", "value": "none"}] + [
+        {"label": f"By {name}", "value": name} for name in ("day", "week", "month", "quarter", "year")]
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("Group by (x)", html_for=ids.DATA_CHART_X),
+                             dbc.Select(id=ids.DATA_CHART_X, options=[])], md=3, sm=6),
+                    dbc.Col([dbc.Label("Date bucket", html_for=ids.DATA_CHART_BUCKET),
+                             dbc.Select(id=ids.DATA_CHART_BUCKET, options=buckets, value="none")], md=2, sm=6),
+                    dbc.Col([dbc.Label("Aggregate", html_for=ids.DATA_CHART_AGG),
+                             dbc.Select(id=ids.DATA_CHART_AGG, options=aggregates, value="count")], md=2, sm=6),
+                    dbc.Col([dbc.Label("Of (y)", html_for=ids.DATA_CHART_Y),
+                             dbc.Select(id=ids.DATA_CHART_Y, options=[])], md=3, sm=6),
+                    dbc.Col(html.Div([
+                        dbc.Button([html.I(className="bi bi-bar-chart"), " Chart"], id=ids.DATA_CHART_RUN,
+                                   color="primary"),
+                        dbc.Button([html.I(className="bi bi-x-circle"), " Cancel"], id=ids.DATA_CHART_CANCEL,
+                                   color="secondary", outline=True, disabled=True),
+                    ], className="data-chart-buttons"), md=2, sm=12),
+                ],
+                className="g-3 align-items-end",
+            ),
+            html.Div(id=ids.DATA_CHART_PROGRESS, className="data-chart-status", style={"display": "none"}),
+            html.Div(id=ids.DATA_CHART_STATUS, className="data-chart-status"),
+            dcc.Graph(id=ids.DATA_CHART_GRAPH, config={"displaylogo": False, "responsive": True},
+                      className="data-chart", style={"display": "none"}),
+        ],
+        className="data-panel",
     )

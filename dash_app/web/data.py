@@ -1,11 +1,100 @@
-"""Flask routes of the Data page."""
+"""Flask routes of the Data page: whole-view exports (CSV streamed, Excel through a temporary file).
+
+Registered by ``init_app`` before it snapshots endpoints, so the host's login guards them like every
+page. Every parameter is checked the way the callbacks check it (``DataService.view``); a bad one
+gets a 400 with a one-line reason, never a server error.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import os
+import re
+from urllib.parse import quote
 
+from flask import Flask, Response, request, stream_with_context
+
+from dash_app.data import export
+from dash_app.data.cells import ValueProblem
+from dash_app.data.limits import QueryTimeout
+from dash_app.data.query import QueryError
+from dash_app.data.service import DataError, DataService
+from dash_app.data.urlstate import StateProblem, read_query
 from dash_app.settings import Settings
+
+SERVICE_KEY = "dash_app_data"
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNT_SECONDS = 10.0
 
 
 def register(server: Flask, settings: Settings) -> None:
     """Add the Data page's routes to ``server`` under ``settings.url_prefix``."""
+    server.extensions[SERVICE_KEY] = DataService(settings)
+    prefix = settings.url_prefix
+    server.add_url_rule(f"{prefix}data/export.csv", "dash_app_data_export_csv", _export_csv)
+    server.add_url_rule(f"{prefix}data/export.xlsx", "dash_app_data_export_xlsx", _export_xlsx)
+
+
+def _service() -> DataService:
+    from flask import current_app
+
+    return current_app.extensions[SERVICE_KEY]
+
+
+def _checked_view():
+    service = _service()
+    state = read_query(request.args.to_dict())
+    database = service.check_database(state.database or service.default_database)
+    table, spec = service.view(database, state.table, state.view)
+    return service, database, table, spec
+
+
+def _refusal(message: str, status: int = 400) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _attachment(name: str, extension: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:80] or "export"
+    return f"attachment; filename=\"{safe}.{extension}\"; filename*=UTF-8''{quote(name[:80])}.{extension}"
+
+
+def _export_csv() -> Response:
+    try:
+        service, database, table, spec = _checked_view()
+    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
+        return _refusal(str(problem))
+
+    def chunks():
+        # The connection lives as long as the download; no time limit: the rows stream as they come.
+        with service.engine(database).connect() as connection:
+            yield from export.csv_chunks(connection, table, spec)
+
+    response = Response(stream_with_context(chunks()), mimetype=CSV_TYPE)
+    response.headers["Content-Disposition"] = _attachment(table.name, "csv")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_xlsx() -> Response:
+    try:
+        service, database, table, spec = _checked_view()
+        rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=COUNT_SECONDS)
+        export.check_excel_fits(rows)
+    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
+        return _refusal(str(problem))
+    except export.ExportTooLarge as problem:
+        return _refusal(str(problem), status=413)
+    except QueryTimeout as problem:
+        return _refusal(str(problem), status=503)
+    path = export.temporary_xlsx_path(str(service.settings.data_dir))
+    try:
+        with service.engine(database).connect() as connection:
+            export.write_xlsx(connection, table, spec, path)
+    except BaseException:
+        os.unlink(path)  # never leave a half-written export behind; the error itself is re-raised
+        raise
+    response = Response(stream_with_context(export.file_chunks(path)), mimetype=XLSX_TYPE)
+    response.headers["Content-Disposition"] = _attachment(table.name, "xlsx")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,127 @@
+/* Data page behaviour that belongs in the browser: URL state, grid refresh, column visibility, FK links. */
+(function () {
+  "use strict";
+
+  // AG Grid's Quartz theme (colorSchemeVariable) follows data-ag-theme-mode: mirror Bootstrap's mode there.
+  function mirrorColourMode() {
+    var mode = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";
+    document.documentElement.setAttribute("data-ag-theme-mode", mode);
+  }
+  mirrorColourMode();
+  new MutationObserver(mirrorColourMode).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["data-bs-theme"],
+  });
+
+  function gridApi(gridId) {
+    try {
+      return window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi(gridId) : null;
+    } catch (e) {
+      return null; // the grid is not mounted yet: nothing to refresh
+    }
+  }
+
+  var purgedFor = {}; // grid id -> the search and ticked values its cached blocks were read with
+
+  function dataUrl(page, db, table, view) {
+    var params = new URLSearchParams();
+    params.set("db", db);
+    params.set("table", table);
+    if (view && Object.keys(view).length) params.set("v", JSON.stringify(view));
+    return page + "?" + params.toString();
+  }
+
+  // Navigate inside the Dash app the way dcc.Link does, so the page re-renders without a reload.
+  function navigate(url) {
+    window.history.pushState({}, "", url);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    data: {
+      /* Keep the address bar on the current view without adding history entries or re-rendering. */
+      syncUrl: function (view) {
+        if (!view || !view.db || !view.table) return window.dash_clientside.no_update;
+        // A plain /data shows the first table: keep that address until the user asks for something else.
+        var current = new URLSearchParams(window.location.search);
+        var untouched = !view.view || Object.keys(view.view).length === 0;
+        if (!current.has("table") && untouched) return window.dash_clientside.no_update;
+        var url = dataUrl(window.location.pathname, view.db, view.table, view.view);
+        if (url !== window.location.pathname + window.location.search) {
+          window.history.replaceState(window.history.state, "", url);
+        }
+        return url;
+      },
+      /* Quick search, ticked values or a refused edit changed the rows: drop the cached blocks. */
+      purgeGrid: function (search, values, refresh, gridId) {
+        var ctx = window.dash_clientside.callback_context;
+        var key = JSON.stringify([search || "", values || {}]);
+        var seen = purgedFor[gridId];
+        purgedFor[gridId] = key;
+        // Opening a table sets these before the grid asks for rows: nothing to drop then.
+        var changed = seen !== undefined && seen !== key;
+        if (ctx.triggered_id !== "data-refresh" && !changed) return window.dash_clientside.no_update;
+        var api = gridApi(gridId);
+        if (api) api.purgeInfiniteCache();
+        return Date.now();
+      },
+      /* The column chooser shows and hides grid columns (order is changed by dragging headers). */
+      showColumns: function (visible, gridId) {
+        var api = gridApi(gridId);
+        if (!api || !visible) return window.dash_clientside.no_update;
+        var shown = new Set(visible);
+        var state = api.getColumnState().map(function (column) {
+          return { colId: column.colId, hide: !shown.has(column.colId) };
+        });
+        api.applyColumnState({ state: state });
+        return visible.length;
+      },
+      /* Counting rows needs no y column. */
+      yNeeded: function (aggregate) {
+        return aggregate === "count";
+      },
+      /* Filter the table list by name as the user types. */
+      filterTables: function (text, listId) {
+        var needle = (text || "").trim().toLowerCase();
+        var list = document.getElementById(listId);
+        if (list) {
+          list.querySelectorAll("[data-name]").forEach(function (link) {
+            link.style.display = !needle || link.getAttribute("data-name").indexOf(needle) >= 0 ? "" : "none";
+          });
+        }
+        return "data-table-list";
+      },
+    },
+  });
+
+  window.dashAgGridComponentFunctions = Object.assign(window.dashAgGridComponentFunctions || {}, {
+    /* A foreign-key value as a link to the referenced table, filtered to that key. */
+    DataForeignKey: function (props) {
+      var value = props.value;
+      if (value === null || value === undefined || value === "") return value;
+      var p = props.colDef.cellRendererParams || props;
+      var numeric = typeof value === "number";
+      var filter = {};
+      filter[p.column] = numeric
+        ? { filterType: "number", type: "equals", filter: value }
+        : { filterType: "text", type: "equals", filter: String(value) };
+      var url = dataUrl(p.page, p.db, p.table, { f: filter });
+      return React.createElement(
+        "a",
+        {
+          href: url,
+          className: "data-fk-link",
+          title: "Open " + p.table + " where " + p.column + " = " + value,
+          onClick: function (event) {
+            if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+            event.preventDefault();
+            navigate(url);
+          },
+        },
+        String(value),
+        React.createElement("i", { className: "bi bi-box-arrow-up-right data-fk-icon", "aria-hidden": "true" })
+      );
+    },
+  });
+})();

@@ -1,0 +1,162 @@
+"""Opt-in cell edits: one row by primary key, in a transaction, refused if the row changed since it was read.
+
+The grid sends the value it showed (``old``) and the new one. In one transaction on a writable engine
+the row is first touched by primary key (taking the row lock, or SQLite's write lock), then read, and
+its current value, shown the way the grid shows it, must equal ``old``; only then is the cell updated.
+Each accepted edit is recorded in ``data_edit_audit`` in the app's own store (its own MetaData: the
+store is shared with other pages' tables).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dash_app.data import cells
+from dash_app.data.catalog import Column, Table
+from dash_app.data.query import QueryError
+
+AUDIT_METADATA = sa.MetaData()
+AUDIT = sa.Table(
+    "data_edit_audit",
+    AUDIT_METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("edited_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("database_name", sa.String(64), nullable=False),
+    sa.Column("table_name", sa.String(200), nullable=False),
+    sa.Column("primary_key", sa.Text, nullable=False),
+    sa.Column("column_name", sa.String(200), nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+)
+EDITABLE_KINDS = {"text", "number", "boolean", "date", "datetime"}
+
+
+class EditRefused(ValueError):
+    """The edit was not applied; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A checked edit of one cell."""
+
+    database: str
+    table: str
+    key: dict  # primary key column -> value as stored
+    column: str
+    old: object  # as the grid showed it
+    new: object  # as it will be stored
+
+
+def check_edit(database: str, table: Table, row: object, column_name: object, old: object, new: object,
+               dialect: str) -> Edit:
+    """Validate an edit coming from the grid; raise EditRefused with a message for the user."""
+    if not table.primary_key or table.is_view:
+        raise EditRefused(f"{table.name!r} has no primary key, so its rows cannot be edited one by one.")
+    try:
+        column = table.column(column_name)
+    except LookupError as error:
+        raise EditRefused(str(error)) from None
+    if column.primary_key:
+        raise EditRefused("Primary key values cannot be edited here.")
+    if column.kind not in EDITABLE_KINDS:
+        raise EditRefused(f"Column {column.name!r} ({column.kind}) cannot be edited here.")
+    if not isinstance(row, dict):
+        raise EditRefused("The edited row did not come with its key.")
+    key = {}
+    for name in table.primary_key:
+        key[name] = _stored(table.column(name), row.get(name), dialect, what="key")
+    value = _stored(column, new, dialect, what="value")
+    if value is None and not column.nullable:
+        raise EditRefused(f"Column {column.name!r} cannot be empty.")
+    return Edit(database, table.name, key, column.name, old, value)
+
+
+def _stored(column: Column, value: object, dialect: str, what: str) -> object:
+    """A value from the browser as the column stores it."""
+    if value is None or (value == "" and column.kind != "text"):
+        if what == "key":
+            raise EditRefused("The edited row has no primary key value.")
+        return None
+    try:
+        if column.kind == "number":
+            number = cells.parse_number(value)
+            return float(number) if dialect == "sqlite" and not isinstance(number, int) else number
+        if column.kind == "boolean":
+            return cells.parse_bool(value)
+        text = cells.parse_text(value)
+        if column.kind == "date":
+            day = cells.parse_day(text)
+            return day.isoformat() if dialect == "sqlite" else day
+        if column.kind == "datetime":
+            moment = cells.parse_datetime(text)
+            return moment.isoformat(sep=" ") if dialect == "sqlite" else moment
+        return text
+    except cells.ValueProblem as error:
+        raise EditRefused(f"{column.name}: {error}") from None
+
+
+def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: str) -> None:
+    """Write the edit and its audit row; raise EditRefused if the row changed or is gone."""
+    column = table.column(edit.column)
+    # Untyped lightweight columns: values go to the driver exactly as checked (see cells.py).
+    plain = sa.table(table.name, *[sa.column(name) for name in {*edit.key, edit.column}])
+    target = plain.c[edit.column]
+    by_key = sa.and_(*[plain.c[name] == sa.literal(value, sa.types.NullType()) for name, value in edit.key.items()])
+    with writer.begin() as connection:
+        # Touch the row first: it takes the row lock (SQLite: the write lock) until commit.
+        touched = connection.execute(sa.update(plain).where(by_key).values({target: target})).rowcount
+        if touched == 0:
+            raise EditRefused("This row no longer exists (it was deleted or its key changed). Reload the table.")
+        current = connection.execute(sa.select(target).where(by_key)).scalar()
+        shown = cells.to_cell(column.kind, current)
+        if not _same(shown, edit.old):
+            raise EditRefused(
+                f"This cell changed since you loaded it (it is now {cells.to_text(column.kind, current)[:80]!r}). "
+                "Your edit was not saved; the grid shows the current value."
+            )
+        connection.execute(sa.update(plain).where(by_key).values({target: sa.literal(edit.new, sa.types.NullType())}))
+        _audit(store, edit, user, cells.to_text(column.kind, current) if current is not None else None)
+
+
+def _same(shown: object, old: object) -> bool:
+    if shown is None or old is None:
+        return shown is None and (old is None or old == "")
+    if isinstance(shown, (int, float)) and not isinstance(shown, bool) and isinstance(old, (int, float, str)):
+        try:
+            return float(shown) == float(old)
+        except ValueError:
+            return False
+    return shown == old or str(shown) == str(old)
+
+
+def _audit(store: Engine, edit: Edit, user: str, old_text: str | None) -> None:
+    AUDIT_METADATA.create_all(store, checkfirst=True)
+    new_text = None if edit.new is None else cells.to_text("text", edit.new)
+    with store.begin() as connection:
+        connection.execute(AUDIT.insert().values(
+            edited_at=datetime.now(timezone.utc),
+            user_name=user[:200],
+            database_name=edit.database,
+            table_name=edit.table,
+            primary_key=json.dumps(edit.key, default=str, sort_keys=True),
+            column_name=edit.column,
+            old_value=old_text,
+            new_value=new_text,
+        ))
+
+
+def audit_rows(store: Engine, limit: int = 50) -> list[dict]:
+    """The latest audit rows, newest first."""
+    AUDIT_METADATA.create_all(store, checkfirst=True)
+    with store.connect() as connection:
+        rows = connection.execute(AUDIT.select().order_by(AUDIT.c.id.desc()).limit(limit)).mappings().all()
+    return [dict(row) for row in rows]
+
+
+__all__ = ["AUDIT", "Edit", "EditRefused", "apply_edit", "audit_rows", "check_edit", "QueryError"]

@@ -1,0 +1,336 @@
+"""The grid's view (sort, filters, ticked values, quick search) as SQLAlchemy Core, with bound parameters only.
+
+Everything here arrives from the browser: names are looked up in the reflected :class:`Table` (an
+unknown one raises :class:`QueryError`), values are converted to the column's kind and bound, never
+pasted into SQL. Rows are always ordered by the requested sort plus the primary key (or SQLite's
+rowid) so that blocks never skip or repeat rows; NULLs sort first ascending and last descending on
+every dialect (PostgreSQL is told so explicitly; SQLite and MySQL do it natively and keep their indexes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from dash_app.data import cells
+from dash_app.data.catalog import Column, SchemaError, Table
+from dash_app.data.cells import ValueProblem
+
+TEXT_OPS = {"contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"}
+NUMBER_OPS = {"equals", "notEqual", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
+              "inRange", "blank", "notBlank"}
+DATE_OPS = {"equals", "notEqual", "lessThan", "greaterThan", "inRange", "blank", "notBlank"}
+OPS_BY_FILTER = {"text": TEXT_OPS, "number": NUMBER_OPS, "date": DATE_OPS}
+FILTER_OF_KIND = {"text": "text", "number": "number", "date": "date", "datetime": "date"}
+MAX_CONDITIONS = 4
+MAX_SORT_COLUMNS = 8
+MAX_TICKED_VALUES = 500
+MAX_SEARCH_CHARS = 200
+LIKE_ESCAPE = "/"
+
+
+class QueryError(ValueError):
+    """The view asked for something the table does not have or a value that does not fit; for the user."""
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A checked view of one table: what to filter, how to order, which columns to show."""
+
+    table: str
+    sort: tuple[tuple[str, str], ...] = ()
+    filters: dict | None = None  # AG Grid filterModel shape, checked
+    values: dict | None = None  # column -> ticked values (JSON values, None for NULL)
+    search: str = ""
+    columns: tuple[str, ...] = ()  # visible columns in order; empty = all
+
+    def key(self, database: str) -> str:
+        """A hash of everything that decides which rows come in which order (not the visible columns)."""
+        payload = [database, self.table, self.sort, self.filters or {}, self.values or {}, self.search]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+    def as_json(self) -> dict:
+        """The compact form kept in the URL and sent to the export route."""
+        data: dict = {}
+        if self.sort:
+            data["s"] = [list(item) for item in self.sort]
+        if self.filters:
+            data["f"] = self.filters
+        if self.values:
+            data["v"] = self.values
+        if self.search:
+            data["q"] = self.search
+        if self.columns:
+            data["c"] = list(self.columns)
+        return data
+
+
+def parse_view(table: Table, raw: object) -> ViewSpec:
+    """Check a view sent by the browser (compact URL form) against the table; raise QueryError."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise QueryError("The view description is not an object.")
+    try:
+        return ViewSpec(
+            table=table.name,
+            sort=parse_sort(table, raw.get("s", [])),
+            filters=parse_filters(table, raw.get("f")),
+            values=_parse_values(table, raw.get("v")),
+            search=_parse_search(raw.get("q", "")),
+            columns=_parse_columns(table, raw.get("c", [])),
+        )
+    except (SchemaError, ValueProblem) as error:
+        raise QueryError(str(error)) from None
+
+
+def parse_sort(table: Table, raw: object) -> tuple[tuple[str, str], ...]:
+    """Sort as [(column, "asc"|"desc")] from [[col, dir]] or the grid's [{"colId", "sort"}]."""
+    if not isinstance(raw, list) or len(raw) > MAX_SORT_COLUMNS:
+        raise QueryError(f"The sort must be a list of at most {MAX_SORT_COLUMNS} columns.")
+    result = []
+    for item in raw:
+        name, direction = (item.get("colId"), item.get("sort")) if isinstance(item, dict) else (
+            item if isinstance(item, list) and len(item) == 2 else (None, None))
+        column = table.column(name)
+        if direction not in ("asc", "desc"):
+            raise QueryError(f"Sort direction {str(direction)[:20]!r} is not asc or desc.")
+        if not column.orderable:
+            raise QueryError(f"Column {column.name!r} ({column.kind}) cannot be sorted.")
+        if column.name not in {existing for existing, _ in result}:
+            result.append((column.name, direction))
+    return tuple(result)
+
+
+def parse_filters(table: Table, raw: object) -> dict | None:
+    """Check an AG Grid filterModel: known columns, supported operators, values that fit the column."""
+    if raw in (None, {}):
+        return None
+    if not isinstance(raw, dict):
+        raise QueryError("The filters must be an object of column -> filter.")
+    checked = {}
+    for name, model in raw.items():
+        column = table.column(name)
+        if not column.filterable:
+            raise QueryError(f"Column {column.name!r} ({column.kind}) cannot be filtered.")
+        if not isinstance(model, dict):
+            raise QueryError(f"The filter of {column.name!r} is not an object.")
+        conditions = model.get("conditions") if "conditions" in model else [model]
+        operator = model.get("operator", "AND") if "conditions" in model else "AND"
+        if operator not in ("AND", "OR"):
+            raise QueryError(f"Filter operator {str(operator)[:20]!r} is not AND or OR.")
+        if not isinstance(conditions, list) or not 1 <= len(conditions) <= MAX_CONDITIONS:
+            raise QueryError(f"A column filter has 1 to {MAX_CONDITIONS} conditions.")
+        checked_conditions = [_checked_condition(column, condition) for condition in conditions]
+        if len(checked_conditions) == 1:
+            checked[column.name] = checked_conditions[0]
+        else:
+            checked[column.name] = {"filterType": checked_conditions[0]["filterType"], "operator": operator,
+                                    "conditions": checked_conditions}
+    return checked or None
+
+
+def _checked_condition(column: Column, condition: object) -> dict:
+    if not isinstance(condition, dict):
+        raise QueryError(f"A filter condition of {column.name!r} is not an object.")
+    expected = FILTER_OF_KIND[column.kind]
+    filter_type, operation = condition.get("filterType", expected), condition.get("type")
+    if filter_type != expected:
+        raise QueryError(f"Column {column.name!r} takes a {expected} filter, not {str(filter_type)[:20]!r}.")
+    if operation not in OPS_BY_FILTER[expected]:
+        raise QueryError(f"The {expected} filter has no operator {str(operation)[:30]!r}.")
+    checked = {"filterType": expected, "type": operation}
+    if operation in ("blank", "notBlank"):
+        return checked
+    if expected == "text":
+        checked["filter"] = cells.parse_text(condition.get("filter"))
+    elif expected == "number":
+        checked["filter"] = _json_number(condition.get("filter"))
+        if operation == "inRange":
+            checked["filterTo"] = _json_number(condition.get("filterTo"))
+    else:
+        checked["dateFrom"] = cells.parse_day(condition.get("dateFrom")).isoformat()
+        if operation == "inRange":
+            checked["dateTo"] = cells.parse_day(condition.get("dateTo")).isoformat()
+    return checked
+
+
+def _json_number(value: object) -> int | float:
+    number = cells.parse_number(value)
+    return number if isinstance(number, int) else float(number)
+
+
+def _parse_values(table: Table, raw: object) -> dict | None:
+    if raw in (None, {}):
+        return None
+    if not isinstance(raw, dict):
+        raise QueryError("The ticked values must be an object of column -> list.")
+    checked = {}
+    for name, values in raw.items():
+        column = table.column(name)
+        if not column.orderable:
+            raise QueryError(f"Column {column.name!r} ({column.kind}) has no values to tick.")
+        if not isinstance(values, list) or not 1 <= len(values) <= MAX_TICKED_VALUES:
+            raise QueryError(f"Tick 1 to {MAX_TICKED_VALUES} values of {column.name!r}.")
+        for value in values:
+            _bind_value(column, value, "sqlite")  # checks the value fits the column's kind
+        checked[column.name] = values
+    return checked
+
+
+def _parse_search(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise QueryError("The quick search must be text.")
+    if len(raw) > MAX_SEARCH_CHARS:
+        raise QueryError(f"The quick search is limited to {MAX_SEARCH_CHARS} characters.")
+    return raw.strip().replace("\x00", "")
+
+
+def _parse_columns(table: Table, raw: object) -> tuple[str, ...]:
+    if not isinstance(raw, list) or len(raw) > len(table.columns):
+        raise QueryError("The visible columns must be a list of the table's columns.")
+    names = tuple(dict.fromkeys(table.column(name).name for name in raw))
+    return names
+
+
+# ---- SQL ------------------------------------------------------------------------------------------
+
+def raw(expression: ColumnElement) -> ColumnElement:
+    """The expression typed so that values pass to and from the driver unconverted (see cells.py)."""
+    return sa.type_coerce(expression, sa.types.NullType())
+
+
+def bound(value: object) -> ColumnElement:
+    """A bound parameter passed to the driver as is."""
+    return sa.literal(value, sa.types.NullType())
+
+
+def where_clause(table: Table, spec: ViewSpec, dialect: str) -> list[ColumnElement]:
+    """The WHERE terms of the view (ANDed)."""
+    terms = []
+    for name, model in (spec.filters or {}).items():
+        column = table.column(name)
+        conditions = model.get("conditions", [model])
+        parts = [_condition_sql(table, column, condition, dialect) for condition in conditions]
+        terms.append(sa.or_(*parts) if model.get("operator") == "OR" else sa.and_(*parts))
+    for name, values in (spec.values or {}).items():
+        terms.append(_ticked_sql(table, table.column(name), values, dialect))
+    if spec.search:
+        terms.append(_search_sql(table, spec.search))
+    return terms
+
+
+def _col(table: Table, column: Column) -> ColumnElement:
+    return raw(table.sa_table.c[column.name])
+
+
+def _condition_sql(table: Table, column: Column, condition: dict, dialect: str) -> ColumnElement:
+    col = _col(table, column)
+    operation = condition["type"]
+    blank = col.is_(None) | (col == bound("")) if column.kind == "text" else col.is_(None)
+    if operation == "blank":
+        return blank
+    if operation == "notBlank":
+        return ~blank
+    if condition["filterType"] == "text":
+        return _text_sql(col, operation, condition["filter"])
+    if condition["filterType"] == "number":
+        return _number_sql(col, column, operation, condition, dialect)
+    return _date_sql(col, operation, condition, dialect)
+
+
+def _like_pattern(text: str, before: str, after: str) -> str:
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"{before}{escaped}{after}"
+
+
+def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
+    if operation == "equals":
+        return col == bound(text)
+    if operation == "notEqual":
+        return (col != bound(text)) | col.is_(None)
+    patterns = {"contains": ("%", "%"), "notContains": ("%", "%"), "startsWith": ("", "%"), "endsWith": ("%", "")}
+    before, after = patterns[operation]
+    matches = col.ilike(bound(_like_pattern(text, before, after)), escape=LIKE_ESCAPE)
+    return (~matches | col.is_(None)) if operation == "notContains" else matches
+
+
+def _number_value(column: Column, value: int | float, dialect: str) -> object:
+    """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats."""
+    if dialect != "sqlite" and column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
+        return Decimal(repr(value))
+    return value
+
+
+def _number_sql(col: ColumnElement, column: Column, operation: str, condition: dict, dialect: str) -> ColumnElement:
+    value = bound(_number_value(column, condition["filter"], dialect))
+    comparisons = {
+        "equals": lambda: col == value,
+        "notEqual": lambda: (col != value) | col.is_(None),
+        "lessThan": lambda: col < value,
+        "lessThanOrEqual": lambda: col <= value,
+        "greaterThan": lambda: col > value,
+        "greaterThanOrEqual": lambda: col >= value,
+        "inRange": lambda: col.between(value, bound(_number_value(column, condition["filterTo"], dialect))),
+    }
+    return comparisons[operation]()
+
+
+def _day(day: date, dialect: str) -> ColumnElement:
+    """A day boundary: ISO text on SQLite (dates are stored as text there), a date elsewhere."""
+    return bound(day.isoformat() if dialect == "sqlite" else day)
+
+
+def _date_sql(col: ColumnElement, operation: str, condition: dict, dialect: str) -> ColumnElement:
+    """Date filters work on whole days, for DATE and TIMESTAMP columns alike: equals is [day, day + 1)."""
+    first = date.fromisoformat(condition["dateFrom"])
+    start, end = _day(first, dialect), _day(first + timedelta(days=1), dialect)
+    if operation == "equals":
+        return (col >= start) & (col < end)
+    if operation == "notEqual":
+        return (col < start) | (col >= end) | col.is_(None)
+    if operation == "lessThan":
+        return col < start
+    if operation == "greaterThan":
+        return col >= end
+    last = date.fromisoformat(condition["dateTo"])
+    low, high = min(first, last), max(first, last)
+    return (col >= _day(low, dialect)) & (col < _day(high + timedelta(days=1), dialect))
+
+
+def _bind_value(column: Column, value: object, dialect: str) -> object:
+    """A ticked value converted to what the column stores."""
+    if value is None:
+        return None
+    if column.kind == "number":
+        return _number_value(column, _json_number(value), dialect)
+    if column.kind == "boolean":
+        flag = cells.parse_bool(value)
+        return flag if dialect == "postgresql" else int(flag)
+    text = cells.parse_text(value)
+    if column.kind in ("date", "datetime") and dialect != "sqlite":
+        return cells.parse_datetime(text) if column.kind == "datetime" else cells.parse_day(text)
+    return text
+
+
+def _ticked_sql(table: Table, column: Column, values: list, dialect: str) -> ColumnElement:
+    col = _col(table, column)
+    present = [_bind_value(column, value, dialect) for value in values if value is not None]
+    terms = [col.in_([bound(value) for value in present])] if present else []
+    if any(value is None for value in values):
+        terms.append(col.is_(None))
+    return sa.or_(*terms)
+
+
+def _search_sql(table: Table, text: str) -> ColumnElement:
+    texts = [column for column in table.columns if column.kind == "text"]
+    if not texts:
+        raise QueryError(f"{table.name!r} has no text columns to search.")
+    pattern = bound(_like_pattern(text, "%", "%"))
+    return sa.or_(*[_col(table, column).ilike(pattern, escape=LIKE_ESCAPE) for column in texts])

@@ -1,0 +1,250 @@
+"""The Data page's domain entry point: configured databases, their engines, cached schema, and each operation.
+
+One instance per app (made by ``dash_app.web.data.register``). Engines are opened on first use, never
+at import; after a fork (a background job) the child opens its own, since pooled connections must
+not cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message
+for the user; nothing here knows about Dash or Flask.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from dash_app.data import catalog, charts, edits, paging
+from dash_app.data.catalog import SchemaError, Table, TableSummary
+from dash_app.data.engines import open_read_only
+from dash_app.data.limits import QueryTimeout, is_timeout, time_limit
+from dash_app.data.query import QueryError, ViewSpec, parse_view
+from dash_app.settings import Settings
+
+SCHEMA_TTL_S = 60.0
+GRID_COUNT_SECONDS = 1.0  # a filtered view's count for the grid's scrollbar; slower ones stay "unknown"
+COUNT_CACHE_SIZE = 512
+BLOCK_SIZE_LIMIT = 1_000
+MAX_START_ROW = 10**12
+T = TypeVar("T")
+
+
+class DataError(RuntimeError):
+    """A database could not answer; the message is for the user and never holds a password."""
+
+
+class DataService:
+    """Browse the configured databases for one app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.keysets = paging.KeysetMemory()
+        self.statements = paging.StatementCache()
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._engines: dict[str, Engine] = {}
+        self._writers: dict[str, Engine] = {}
+        self._store: Engine | None = None
+        self._tables: dict[tuple[str, str], tuple[float, Table]] = {}
+        self._summaries: dict[str, tuple[float, list[TableSummary]]] = {}
+        self._counts: dict[str, tuple[float, int | None]] = {}
+
+    # ---- configuration ---------------------------------------------------------------------------
+    @property
+    def database_names(self) -> list[str]:
+        return list(self.settings.databases)
+
+    @property
+    def default_database(self) -> str:
+        return self.database_names[0]
+
+    def check_database(self, name: object) -> str:
+        if not isinstance(name, str) or name not in self.settings.databases:
+            msg = f"There is no database called {str(name)[:60]!r}. Pick one of: {', '.join(self.database_names)}."
+            raise QueryError(msg)
+        return name
+
+    def is_editable(self, database: str, table: str) -> bool:
+        return table in self.settings.editable_tables.get(database, [])
+
+    def engine(self, database: str) -> Engine:
+        """The read-only engine of a configured database, opened on first use in this process."""
+        self.check_database(database)
+        with self._lock:
+            if os.getpid() != self._pid:  # forked: the parent's pooled connections are not ours
+                for engine in self._engines.values():
+                    engine.dispose(close=False)
+                for engine in [*self._writers.values(), *([self._store] if self._store else [])]:
+                    engine.dispose(close=False)
+                self._engines.clear()
+                self._writers.clear()
+                self._store = None
+                self._pid = os.getpid()
+            if database not in self._engines:
+                self._engines[database] = open_read_only(self.settings.databases[database])
+            return self._engines[database]
+
+    def dispose(self) -> None:
+        with self._lock:
+            for engine in [*self._engines.values(), *self._writers.values(), *([self._store] if self._store else [])]:
+                engine.dispose()
+            self._engines.clear()
+            self._writers.clear()
+            self._store = None
+
+    def _writer(self, database: str) -> Engine:
+        """A writable engine, only ever for a database with editable tables."""
+        self.engine(database)  # resets engines after a fork
+        with self._lock:
+            if database not in self._writers:
+                self._writers[database] = sa.create_engine(self.settings.databases[database], pool_pre_ping=True)
+            return self._writers[database]
+
+    def store(self) -> Engine:
+        """The app's own store (edit audit)."""
+        with self._lock:
+            if self._store is None:
+                url = sa.engine.make_url(self.settings.store_url)
+                if url.get_backend_name() == "sqlite" and url.database:
+                    os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+                self._store = sa.create_engine(url, pool_pre_ping=True)
+            return self._store
+
+    @contextmanager
+    def connect(self, database: str, seconds: float | None = None) -> Iterator[Connection]:
+        """A read-only connection with the query time limit; errors become DataError or QueryTimeout."""
+        limit = self.settings.query_timeout_s if seconds is None else seconds
+        try:
+            with self.engine(database).connect() as connection, time_limit(connection, limit):
+                yield connection
+        except DBAPIError as error:
+            if is_timeout(error):
+                raise QueryTimeout(limit) from None
+            raise DataError(_describe(database, error)) from None
+        except SQLAlchemyError as error:
+            raise DataError(_describe(database, error)) from None
+
+    # ---- schema ----------------------------------------------------------------------------------
+    def summaries(self, database: str) -> list[TableSummary]:
+        """Tables and views with row counts (cached briefly: counting is not free)."""
+        cached = self._summaries.get(database)
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return cached[1]
+        found = self._guarded(database, lambda engine: catalog.summaries(engine))
+        self._summaries[database] = (time.monotonic(), found)
+        return found
+
+    def table(self, database: str, name: object) -> Table:
+        """The reflected table or view called ``name``; raise QueryError for an unknown one."""
+        database = self.check_database(database)
+        if not isinstance(name, str) or not name or len(name) > 200:
+            raise QueryError("Pick a table from the list.")
+        cached = self._tables.get((database, name))
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return cached[1]
+        try:
+            table = self._guarded(database, lambda engine: catalog.reflect_table(engine, name))
+        except SchemaError as error:
+            raise QueryError(str(error)) from None
+        self._tables[(database, name)] = (time.monotonic(), table)
+        return table
+
+    def row_count(self, database: str, table: Table) -> catalog.RowCount:
+        return self._guarded(database, lambda engine: catalog.row_count(engine, table))
+
+    def view(self, database: str, table_name: object, raw_view: object) -> tuple[Table, ViewSpec]:
+        """The table and the checked view of it; raise QueryError for anything hostile or unknown."""
+        table = self.table(database, table_name)
+        return table, parse_view(table, raw_view)
+
+    # ---- rows ------------------------------------------------------------------------------------
+    def block(self, database: str, table: Table, spec: ViewSpec, start: object, end: object) -> paging.Block:
+        """Grid rows [start, end) of the view."""
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) \
+                or not 0 <= start < end <= start + BLOCK_SIZE_LIMIT or start > MAX_START_ROW:
+            raise QueryError("The grid asked for an impossible range of rows.")
+        with self.connect(database) as connection:
+            return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
+                                      self.statements)
+
+    def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
+        """Rows of the view for the grid's scrollbar: the table's (estimated) count when unfiltered, else a
+        COUNT under a short time limit; None when that is too slow. Cached briefly per view."""
+        key = spec.key(database)
+        cached = self._counts.get(key)
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return cached[1]
+        if not (spec.filters or spec.values or spec.search) and not table.is_view:
+            value = self.row_count(database, table).value
+        else:
+            try:
+                value = self.count(database, table, spec, seconds=GRID_COUNT_SECONDS)
+            except QueryTimeout:
+                value = None
+        if len(self._counts) >= COUNT_CACHE_SIZE:
+            self._counts.clear()
+        self._counts[key] = (time.monotonic(), value)
+        return value
+
+    def count(self, database: str, table: Table, spec: ViewSpec, *, cap: int | None = None,
+              seconds: float | None = None) -> int:
+        with self.connect(database, seconds) as connection:
+            return paging.count_rows(connection, table, spec, cap)
+
+    # ---- charts, facets, edits ------------------------------------------------------------------------
+    def chart(self, database: str, table: Table, spec: ViewSpec, request: charts.ChartRequest) -> charts.Series:
+        with self.connect(database) as connection:
+            return charts.aggregate(connection, table, spec, request)
+
+    def facets(self, database: str, table: Table, spec: ViewSpec, column_name: object) -> list[charts.Facet]:
+        column = _column(table, column_name)
+        if not column.orderable:
+            raise QueryError(f"Column {column.name!r} ({column.kind}) has no values to list.")
+        with self.connect(database) as connection:
+            return charts.facets(connection, table, spec, column)
+
+    def edit(self, database: str, table_name: object, row: object, column: object, old: object, new: object,
+             user: str) -> edits.Edit:
+        """Apply one cell edit to an editable table; raise EditRefused (or QueryError) with the reason."""
+        database = self.check_database(database)
+        if not isinstance(table_name, str) or not self.is_editable(database, table_name):
+            raise edits.EditRefused(
+                f"{str(table_name)[:60]!r} is read-only. Only tables listed in DASH_APP_EDITABLE_TABLES can be edited."
+            )
+        table = self.table(database, table_name)
+        edit = edits.check_edit(database, table, row, column, old, new, self.engine(database).dialect.name)
+        try:
+            edits.apply_edit(self._writer(database), self.store(), table, edit, user)
+        except DBAPIError as error:
+            raise DataError(_describe(database, error)) from None
+        return edit
+
+    def _guarded(self, database: str, work: Callable[[Engine], T]) -> T:
+        try:
+            return work(self.engine(database))
+        except DBAPIError as error:
+            if is_timeout(error):
+                raise QueryTimeout(self.settings.query_timeout_s) from None
+            raise DataError(_describe(database, error)) from None
+        except SQLAlchemyError as error:
+            raise DataError(_describe(database, error)) from None
+
+
+def _describe(database: str, error: SQLAlchemyError) -> str:
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
+    return f"Database {database!r} could not answer: {reason}"
+
+
+def _column(table: Table, name: object) -> catalog.Column:
+    try:
+        return table.column(name)
+    except SchemaError as error:
+        raise QueryError(str(error)) from None
+
+
+__all__ = ["DataService", "DataError", "QueryError", "QueryTimeout"]

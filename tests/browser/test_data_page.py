@@ -1,0 +1,254 @@
+"""The Data page in Chromium: browse, sort, filter, scroll deep, follow a foreign key, export, chart, edit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from browser_support import SCHEMES, WIDTHS, theme_of
+from conftest import DEMO_ROWS, _clean_environment, _serve, free_port
+
+ROW = ".ag-center-cols-container .ag-row"
+
+
+@pytest.fixture(scope="session")
+def editable_app(tmp_path_factory):
+    """(base URL, data directory) of the app with the demo products table editable."""
+    data_dir = tmp_path_factory.mktemp("editable-app")
+    port = free_port()
+    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
+               "--demo-rows", DEMO_ROWS]
+    environment = _clean_environment(DASH_APP_EDITABLE_TABLES=json.dumps({"demo": ["products"]}))
+    url = f"http://127.0.0.1:{port}/"
+    with _serve(command, url, environment, data_dir / "server.log"):
+        yield url, Path(data_dir)
+
+
+def open_table(page, base, table, view=None, database="demo"):
+    query = f"db={database}&table={table}" + (f"&v={quote(json.dumps(view))}" if view else "")
+    page.goto(f"{base}data?{query}")
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+
+
+def loaded_cell(page, row_index, column, timeout=20_000):
+    """The cell once its block has arrived (the grid shows empty stub rows while loading)."""
+    selector = f".ag-row[row-index='{row_index}'] .ag-cell[col-id='{column}']"
+    page.wait_for_function(f"() => (document.querySelector(\"{selector}\")?.innerText || '').trim() !== ''",
+                           timeout=timeout)
+    return page.locator(selector).first
+
+
+def cell(page, row_index, column):
+    return page.locator(f".ag-row[row-index='{row_index}'] .ag-cell[col-id='{column}']").first
+
+
+def column_texts(page, column, count=5):
+    return [loaded_cell(page, i, column).inner_text() for i in range(count)]
+
+
+def view_in_url(page) -> dict:
+    values = parse_qs(urlsplit(page.url).query)
+    return json.loads(values["v"][0]) if "v" in values else {}
+
+
+def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "order_lines")
+    assert "order_lines" in page.inner_text("#data-title")
+    assert page.inner_text("#data-count").strip() == f"{int(DEMO_ROWS):,} rows"
+
+    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # ascending
+    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # descending
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
+    page.wait_for_timeout(500)
+    quantities = [int(text) for text in column_texts(page, "quantity", 8)]
+    assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
+    assert view_in_url(page)["s"] == [["quantity", "desc"]]
+
+    # Scroll to the bottom: the database serves the last block; ids are unique and end at the table's size.
+    page.evaluate("document.querySelector('.ag-body-viewport').scrollTop = 1e7")
+    last = int(DEMO_ROWS) - 1
+    assert loaded_cell(page, last, "quantity").inner_text() == "1"
+
+    page.fill("#data-search", "zzzz-no-such-text")
+    page.wait_for_selector("#data-count:has-text('0 rows')")
+    page.fill("#data-search", "")
+    page.wait_for_selector(f"#data-count:has-text('{int(DEMO_ROWS):,} rows')")
+    assert page.console_errors == []
+
+
+def test_column_filter_from_the_grid_menu_is_done_by_the_database(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    page.click(".ag-header-cell[col-id='status'] .ag-header-cell-filter-button")
+    page.wait_for_selector(".ag-filter input[type='text'], .ag-filter .ag-input-field-input")
+    page.locator(".ag-filter .ag-input-field-input").first.fill("cancel")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('cancel')")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(800)
+    statuses = {text for text in column_texts(page, "status", 5)}
+    assert statuses == {"cancelled"}
+    count_text = page.inner_text("#data-count")
+    assert "rows" in count_text and int(count_text.split()[0].replace(",", "")) < 2000
+    assert view_in_url(page)["f"]["status"] == {"filterType": "text", "type": "contains", "filter": "cancel"}
+    assert page.console_errors == []
+
+
+def test_a_bookmarked_view_is_restored_and_a_hostile_one_is_explained(live_app, open_page):
+    page = open_page()
+    view = {"s": [["unit_price", "desc"]], "c": ["name", "unit_price", "id"],
+            "f": {"category": {"filterType": "text", "type": "equals", "filter": "Books"}}}
+    open_table(page, live_app, "products", view)
+    headers = page.locator(".ag-header-cell:not(.ag-hidden)[col-id]").evaluate_all(
+        "cells => cells.filter(c => c.offsetParent !== null).map(c => c.getAttribute('col-id'))")
+    assert [h for h in headers if h in ("name", "unit_price", "id", "sku")] == ["id", "name", "unit_price"] or \
+        set(h for h in headers if h in ("name", "unit_price", "id", "sku")) == {"id", "name", "unit_price"}
+    prices = [float(text) for text in column_texts(page, "unit_price", 3)]
+    assert prices == sorted(prices, reverse=True)
+
+    page.goto(f"{live_app}data?db=demo&table=products&v=" + quote('{"s": [["price; DROP TABLE products", "asc"]]}'))
+    page.wait_for_selector("#data-alert .alert")
+    assert "was not applied" in page.inner_text("#data-alert")
+    page.wait_for_selector(f"{ROW}[row-index='0']")
+    page.goto(f"{live_app}data?db=demo&table=products&v=%7Bbroken")
+    page.wait_for_selector("#data-alert .alert")
+    assert "not valid JSON" in page.inner_text("#data-alert")
+    assert page.console_errors == []
+
+
+def test_the_column_chooser_hides_a_column_and_the_url_keeps_it(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "customers")
+    assert page.locator(".ag-header-cell[col-id='email']").count() == 1
+    page.click("#data-columns-button")
+    page.click("#data-columns-checklist label:text-is('email')")
+    page.wait_for_selector(".ag-header-cell[col-id='email']", state="detached")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('\"c\"')")
+    assert "email" not in view_in_url(page)["c"] and "name" in view_in_url(page)["c"]
+    # Reorder (the same grid event a header drag fires): the order is kept in the address too.
+    page.evaluate("dash_ag_grid.getApi('data-grid').moveColumns(['city'], 1)")
+    page.wait_for_function("() => JSON.parse(new URLSearchParams(location.search).get('v')).c[1] === 'city'")
+    page.reload()
+    loaded_cell(page, 0, "name")
+    assert page.locator(".ag-header-cell[col-id='email']").count() == 0, "hidden after a reload too"
+    order = page.locator(".ag-header-cell[col-id]").evaluate_all("cells => cells.map(c => c.getAttribute('col-id'))")
+    assert order.index("city") < order.index("name"), order
+    assert page.console_errors == []
+
+
+def test_a_foreign_key_opens_the_referenced_row(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    link = cell(page, 0, "customer_id").locator("a.data-fk-link")
+    customer = link.inner_text().strip()
+    link.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('table') === 'customers'")
+    loaded_cell(page, 0, "id")
+    page.wait_for_function(f"() => document.querySelector(\"#data-count\").innerText.startsWith('1 row')")
+    assert loaded_cell(page, 0, "id").inner_text() == customer
+    assert page.locator(f"{ROW}").count() == 1
+    assert page.console_errors == []
+
+
+def test_export_downloads_every_row_of_the_view(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "order_lines", {"f": {"quantity": {"filterType": "number", "type": "greaterThan",
+                                                                  "filter": 2}}, "c": ["id", "quantity"]})
+    page.wait_for_selector("#data-count:has-text('rows')")
+    shown = int(page.inner_text("#data-count").split()[0].replace(",", ""))
+    with page.expect_download() as download_info:
+        page.click("#data-export-csv")
+    download = download_info.value
+    assert download.suggested_filename == "order_lines.csv"
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["id", "quantity"] and len(rows) - 1 == shown > 100
+    assert all(int(row[1]) > 2 for row in rows[1:])
+    with page.expect_download() as download_info:
+        page.click("#data-export-xlsx")
+    assert Path(download_info.value.path()).read_bytes()[:2] == b"PK"
+    assert page.console_errors == []
+
+
+def test_chart_of_the_view_follows_the_colour_mode(live_app, open_page):
+    page = open_page(scheme="light")
+    open_table(page, live_app, "orders")
+    page.click(".data-tabs >> text=Chart")
+    page.select_option("#data-chart-x", "status")
+    page.select_option("#data-chart-agg", "count")
+    page.click("#data-chart-run")
+    page.wait_for_selector("#data-chart-graph .bars .point", timeout=30_000)
+    assert "groups in" in page.inner_text("#data-chart-status")
+    light_text = page.locator("#data-chart-graph .gtitle").evaluate("e => getComputedStyle(e).fill")
+    page.click("#shell-color-mode-switch")
+    page.wait_for_function("document.documentElement.getAttribute('data-bs-theme') === 'dark'")
+    page.wait_for_function(
+        f"() => getComputedStyle(document.querySelector('#data-chart-graph .gtitle')).fill !== '{light_text}'")
+    assert page.console_errors == []
+
+
+def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    page.click(".data-tabs >> text=Values")
+    page.select_option("#data-values-column", "channel")
+    page.wait_for_selector("#data-values-list .data-facet-label:text-is('store')")
+    page.click("#data-values-list label:has(.data-facet-label:text-is('store'))")
+    page.wait_for_selector(".data-chip:has-text('channel')")
+    page.click(".data-tabs >> text=Rows")
+    page.wait_for_timeout(800)
+    assert set(column_texts(page, "channel", 5)) == {"store"}
+    assert view_in_url(page)["v"] == {"channel": ["store"]}
+    page.click(".data-chip-remove")
+    page.wait_for_selector(".data-chip", state="detached")
+    assert page.console_errors == []
+
+
+def test_a_read_only_table_refuses_editing_with_a_message(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "products")
+    assert "read-only" in page.inner_text("#data-title")
+    loaded_cell(page, 0, "name").dblclick()
+    page.wait_for_selector("#data-edit-note .alert:has-text('read-only')")
+    assert page.locator(".ag-cell-inline-editing").count() == 0
+    assert page.console_errors == []
+
+
+def test_an_editable_table_saves_an_edit_and_audits_it(editable_app, open_page):
+    base, data_dir = editable_app
+    page = open_page()
+    open_table(page, base, "products")
+    assert "editable" in page.inner_text("#data-title")
+    target = loaded_cell(page, 0, "name")  # a stub row still loading opens no editor
+    target.dblclick()
+    page.wait_for_selector(".ag-cell-inline-editing input")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Renamed by the browser test")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#data-edit-note .alert-success")
+    with sqlite3.connect(data_dir / "demo.sqlite") as connection:
+        assert connection.execute("select name from products where id = 1").fetchone()[0] == "Renamed by the browser test"
+    with sqlite3.connect(data_dir / "store.sqlite") as connection:
+        audit = connection.execute("select user_name, table_name, column_name, new_value from data_edit_audit").fetchall()
+    assert audit[-1] == ("local user", "products", "name", "Renamed by the browser test")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_the_data_page(live_app, open_page, screenshot_dir, scheme, width_name):
+    page = open_page(width=WIDTHS[width_name], scheme=scheme)
+    open_table(page, live_app, "orders", {"s": [["ordered_at", "desc"]]})
+    page.wait_for_load_state("networkidle")
+    assert theme_of(page) == scheme
+    assert page.evaluate("document.documentElement.getAttribute('data-ag-theme-mode')") == scheme
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    page.screenshot(path=screenshot_dir / f"data-{scheme}-{width_name}.png", full_page=True)
+    origin = urlsplit(live_app).netloc
+    assert [r.url for r in page.requests if urlsplit(r.url).netloc not in (origin, "")] == []
+    assert page.console_errors == []

@@ -1,0 +1,176 @@
+"""Exports, charts, facets, edits and time limits on real SQLite, PostgreSQL and MariaDB."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+from data_fixtures import ROWS, awkward_rows, checksum
+
+from dash_app.data import export
+from dash_app.data.charts import check_chart
+from dash_app.data.edits import AUDIT, EditRefused
+from dash_app.data.limits import QueryTimeout, time_limit
+from dash_app.data.query import QueryError
+
+ROWS_BY_ID = {row["id"]: row for row in awkward_rows()}
+
+
+def test_csv_export_has_every_matching_row_in_view_order_with_visible_columns(awkward):
+    service, database, table, *_ = awkward
+    view = {"s": [["grp", "desc"]], "c": ["name", "id", "amount"],
+            "f": {"name": {"filterType": "text", "type": "notBlank"}}}
+    info, spec = service.view(database, table, view)
+    with service.engine(database).connect() as connection:
+        text = b"".join(export.csv_chunks(connection, info, spec)).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["name", "id", "amount"]
+    grid_ids = []
+    start = 0
+    while True:
+        block = service.block(database, info, spec, start, start + 50)
+        grid_ids += [row["id"] for row in block.rows]
+        if block.last_row is not None:
+            break
+        start += 50
+    assert [int(row[1]) for row in rows[1:]] == grid_ids
+    assert len(rows) - 1 == sum(1 for row in ROWS_BY_ID.values() if row["name"])
+    by_id = {int(row[1]): row for row in rows[1:]}
+    assert by_id[4][0] == "100% pure" and by_id[7][0] == "日本語" and by_id[6][0] == "O'Brien"
+    assert by_id[7][2] == "" and by_id[1][2] == "1.99"
+
+
+def test_excel_export_writes_a_workbook_and_refuses_too_many_rows(awkward, tmp_path):
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {"c": ["id", "name", "flag", "blob"]})
+    path = tmp_path / "out.xlsx"
+    with service.engine(database).connect() as connection:
+        written = export.write_xlsx(connection, info, spec, str(path))
+    assert written == ROWS and path.stat().st_size > 1000
+    assert path.read_bytes()[:2] == b"PK"
+    export.check_excel_fits(export.EXCEL_MAX_DATA_ROWS)
+    with pytest.raises(export.ExportTooLarge, match="1,048,575"):
+        export.check_excel_fits(export.EXCEL_MAX_DATA_ROWS + 1)
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month", "quarter", "year"])
+def test_date_buckets_group_in_sql_on_every_dialect(awkward, bucket):
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {})
+    series = service.chart(database, info, spec, check_chart(info, "moment", None, "count", bucket))
+    assert sum(series.y) == ROWS
+    assert series.x_is_date and series.x[0] == "(blank)"
+    firsts = [value for value in series.x[1:]]
+    assert firsts == sorted(firsts)
+    assert all(str(value)[:10].count("-") == 2 for value in firsts)
+    if bucket == "month":
+        assert [str(v)[:10] for v in firsts] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    if bucket == "week":
+        assert str(firsts[0])[:10] == "2024-01-01", "weeks start on Monday (2024-01-01 is one)"
+
+
+def test_aggregates_over_the_filtered_view(awkward):
+    service, database, table, *_ = awkward
+    view = {"f": {"grp": {"filterType": "number", "type": "notBlank"}}}
+    info, spec = service.view(database, table, view)
+    series = service.chart(database, info, spec, check_chart(info, "grp", "amount", "sum", None))
+    expected = {}
+    for row in ROWS_BY_ID.values():
+        if row["grp"] is not None and row["amount"] is not None:
+            expected[row["grp"]] = expected.get(row["grp"], 0) + float(row["amount"])
+    assert {int(x): round(float(y), 2) for x, y in zip(series.x, series.y)} == {
+        k: round(v, 2) for k, v in expected.items()}
+    with pytest.raises(QueryError, match="numeric"):
+        check_chart(info, "grp", "name", "mean", None)
+    with pytest.raises(QueryError, match="date column"):
+        check_chart(info, "grp", None, "count", "month")
+
+
+def test_facets_list_frequent_values_and_ticking_one_filters(awkward):
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {})
+    facets = service.facets(database, info, spec, "grp")
+    counts = {facet.value: facet.count for facet in facets}
+    assert counts[None] == sum(1 for r in ROWS_BY_ID.values() if r["grp"] is None)
+    assert [f.count for f in facets] == sorted((f.count for f in facets), reverse=True)
+    flag_facets = service.facets(database, info, spec, "flag")
+    assert {f.value for f in flag_facets} == {True, False, None}
+    info, spec = service.view(database, table, {"v": {"flag": [True]}})
+    assert service.count(database, info, spec) == sum(1 for r in ROWS_BY_ID.values() if r["flag"] is True)
+
+
+def test_an_edit_writes_one_cell_and_is_audited(awkward):
+    service, database, table, _, url = awkward
+    info, spec = service.view(database, table, {"f": {"id": {"filterType": "number", "type": "equals", "filter": 3}}})
+    row = service.block(database, info, spec, 0, 10).rows[0]
+    service.edit(database, table, row, "name", row["name"], "Émile Zola", "alice")
+    service.edit(database, table, row, "amount", row["amount"], "12.50", "alice")
+    service.edit(database, table, row, "day", row["day"], "2025-12-31", "alice")
+    after = service.block(database, info, spec, 0, 10).rows[0]
+    assert after["name"] == "Émile Zola" and after["amount"] == 12.5 and after["day"] == "2025-12-31"
+    assert {k: v for k, v in after.items() if k not in ("name", "amount", "day")} == {
+        k: v for k, v in row.items() if k not in ("name", "amount", "day")}
+    with service.store().connect() as connection:
+        audit = connection.execute(sa.select(AUDIT).order_by(AUDIT.c.id)).mappings().all()
+    assert [(a["user_name"], a["column_name"], a["old_value"]) for a in audit[-3:]] == [
+        ("alice", "name", "Émile"), ("alice", "amount", "3.99"), ("alice", "day", "2024-01-04")]
+    assert [a["new_value"] for a in audit[-3:]] in (["Émile Zola", "12.50", "2025-12-31"],
+                                                    ["Émile Zola", "12.5", "2025-12-31"])  # SQLite stores a float
+    assert audit[-1]["table_name"] == table and '"id": 3' in audit[-1]["primary_key"]
+
+
+def test_an_edit_of_a_changed_row_is_refused_and_nothing_is_written(awkward):
+    service, database, table, _, url = awkward
+    info, spec = service.view(database, table, {"f": {"id": {"filterType": "number", "type": "equals", "filter": 8}}})
+    row = service.block(database, info, spec, 0, 10).rows[0]
+    service.edit(database, table, row, "name", row["name"], "someone else", "bob")
+    before = checksum(url, table)
+    with pytest.raises(EditRefused, match="changed since you loaded it"):
+        service.edit(database, table, row, "name", row["name"], "mine", "alice")
+    with pytest.raises(EditRefused, match="no longer exists"):
+        service.edit(database, table, {**row, "id": 999_999}, "name", row["name"], "x", "alice")
+    assert checksum(url, table) == before
+
+
+def test_read_only_tables_and_bad_edits_are_refused(awkward):
+    service, database, table, child, url = awkward
+    before = checksum(url, table)
+    with pytest.raises(EditRefused, match="read-only"):
+        service.edit(database, child, {"id": 1, "awk_id": 3}, "awk_id", 3, 4, "alice")
+    row = {"id": 2, "name": "bob"}
+    json_column = [("doc", "{}", "cannot be edited")] if service.table(database, table).column("doc").kind == "json" else []
+    for column, value, message in [("id", 5, "Primary key"), ("blob", "00", "cannot be edited"), *json_column,
+                                   ("amount", "lots", "Expected a number"), ("day", "31/12/2024", "Expected a date"),
+                                   ("nope", 1, "does not exist"), ("name", "x" * 5000, "too long")]:
+        with pytest.raises(EditRefused, match=message):
+            service.edit(database, table, row, column, None, value, "alice")
+    assert checksum(url, table) == before
+
+
+def test_a_slow_query_is_stopped_by_the_time_limit(awkward):
+    service, database, *_ = awkward
+    dialect = service.engine(database).dialect.name
+    slow = {
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+        "postgresql": "SELECT pg_sleep(10)",
+        "mysql": "SELECT count(*) FROM information_schema.columns a, information_schema.columns b, "
+                 "information_schema.columns c, information_schema.columns d",
+    }[dialect]
+    with pytest.raises(QueryTimeout, match="stopped after 0.3 s"), service.connect(database, seconds=0.3) as connection:
+        connection.execute(sa.text(slow)).all()
+    with service.connect(database) as connection:  # the pooled connection works again, without the limit
+        assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_the_time_limit_is_lifted_after_the_block(awkward):
+    service, database, *_ = awkward
+    engine = service.engine(database)
+    with engine.connect() as connection:
+        with time_limit(connection, 0.5):
+            connection.execute(sa.text("SELECT 1"))
+        connection.commit()
+        if engine.dialect.name == "mysql":
+            variable = "max_statement_time" if engine.dialect.is_mariadb else "max_execution_time"
+            assert float(connection.execute(sa.text(f"SELECT @@SESSION.{variable}")).scalar()) == 0

@@ -1,0 +1,217 @@
+"""Hostile input through the real Dash callback endpoint and export routes, against all three databases.
+
+Every value the browser can send is tried: quotes, comments, stacked statements, unicode, huge strings,
+wrong types, unknown columns and operators. The page must get a clear message (or an honest empty
+result), never a server error, and the data must be untouched.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from data_fixtures import checksum
+
+GRID = "data-grid"
+ROWS_OUTPUT = {"id": GRID, "property": "getRowsResponse"}
+INJECTION = "x'; DROP TABLE {table}; --"
+
+
+@pytest.fixture
+def client(awkward, tmp_path):
+    from dash_app import create_app
+    from dash_app.settings import load_settings
+
+    service, database, table, child, url = awkward
+    settings = load_settings(data_dir=tmp_path / "app", databases={"db": url}, query_timeout_s=5)
+    app = create_app(settings)
+    yield app.server.test_client(), table, child, url
+    app.server.extensions["dash_app_data"].dispose()
+
+
+def rows_request(client, view, request, search="", values=None):
+    payload = {
+        "output": "data-grid.getRowsResponse",
+        "outputs": ROWS_OUTPUT,
+        "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
+        "state": [{"id": "data-view", "property": "data", "value": view},
+                  {"id": "data-search", "property": "value", "value": search},
+                  {"id": "data-values-store", "property": "data", "value": values}],
+        "changedPropIds": [f"{GRID}.getRowsRequest"],
+    }
+    return client.post("/_dash-update-component", json=payload)
+
+
+def grid_answer(response):
+    assert response.status_code == 200, response.data[:500]
+    body = response.get_json()
+    note = body.get("sideUpdate", {}).get("data-grid-note", {}).get("children")  # set by set_props
+    return body["response"][GRID]["getRowsResponse"], note
+
+
+def message_of(note) -> str:
+    return json.dumps(note, ensure_ascii=False)
+
+
+def hostile_cases(table):
+    injection = INJECTION.format(table=table)
+    huge = "é" * 1_000_000
+    block = {"startRow": 0, "endRow": 100}
+    return {
+        "unknown database": ({"db": "nope", "table": table}, block, "no database called"),
+        "table name injection": ({"db": "db", "table": injection}, block, "no table or view"),
+        "table name as a list": ({"db": "db", "table": [table]}, block, "Pick a table"),
+        "sort column injection": ({"db": "db", "table": table},
+                                  {**block, "sortModel": [{"colId": f"id; DROP TABLE {table}", "sort": "asc"}]},
+                                  "does not exist"),
+        "sort direction injection": ({"db": "db", "table": table},
+                                     {**block, "sortModel": [{"colId": "id", "sort": "asc; DELETE FROM x"}]},
+                                     "not asc or desc"),
+        "sort on binary": ({"db": "db", "table": table}, {**block, "sortModel": [{"colId": "blob", "sort": "asc"}]},
+                           "cannot be sorted"),
+        "unknown filter column": ({"db": "db", "table": table},
+                                  {**block, "filterModel": {"nope\"--": {"filterType": "text", "type": "contains",
+                                                                          "filter": "a"}}}, "does not exist"),
+        "unknown operator": ({"db": "db", "table": table},
+                             {**block, "filterModel": {"name": {"filterType": "text", "type": "regexp", "filter": "a"}}},
+                             "no operator"),
+        "huge filter text": ({"db": "db", "table": table},
+                             {**block, "filterModel": {"name": {"filterType": "text", "type": "contains",
+                                                                "filter": huge}}}, "too long"),
+        "number filter with text": ({"db": "db", "table": table},
+                                    {**block, "filterModel": {"grp": {"filterType": "number", "type": "equals",
+                                                                      "filter": "1 OR 1=1"}}}, "Expected a number"),
+        "number filter infinity": ({"db": "db", "table": table},
+                                   {**block, "filterModel": {"grp": {"filterType": "number", "type": "lessThan",
+                                                                     "filter": "Infinity"}}}, "Expected a number"),
+        "impossible date": ({"db": "db", "table": table},
+                            {**block, "filterModel": {"day": {"filterType": "date", "type": "equals",
+                                                              "dateFrom": "2024-13-45 00:00:00"}}}, "Expected a date"),
+        "wrong filter type": ({"db": "db", "table": table},
+                              {**block, "filterModel": {"grp": {"filterType": "text", "type": "contains",
+                                                                "filter": "1"}}}, "takes a number filter"),
+        "bad AND/OR": ({"db": "db", "table": table},
+                       {**block, "filterModel": {"grp": {"filterType": "number", "operator": "XOR; --",
+                                                         "conditions": [{"type": "blank"}]}}}, "not AND or OR"),
+        "too many conditions": ({"db": "db", "table": table},
+                                {**block, "filterModel": {"grp": {"filterType": "number", "operator": "OR",
+                                                                  "conditions": [{"type": "blank"}] * 50}}},
+                                "1 to 4 conditions"),
+        "filter is a list": ({"db": "db", "table": table}, {**block, "filterModel": ["DROP"]}, "must be an object"),
+        "negative start": ({"db": "db", "table": table}, {"startRow": -100, "endRow": 0}, "impossible range"),
+        "text start": ({"db": "db", "table": table}, {"startRow": "0; --", "endRow": 100}, "impossible range"),
+        "huge block": ({"db": "db", "table": table}, {"startRow": 0, "endRow": 10**9}, "impossible range"),
+    }
+
+
+def test_hostile_grid_requests_get_a_clear_message_and_change_nothing(client):
+    client, table, child, url = client
+    before = checksum(url, table)
+    for name, (view, request, expected) in hostile_cases(table).items():
+        response, note = grid_answer(rows_request(client, view, request))
+        assert response == {"rowData": [], "rowCount": 0}, name
+        assert expected in message_of(note), f"{name}: {message_of(note)[:300]}"
+    assert checksum(url, table) == before
+
+
+@pytest.mark.parametrize("search,values", [
+    ("'; DROP TABLE x; --", None), ("%_%", None), ("日本語", None), ("é" * 300, None),
+    ("", {"grp": "not a list"}), ("", {"grp": [{"nested": 1}]}), ("", {"nope": [1]}), ("", {"flag": ["maybe"]}),
+    ("", {"day": ["2024-01-01' OR '1'='1"]}),
+])
+def test_hostile_search_and_ticked_values_are_bound_or_refused(client, search, values):
+    client, table, child, url = client
+    before = checksum(url, table)
+    response, note = grid_answer(rows_request(client, {"db": "db", "table": table}, {"startRow": 0, "endRow": 100},
+                                              search=search, values=values))
+    if note is not None:
+        assert response == {"rowData": [], "rowCount": 0}
+        assert any(word in message_of(note) for word in ("Expected", "Tick", "does not exist", "limited to"))
+    else:
+        assert response["rowCount"] == len(response["rowData"]) < 240
+    assert checksum(url, table) == before
+
+
+def test_a_sql_looking_search_finds_nothing_rather_than_everything(client):
+    client, table, child, url = client
+    response, note = grid_answer(rows_request(client, {"db": "db", "table": table}, {"startRow": 0, "endRow": 100},
+                                              search="' OR '1'='1"))
+    assert note is None and response == {"rowData": [], "rowCount": 0}
+
+
+@pytest.mark.parametrize("query,status,expected", [
+    ("db=db&table=%s' OR 1=1", 400, "no table or view"),
+    ("db=nope&table=x", 400, "no database"),
+    ("db=db&table={table}&v={{broken", 400, "not valid JSON"),
+    ("db=db&table={table}&v=" + json.dumps({"s": [["id; DROP TABLE x", "asc"]]}), 400, "does not exist"),
+    ("db=db&table={table}&v=" + json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": "x"}}}),
+     400, "Expected a number"),
+])
+def test_hostile_export_parameters_are_refused_with_a_reason(client, query, status, expected):
+    client, table, child, url = client
+    before = checksum(url, table)
+    for extension in ("csv", "xlsx"):
+        response = client.get(f"/data/export.{extension}?" + query.replace("{table}", table))
+        assert response.status_code == status
+        assert expected in response.get_data(as_text=True)
+    assert checksum(url, table) == before
+
+
+def test_the_export_route_streams_the_view(client):
+    client, table, child, url = client
+    view = json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}, "c": ["id", "grp"]})
+    response = client.get(f"/data/export.csv?db=db&table={table}&v={view}")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "id,grp" and len(lines) - 1 == 48 and all(line.endswith(",1") for line in lines[1:])
+    response = client.get(f"/data/export.xlsx?db=db&table={table}&v={view}")
+    assert response.status_code == 200 and response.get_data()[:2] == b"PK"
+
+
+def test_an_excel_export_over_the_sheet_limit_is_refused_with_a_reason(client, monkeypatch):
+    from dash_app.data import export
+
+    client, table, child, url = client
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 101)  # a sheet of 100 data rows, so 240 rows are too many
+    monkeypatch.setattr(export, "EXCEL_MAX_DATA_ROWS", 100)
+    response = client.get(f"/data/export.xlsx?db=db&table={table}")
+    assert response.status_code == 413
+    assert "more than 100 rows" in response.get_data(as_text=True) and "CSV" in response.get_data(as_text=True)
+    view = json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}})
+    assert client.get(f"/data/export.xlsx?db=db&table={table}&v={view}").status_code == 200, "48 rows fit"
+
+
+def callback_payload(client, first_output: str, inputs: dict, state: dict) -> dict:
+    """The payload the browser posts for a callback, built from the app's own dependency list."""
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json()
+                      if d["output"].lstrip(".").startswith(first_output))
+    outputs = [dict(zip(("id", "property"), item.split(".", 1))) for item in dependency["output"].strip(".").split("...")]
+
+    def filled(items, values):
+        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    return {"output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": filled(dependency["inputs"], inputs), "state": filled(dependency["state"], state),
+            "changedPropIds": list(inputs)}
+
+
+@pytest.mark.parametrize("init,expected", [
+    ({"db": "nope'; --", "table": None, "view": {}, "problem": None}, "no database called"),
+    ({"db": "db", "table": "x' OR '1'='1", "view": {}, "problem": None}, "showing the first one instead"),
+    ({"db": "db", "table": "{table}", "view": {"s": [["grp; DROP", "asc"]]}, "problem": None}, "was not applied"),
+    ({"db": "db", "table": "{table}", "view": {"f": {"amount": {"filterType": "number", "type": "equals",
+                                                                 "filter": "DROP"}}}, "problem": None},
+     "Expected a number"),
+])
+def test_a_hostile_address_opens_the_page_with_a_message(client, init, expected):
+    client, table, child, url = client
+    before = checksum(url, table)
+    init = {**init, "table": init["table"].replace("{table}", table) if init["table"] else None}
+    response = client.post("/_dash-update-component",
+                           json=callback_payload(client, "data-db-menu.label", {"data-init.data": init}, {}))
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    assert expected in message_of(body["data-alert"]["children"])
+    assert body["data-grid"]["columnDefs"], "the page still opens a table"
+    assert checksum(url, table) == before

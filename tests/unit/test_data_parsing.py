@@ -1,0 +1,96 @@
+"""Data domain without a database: URL state, cell values, and the checks on views sent by the browser."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from dash_app.data import cells
+from dash_app.data.catalog import Column, Table, column_kind
+from dash_app.data.query import QueryError, parse_view
+from dash_app.data.urlstate import StateProblem, query_string, read_query
+
+
+def make_table() -> Table:
+    metadata = sa.MetaData()
+    sa_table = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String),
+                        sa.Column("price", sa.Numeric(10, 2)), sa.Column("day", sa.Date), sa.Column("doc", sa.JSON))
+    columns = tuple(Column(c.name, str(c.type), column_kind(c.type), c.name != "id", c.name == "id")
+                    for c in sa_table.columns)
+    return Table("t", False, columns, ("id",), (), True, sa_table)
+
+
+def test_url_state_round_trips_and_rejects_junk():
+    view = {"s": [["name", "desc"]], "f": {"name": {"filterType": "text", "type": "contains", "filter": "é&?#"}}}
+    query = dict(part.split("=", 1) for part in query_string("demo", "orders", view).split("&"))
+    from urllib.parse import unquote_plus
+
+    state = read_query({key: unquote_plus(value) for key, value in query.items()})
+    assert (state.database, state.table, state.view) == ("demo", "orders", view)
+    assert read_query({}).view == {}
+    for bad, message in [({"v": "{not json"}, "not valid JSON"), ({"v": "[1, 2]"}, "not a JSON object"),
+                         ({"table": ["a", "b"]}, "unusable 'table'"), ({"v": "x" * 30_000}, "too long")]:
+        with pytest.raises(StateProblem, match=message):
+            read_query(bad)
+
+
+def test_cells_are_json_safe_and_sensible():
+    assert cells.to_cell("number", Decimal("19.99")) == 19.99
+    assert cells.to_cell("number", Decimal("12345678901234567890.12")) == "12345678901234567890.12"
+    assert cells.to_cell("number", 2**60) == str(2**60), "beyond JavaScript's safe integers: text"
+    assert cells.to_cell("number", math.nan) == "nan"
+    assert cells.to_cell("boolean", 1) is True and cells.to_cell("boolean", "f") is False
+    assert cells.to_cell("datetime", datetime(2024, 1, 2, 3, 4, 5)) == "2024-01-02 03:04:05"
+    assert cells.to_cell("json", {"a": [1, "ü"]}) == '{"a":[1,"ü"]}'
+    assert cells.to_cell("binary", b"\x00\xff" * 20).startswith("0x00ff") and "40 bytes" in cells.to_cell("binary", b"\x00\xff" * 20)
+    assert len(cells.to_cell("text", "x" * 10_000)) == cells.GRID_TEXT_LIMIT + 1
+    assert cells.to_text("text", "x" * 10_000) == "x" * 10_000, "exports keep all of it"
+    assert cells.to_text("date", date(2024, 2, 29)) == "2024-02-29" and cells.to_text("number", None) == ""
+
+
+@pytest.mark.parametrize("value", [True, "abc", "1e999", math.inf, "", " ", None, [1], "1" * 100])
+def test_numbers_from_the_browser_are_checked(value):
+    with pytest.raises(cells.ValueProblem):
+        cells.parse_number(value)
+
+
+def test_good_numbers_and_days_parse():
+    assert cells.parse_number("12") == 12 and cells.parse_number("12.50") == Decimal("12.50")
+    assert cells.parse_number(3.5) == 3.5
+    assert cells.parse_day("2024-02-29 00:00:00") == date(2024, 2, 29)
+    with pytest.raises(cells.ValueProblem):
+        cells.parse_day("2023-02-29")
+
+
+def test_a_view_is_checked_against_the_table():
+    table = make_table()
+    spec = parse_view(table, {"s": [{"colId": "price", "sort": "desc"}], "q": "  abc ", "c": ["name", "id", "name"],
+                              "f": {"day": {"filterType": "date", "type": "inRange", "dateFrom": "2024-01-01",
+                                            "dateTo": "2024-02-01 00:00:00"}}})
+    assert spec.sort == (("price", "desc"),) and spec.search == "abc" and spec.columns == ("name", "id")
+    assert spec.filters["day"] == {"filterType": "date", "type": "inRange", "dateFrom": "2024-01-01",
+                                   "dateTo": "2024-02-01"}
+    assert spec.key("demo") != spec.key("other") and len(spec.key("demo")) == 32
+    assert parse_view(table, spec.as_json()) == spec, "the URL form restores the same view"
+
+
+@pytest.mark.parametrize("view,message", [
+    ([], "not an object"),
+    ({"s": [["doc", "asc"]]}, "cannot be sorted"),
+    ({"s": [["id", "sideways"]]}, "not asc or desc"),
+    ({"s": [["id", "asc"]] * 9}, "at most 8"),
+    ({"f": {"doc": {"filterType": "text", "type": "contains", "filter": "a"}}}, "cannot be filtered"),
+    ({"f": {"name": {"filterType": "text", "type": "contains", "filter": {"$gt": ""}}}}, "Expected text"),
+    ({"f": {"price": {"filterType": "number", "type": "inRange", "filter": 1}}}, "Expected a number"),
+    ({"v": {"price": ["cheap"]}}, "Expected a number"),
+    ({"v": {"price": []}}, "Tick 1 to"),
+    ({"q": 5}, "must be text"),
+    ({"c": ["id", "secret"]}, "does not exist"),
+])
+def test_hostile_views_are_refused_with_a_reason(view, message):
+    with pytest.raises(QueryError, match=message):
+        parse_view(make_table(), view)
