@@ -42,6 +42,81 @@ DATA_PAGE = "data-page"
 # ---------------------------------------------------------------------------------------------------
 # Training page and run pages (prefix "train-")
 TRAIN_PAGE = "train-page"
+TRAIN_FORM = "train-form"
+TRAIN_START = "train-start"
+TRAIN_START_ALERT = "train-start-alert"
+TRAIN_REFRESH = "train-refresh"
+TRAIN_SPIRALS_FIELDS = "train-spirals-fields"
+TRAIN_TABLE_FIELDS = "train-table-fields"
+TRAIN_LAUNCHERS = "train-launchers"
+TRAIN_POLL = "train-poll"
+TRAIN_ACTIVE = "train-active"
+TRAIN_LIVE_GRAPH = "train-live-graph"
+TRAIN_LIVE_TITLE = "train-live-title"
+TRAIN_RUNS_GRID = "train-runs-grid"
+TRAIN_RUNS_SIGNATURE = "train-runs-signature"
+TRAIN_COMPARE_LINK = "train-compare-link"
+TRAIN_CANCEL_ALERT = "train-cancel-alert"
+TRAIN_RUN_PAGE = "train-run-page"
+TRAIN_RUN_ID = "train-run-id"
+TRAIN_RUN_POLL = "train-run-poll"
+TRAIN_RUN_STATUS = "train-run-status"
+TRAIN_RUN_PROGRESS = "train-run-progress"
+TRAIN_RUN_GRAPH = "train-run-graph"
+TRAIN_RUN_ARTIFACTS = "train-run-artifacts"
+TRAIN_RUN_ALERT = "train-run-alert"
+TRAIN_COMPARE_PAGE = "train-compare-page"
+TRAIN_COMPARE_IDS = "train-compare-ids"
+TRAIN_COMPARE_GRAPH = "train-compare-graph"
+TRAIN_COMPARE_CONFIG = "train-compare-config"
+TRAIN_COMPARE_ARTIFACTS = "train-compare-artifacts"
+TRAIN_COMPARE_ALERT = "train-compare-alert"
+
+
+def train_field(name: str) -> dict[str, str]:
+    """Id of one number input on the Training form (its name is the config field)."""
+    return {"type": "train-field", "field": name}
+
+
+def train_choice(name: str) -> dict[str, str]:
+    """Id of one choice (radio, select, dropdown) on the Training form (its name is the config field)."""
+    return {"type": "train-choice", "field": name}
+
+
+def train_field_feedback(name: str) -> dict[str, str]:
+    """Id of the inline message under one number field (checked as the user types)."""
+    return {"type": "train-field-feedback", "field": name}
+
+
+def train_choice_feedback(name: str) -> dict[str, str]:
+    """Id of the inline message under one choice (checked when Start is pressed)."""
+    return {"type": "train-choice-feedback", "field": name}
+
+
+def train_launcher(run_id: int) -> dict[str, object]:
+    """Id of the store whose background callback runs one run (one per run: see callbacks/training_jobs.py)."""
+    return {"type": "train-launcher", "run": run_id}
+
+
+def train_launcher_result(run_id: int) -> dict[str, object]:
+    """Id of the store that receives one run's final status from its background callback."""
+    return {"type": "train-launcher-result", "run": run_id}
+
+
+def train_launcher_progress(run_id: int) -> dict[str, object]:
+    """Id of the store that receives one run's set_progress values."""
+    return {"type": "train-launcher-progress", "run": run_id}
+
+
+def train_cancel(run_id: int) -> dict[str, object]:
+    """Id of the Cancel button of one run in the Training page's live list."""
+    return {"type": "train-cancel", "run": run_id}
+
+
+def train_run_cancel(run_id: int) -> dict[str, object]:
+    """Id of the Cancel button on a run's own page."""
+    return {"type": "train-run-cancel", "run": run_id}
+
 
 # end of the Training page's ids
 # ---------------------------------------------------------------------------------------------------

@@ -77,6 +77,17 @@ class Run:
         return (self.finished_at or now or time.time()) - self.started_at
 
 
+_SHARED: dict[tuple[int, str], RunStore] = {}
+
+
+def shared_store(url: str) -> RunStore:
+    """One store per process and URL, opened on first use (a forked job process opens its own)."""
+    key = (os.getpid(), url)
+    if key not in _SHARED:
+        _SHARED[key] = open_store(url)
+    return _SHARED[key]
+
+
 def open_store(url: str) -> RunStore:
     """Connect to the store at ``url`` and create its tables if missing."""
     store = RunStore(_engine(url))
