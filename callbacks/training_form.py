@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
@@ -80,7 +80,7 @@ def register(app: Dash) -> None:
     )(list_columns)
     app.callback(
         Output(ids.TRAIN_START_ALERT, "children"),
-        Output(ids.TRAIN_LAUNCHERS, "children"),
+        Output(ids.train_launcher(ALL), "data"),
         Output(ids.TRAIN_REFRESH, "data"),
         Output(ids.train_choice_feedback(ALL), "children"),
         Input(ids.TRAIN_START, "n_clicks"),
@@ -88,6 +88,8 @@ def register(app: Dash) -> None:
         State(ids.train_choice(ALL), "value"),
         State(ids.train_choice_feedback(ALL), "id"),
         State(ids.TRAIN_REFRESH, "data"),
+        State(ids.train_launcher(ALL), "data"),
+        State(ids.train_launcher_result(ALL), "data"),
         prevent_initial_call=True,
     )(start_run)
 
@@ -132,8 +134,16 @@ def list_columns(table: str | None, database: str | None):
     return numeric, [], every, None, note
 
 
-def start_run(_clicks, _numbers, _choices, feedback_ids, refresh):
-    """Validate the form; if it is right, queue a run and add the launcher that starts its job."""
+def free_slot(launched: list, results: list) -> int | None:
+    """A launcher slot that never ran or whose run's background callback has returned."""
+    for slot, (run_id, result) in enumerate(zip(launched, results, strict=True)):
+        if run_id is None or (isinstance(result, dict) and result.get("run") == run_id):
+            return slot
+    return None
+
+
+def start_run(_clicks, _numbers, _choices, feedback_ids, refresh, launched, results):
+    """Validate the form; if it is right, queue a run and hand it to a free launcher slot."""
     numbers = _by_field(ctx.states_list[0])
     choices = _by_field(ctx.states_list[1])
     values = form_values(numbers, choices)
@@ -142,16 +152,16 @@ def start_run(_clicks, _numbers, _choices, feedback_ids, refresh):
         config = parse_config(values)
     except ConfigError as error:
         message = alert("Nothing started: fix the fields marked in red.", color="warning")
-        return message, no_update, no_update, [error.problems.get(name, "") for name in fields]
+        return message, [no_update] * len(launched), no_update, [error.problems.get(name, "") for name in fields]
+    slot = free_slot(launched, results)
+    if slot is None:
+        busy = alert("This page is already starting many runs: wait for one to end, or reload the page "
+                     "(runs keep going).", color="warning")
+        return busy, [no_update] * len(launched), no_update, ["" for _ in fields]
     settings = current_settings()
     run_id = current_store().create_run(config.to_json(), config.summary(), user=current_user_name(),
                                         backend=settings.background)
-    launchers = Patch()
-    launchers.append(html.Div([
-        dcc.Store(id=ids.train_launcher(run_id), data=run_id),
-        dcc.Store(id=ids.train_launcher_result(run_id)),
-        dcc.Store(id=ids.train_launcher_progress(run_id)),
-    ]))
+    launchers = [run_id if index == slot else no_update for index in range(len(launched))]
     started = alert([f"Run #{run_id} queued: ", html.A("open its page", href=run_href(run_id))],
                     color="success", icon="bi-check-circle")
     return started, launchers, (refresh or 0) + 1, ["" for _ in fields]

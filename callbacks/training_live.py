@@ -60,13 +60,14 @@ def refresh(_n, _refresh, signature):
     new_signature = {
         "rows": [[run.id, run.status] for run in runs],
         "active": [[run.id, run.status, run.queue_position, (run.progress or {}).get("step")] for run in active],
+        "tick": int(time.time()) if active else None,  # elapsed time moves even while a step count does not
     }
     changed_rows = signature is None or signature.get("rows") != new_signature["rows"]
-    changed_active = signature is None or signature.get("active") != new_signature["active"]
+    changed_active = signature is None or any(signature.get(key) != new_signature[key] for key in ("active", "tick"))
     interval = POLL_ACTIVE_MS if active else POLL_IDLE_MS
     if not changed_rows and not changed_active:
         return no_update, no_update, no_update, interval, no_update, no_update
-    figure, title = _live_curves(store, active) if changed_active or signature is None else (no_update, no_update)
+    figure, title = _live_curves(store, active, runs) if changed_active or changed_rows else (no_update, no_update)
     return (
         [active_card(run) for run in active] or _no_active(),
         grid_rows(runs) if changed_rows else no_update,
@@ -82,15 +83,17 @@ def _no_active() -> html.Div:
                     className="train-empty")
 
 
-def _live_curves(store, active: list[Run]):
+def _live_curves(store, active: list[Run], runs: list[Run]):
+    """Curves of the oldest running run; with none running, those of the newest run that has any."""
     running = [run for run in active if run.status == "running"]
-    if not running:
+    run = running[-1] if running else next((run for run in runs if run.started_at is not None), None)
+    if run is None:
         return empty_figure("Live curves appear here while a run trains"), "Live curves"
-    run = running[0]  # the oldest running run
     history = store.metrics([run.id])[run.id]
     classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
-    return figure, [f"Live curves of run #{run.id} ", html.Small(run.summary, className="text-body-secondary")]
+    heading = "Live curves of run" if running else "Curves of the last run,"
+    return figure, [f"{heading} #{run.id} ", html.Small(f"{run.summary} · {run.status}", className="text-body-secondary")]
 
 
 def grid_rows(runs: list[Run]) -> list[dict]:

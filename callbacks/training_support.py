@@ -22,7 +22,8 @@ def current_store() -> RunStore:
 
 def alert(message, color: str = "danger", icon: str = "bi-exclamation-triangle") -> dbc.Alert:
     """A dismissable message the user reads next to what caused it."""
-    return dbc.Alert([html.I(className=f"bi {icon} me-2"), message], color=color, dismissable=True,
+    parts = message if isinstance(message, list) else [message]  # Dash children must be one flat list
+    return dbc.Alert([html.I(className=f"bi {icon} me-2"), *parts], color=color, dismissable=True,
                      className="train-alert")
 
 

@@ -93,19 +93,19 @@ def train_choice_feedback(name: str) -> dict[str, str]:
     return {"type": "train-choice-feedback", "field": name}
 
 
-def train_launcher(run_id: int) -> dict[str, object]:
-    """Id of the store whose background callback runs one run (one per run: see callbacks/training_jobs.py)."""
-    return {"type": "train-launcher", "run": run_id}
+def train_launcher(slot) -> dict[str, object]:
+    """Id of one launcher slot: Start puts a run id in it and its background callback runs that run."""
+    return {"type": "train-launcher", "slot": slot}
 
 
-def train_launcher_result(run_id: int) -> dict[str, object]:
-    """Id of the store that receives one run's final status from its background callback."""
-    return {"type": "train-launcher-result", "run": run_id}
+def train_launcher_result(slot) -> dict[str, object]:
+    """Id of the store that receives the final status of the run launched from one slot."""
+    return {"type": "train-launcher-result", "slot": slot}
 
 
-def train_launcher_progress(run_id: int) -> dict[str, object]:
-    """Id of the store that receives one run's set_progress values."""
-    return {"type": "train-launcher-progress", "run": run_id}
+def train_launcher_progress(slot) -> dict[str, object]:
+    """Id of the store that receives progress (through set_props) of the run launched from one slot."""
+    return {"type": "train-launcher-progress", "slot": slot}
 
 
 def train_cancel(run_id: int) -> dict[str, object]:

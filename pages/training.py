@@ -24,6 +24,7 @@ PAGE = {
 }
 POLL_ACTIVE_MS = 1000  # while a run is queued or running
 POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
+LAUNCHER_SLOTS = 12  # runs one page can have starting at once (see callbacks/training_jobs.py)
 DEFAULTS = TrainConfig()
 NUMBER_HELP = {
     "epochs": "Passes over the training data.",
@@ -51,7 +52,7 @@ def layout(**_query: str) -> html.Div:
             dcc.Interval(id=ids.TRAIN_POLL, interval=POLL_ACTIVE_MS),
             dcc.Store(id=ids.TRAIN_REFRESH, data=0),
             dcc.Store(id=ids.TRAIN_RUNS_SIGNATURE),
-            html.Div(id=ids.TRAIN_LAUNCHERS, hidden=True),
+            launcher_slots(),
             dbc.Row(
                 [
                     dbc.Col(form_card(), lg=5, xl=4),
@@ -63,6 +64,16 @@ def layout(**_query: str) -> html.Div:
         ],
         id=ids.TRAIN_PAGE,
         className="train-page",
+    )
+
+
+def launcher_slots() -> html.Div:
+    """Fixed stores that hand a run to its background callback; fixed so adding one never re-fires the others."""
+    return html.Div(
+        [html.Div([dcc.Store(id=ids.train_launcher(slot)), dcc.Store(id=ids.train_launcher_result(slot)),
+                   dcc.Store(id=ids.train_launcher_progress(slot))]) for slot in range(LAUNCHER_SLOTS)],
+        id=ids.TRAIN_LAUNCHERS,
+        hidden=True,
     )
 
 
@@ -89,7 +100,7 @@ def choice_feedback(name: str) -> html.Div:
 
 def form_card() -> dbc.Card:
     """Data, model and hyperparameters, with Start."""
-    dataset = dbc.RadioItems(
+    dataset = dcc.RadioItems(
         id=ids.train_choice("dataset"),
         options=[
             {"label": html.Span([html.I(className="bi bi-123"), html.B("Digits"), html.Small("8×8 images")]),
@@ -103,7 +114,6 @@ def form_card() -> dbc.Card:
         className="train-dataset-choice",
         inputClassName="btn-check",
         labelClassName="train-dataset-option",
-        labelCheckedClassName="active",
     )
     return dbc.Card(
         dbc.CardBody(
@@ -118,8 +128,8 @@ def form_card() -> dbc.Card:
                         dbc.Col([
                             dbc.Label("Model", className="train-label"),
                             dbc.Select(id=ids.train_choice("model"), value=DEFAULTS.model, className="train-input",
-                                       options=[{"label": "MLP (dense layers)", "value": "mlp"},
-                                                {"label": "CNN (convolutions)", "value": "cnn"}]),
+                                       options=[{"label": "MLP", "value": "mlp"},
+                                                {"label": "CNN (digits)", "value": "cnn"}]),
                             choice_feedback("model"),
                         ], xs=12, sm=6, className="train-field"),
                         dbc.Col([
@@ -218,12 +228,13 @@ def live_card() -> dbc.Card:
 def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
-        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 90, "filter": "agNumberColumnFilter",
-         "linkTarget": "_self", "sort": "desc"},
+        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
+         "comparator": {"function": "Number(valueA.match(/\\d+/)) - Number(valueB.match(/\\d+/))"},
+         "sort": "desc", "filter": "agTextColumnFilter"},
         {"field": "status", "width": 130, "cellClass": "train-grid-status",
          "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in
                             ("queued", "running", "succeeded", "failed", "cancelled", "interrupted")}},
-        {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 200},
+        {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 220},
         {"field": "val_accuracy", "headerName": "Val accuracy", "width": 130, "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"}},
         {"field": "val_loss", "headerName": "Val loss", "width": 120, "filter": "agNumberColumnFilter",
@@ -231,7 +242,8 @@ def runs_card() -> dbc.Card:
         {"field": "epochs", "width": 100, "filter": "agNumberColumnFilter"},
         {"field": "user", "width": 130},
         {"field": "device", "width": 100},
-        {"field": "created", "headerName": "Started", "width": 170},
+        {"field": "created", "headerName": "Created", "width": 175, "filter": "agTextColumnFilter",
+         "cellDataType": "text"},
         {"field": "duration", "headerName": "Took", "width": 120},
         {"field": "error", "flex": 2, "minWidth": 220, "tooltipField": "error", "cellClass": "train-grid-error"},
     ]
@@ -243,8 +255,7 @@ def runs_card() -> dbc.Card:
         getRowId="params.data.id_value",
         dashGridOptions={"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
                          "animateRows": False, "tooltipShowDelay": 300,
-                         "overlayNoRowsTemplate": "No runs yet: start one above."},
-        columnSize="responsiveSizeToFit",
+                         "localeText": {"noRowsToShow": "No runs yet: start one above."}},
         className="ag-theme-quartz train-grid",
         style={"height": "420px"},
     )

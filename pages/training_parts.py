@@ -71,6 +71,11 @@ def progress_block(run: Run) -> html.Div:
                          html.Div([html.I(className="bi bi-hourglass-split me-1"), f"Waiting for a free slot: {text}"],
                                   className="train-queue-note")], className="train-progress-block")
     progress = run.progress or {}
+    if not progress:
+        return html.Div([dbc.Progress(value=100, striped=True, animated=True, className="train-progress"),
+                         html.Div([html.I(className="bi bi-cpu me-1"),
+                                   f"Preparing data and model… ({format_seconds(run.duration(time.time()))})"],
+                                  className="train-queue-note")], className="train-progress-block")
     fraction = (progress.get("step") or 0) / (progress.get("total_steps") or 1)
     metrics = progress.get("metrics") or {}
     accuracy_key = "val_accuracy" if "val_accuracy" in metrics else "val_rmse"
