@@ -117,7 +117,7 @@ def image_card(src: str, name: str) -> dbc.Card:
                                title=f"Download {name}", className="train-image-download")],
                        className="train-image-header"),
         html.A(html.Img(src=src, alt=ARTIFACT_TITLES.get(name, name), className="train-artifact-image",
-                        width=800, height=600, loading="lazy"), href=src, target="_blank"),
+                        width=800, height=600), href=src, target="_blank"),
     ], className="train-card train-image-card")
 
 
