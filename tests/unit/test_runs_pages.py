@@ -76,7 +76,8 @@ def test_start_refuses_bad_values_and_queues_good_ones(app, settings):
     numbers = [{"id": {"type": "train-field", "field": name}, "value": getattr(defaults, name)}
                for name in ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")]
     numbers[0]["value"] = 0
-    choices = [{"id": {"type": "train-choice", "field": "dataset"}, "value": "digits"}]
+    choices = [{"id": {"type": "train-choice", "field": name}, "value": value}
+               for name, value in (("dataset", "digits"), ("model", "mlp"), ("optimizer", "adam"))]
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
 
@@ -90,7 +91,7 @@ def test_start_refuses_bad_values_and_queues_good_ones(app, settings):
         assert shared_store(settings.store_url).list_runs() == []
         numbers[0]["value"] = 3
         started = call(numbers)
-    assert started[1][0] == 1 and started[2] == 1, "run 1 handed to the first free launcher slot"
+    assert started[1][0] == 1 and started[2] == 1, f"run 1 handed to the first free launcher slot: {started}"
     assert shared_store(settings.store_url).get(1).config["epochs"] == 3
 
 
