@@ -17,7 +17,7 @@ from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import alert, current_store
 from dash_app.pages.training import POLL_ACTIVE_MS, POLL_IDLE_MS
-from dash_app.pages.training_parts import active_card, format_seconds
+from dash_app.pages.training_parts import active_card, format_seconds, progress_block
 from dash_app.runs.control import cancel_run, reap_dead
 from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
@@ -37,6 +37,12 @@ def register(app: Dash) -> None:
         State(ids.TRAIN_RUNS_SIGNATURE, "data"),
     )(refresh)
     app.callback(
+        Output(ids.train_active_body(ALL), "children"),
+        Input(ids.TRAIN_RUNS_SIGNATURE, "data"),
+        State(ids.train_active_body(ALL), "id"),
+        prevent_initial_call=True,
+    )(update_progress)
+    app.callback(
         Output(ids.TRAIN_CANCEL_ALERT, "children"),
         Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True),
         Input(ids.train_cancel(ALL), "n_clicks"),
@@ -51,31 +57,39 @@ def register(app: Dash) -> None:
 
 
 def refresh(_n, _refresh, signature):
-    """Send the active runs, the grid rows and the live curves when they changed since the last answer."""
+    """Send the active runs, the grid rows and the live curves when they changed since the last answer.
+
+    Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
+    never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
+    """
     store = current_store()
     runs = store.list_runs()
     if reap_dead(store, [run for run in runs if run.status == "running"]):
         runs = store.list_runs()
     active = [run for run in runs if run.is_active]
+    live = next((run for run in reversed(active) if run.status == "running"), None)
     new_signature = {
         "rows": [[run.id, run.status] for run in runs],
-        "active": [[run.id, run.status, run.queue_position, (run.progress or {}).get("step")] for run in active],
-        "tick": int(time.time()) if active else None,  # elapsed time moves even while a step count does not
+        "active": [[run.id, run.status] for run in active],
+        "curve": [live.id, (live.progress or {}).get("epoch")] if live else None,
+        "tick": int(time.time()) if active else None,  # progress bodies follow every tick
     }
-    changed_rows = signature is None or signature.get("rows") != new_signature["rows"]
-    changed_active = signature is None or any(signature.get(key) != new_signature[key] for key in ("active", "tick"))
+    old = signature or {}
+    changed = {key for key in new_signature if old.get(key) != new_signature[key]}
     interval = POLL_ACTIVE_MS if active else POLL_IDLE_MS
-    if not changed_rows and not changed_active:
+    if not changed:
         return no_update, no_update, no_update, interval, no_update, no_update
-    figure, title = _live_curves(store, active, runs) if changed_active or changed_rows else (no_update, no_update)
-    return (
-        [active_card(run) for run in active] or _no_active(),
-        grid_rows(runs) if changed_rows else no_update,
-        new_signature,
-        interval,
-        figure,
-        title,
-    )
+    cards = ([active_card(run) for run in active] or _no_active()) if {"active"} & changed or not old else no_update
+    figure, title = _live_curves(store, active, runs) if changed & {"rows", "active", "curve"} else (no_update,) * 2
+    return cards, grid_rows(runs) if "rows" in changed else no_update, new_signature, interval, figure, title
+
+
+def update_progress(_signature, body_ids):
+    """Refresh the progress block inside each active run's card (the card itself stays)."""
+    if not body_ids:
+        raise PreventUpdate
+    runs = {run.id: run for run in current_store().list_runs(active_only=True)}
+    return [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]
 
 
 def _no_active() -> html.Div:

@@ -114,7 +114,7 @@ def active_card(run: Run) -> dbc.Card:
                 ],
                 className="train-active-header",
             ),
-            dbc.CardBody(progress_block(run)),
+            dbc.CardBody(progress_block(run), id=ids.train_active_body(run.id)),
         ],
         className="train-active-card",
         id={"type": "train-active-card", "run": run.id},

@@ -7,7 +7,7 @@ row, artifacts, compare, bad input, table training, a failed run, restart, and s
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import psutil
 import pytest
@@ -74,10 +74,11 @@ def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server
     for title in ("Loss and accuracy", "Confusion matrix", "Sample predictions", "Trained weights", "configuration"):
         assert title in titles
     assert "Succeeded" in page.inner_text("#train-run-status")
-    download = page.request.get(page.get_attribute("a[href$='weights.pt?download=1']", "href")
-                                if page.locator("a[href$='weights.pt?download=1']").count()
-                                else f"{server.base_url}training-artifacts/{run_id}/weights.pt?download=1")
+    href = page.get_attribute("#train-run-artifacts a[href$='weights.pt?download=1']", "href")
+    download = page.request.get(urljoin(server.base_url, href))
     assert download.status == 200 and "attachment" in download.headers["content-disposition"]
+    image = page.request.get(urljoin(server.base_url, page.get_attribute("img.train-artifact-image", "src")))
+    assert image.headers["content-type"] == "image/png" and image.body()[:8] == b"\x89PNG\r\n\x1a\n"
     _assert_clean(page, server.base_url)
 
 
