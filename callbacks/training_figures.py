@@ -34,10 +34,12 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifi
     figure.update_layout(
         uirevision=uirevision, margin={"l": 48, "r": 16, "t": 36, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"color": TEXT_GREY, "family": "Inter Variable, system-ui, sans-serif"},
-        legend={"orientation": "h", "y": -0.18, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
         hovermode="x unified",
     )
-    figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False, rangemode="tozero")
+    last_epoch = max((row["epoch"] for history in histories.values() for row in history), default=1)
+    figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False, tick0=1,
+                        dtick=max(1, -(-last_epoch // 8)), range=[0.8, max(last_epoch, 2) + 0.2])
     figure.update_yaxes(gridcolor=GRID_GREY, zeroline=False)
     if classifier:
         figure.update_yaxes(tickformat=".0%", row=1, col=2)

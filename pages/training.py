@@ -218,7 +218,7 @@ def live_card() -> dbc.Card:
                 html.Div(id=ids.TRAIN_ACTIVE, className="train-active-list"),
                 html.H3(id=ids.TRAIN_LIVE_TITLE, className="train-live-title"),
                 dcc.Graph(id=ids.TRAIN_LIVE_GRAPH, config={"displaylogo": False, "responsive": True},
-                          className="train-graph", style={"height": "320px"}),
+                          className="train-graph", style={"height": "440px"}),
             ]
         ),
         className="train-card h-100",

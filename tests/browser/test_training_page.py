@@ -17,7 +17,8 @@ from training_support import (
 )
 
 QUICK = {"epochs": 4, "batch_size": 64}
-LONG = {"epochs": 1000, "batch_size": 8}
+ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+LONG = {"epochs": 1000, "batch_size": 32}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def _cancel_everything(data_dir) -> None:
 def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server, open_page):
     page = open_page()
     open_training(page, server.base_url)
-    run_id = start_run(page, epochs=60, batch_size=16)
+    run_id = start_run(page, epochs=25, batch_size=16)
     page.wait_for_selector(active_card(run_id))
     steps = []
     deadline = time.monotonic() + 90
@@ -62,7 +63,7 @@ def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server
         time.sleep(0.3)
     distinct = sorted(set(steps))
     assert len(distinct) >= 2 and steps == sorted(steps), f"the step moved forward live: {steps}"
-    assert wait_for_status(server.data_dir, run_id, ("succeeded",)) == "succeeded"
+    assert wait_for_status(server.data_dir, run_id, ENDED) == "succeeded"
     page.wait_for_selector("#train-runs-grid .train-grid-succeeded")
     assert "Curves of the last run" in page.inner_text("#train-live-title") or "#" in page.inner_text("#train-live-title")
 
@@ -97,6 +98,9 @@ def test_cancel_stops_the_run_and_its_process_is_gone(server, open_page):
     page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
                            timeout=90_000)
     store = store_of(server.data_dir)
+    deadline = time.monotonic() + 120
+    while not store.metrics([run_id])[run_id] and time.monotonic() < deadline:
+        time.sleep(0.2)  # one epoch logged, to see that it stays
     process = store.get(run_id).process
     assert psutil.pid_exists(process.pid)
     page.click(f"{active_card(run_id)} .train-cancel")
@@ -204,7 +208,7 @@ def test_out_of_range_values_are_marked_inline_and_nothing_starts(server, open_p
 def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, open_page):
     page = open_page()
     open_training(page, server.base_url)
-    page.click("label.train-dataset-option:has-text('Table')")
+    page.click(".train-dataset-choice label:has-text('Table')")
     page.wait_for_selector("#train-table-fields:not([hidden])")
     _pick(page, "database", "demo")
     _pick(page, "table", "demo_meta")
@@ -223,15 +227,18 @@ def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, ope
 
 
 def _pick(page, name: str, option: str) -> None:
+    """Choose an option of a dcc.Dropdown (Dash 4: a popover with a search box and a list of options)."""
     page.click(choice(name))
     page.keyboard.type(option)
-    page.keyboard.press("Enter")
+    page.locator(".dash-dropdown-options").get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".dash-dropdown-options", state="detached")
 
 
 def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, open_page):
     page = open_page()
     open_training(page, server.base_url)
-    page.click("label.train-dataset-option:has-text('Spirals')")
+    page.click(".train-dataset-choice label:has-text('Spirals')")
     page.select_option(choice("optimizer"), "sgd")
     run_id = start_run(page, learning_rate=10, hidden_size=1024, batch_size=1, epochs=3)
     assert wait_for_status(server.data_dir, run_id, ("failed", "succeeded")) == "failed"
@@ -260,7 +267,7 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
-    page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length > 2 && "
+    page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "
                            "[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
     page.screenshot(path=screenshot_dir / f"training-run-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -65,7 +65,7 @@ def active_card(run_id: int) -> str:
     return pattern(run=run_id, type="train-active-card")
 
 
-def wait_for_status(data_dir: Path, run_id: int, statuses: tuple[str, ...], timeout_s: float = 120) -> str:
+def wait_for_status(data_dir: Path, run_id: int, statuses: tuple[str, ...], timeout_s: float = 300) -> str:
     store = store_of(data_dir)
     try:
         deadline = time.monotonic() + timeout_s
@@ -76,7 +76,7 @@ def wait_for_status(data_dir: Path, run_id: int, statuses: tuple[str, ...], time
             time.sleep(0.2)
     finally:
         store.dispose()
-    raise AssertionError(f"run {run_id} never reached {statuses}")
+    raise AssertionError(f"run {run_id} never reached {statuses}: {run}")
 
 
 def step_shown(page, run_id: int) -> int | None:
