@@ -105,7 +105,8 @@ def confusion_figure(result: TrainResult) -> Figure:
     figure.colorbar(image, ax=axes, shrink=0.8)
     ticks = range(len(names))
     axes.set(xticks=ticks, yticks=ticks, xlabel="predicted", ylabel="true", title="Confusion matrix (validation)")
-    axes.set_xticklabels(names, rotation=45 if len(names) > 10 else 0)
+    long_names = len(names) > 10 or max(len(name) for name in names) > 4
+    axes.set_xticklabels(names, rotation=40 if long_names else 0, ha="right" if long_names else "center")
     axes.set_yticklabels(names)
     if len(names) <= 20:
         threshold = matrix.max() / 2 if matrix.size else 0

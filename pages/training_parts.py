@@ -78,7 +78,8 @@ def progress_block(run: Run) -> html.Div:
                                   className="train-queue-note")], className="train-progress-block")
     fraction = (progress.get("step") or 0) / (progress.get("total_steps") or 1)
     metrics = progress.get("metrics") or {}
-    accuracy_key = "val_accuracy" if "val_accuracy" in metrics else "val_rmse"
+    classifier = run.config.get("dataset") != "table" or run.config.get("task") != "regression"
+    accuracy_key = "val_accuracy" if classifier else "val_rmse"
     stats = [
         ("Epoch", f"{progress.get('epoch', '–')} / {progress.get('epochs', run.config.get('epochs', '–'))}"),
         ("Step", f"{progress.get('step', 0):,} / {progress.get('total_steps', 0):,}"),

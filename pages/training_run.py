@@ -38,7 +38,7 @@ def layout(run_id: str | None = None, **_query: str) -> html.Div:
                             lg=4),
                     dbc.Col(dbc.Card(dbc.CardBody(
                         dcc.Graph(id=ids.TRAIN_RUN_GRAPH, config={"displaylogo": False, "responsive": True},
-                                  className="train-graph", style={"height": "340px"})
+                                  className="train-graph", style={"height": "420px"})
                     ), className="train-card h-100"), lg=8),
                 ],
                 className="g-4",
