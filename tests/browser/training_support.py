@@ -10,9 +10,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import DEMO_ROWS, _clean_environment, _serve, free_port
+import importlib.util
 
 from dash_app.runs.store import open_store
+
+
+def _browser_conftest():
+    """tests/browser/conftest.py by path: outside tests/browser, ``import conftest`` finds tests/conftest.py."""
+    spec = importlib.util.spec_from_file_location("training_browser_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_conftest = _browser_conftest()
+DEMO_ROWS, CHROMIUM_ARGS = _conftest.DEMO_ROWS, _conftest.CHROMIUM_ARGS
+_clean_environment, _serve, free_port = _conftest._clean_environment, _conftest._serve, _conftest.free_port
 
 
 @contextmanager
