@@ -6,7 +6,6 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import current_app
 
 from dash_app import ids
 from dash_app.components import page_header
@@ -176,7 +175,7 @@ def spirals_fields() -> html.Div:
 
 
 def table_fields() -> html.Div:
-    names = sorted(current_app.extensions["dash_app"]["settings"].databases)
+    names = sorted(dash.get_app().server.extensions["dash_app"]["settings"].databases)
     dropdown = {"className": "train-dropdown", "clearable": False}
     return html.Div(
         dbc.Row([
