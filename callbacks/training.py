@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output
+from dash import Dash
 
-from dash_app import ids
 from dash_app.callbacks import training_compare, training_form, training_jobs, training_live, training_run
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from dash_app.runs import processes
-from dash_app.runs.schema import CANCELLED, INTERRUPTED, RUNNING
+from dash_app.runs.schema import CANCELLED, RUNNING
 from dash_app.runs.store import PROCESS_DIED, Run, RunStore
 
 CANCEL_GRACE_S = 1.5
@@ -64,5 +64,3 @@ def reap_dead(store: RunStore, runs: list[Run]) -> list[int]:
         store.mark_interrupted(dead, reason=PROCESS_DIED)
     return dead
 
-
-__all__ = ["cancel_run", "interrupt_orphans", "reap_dead", "INTERRUPTED"]

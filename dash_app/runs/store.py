@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from dash_app.runs import schema
-from dash_app.runs.schema import ACTIVE, CANCELLED, FAILED, INTERRUPTED, QUEUED, RUNNING, SUCCEEDED
+from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
 
 SQLITE_BUSY_TIMEOUT_S = 30
 CLAIMED, WAITING, GONE = "claimed", "waiting", "gone"
@@ -331,5 +331,3 @@ def current_process() -> ProcessRef:
 
     return ProcessRef(socket.gethostname(), os.getpid(), psutil.Process().create_time())
 
-
-TERMINAL = (SUCCEEDED, FAILED, CANCELLED, INTERRUPTED)
