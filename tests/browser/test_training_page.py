@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import psutil
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser_support import SCHEMES, WIDTHS
 from training_support import (
     active_card, choice, field, open_training, serve_app, start_run, step_shown, store_of, wait_for_status,
@@ -227,12 +228,26 @@ def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, ope
 
 
 def _pick(page, name: str, option: str) -> None:
-    """Choose an option of a dcc.Dropdown (Dash 4: a popover with a search box and a list of options)."""
-    page.click(choice(name))
-    page.keyboard.type(option)
-    page.locator(".dash-dropdown-options").get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    page.wait_for_selector(".dash-dropdown-options", state="detached")
+    """Choose an option of a dcc.Dropdown (Dash 4: a popover with a search box and a list of options).
+
+    Options arrive from a callback; on a busy machine the list may still be the old one when it opens,
+    so the choice is retried after closing and reopening the popover.
+    """
+    for attempt in range(3):
+        page.click(choice(name))
+        page.wait_for_selector(".dash-dropdown-options")
+        page.keyboard.type(option)
+        wanted = page.locator(".dash-dropdown-options").get_by_role("option", name=option, exact=True)
+        try:
+            wanted.click(timeout=10_000)
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            continue
+        finally:
+            page.keyboard.press("Escape")
+            page.wait_for_selector(".dash-dropdown-options", state="detached")
+        return
 
 
 def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, open_page):

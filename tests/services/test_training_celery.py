@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -23,24 +24,47 @@ from training_support import (  # noqa: E402
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
 
 
-@pytest.fixture
-def page():
-    """A Chromium page that records console errors (the browser fixtures live in tests/browser)."""
+def chromium_path() -> str:
     path = os.environ.get("TEST_CHROMIUM") or "/usr/bin/chromium"
     if not os.path.isfile(path):
         if os.environ.get("TEST_REQUIRE_SERVICES") == "1":
             pytest.fail(f"no Chromium at {path}")
         pytest.skip(f"no Chromium at {path} (set TEST_CHROMIUM)")
+    return path
+
+
+def in_own_browser_thread(story) -> None:
+    """Run ``story(page)`` with a Chromium of its own, in a thread of its own.
+
+    Playwright's sync API refuses to start where an event loop runs, and the browser tests keep one
+    running for the whole session; a thread has no loop of its own.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        opened = browser.new_page(viewport={"width": 1440, "height": 900})
-        opened.console_errors = []
-        opened.on("console", lambda message: message.type == "error" and opened.console_errors.append(message.text))
-        opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
-        yield opened
-        browser.close()
+    path = chromium_path()
+    outcome: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.console_errors = []
+                page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+                page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+                try:
+                    story(page)
+                finally:
+                    browser.close()
+        except BaseException as error:  # handed to the test's own thread, which reports it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(600)
+    if "error" in outcome:
+        raise outcome["error"]
+    assert not thread.is_alive(), "the browser story did not end"
 
 
 @pytest.fixture
@@ -73,7 +97,11 @@ def celery_app(tmp_path, redis_url):
             log.close()
 
 
-def test_start_progress_cancel_and_finish_through_a_celery_worker(celery_app, page, tmp_path):
+def test_start_progress_cancel_and_finish_through_a_celery_worker(celery_app, tmp_path):
+    in_own_browser_thread(lambda page: _story(page, celery_app, tmp_path))
+
+
+def _story(page, celery_app, tmp_path) -> None:
     open_training(page, celery_app.base_url)
 
     long_run = start_run(page, epochs=1000, batch_size=32)
