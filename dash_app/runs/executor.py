@@ -51,7 +51,6 @@ def _train_and_record(store, run_id, data_dir, databases, set_progress) -> str:
     reporter = StoreReporter(store, run_id, set_progress)
     try:
         config = parse_config(run.config)
-        from dash_app.jobs.artifacts import write_artifacts
         from dash_app.jobs.datasets import DataCancelled, DataError
         from dash_app.jobs.train import TrainingDiverged, pick_device, train
 
@@ -64,6 +63,8 @@ def _train_and_record(store, run_id, data_dir, databases, set_progress) -> str:
             return _end(store, run_id, FAILED, str(error))
         if result.stopped:
             return _end(store, run_id, CANCELLED)
+        from dash_app.jobs.artifacts import write_artifacts  # matplotlib: only once there is something to draw
+
         folder = run_folder(data_dir, run_id)
         names = write_artifacts(result, folder)
         return _end(store, run_id, SUCCEEDED, artifacts=[(name, (folder / name).stat().st_size) for name in names])

@@ -14,6 +14,10 @@ def test_digits_are_the_shipped_1797_images_scaled_to_one():
     assert x.shape == (1797, 64) and y.shape == (1797,)
     assert 0.0 <= x.min() and x.max() == 1.0
     assert names == tuple("0123456789")
+    from sklearn.datasets import load_digits
+
+    shipped = load_digits()
+    assert np.array_equal(x * 16, shipped.data.astype(np.float32)) and np.array_equal(y, shipped.target)
 
 
 def test_spirals_repeat_with_the_seed_and_have_one_arm_per_class():
