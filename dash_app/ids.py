@@ -113,6 +113,11 @@ def train_cancel(run_id: int) -> dict[str, object]:
     return {"type": "train-cancel", "run": run_id}
 
 
+def train_active_card(run_id: int) -> dict[str, object]:
+    """Id of one active run's card in the Training page's live list."""
+    return {"type": "train-active-card", "run": run_id}
+
+
 def train_active_body(run_id: int) -> dict[str, object]:
     """Id of the progress part of one active run's card (refreshed every second; the card stays)."""
     return {"type": "train-active-body", "run": run_id}

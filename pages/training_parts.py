@@ -118,7 +118,7 @@ def active_card(run: Run) -> dbc.Card:
             dbc.CardBody(progress_block(run), id=ids.train_active_body(run.id)),
         ],
         className="train-active-card",
-        id={"type": "train-active-card", "run": run.id},
+        id=ids.train_active_card(run.id),
     )
 
 
