@@ -42,6 +42,28 @@ def prepare(settings: Settings, log: Log) -> None:
         log(f"background jobs: {check_background(settings)}")
     except BackgroundUnavailable as error:
         raise StartupError(str(error)) from None
+    _interrupt_orphaned_runs(settings, log)
+
+
+def _interrupt_orphaned_runs(settings: Settings, log: Log) -> None:
+    """Never leave a run "running" after a restart: the previous server's runs are marked interrupted."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dash_app.runs.control import interrupt_orphans
+    from dash_app.runs.store import open_store
+    from dash_app.settings import redacted_url
+
+    try:
+        store = open_store(settings.store_url)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        msg = f"DASH_APP_STORE_URL: the store at {redacted_url(settings.store_url)} cannot be opened ({reason})"
+        raise StartupError(msg) from None
+    try:
+        for run in interrupt_orphans(store, settings.background):
+            log(f"training run {run.id} was {run.status} when the server stopped: marked interrupted")
+    finally:
+        store.dispose()
 
 
 def _make_data_dir(settings: Settings) -> None:

@@ -4,4 +4,4 @@ Pages hold layouts only; behaviour lives in ``dash_app.callbacks``. The factory 
 listed in :data:`PAGE_MODULES`, in this order, so the navbar and the home page list them the same way.
 """
 
-PAGE_MODULES = ("home", "data", "training", "compose", "not_found_404")
+PAGE_MODULES = ("home", "data", "training", "compose", "training_run", "training_compare", "not_found_404")

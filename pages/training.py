@@ -1,9 +1,15 @@
-"""Training: start PyTorch jobs and follow them live (placeholder until the Training issue lands)."""
+"""Training: choose data and settings, start a run, follow every active run live, browse and compare history."""
 
-from dash import html
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from dash_app import ids
-from dash_app.components import coming_soon, page_header
+from dash_app.components import page_header
+from dash_app.jobs.config import RANGES, TrainConfig
 
 PAGE = {
     "path": "/training",
@@ -12,9 +18,28 @@ PAGE = {
     "order": 2,
     "icon": "bi-activity",
     "nav": True,
-    "in_development": True,  # drop when the page's issue lands: the home card then loses its badge
     "job": "Train PyTorch models from the page, watch live progress, cancel, and compare runs.",
     "description": "Train models and follow them live.",
+}
+POLL_ACTIVE_MS = 1000  # while a run is queued or running
+POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
+LAUNCHER_SLOTS = 12  # runs one page can have starting at once (see callbacks/training_jobs.py)
+DEFAULTS = TrainConfig()
+NUMBER_HELP = {
+    "epochs": "Passes over the training data.",
+    "batch_size": "Samples per optimisation step.",
+    "learning_rate": "Step size of the optimizer.",
+    "hidden_size": "Units per hidden layer.",
+    "val_split": "Share held out to validate.",
+    "seed": "Same seed, same result on the CPU.",
+    "spiral_points": "Points per arm.",
+    "spiral_noise": "Angular noise of the arms.",
+    "max_rows": "Rows read at most.",
+}
+LABELS = {
+    "epochs": "Epochs", "batch_size": "Batch size", "learning_rate": "Learning rate", "hidden_size": "Hidden size",
+    "val_split": "Validation split", "seed": "Seed", "spiral_points": "Points per class", "spiral_noise": "Noise",
+    "max_rows": "Row limit",
 }
 
 
@@ -23,14 +48,233 @@ def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             page_header("Training", PAGE["description"], PAGE["icon"]),
-            coming_soon(
-                ids.TRAIN_PAGE,
-                "Model training is being built. It will let you:",
+            dcc.Interval(id=ids.TRAIN_POLL, interval=POLL_ACTIVE_MS),
+            dcc.Store(id=ids.TRAIN_REFRESH, data=0),
+            dcc.Store(id=ids.TRAIN_RUNS_SIGNATURE),
+            launcher_slots(),
+            dbc.Row(
                 [
-                    "start a training job on shipped data or a table from the Data page",
-                    "watch epoch, loss, accuracy and ETA live, and cancel at any time",
-                    "keep every run with its charts and compare runs side by side",
+                    dbc.Col(form_card(), lg=5, xl=4),
+                    dbc.Col(live_card(), lg=7, xl=8),
                 ],
+                className="g-4",
             ),
-        ]
+            runs_card(),
+        ],
+        id=ids.TRAIN_PAGE,
+        className="train-page",
+    )
+
+
+def launcher_slots() -> html.Div:
+    """Fixed stores that hand a run to its background callback; fixed so adding one never re-fires the others."""
+    return html.Div(
+        [html.Div([dcc.Store(id=ids.train_launcher(slot)), dcc.Store(id=ids.train_launcher_result(slot)),
+                   dcc.Store(id=ids.train_launcher_progress(slot))]) for slot in range(LAUNCHER_SLOTS)],
+        id=ids.TRAIN_LAUNCHERS,
+        hidden=True,
+    )
+
+
+def number_field(name: str, width: int = 6) -> dbc.Col:
+    """A labelled number input with its inline message (filled by the validation callback)."""
+    rule = RANGES[name]
+    return dbc.Col(
+        [
+            dbc.Label(LABELS[name], className="train-label"),
+            dbc.Input(id=ids.train_field(name), type="number", value=getattr(DEFAULTS, name), step="any",
+                      inputMode="numeric" if rule.integer else "decimal", className="train-input",
+                      debounce=False),
+            dbc.FormFeedback(id=ids.train_field_feedback(name), type="invalid"),
+            dbc.FormText(NUMBER_HELP[name], className="train-help"),
+        ],
+        xs=12, sm=width,
+        className="train-field",
+    )
+
+
+def choice_feedback(name: str) -> html.Div:
+    return html.Div(id=ids.train_choice_feedback(name), className="train-choice-feedback")
+
+
+def form_card() -> dbc.Card:
+    """Data, model and hyperparameters, with Start."""
+    dataset = dcc.RadioItems(
+        id=ids.train_choice("dataset"),
+        options=[
+            {"label": html.Span([html.I(className="bi bi-123"), html.B("Digits"), html.Small("8×8 images")]),
+             "value": "digits"},
+            {"label": html.Span([html.I(className="bi bi-tornado"), html.B("Spirals"), html.Small("2-D points")]),
+             "value": "spirals"},
+            {"label": html.Span([html.I(className="bi bi-table"), html.B("Table"), html.Small("from a database")]),
+             "value": "table"},
+        ],
+        value=DEFAULTS.dataset,
+        className="train-dataset-choice",
+        inputClassName="btn-check",
+        labelClassName="train-dataset-option",
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2([html.I(className="bi bi-sliders me-2"), "New run"], className="train-card-title"),
+                dbc.Label("What to train", className="train-label"),
+                dataset,
+                spirals_fields(),
+                table_fields(),
+                dbc.Row(
+                    [
+                        dbc.Col([
+                            dbc.Label("Model", className="train-label"),
+                            dbc.Select(id=ids.train_choice("model"), value=DEFAULTS.model, className="train-input",
+                                       options=[{"label": "MLP", "value": "mlp"},
+                                                {"label": "CNN (digits)", "value": "cnn"}]),
+                            choice_feedback("model"),
+                        ], xs=12, sm=6, className="train-field"),
+                        dbc.Col([
+                            dbc.Label("Optimizer", className="train-label"),
+                            dbc.Select(id=ids.train_choice("optimizer"), value=DEFAULTS.optimizer,
+                                       className="train-input",
+                                       options=[{"label": "Adam", "value": "adam"}, {"label": "AdamW", "value": "adamw"},
+                                                {"label": "SGD with momentum", "value": "sgd"}]),
+                        ], xs=12, sm=6, className="train-field"),
+                        *[number_field(name) for name in
+                          ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")],
+                    ],
+                    className="g-3 mt-1",
+                ),
+                html.Div(
+                    dbc.Button([html.I(className="bi bi-play-fill me-1"), "Start training"], id=ids.TRAIN_START,
+                               color="primary", size="lg", className="train-start"),
+                    className="d-grid mt-4",
+                ),
+                html.Div(id=ids.TRAIN_START_ALERT, className="mt-3", **{"aria-live": "polite"}),
+            ]
+        ),
+        id=ids.TRAIN_FORM,
+        className="train-card",
+    )
+
+
+def spirals_fields() -> html.Div:
+    return html.Div(
+        dbc.Row([
+            dbc.Col([
+                dbc.Label("Classes", className="train-label"),
+                dbc.Select(id=ids.train_choice("spiral_classes"), value=str(DEFAULTS.spiral_classes),
+                           options=[{"label": "2 arms", "value": "2"}, {"label": "3 arms", "value": "3"}],
+                           className="train-input"),
+            ], xs=12, sm=4, className="train-field"),
+            number_field("spiral_points", 4),
+            number_field("spiral_noise", 4),
+        ], className="g-3"),
+        id=ids.TRAIN_SPIRALS_FIELDS,
+        className="train-subform",
+        hidden=True,
+    )
+
+
+def table_fields() -> html.Div:
+    names = sorted(dash.get_app().server.extensions["dash_app"]["settings"].databases)
+    dropdown = {"className": "train-dropdown", "clearable": False}
+    return html.Div(
+        dbc.Row([
+            dbc.Col([dbc.Label("Database", className="train-label"),
+                     dcc.Dropdown(id=ids.train_choice("database"), options=names, placeholder="Choose a database",
+                                  **dropdown),
+                     choice_feedback("database")], xs=12, sm=6, className="train-field"),
+            dbc.Col([dbc.Label("Table", className="train-label"),
+                     dcc.Dropdown(id=ids.train_choice("table"), options=[], placeholder="Choose a table", **dropdown),
+                     choice_feedback("table")], xs=12, sm=6, className="train-field"),
+            dbc.Col([dbc.Label("Feature columns (numeric)", className="train-label"),
+                     dcc.Dropdown(id=ids.train_choice("features"), options=[], multi=True,
+                                  placeholder="Choose the inputs", className="train-dropdown"),
+                     choice_feedback("features")], xs=12, className="train-field"),
+            dbc.Col([dbc.Label("Target column", className="train-label"),
+                     dcc.Dropdown(id=ids.train_choice("target"), options=[], placeholder="Column to predict",
+                                  **dropdown),
+                     choice_feedback("target")], xs=12, sm=6, className="train-field"),
+            dbc.Col([dbc.Label("Task", className="train-label"),
+                     dbc.RadioItems(id=ids.train_choice("task"), value=DEFAULTS.task, inline=True,
+                                    options=[{"label": "Classify", "value": "classification"},
+                                             {"label": "Regress", "value": "regression"}]),
+                     choice_feedback("task")], xs=12, sm=6, className="train-field"),
+            number_field("max_rows"),
+        ], className="g-3"),
+        id=ids.TRAIN_TABLE_FIELDS,
+        className="train-subform",
+        hidden=True,
+    )
+
+
+def live_card() -> dbc.Card:
+    """Active runs (queued and running, everyone's) and the live curves of the newest running one."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2([html.I(className="bi bi-broadcast me-2"), "Live"], className="train-card-title"),
+                html.Div(id=ids.TRAIN_CANCEL_ALERT, **{"aria-live": "polite"}),
+                html.Div(id=ids.TRAIN_ACTIVE, className="train-active-list"),
+                html.H3(id=ids.TRAIN_LIVE_TITLE, className="train-live-title"),
+                dcc.Graph(id=ids.TRAIN_LIVE_GRAPH, config={"displaylogo": False, "responsive": True},
+                          className="train-graph", style={"height": "440px"}),
+            ]
+        ),
+        className="train-card h-100",
+    )
+
+
+def runs_card() -> dbc.Card:
+    """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
+    columns = [
+        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
+         "comparator": {"function": "Number(valueA.match(/\\d+/)) - Number(valueB.match(/\\d+/))"},
+         "sort": "desc", "filter": "agTextColumnFilter"},
+        {"field": "status", "width": 130, "cellClass": "train-grid-status",
+         "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in
+                            ("queued", "running", "succeeded", "failed", "cancelled", "interrupted")}},
+        {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 220},
+        {"field": "val_accuracy", "headerName": "Val accuracy", "width": 130, "filter": "agNumberColumnFilter",
+         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"}},
+        {"field": "val_loss", "headerName": "Val loss", "width": 120, "filter": "agNumberColumnFilter",
+         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"}},
+        {"field": "epochs", "width": 100, "filter": "agNumberColumnFilter"},
+        {"field": "user", "width": 130},
+        {"field": "device", "width": 100},
+        {"field": "created", "headerName": "Created", "width": 175, "filter": "agTextColumnFilter",
+         "cellDataType": "text"},
+        {"field": "duration", "headerName": "Took", "width": 120},
+        {"field": "error", "flex": 2, "minWidth": 220, "tooltipField": "error", "cellClass": "train-grid-error"},
+    ]
+    grid = dag.AgGrid(
+        id=ids.TRAIN_RUNS_GRID,
+        columnDefs=columns,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        getRowId="params.data.id_value",
+        dashGridOptions={"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
+                         "animateRows": False, "tooltipShowDelay": 300,
+                         "localeText": {"noRowsToShow": "No runs yet: start one above."}},
+        className="ag-theme-quartz train-grid",
+        style={"height": "420px"},
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.H2([html.I(className="bi bi-clock-history me-2"), "Run history"],
+                                className="train-card-title mb-0"),
+                        dbc.Button([html.I(className="bi bi-layout-split me-1"), "Compare selected"],
+                                   id=ids.TRAIN_COMPARE_LINK, href=dash.get_relative_path("/training/compare"),
+                                   color="secondary", outline=True, disabled=True, className="train-compare-button"),
+                    ],
+                    className="train-history-header",
+                ),
+                html.P("Select two or more runs to compare their curves, settings and pictures.",
+                       className="train-help mb-2"),
+                grid,
+            ]
+        ),
+        className="train-card mt-4",
     )

@@ -1,11 +1,40 @@
-"""Flask routes of the Training page."""
+"""Flask routes of the Training page: a run's artifacts (images shown on the pages, files to download).
+
+A request names a run id (an integer) and an artifact name; both are checked against the run store
+before anything is read, and the file is sent from ``<data_dir>/runs/<id>/`` with Flask's safe join.
+No path from the browser reaches the file system unchecked.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import re
 
+from flask import Flask, abort, request, send_from_directory
+
+from dash_app.runs.executor import run_folder
+from dash_app.runs.store import shared_store
 from dash_app.settings import Settings
+
+ARTIFACT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,60}\.(png|pt|json)$")
+ENDPOINT = "dash_app_training_artifact"
+
+
+def artifact_path(settings: Settings, run_id: int, name: str) -> str:
+    """The URL path of one artifact, under the product's prefix."""
+    return f"{settings.url_prefix}training-artifacts/{int(run_id)}/{name}"
 
 
 def register(server: Flask, settings: Settings) -> None:
     """Add the Training page's routes to ``server`` under ``settings.url_prefix``."""
+
+    def artifact(run_id: int, name: str):
+        if not ARTIFACT_NAME.match(name) or not shared_store(settings.store_url).has_artifact(run_id, name):
+            abort(404)
+        response = send_from_directory(
+            run_folder(settings.data_dir, run_id), name,
+            as_attachment=request.args.get("download") == "1", max_age=3600,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    server.add_url_rule(f"{settings.url_prefix}training-artifacts/<int:run_id>/<name>", ENDPOINT, artifact)

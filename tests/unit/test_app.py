@@ -38,6 +38,7 @@ def test_unknown_path_gets_the_404_status_and_the_app_shell(client, path):
 
 def test_every_page_layout_renders_with_its_content(app):
     expected_ids = {"home": "home-hero", "data": "data-page", "training": "train-page", "compose": "compose-page",
+                    "training_run": "train-run-page", "training_compare": "train-compare-page",
                     "not_found_404": "not-found-page"}
     for module, page in dash.page_registry.items():
         rendered = to_json_plotly(page["layout"]())

@@ -9,7 +9,8 @@ import pytest
 from examples.flask_host import create_host_app
 
 PREFIX = "/dashboard/"
-SAMPLE_VALUES = {"path": "data", "filename": "css/app.css", "package_name": "dash", "fingerprinted_path": "x.js"}
+SAMPLE_VALUES = {"path": "data", "filename": "css/app.css", "package_name": "dash", "fingerprinted_path": "x.js",
+                 "run_id": "1", "name": "curves.png"}
 
 
 @pytest.fixture

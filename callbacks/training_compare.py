@@ -1,0 +1,105 @@
+"""Compare runs: their curves on one chart, their settings side by side, their pictures side by side."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dash_app import ids
+from dash_app.callbacks.training_figures import curves_figure, empty_figure
+from dash_app.callbacks.training_run import ARTIFACT_TITLES, image_card
+from dash_app.callbacks.training_support import alert, current_settings, current_store, parse_run_ids
+from dash_app.pages.training_parts import CONFIG_LABELS, run_href, status_badge
+from dash_app.runs.store import Run
+from dash_app.web.training import artifact_path
+
+
+def register(app: Dash) -> None:
+    """Register the compare view's callback."""
+    app.callback(
+        Output(ids.TRAIN_COMPARE_ALERT, "children"),
+        Output(ids.TRAIN_COMPARE_GRAPH, "figure"),
+        Output(ids.TRAIN_COMPARE_CONFIG, "children"),
+        Output(ids.TRAIN_COMPARE_ARTIFACTS, "children"),
+        Input(ids.TRAIN_COMPARE_IDS, "data"),
+    )(compare)
+
+
+def compare(run_ids_text):
+    wanted = parse_run_ids(run_ids_text)
+    store = current_store()
+    runs = store.get_many(wanted)
+    missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
+    if len(runs) < 2:
+        message = alert("Choose two or more runs in the run history to compare them.", color="info",
+                        icon="bi-info-circle")
+        return message, empty_figure("Nothing to compare"), "", ""
+    note = alert(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}", color="warning") if missing else ""
+    histories = store.metrics([run.id for run in runs])
+    classifier = all(run.config.get("dataset") != "table" or run.config.get("task") == "classification" for run in runs)
+    figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
+                           uirevision="compare-" + "-".join(str(run.id) for run in runs), classifier=classifier)
+    return note, figure, config_diff(runs), artifacts_side_by_side(runs, store)
+
+
+def differing_fields(runs: list[Run]) -> set[str]:
+    """Config fields whose values are not the same in every run."""
+    fields = {field for run in runs for field in run.config}
+    return {field for field in fields if len({repr(run.config.get(field)) for run in runs}) > 1}
+
+
+def config_diff(runs: list[Run]) -> dbc.Table:
+    """Settings as rows, runs as columns; a row where the runs differ is highlighted."""
+    different = differing_fields(runs)
+    shown = [field for field in CONFIG_LABELS if any(field in run.config for run in runs)]
+    shown = [field for field in shown if field in different or _relevant(field, runs)]
+    header = html.Thead(html.Tr([html.Th("Setting"), *[
+        html.Th([html.A(f"#{run.id}", href=run_href(run.id)), " ", status_badge(run.status)]) for run in runs]]))
+    body = []
+    for field in shown:
+        cells = [html.Td(_shown(run.config.get(field))) for run in runs]
+        is_different = field in different
+        label = [CONFIG_LABELS[field], html.I(className="bi bi-asterisk ms-1", title="differs")] if is_different \
+            else CONFIG_LABELS[field]
+        body.append(html.Tr([html.Th(label), *cells], className="train-diff" if is_different else None,
+                            **{"data-differs": "true" if is_different else "false"}))
+    return dbc.Table([header, html.Tbody(body)], size="sm", hover=True, className="train-compare-table")
+
+
+def _relevant(field: str, runs: list[Run]) -> bool:
+    datasets = {run.config.get("dataset") for run in runs}
+    if field.startswith("spiral_"):
+        return "spirals" in datasets
+    if field in ("database", "table", "features", "target", "task", "max_rows"):
+        return "table" in datasets
+    return True
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "–"
+    return "–" if value in (None, "") else str(value)
+
+
+def artifacts_side_by_side(runs: list[Run], store) -> list:
+    """For each picture any run has, one row with that picture from every run (or a note where it has none)."""
+    settings = current_settings()
+    names_by_run = {run.id: store.artifacts(run.id) for run in runs}
+    images = list(dict.fromkeys(name for names in names_by_run.values() for name in names if name.endswith(".png")))
+    if not images:
+        return [html.P("None of these runs has pictures yet (only finished runs write them).", className="train-empty")]
+    sections = [html.H2([html.I(className="bi bi-images me-2"), "Pictures side by side"], className="train-card-title")]
+    width = max(3, 12 // len(runs))
+    for name in images:
+        cells = []
+        for run in runs:
+            if name in names_by_run[run.id]:
+                cell = image_card(artifact_path(settings, run.id, name), name)
+                cell.children[0].children[0] = html.Span([html.A(f"#{run.id}", href=run_href(run.id)), " ",
+                                                          ARTIFACT_TITLES.get(name, name)])
+            else:
+                cell = html.Div(f"#{run.id} has no {ARTIFACT_TITLES.get(name, name).lower()}", className="train-empty")
+            cells.append(dbc.Col(cell, xs=12, md=width))
+        sections.append(html.Div([html.H3(ARTIFACT_TITLES.get(name, name), className="train-subtitle"),
+                                  dbc.Row(cells, className="g-3")], className="train-compare-row"))
+    return sections

@@ -1,0 +1,71 @@
+"""Plotly figures of training curves, readable in light and dark mode without a server round trip.
+
+Backgrounds are transparent and text and grid use mid greys, so one figure reads on either page
+colour. ``uirevision`` keeps the user's zoom and hidden traces while the figure updates every second.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+TEXT_GREY = "#8a93a6"
+GRID_GREY = "rgba(138, 147, 166, 0.22)"
+PALETTE = ("#6366f1", "#f97316", "#10b981", "#e11d48", "#0ea5e9", "#a855f7", "#eab308", "#14b8a6")
+
+
+def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifier: bool = True) -> go.Figure:
+    """Loss (left) and accuracy or RMSE (right) per epoch; one colour per run, dashed for training."""
+    right_title = "Accuracy" if classifier else "Validation RMSE"
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss", right_title), horizontal_spacing=0.1)
+    several = len(histories) > 1
+    for index, (name, history) in enumerate(histories.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        epochs = [row["epoch"] for row in history]
+        for key, column, dash, label in _series(classifier):
+            values = [row.get(key) for row in history]
+            if not any(value is not None for value in values):
+                continue
+            figure.add_trace(go.Scatter(
+                x=epochs, y=values, mode="lines+markers", name=f"{name} {label}" if several else label,
+                legendgroup=name, line={"color": colour if several else _single_colour(key), "dash": dash, "width": 2},
+                marker={"size": 5}, hovertemplate="epoch %{x}<br>%{y:.4f}<extra>%{fullData.name}</extra>",
+            ), row=1, col=column)
+    figure.update_layout(
+        uirevision=uirevision, margin={"l": 48, "r": 16, "t": 36, "b": 40},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"color": TEXT_GREY, "family": "Inter Variable, system-ui, sans-serif"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        hovermode="x unified",
+    )
+    last_epoch = max((row["epoch"] for history in histories.values() for row in history), default=1)
+    figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False, tick0=1,
+                        dtick=max(1, -(-last_epoch // 8)), range=[0.8, max(last_epoch, 2) + 0.2])
+    figure.update_yaxes(gridcolor=GRID_GREY, zeroline=False)
+    if classifier:
+        figure.update_yaxes(tickformat=".0%", row=1, col=2)
+    if not histories or not any(histories.values()):
+        figure.add_annotation(text="Curves appear after the first epoch", showarrow=False, xref="paper", yref="paper",
+                              x=0.5, y=0.5, font={"size": 14, "color": TEXT_GREY})
+    return figure
+
+
+def _series(classifier: bool) -> list[tuple[str, int, str, str]]:
+    right = [("train_accuracy", 2, "dash", "train acc."), ("val_accuracy", 2, "solid", "val. acc.")] \
+        if classifier else [("val_rmse", 2, "solid", "val. RMSE")]
+    return [("train_loss", 1, "dash", "train loss"), ("val_loss", 1, "solid", "val. loss"), *right]
+
+
+def _single_colour(key: str) -> str:
+    return PALETTE[0] if key.startswith("train") else PALETTE[1]
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank chart that says why it is blank."""
+    figure = go.Figure()
+    figure.update_layout(
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"visible": False}, yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                      "font": {"size": 14, "color": TEXT_GREY}}],
+    )
+    return figure

@@ -1,0 +1,157 @@
+"""The live part of the Training page: active runs, live curves and the history grid, all read from the store.
+
+The store is the source of truth, so a reloaded page, a second tab or another user sees the same runs.
+The poll is fast (1 s) only while a run is queued or running; each answer sends only what changed.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import dash
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dash_app import ids
+from dash_app.callbacks.training_figures import curves_figure, empty_figure
+from dash_app.callbacks.training_support import alert, current_store
+from dash_app.pages.training import POLL_ACTIVE_MS, POLL_IDLE_MS
+from dash_app.pages.training_parts import active_card, format_seconds, progress_block
+from dash_app.runs.control import cancel_run, reap_dead
+from dash_app.runs.schema import CANCELLED
+from dash_app.runs.store import Run
+
+
+def register(app: Dash) -> None:
+    """Register the live view's callbacks."""
+    app.callback(
+        Output(ids.TRAIN_ACTIVE, "children"),
+        Output(ids.TRAIN_RUNS_GRID, "rowData"),
+        Output(ids.TRAIN_RUNS_SIGNATURE, "data"),
+        Output(ids.TRAIN_POLL, "interval"),
+        Output(ids.TRAIN_LIVE_GRAPH, "figure"),
+        Output(ids.TRAIN_LIVE_TITLE, "children"),
+        Input(ids.TRAIN_POLL, "n_intervals"),
+        Input(ids.TRAIN_REFRESH, "data"),
+        State(ids.TRAIN_RUNS_SIGNATURE, "data"),
+    )(refresh)
+    app.callback(
+        Output(ids.train_active_body(ALL), "children"),
+        Input(ids.TRAIN_RUNS_SIGNATURE, "data"),
+        State(ids.train_active_body(ALL), "id"),
+        prevent_initial_call=True,
+    )(update_progress)
+    app.callback(
+        Output(ids.TRAIN_CANCEL_ALERT, "children"),
+        Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True),
+        Input(ids.train_cancel(ALL), "n_clicks"),
+        State(ids.TRAIN_REFRESH, "data"),
+        prevent_initial_call=True,
+    )(cancel)
+    app.callback(
+        Output(ids.TRAIN_COMPARE_LINK, "href"),
+        Output(ids.TRAIN_COMPARE_LINK, "disabled"),
+        Input(ids.TRAIN_RUNS_GRID, "selectedRows"),
+    )(compare_link)
+
+
+def refresh(_n, _refresh, signature):
+    """Send the active runs, the grid rows and the live curves when they changed since the last answer.
+
+    Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
+    never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
+    """
+    store = current_store()
+    runs = store.list_runs()
+    if reap_dead(store, [run for run in runs if run.status == "running"]):
+        runs = store.list_runs()
+    active = [run for run in runs if run.is_active]
+    live = next((run for run in reversed(active) if run.status == "running"), None)
+    new_signature = {
+        "rows": [[run.id, run.status] for run in runs],
+        "active": [[run.id, run.status] for run in active],
+        "curve": [live.id, (live.progress or {}).get("epoch")] if live else None,
+        "tick": int(time.time()) if active else None,  # progress bodies follow every tick
+    }
+    old = signature or {}
+    changed = {key for key in new_signature if old.get(key) != new_signature[key]}
+    interval = POLL_ACTIVE_MS if active else POLL_IDLE_MS
+    if not changed:
+        return no_update, no_update, no_update, interval, no_update, no_update
+    cards = ([active_card(run) for run in active] or _no_active()) if {"active"} & changed or not old else no_update
+    figure, title = _live_curves(store, active, runs) if changed & {"rows", "active", "curve"} else (no_update,) * 2
+    return cards, grid_rows(runs) if "rows" in changed else no_update, new_signature, interval, figure, title
+
+
+def update_progress(_signature, body_ids):
+    """Refresh the progress block inside each active run's card (the card itself stays)."""
+    if not body_ids:
+        raise PreventUpdate
+    runs = {run.id: run for run in current_store().list_runs(active_only=True)}
+    return [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]
+
+
+def _no_active() -> html.Div:
+    return html.Div([html.I(className="bi bi-moon-stars me-2"), "No run is queued or running. Start one on the left."],
+                    className="train-empty")
+
+
+def _live_curves(store, active: list[Run], runs: list[Run]):
+    """Curves of the oldest running run; with none running, those of the newest run that has any."""
+    running = [run for run in active if run.status == "running"]
+    run = running[-1] if running else next((run for run in runs if run.started_at is not None), None)
+    if run is None:
+        return empty_figure("Live curves appear here while a run trains"), "Live curves"
+    history = store.metrics([run.id])[run.id]
+    classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
+    figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
+    heading = "Live curves of run" if running else "Curves of the last run,"
+    return figure, [f"{heading} #{run.id} ", html.Small(f"{run.summary} · {run.status}", className="text-body-secondary")]
+
+
+def grid_rows(runs: list[Run]) -> list[dict]:
+    """One row per run for the history grid, with a link to its page."""
+    rows = []
+    for run in runs:
+        metrics = (run.progress or {}).get("metrics") or {}
+        rows.append({
+            "id_value": str(run.id),
+            "id": f"[#{run.id}]({dash.get_relative_path(f'/training/runs/{run.id}')})",
+            "run_id": run.id,
+            "status": run.status,
+            "summary": run.summary,
+            "val_accuracy": metrics.get("val_accuracy"),
+            "val_loss": metrics.get("val_loss"),
+            "epochs": run.config.get("epochs"),
+            "user": run.user or "local",
+            "device": run.device or "",
+            "created": datetime.fromtimestamp(run.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "duration": format_seconds(run.duration(time.time())) if run.started_at else "",
+            "error": run.error or "",
+        })
+    return rows
+
+
+def cancel(clicks, refresh):
+    """Cancel the run whose button was pressed, from any tab or user; wait until it has really stopped."""
+    if not ctx.triggered_id or not any(clicks):
+        raise PreventUpdate
+    clicked = next((item for item in ctx.triggered if item["value"]), None)
+    if clicked is None:
+        raise PreventUpdate
+    run_id = ctx.triggered_id["run"]
+    run = cancel_run(current_store(), run_id)
+    if run is None:
+        return alert(f"Run #{run_id} does not exist."), no_update
+    if run.status == CANCELLED:
+        message = alert(f"Run #{run_id} cancelled.", color="info", icon="bi-slash-circle")
+    else:
+        message = alert(f"Run #{run_id} had already ended: {run.status}.", color="secondary", icon="bi-info-circle")
+    return message, (refresh or 0) + 1
+
+
+def compare_link(selected):
+    chosen = sorted(row["run_id"] for row in selected or [])
+    href = dash.get_relative_path("/training/compare") + "?runs=" + ",".join(str(run_id) for run_id in chosen)
+    return href, len(chosen) < 2

@@ -1,0 +1,64 @@
+"""Tables of the run store, on a MetaData of their own with names prefixed ``train_``.
+
+The store database is shared with other parts of the product (the Data page keeps its audit table
+there), so these tables never collide with theirs and ``create_all`` touches only ours. Times are
+Unix seconds (floats): portable across SQLite, PostgreSQL and MariaDB and exact for durations.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+)
+
+metadata = MetaData()
+
+QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED = (
+    "queued", "running", "succeeded", "failed", "cancelled", "interrupted",
+)
+STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED)
+ACTIVE = (QUEUED, RUNNING)
+
+runs = Table(
+    "train_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("config", Text, nullable=False),  # JSON of jobs.config.TrainConfig
+    Column("summary", String(300), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("error", Text),
+    Column("user_name", String(200)),
+    Column("device", String(16)),
+    Column("backend", String(16), nullable=False),  # diskcache or celery: who owns the job process
+    Column("host", String(255)),  # where the job process runs, so only that machine kills it
+    Column("pid", Integer),
+    Column("pid_started", Float),  # the process' start time, so a reused pid is never killed
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("progress", Text),  # JSON snapshot of the latest jobs.train.Progress
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Column("heartbeat_at", Float),
+)
+
+metrics = Table(
+    "train_metrics", metadata,
+    Column("run_id", Integer, ForeignKey("train_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("epoch", Integer, primary_key=True),
+    Column("values", Text, nullable=False),  # JSON: train_loss, val_loss, accuracies or RMSE
+)
+
+artifacts = Table(
+    "train_artifacts", metadata,
+    Column("run_id", Integer, ForeignKey("train_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+)
+
+# One row, updated at the start of every queue decision: it serialises slot claims across processes
+# on every engine (a row lock on PostgreSQL and MariaDB, the write lock on SQLite).
+queue_lock = Table(
+    "train_queue_lock", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)

@@ -1,0 +1,333 @@
+"""The run store: every run with its config, status, progress, metrics per epoch and artifacts.
+
+It is the source of truth for the pages (a reloaded page or a second user reads it, not the browser
+that started a job) and the channel between the web process and job processes: the job writes its
+progress here, the page writes ``cancel_requested`` here. Writes from a job are conditional on the run
+still being ``running``, so a run someone cancelled or interrupted is never overwritten by its job.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from dash_app.runs import schema
+from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
+
+SQLITE_BUSY_TIMEOUT_S = 30
+CLAIMED, WAITING, GONE = "claimed", "waiting", "gone"
+SERVER_STOPPED = "The server stopped while this run was queued or running."
+PROCESS_DIED = "The job's process ended without finishing the run (killed or out of memory)."
+
+
+@dataclass(frozen=True)
+class ProcessRef:
+    """A job process, named so that only its own machine kills it and a reused pid is never mistaken for it."""
+
+    host: str
+    pid: int
+    started: float
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run as the pages show it."""
+
+    id: int
+    config: dict[str, Any]
+    summary: str
+    status: str
+    error: str | None
+    user: str | None
+    device: str | None
+    backend: str
+    host: str | None
+    pid: int | None
+    pid_started: float | None
+    cancel_requested: bool
+    progress: dict[str, Any] | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    queue_position: int | None = None  # 1 for the next run to start; None unless queued
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def process(self) -> ProcessRef | None:
+        if self.host is None or self.pid is None:
+            return None
+        return ProcessRef(self.host, self.pid, self.pid_started or 0.0)
+
+    def duration(self, now: float | None = None) -> float | None:
+        """Seconds it ran (so far, when still running)."""
+        if self.started_at is None:
+            return None
+        return (self.finished_at or now or time.time()) - self.started_at
+
+
+_SHARED: dict[tuple[int, str], RunStore] = {}
+
+
+def shared_store(url: str) -> RunStore:
+    """One store per process and URL, opened on first use (a forked job process opens its own)."""
+    key = (os.getpid(), url)
+    if key not in _SHARED:
+        _SHARED[key] = open_store(url)
+    return _SHARED[key]
+
+
+def open_store(url: str) -> RunStore:
+    """Connect to the store at ``url`` and create its tables if missing."""
+    store = RunStore(_engine(url))
+    store.create_tables()
+    return store
+
+
+def _engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        # WAL: the page reads while a job writes, from other processes, without "database is locked".
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+class RunStore:
+    """Runs on one SQLAlchemy engine; safe to use from several processes at once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_tables(self) -> None:
+        schema.metadata.create_all(self.engine)
+        try:
+            with self.engine.begin() as connection:
+                if connection.execute(select(schema.queue_lock.c.id)).first() is None:
+                    connection.execute(insert(schema.queue_lock).values(id=1, version=0))
+        except IntegrityError:  # another process inserted the row first: that is all we wanted
+            pass
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- creating and reading -------------------------------------------------------------------------
+
+    def create_run(self, config: Mapping[str, Any], summary: str, *, user: str | None, backend: str) -> int:
+        """Add a queued run and return its id."""
+        with self.engine.begin() as connection:
+            result = connection.execute(insert(schema.runs).values(
+                config=json.dumps(config), summary=summary[:300], status=QUEUED, user_name=user, backend=backend,
+                cancel_requested=False, created_at=time.time(),
+            ))
+            return int(result.inserted_primary_key[0])
+
+    def get(self, run_id: int) -> Run | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(schema.runs).where(schema.runs.c.id == run_id)).mappings().first()
+            if row is None:
+                return None
+            position = self._queue_position(connection, row) if row["status"] == QUEUED else None
+        return _run(row, position)
+
+    def list_runs(self, *, limit: int = 1000, active_only: bool = False) -> list[Run]:
+        """Newest first; queued runs carry their position in the queue."""
+        query = select(schema.runs).order_by(schema.runs.c.id.desc()).limit(limit)
+        if active_only:
+            query = query.where(schema.runs.c.status.in_(ACTIVE))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        queued = sorted(row["id"] for row in rows if row["status"] == QUEUED)
+        positions = {run_id: index + 1 for index, run_id in enumerate(queued)}
+        return [_run(row, positions.get(row["id"])) for row in rows]
+
+    def get_many(self, run_ids: Iterable[int]) -> list[Run]:
+        """The runs with these ids that exist, in the order asked."""
+        wanted = list(dict.fromkeys(run_ids))
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(schema.runs).where(schema.runs.c.id.in_(wanted))).mappings().all()
+        by_id = {row["id"]: _run(row, None) for row in rows}
+        return [by_id[run_id] for run_id in wanted if run_id in by_id]
+
+    def metrics(self, run_ids: Iterable[int]) -> dict[int, list[dict[str, float]]]:
+        """Per-epoch metrics of each run, in epoch order."""
+        wanted = list(run_ids)
+        table = schema.metrics
+        query = select(table).where(table.c.run_id.in_(wanted)).order_by(table.c.run_id, table.c.epoch)
+        history: dict[int, list[dict[str, float]]] = {run_id: [] for run_id in wanted}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query).mappings():
+                history[row["run_id"]].append({"epoch": row["epoch"], **json.loads(row["values"])})
+        return history
+
+    def artifacts(self, run_id: int) -> list[str]:
+        """Names of the run's artifacts, in display order."""
+        table = schema.artifacts
+        query = select(table.c.name).where(table.c.run_id == run_id).order_by(table.c.position)
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
+    def has_artifact(self, run_id: int, name: str) -> bool:
+        table = schema.artifacts
+        query = select(table.c.name).where(table.c.run_id == run_id, table.c.name == name)
+        with self.engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def _queue_position(self, connection, row) -> int:
+        runs = schema.runs
+        ahead = select(func.count()).where(runs.c.status == QUEUED, runs.c.id < row["id"])
+        return int(connection.execute(ahead).scalar_one()) + 1
+
+    # -- the queue ------------------------------------------------------------------------------------
+
+    def claim_slot(self, run_id: int, max_running: int, process: ProcessRef) -> str:
+        """Start the run if it is first in the queue and a slot is free: CLAIMED, WAITING, or GONE.
+
+        GONE means the run is no longer queued (cancelled or interrupted while it waited).
+        """
+        runs = schema.runs
+        now = time.time()
+        with self.engine.begin() as connection:
+            connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
+            status = connection.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar_one_or_none()
+            if status != QUEUED:
+                return GONE
+            running = connection.execute(select(func.count()).where(runs.c.status == RUNNING)).scalar_one()
+            first = connection.execute(select(func.min(runs.c.id)).where(runs.c.status == QUEUED)).scalar_one()
+            values: dict[str, Any] = {"heartbeat_at": now, "host": process.host, "pid": process.pid,
+                                      "pid_started": process.started}
+            claimed = running < max_running and first == run_id
+            if claimed:
+                values |= {"status": RUNNING, "started_at": now}
+            connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
+        return CLAIMED if claimed else WAITING
+
+    # -- written by the job ---------------------------------------------------------------------------
+
+    def record_progress(self, run_id: int, progress: Mapping[str, Any], epochs: Iterable[Mapping[str, float]] = (),
+                        device: str | None = None) -> bool:
+        """Save a progress snapshot and finished epochs; False when the run is no longer running."""
+        runs = schema.runs
+        values: dict[str, Any] = {"progress": json.dumps(_finite(progress)), "heartbeat_at": time.time()}
+        if device:
+            values["device"] = device
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(**values)
+            )
+            if result.rowcount == 0:
+                return False
+            rows = [{"run_id": run_id, "epoch": int(row["epoch"]),
+                     "values": json.dumps(_finite({k: v for k, v in row.items() if k != "epoch"}))} for row in epochs]
+            if rows:
+                connection.execute(insert(schema.metrics), rows)
+        return True
+
+    def finish(self, run_id: int, status: str, *, error: str | None = None,
+               artifacts: Iterable[tuple[str, int]] = (), from_statuses: tuple[str, ...] = (RUNNING,)) -> bool:
+        """End the run with ``status`` if it is still in one of ``from_statuses``; record its artifacts."""
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status.in_(from_statuses))
+                .values(status=status, error=error, finished_at=time.time())
+            )
+            if result.rowcount == 0:
+                return False
+            rows = [{"run_id": run_id, "name": name, "position": position, "size_bytes": size}
+                    for position, (name, size) in enumerate(artifacts)]
+            if rows:
+                connection.execute(insert(schema.artifacts), rows)
+        return True
+
+    def cancel_requested(self, run_id: int) -> bool:
+        """Whether the job should stop: a cancel was asked for, or the run is no longer running."""
+        runs = schema.runs
+        query = select(runs.c.status, runs.c.cancel_requested).where(runs.c.id == run_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return row is None or row.status != RUNNING or bool(row.cancel_requested)
+
+    # -- written by the pages and start-up -------------------------------------------------------------
+
+    def request_cancel(self, run_id: int) -> Run | None:
+        """Cancel a queued run at once; flag a running one so its job stops. Return the run as it now is."""
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status == QUEUED)
+                .values(status=CANCELLED, cancel_requested=True, finished_at=time.time())
+            )
+            connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(cancel_requested=True)
+            )
+        return self.get(run_id)
+
+    def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED) -> list[Run]:
+        """Mark queued and running runs (all, or those given) interrupted; return them as they were."""
+        runs = schema.runs
+        condition = runs.c.status.in_(ACTIVE)
+        if run_ids is not None:
+            condition = condition & runs.c.id.in_(list(run_ids))
+        with self.engine.begin() as connection:
+            rows = connection.execute(select(runs).where(condition)).mappings().all()
+            if rows:
+                connection.execute(
+                    update(runs).where(condition, runs.c.id.in_([row["id"] for row in rows])).values(
+                        status=INTERRUPTED, finished_at=time.time(),
+                        error=reason,
+                    )
+                )
+        return [_run(row, None) for row in rows]
+
+
+def _run(row: Mapping[str, Any], position: int | None) -> Run:
+    return Run(
+        id=row["id"], config=json.loads(row["config"]), summary=row["summary"], status=row["status"],
+        error=row["error"], user=row["user_name"], device=row["device"], backend=row["backend"], host=row["host"],
+        pid=row["pid"], pid_started=row["pid_started"], cancel_requested=bool(row["cancel_requested"]),
+        progress=json.loads(row["progress"]) if row["progress"] else None, created_at=row["created_at"],
+        started_at=row["started_at"], finished_at=row["finished_at"], queue_position=position,
+    )
+
+
+def _finite(values: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON has no NaN: a value that is not a finite number is stored as null."""
+    return {key: _finite_value(value) for key, value in values.items()}
+
+
+def _finite_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return _finite(value)
+    return value
+
+
+def current_process() -> ProcessRef:
+    """This process, as a job records itself."""
+    import socket
+
+    import psutil
+
+    return ProcessRef(socket.gethostname(), os.getpid(), psutil.Process().create_time())
+

@@ -1,0 +1,161 @@
+"""What to train and how: one validated, JSON-friendly config shared by the page (inline checks) and the job.
+
+No torch here: the web process imports this module to check a form, and must never load torch
+(the job process is forked from it, GUIDE.md section 3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DATASETS = ("digits", "spirals", "table")
+MODELS = ("mlp", "cnn")
+OPTIMIZERS = ("adam", "adamw", "sgd")
+TASKS = ("classification", "regression")
+
+
+@dataclass(frozen=True)
+class Range:
+    """Allowed values of a number field, with the text the user reads when a value is outside them."""
+
+    low: float
+    high: float
+    integer: bool = True
+
+    def problem(self, value: Any) -> str | None:
+        """Say what is wrong with ``value``, or None when it is allowed."""
+        kind = "a whole number" if self.integer else "a number"
+        shown = f"{self.low:g} to {self.high:g}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return f"Enter {kind} from {shown}."
+        if self.integer and value != int(value):
+            return f"Enter a whole number from {shown}."
+        if not self.low <= value <= self.high:
+            return f"Must be from {shown}."
+        return None
+
+
+RANGES: dict[str, Range] = {
+    "epochs": Range(1, 1000),
+    "batch_size": Range(1, 8192),
+    "learning_rate": Range(1e-6, 10.0, integer=False),
+    "hidden_size": Range(2, 2048),
+    "val_split": Range(0.05, 0.5, integer=False),
+    "seed": Range(0, 2**31 - 1),
+    "spiral_points": Range(20, 20_000),
+    "spiral_noise": Range(0.0, 1.0, integer=False),
+    "max_rows": Range(10, 2_000_000),
+}
+CHOICES: dict[str, tuple] = {
+    "dataset": DATASETS,
+    "model": MODELS,
+    "optimizer": OPTIMIZERS,
+    "spiral_classes": (2, 3),
+    "task": TASKS,
+}
+
+
+class ConfigError(ValueError):
+    """A config has fields out of range; ``problems`` maps each field name to a message for the user."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{name}: {text}" for name, text in self.problems.items()))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything one run needs; defaults train digits well in a few seconds on a laptop CPU."""
+
+    dataset: str = "digits"
+    model: str = "mlp"
+    epochs: int = 15
+    batch_size: int = 64
+    learning_rate: float = 0.003
+    optimizer: str = "adam"
+    hidden_size: int = 64
+    val_split: float = 0.2
+    seed: int = 0
+    spiral_classes: int = 2
+    spiral_points: int = 400
+    spiral_noise: float = 0.15
+    database: str = ""
+    table: str = ""
+    features: tuple[str, ...] = field(default_factory=tuple)
+    target: str = ""
+    task: str = "classification"
+    max_rows: int = 200_000
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict for JSON (tuples become lists)."""
+        data = asdict(self)
+        data["features"] = list(self.features)
+        return data
+
+    @property
+    def is_classifier(self) -> bool:
+        """Whether the job predicts classes (digits and spirals always do)."""
+        return self.dataset != "table" or self.task == "classification"
+
+    def summary(self) -> str:
+        """One short line naming the data and the model, for tables and headings."""
+        if self.dataset == "table":
+            return f"{self.database}.{self.table} → {self.target} ({self.task})"
+        if self.dataset == "spirals":
+            return f"spirals, {self.spiral_classes} classes · MLP"
+        return f"digits · {self.model.upper()}"
+
+
+def problems_of(values: dict[str, Any]) -> dict[str, str]:
+    """Check raw values (from a form or JSON) and return field -> message for every bad one."""
+    problems: dict[str, str] = {}
+    for name, allowed in CHOICES.items():
+        if name in values and values[name] not in allowed:
+            problems[name] = "Choose one of: " + ", ".join(str(choice) for choice in allowed) + "."
+    for name, rule in RANGES.items():
+        if name in values:
+            problem = rule.problem(values[name])
+            if problem:
+                problems[name] = problem
+    if values.get("model") == "cnn" and values.get("dataset", "digits") != "digits":
+        problems["model"] = "The CNN needs images: choose the MLP for spirals and tables."
+    if values.get("dataset") == "table":
+        problems.update(_table_problems(values))
+    return problems
+
+
+def _table_problems(values: dict[str, Any]) -> dict[str, str]:
+    problems = {}
+    if not values.get("database"):
+        problems["database"] = "Choose a database."
+    if not values.get("table"):
+        problems["table"] = "Choose a table."
+    features = values.get("features") or ()
+    if not features:
+        problems["features"] = "Choose at least one numeric feature column."
+    if not values.get("target"):
+        problems["target"] = "Choose the column to predict."
+    elif values.get("target") in features:
+        problems["target"] = "The target cannot also be a feature."
+    return problems
+
+
+def parse_config(values: dict[str, Any]) -> TrainConfig:
+    """Build a TrainConfig from raw values; raise ConfigError naming every bad field."""
+    known = {item.name for item in fields(TrainConfig)}
+    unknown = sorted(set(values) - known)
+    problems = {name: "Not a training setting." for name in unknown}
+    problems.update(problems_of(values))
+    if problems:
+        raise ConfigError(problems)
+    cleaned = dict(values)
+    for name, rule in RANGES.items():
+        if name in cleaned and rule.integer:
+            cleaned[name] = int(cleaned[name])
+        elif name in cleaned:
+            cleaned[name] = float(cleaned[name])
+    if "features" in cleaned:
+        cleaned["features"] = tuple(str(column) for column in cleaned["features"])
+    return TrainConfig(**cleaned)

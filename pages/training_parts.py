@@ -1,0 +1,143 @@
+"""Pieces of the Training pages drawn from a run: status badges, live progress, config tables.
+
+Layout only (no database, no callbacks): the callbacks pass in runs they read from the store.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dash_app import ids
+from dash_app.runs.store import Run
+
+STATUS_LOOK = {
+    "queued": ("secondary", "bi-hourglass-split", "Queued"),
+    "running": ("primary", "bi-arrow-repeat", "Running"),
+    "succeeded": ("success", "bi-check-circle-fill", "Succeeded"),
+    "failed": ("danger", "bi-x-octagon-fill", "Failed"),
+    "cancelled": ("warning", "bi-slash-circle", "Cancelled"),
+    "interrupted": ("dark", "bi-lightning-charge-fill", "Interrupted"),
+}
+CONFIG_LABELS = {
+    "dataset": "Data", "model": "Model", "epochs": "Epochs", "batch_size": "Batch size",
+    "learning_rate": "Learning rate", "optimizer": "Optimizer", "hidden_size": "Hidden size",
+    "val_split": "Validation split", "seed": "Seed", "spiral_classes": "Spiral classes",
+    "spiral_points": "Points per class", "spiral_noise": "Noise", "database": "Database", "table": "Table",
+    "features": "Features", "target": "Target", "task": "Task", "max_rows": "Row limit",
+}
+SPIRAL_FIELDS = ("spiral_classes", "spiral_points", "spiral_noise")
+TABLE_FIELDS = ("database", "table", "features", "target", "task", "max_rows")
+
+
+def run_href(run_id: int) -> str:
+    return dash.get_relative_path(f"/training/runs/{run_id}")
+
+
+def status_badge(status: str) -> dbc.Badge:
+    color, icon, label = STATUS_LOOK.get(status, ("secondary", "bi-question-circle", status))
+    return dbc.Badge([html.I(className=f"bi {icon} me-1"), label], color=color, pill=True,
+                     className=f"train-status train-status-{status}")
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A duration for people: 4.2 s, 3 min 05 s, 1 h 02 min."""
+    if seconds is None:
+        return "–"
+    seconds = max(0.0, float(seconds))
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def format_metric(value) -> str:
+    return "–" if value is None else f"{value:.4f}" if abs(value) < 100 else f"{value:,.1f}"
+
+
+def progress_block(run: Run) -> html.Div:
+    """Progress bar and figures of an active run; a queued run shows its place in the queue."""
+    if run.status == "queued":
+        place = run.queue_position or 1
+        text = "next to start" if place == 1 else f"position {place} in the queue"
+        return html.Div([dbc.Progress(value=100, striped=True, animated=True, color="secondary",
+                                      className="train-progress"),
+                         html.Div([html.I(className="bi bi-hourglass-split me-1"), f"Waiting for a free slot: {text}"],
+                                  className="train-queue-note")], className="train-progress-block")
+    progress = run.progress or {}
+    if not progress:
+        return html.Div([dbc.Progress(value=100, striped=True, animated=True, className="train-progress"),
+                         html.Div([html.I(className="bi bi-cpu me-1"),
+                                   f"Preparing data and model… ({format_seconds(run.duration(time.time()))})"],
+                                  className="train-queue-note")], className="train-progress-block")
+    fraction = (progress.get("step") or 0) / (progress.get("total_steps") or 1)
+    metrics = progress.get("metrics") or {}
+    classifier = run.config.get("dataset") != "table" or run.config.get("task") != "regression"
+    accuracy_key = "val_accuracy" if classifier else "val_rmse"
+    stats = [
+        ("Epoch", f"{progress.get('epoch', '–')} / {progress.get('epochs', run.config.get('epochs', '–'))}"),
+        ("Step", f"{progress.get('step', 0):,} / {progress.get('total_steps', 0):,}"),
+        ("Train loss", format_metric(progress.get("loss"))),
+        ("Val loss", format_metric(metrics.get("val_loss"))),
+        ("Val accuracy" if accuracy_key == "val_accuracy" else "Val RMSE", format_metric(metrics.get(accuracy_key))),
+        ("Elapsed", format_seconds(run.duration(time.time()))),
+        ("ETA", format_seconds(progress.get("eta")) if progress else "starting…"),
+    ]
+    return html.Div(
+        [
+            dbc.Progress(value=round(fraction * 100, 1), label=f"{fraction:.0%}", striped=True, animated=True,
+                         className="train-progress"),
+            html.Dl([html.Div([html.Dt(name), html.Dd(value)], className="train-stat") for name, value in stats],
+                    className="train-stats"),
+        ],
+        className="train-progress-block",
+    )
+
+
+def active_card(run: Run) -> dbc.Card:
+    """One queued or running run with its progress and a Cancel button."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.A(f"#{run.id}", href=run_href(run.id), className="train-run-link"),
+                    html.Span(run.summary, className="train-run-summary"),
+                    status_badge(run.status),
+                    html.Span(run.user or "", className="train-run-user"),
+                    dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_cancel(run.id),
+                               color="danger", outline=True, size="sm", className="train-cancel ms-auto"),
+                ],
+                className="train-active-header",
+            ),
+            dbc.CardBody(progress_block(run), id=ids.train_active_body(run.id)),
+        ],
+        className="train-active-card",
+        id=ids.train_active_card(run.id),
+    )
+
+
+def config_items(config: dict) -> list[tuple[str, str, str]]:
+    """(field, label, shown value) of the settings that matter for this run's data set."""
+    skip = set()
+    if config.get("dataset") != "spirals":
+        skip.update(SPIRAL_FIELDS)
+    if config.get("dataset") != "table":
+        skip.update(TABLE_FIELDS)
+    items = []
+    for field, label in CONFIG_LABELS.items():
+        if field in config and field not in skip:
+            value = config[field]
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+            items.append((field, label, shown))
+    return items
+
+
+def config_table(config: dict) -> dbc.Table:
+    rows = [html.Tr([html.Th(label), html.Td(value)]) for _, label, value in config_items(config)]
+    return dbc.Table(html.Tbody(rows), size="sm", borderless=True, className="train-config-table mb-0")

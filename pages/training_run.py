@@ -1,0 +1,50 @@
+"""One run's own page: status, settings, live progress and curves, its error, and its artifacts."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dash_app import ids
+
+PAGE = {
+    "path_template": "/training/runs/<run_id>",
+    "name": "Training run",
+    "title": "Training run",
+    "order": 20,
+    "icon": "bi-activity",
+    "nav": False,
+    "description": "One training run.",
+}
+
+
+def layout(run_id: str | None = None, **_query: str) -> html.Div:
+    """Return the page of one run; the content comes from the store through callbacks."""
+    return html.Div(
+        [
+            dcc.Store(id=ids.TRAIN_RUN_ID, data=run_id),
+            dcc.Interval(id=ids.TRAIN_RUN_POLL, interval=1000),
+            html.Nav(
+                dbc.Button([html.I(className="bi bi-arrow-left me-1"), "All runs"],
+                           href=dash.get_relative_path("/training"), color="link", className="train-back"),
+                className="train-breadcrumb",
+            ),
+            html.Div(id=ids.TRAIN_RUN_STATUS, className="train-run-head"),
+            html.Div(id=ids.TRAIN_RUN_ALERT, **{"aria-live": "polite"}),
+            dbc.Row(
+                [
+                    dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.TRAIN_RUN_PROGRESS)), className="train-card h-100"),
+                            lg=4),
+                    dbc.Col(dbc.Card(dbc.CardBody(
+                        dcc.Graph(id=ids.TRAIN_RUN_GRAPH, config={"displaylogo": False, "responsive": True},
+                                  className="train-graph", style={"height": "420px"})
+                    ), className="train-card h-100"), lg=8),
+                ],
+                className="g-4",
+            ),
+            html.Section(id=ids.TRAIN_RUN_ARTIFACTS, className="train-artifacts mt-4"),
+        ],
+        id=ids.TRAIN_RUN_PAGE,
+        className="train-page",
+    )

@@ -1,0 +1,321 @@
+"""The Training pages as a user meets them in Chromium, against ``python -m dash_app`` in a subprocess.
+
+Start, live progress, cancel (and the process really gone), reload and a second tab, two starts in a
+row, artifacts, compare, bad input, table training, a failed run, restart, and screenshots.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urljoin, urlsplit
+
+import psutil
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from browser_support import SCHEMES, WIDTHS
+from training_support import (
+    active_card, choice, field, open_training, serve_app, start_run, step_shown, store_of, wait_for_status,
+)
+
+QUICK = {"epochs": 4, "batch_size": 64}
+ENDED = ("succeeded", "failed", "cancelled", "interrupted")
+LONG = {"epochs": 1000, "batch_size": 32}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("training-app")
+    with serve_app(data_dir) as process:
+        process.data_dir = data_dir
+        yield process
+
+
+def _assert_clean(page, base_url: str) -> None:
+    assert page.console_errors == [], page.console_errors
+    origin = urlsplit(base_url).netloc
+    outside = [r.url for r in page.requests if urlsplit(r.url).scheme in {"http", "https"}
+               and urlsplit(r.url).netloc != origin]
+    assert outside == [], outside
+
+
+def _cancel_everything(data_dir) -> None:
+    """Leave no long run behind for the next test (they share the server and its one slot)."""
+    from dash_app.runs.control import cancel_run
+
+    store = store_of(data_dir)
+    for run in store.list_runs(active_only=True):
+        cancel_run(store, run.id)
+    store.dispose()
+
+
+def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    run_id = start_run(page, epochs=25, batch_size=16)
+    page.wait_for_selector(active_card(run_id))
+    steps = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(set(steps)) < 3:
+        if page.locator(active_card(run_id)).count() == 0:
+            break
+        step = step_shown(page, run_id)
+        if step is not None:
+            steps.append(step)
+        time.sleep(0.3)
+    distinct = sorted(set(steps))
+    assert len(distinct) >= 2 and steps == sorted(steps), f"the step moved forward live: {steps}"
+    assert wait_for_status(server.data_dir, run_id, ENDED) == "succeeded"
+    page.wait_for_selector("#train-runs-grid .train-grid-succeeded")
+    page.wait_for_selector(f"#train-live-title:has-text('Curves of the last run, #{run_id}')")
+
+    page.click(f"#train-runs-grid a[href$='/training/runs/{run_id}']")
+    page.wait_for_selector("#train-run-page img.train-artifact-image")
+    page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')]"
+                           ".every(i => i.complete && i.naturalWidth === 800 && i.naturalHeight === 600)")
+    titles = page.inner_text("#train-run-artifacts")
+    for title in ("Loss and accuracy", "Confusion matrix", "Sample predictions", "Trained weights", "configuration"):
+        assert title in titles
+    assert "Succeeded" in page.inner_text("#train-run-status")
+    href = page.get_attribute("#train-run-artifacts a[href$='weights.pt?download=1']", "href")
+    download = page.request.get(urljoin(server.base_url, href))
+    assert download.status == 200 and "attachment" in download.headers["content-disposition"]
+    image = page.request.get(urljoin(server.base_url, page.get_attribute("img.train-artifact-image", "src")))
+    assert image.headers["content-type"] == "image/png" and image.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    _assert_clean(page, server.base_url)
+
+
+def test_artifact_route_serves_only_what_the_store_lists(server, open_page):
+    page = open_page()
+    base = server.base_url + "training-artifacts/"
+    for path in ("1/../store.sqlite", "1/..%2Fstore.sqlite", "1/store.sqlite", "999/curves.png", "x/curves.png",
+                 "1/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"):
+        assert page.request.get(base + path).status == 404, path
+
+
+def test_cancel_stops_the_run_and_its_process_is_gone(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    run_id = start_run(page, **LONG)
+    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
+                           timeout=90_000)
+    store = store_of(server.data_dir)
+    deadline = time.monotonic() + 120
+    while not store.metrics([run_id])[run_id] and time.monotonic() < deadline:
+        time.sleep(0.2)  # one epoch logged, to see that it stays
+    process = store.get(run_id).process
+    assert psutil.pid_exists(process.pid)
+    page.click(f"{active_card(run_id)} .train-cancel")
+    page.wait_for_selector("#train-cancel-alert .alert", timeout=10_000)
+    assert f"Run #{run_id} cancelled" in page.inner_text("#train-cancel-alert")
+    run = store.get(run_id)
+    assert run.status == "cancelled"
+    assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == psutil.STATUS_ZOMBIE, \
+        "the job process is really stopped when the page says cancelled"
+    assert store.metrics([run_id])[run_id], "what it logged before the cancel stays"
+    store.dispose()
+    page.wait_for_selector(active_card(run_id), state="detached")
+    _assert_clean(page, server.base_url)
+
+
+def test_a_reloaded_page_and_a_second_tab_show_the_running_job_live(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    run_id = start_run(page, **LONG)
+    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
+                           timeout=90_000)
+    page.reload()
+    page.wait_for_selector(active_card(run_id))
+    first = step_shown(page, run_id)
+    page.wait_for_function(f"!document.querySelector(`{active_card(run_id)}`).innerText.includes('STEP\\n{first:,}')")
+    assert step_shown(page, run_id) > first, "still training, live, after the reload"
+
+    page.click("#shell-navbar >> text=Data")  # leave the page mid-run and come back (dash#2650)
+    page.wait_for_selector("#data-page")
+    page.click("#shell-navbar >> text=Training")
+    page.wait_for_selector(active_card(run_id))
+
+    other = open_page(width=WIDTHS["narrow"])  # another browser: another user
+    open_training(other, server.base_url)
+    other.wait_for_selector(active_card(run_id))
+    other.click(f"{active_card(run_id)} .train-cancel")
+    other.wait_for_selector("#train-cancel-alert .alert")
+    page.wait_for_selector(active_card(run_id), state="detached")
+    assert wait_for_status(server.data_dir, run_id, ("cancelled",)) == "cancelled"
+    _assert_clean(page, server.base_url)
+    _assert_clean(other, server.base_url)
+
+
+def test_two_starts_in_a_row_both_run_one_after_the_other(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    first = start_run(page, **QUICK)
+    second = start_run(page, epochs=5)
+    page.wait_for_selector(active_card(second))
+    card = page.inner_text(active_card(second))
+    assert "Queued" in card or "Running" in card
+    assert wait_for_status(server.data_dir, first, ("succeeded", "failed", "cancelled")) == "succeeded", \
+        "a second Start must not cancel the first run (dash#2751)"
+    assert wait_for_status(server.data_dir, second, ("succeeded", "failed", "cancelled")) == "succeeded"
+    store = store_of(server.data_dir)
+    assert store.get(second).started_at >= store.get(first).finished_at - 0.5, "one slot: one run at a time"
+    store.dispose()
+    _assert_clean(page, server.base_url)
+
+
+def test_compare_two_runs_overlays_curves_diffs_settings_and_shows_pictures(server, open_page):
+    store = store_of(server.data_dir)
+    finished = [run.id for run in store.list_runs() if run.status == "succeeded"][:2]
+    store.dispose()
+    assert len(finished) == 2, "earlier tests finished two runs"
+    page = open_page()
+    open_training(page, server.base_url)
+    for run_id in finished:
+        page.click(f"#train-runs-grid .ag-row[row-id='{run_id}'] .ag-checkbox-input")
+    page.wait_for_selector("#train-compare-link:not(.disabled)")
+    page.click("#train-compare-link")
+    page.wait_for_selector("#train-compare-page .train-compare-table")
+    legend = page.inner_text("#train-compare-graph")
+    assert all(f"#{run_id}" in legend for run_id in finished)
+    differing = page.locator("#train-compare-config tr.train-diff").all_inner_texts()
+    assert any(text.startswith("Epochs") for text in differing), differing  # 4 against 5 epochs
+    assert page.locator("#train-compare-config tr[data-differs='false']").count() > 3
+    page.wait_for_function("document.querySelectorAll('#train-compare-artifacts img.train-artifact-image').length >= 6")
+    sources = page.eval_on_selector_all("#train-compare-artifacts img", "els => els.map(e => e.getAttribute('src'))")
+    assert any(f"/{finished[0]}/curves.png" in s for s in sources) and any(f"/{finished[1]}/curves.png" in s
+                                                                            for s in sources)
+    _assert_clean(page, server.base_url)
+
+
+def test_out_of_range_values_are_marked_inline_and_nothing_starts(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    store = store_of(server.data_dir)
+    before = len(store.list_runs())
+    page.fill(field("epochs"), "0")
+    page.fill(field("learning_rate"), "50")
+    page.wait_for_selector(f"{field('epochs')}.is-invalid")
+    feedback = page.inner_text("#train-form")
+    assert "Must be from 1 to 1000." in feedback and "Must be from 1e-06 to 10." in feedback
+    page.click("#train-start")
+    page.wait_for_selector("#train-start-alert .alert-warning")
+    assert "Nothing started" in page.inner_text("#train-start-alert")
+    assert len(store.list_runs()) == before
+    store.dispose()
+    page.fill(field("epochs"), "5")
+    page.wait_for_selector(f"{field('epochs')}:not(.is-invalid)")
+    _assert_clean(page, server.base_url)
+
+
+def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    page.click(".train-dataset-choice label:has-text('Table')")
+    page.wait_for_selector("#train-table-fields:not([hidden])")
+    _pick(page, "database", "demo")
+    _pick(page, "table", "demo_meta")
+    page.wait_for_selector("text=has no numeric columns to learn from")
+    _pick(page, "table", "products")
+    _pick(page, "features", "unit_price")
+    _pick(page, "features", "cost")
+    _pick(page, "target", "category")
+    run_id = start_run(page, epochs=5)
+    assert wait_for_status(server.data_dir, run_id, ("succeeded", "failed")) == "succeeded"
+    store = store_of(server.data_dir)
+    run = store.get(run_id)
+    assert run.config["features"] == ["unit_price", "cost"] and run.config["target"] == "category"
+    store.dispose()
+    _assert_clean(page, server.base_url)
+
+
+def _pick(page, name: str, option: str) -> None:
+    """Choose an option of a dcc.Dropdown (Dash 4: a popover with a search box and a list of options).
+
+    Options arrive from a callback; on a busy machine the list may still be the old one when it opens,
+    so the choice is retried after closing and reopening the popover.
+    """
+    for attempt in range(3):
+        page.click(choice(name))
+        page.wait_for_selector(".dash-dropdown-options")
+        page.keyboard.type(option)
+        wanted = page.locator(".dash-dropdown-options").get_by_role("option", name=option, exact=True)
+        try:
+            wanted.click(timeout=10_000)
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            continue
+        finally:
+            page.keyboard.press("Escape")
+            page.wait_for_selector(".dash-dropdown-options", state="detached")
+        return
+
+
+def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    page.click(".train-dataset-choice label:has-text('Spirals')")
+    page.select_option(choice("optimizer"), "sgd")
+    run_id = start_run(page, learning_rate=10, hidden_size=1024, batch_size=1, epochs=3)
+    assert wait_for_status(server.data_dir, run_id, ("failed", "succeeded")) == "failed"
+    page.wait_for_selector("#train-runs-grid .train-grid-failed")
+    assert "training diverged" in page.inner_text("#train-runs-grid")
+    page.goto(f"{server.base_url}training/runs/{run_id}")
+    page.wait_for_selector(".train-run-error")
+    assert "The loss became nan" in page.inner_text(".train-run-error")
+    page.goto(f"{server.base_url}training/runs/99999")
+    page.wait_for_selector("text=There is no run '99999'")
+    _assert_clean(page, server.base_url)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, screenshot_dir, scheme, width_name):
+    store = store_of(server.data_dir)
+    finished = [run.id for run in store.list_runs() if run.status == "succeeded"]
+    store.dispose()
+    page = open_page(width=WIDTHS[width_name], scheme=scheme)
+    open_training(page, server.base_url)
+    run_id = start_run(page, epochs=400, batch_size=16)
+    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
+                           timeout=90_000)
+    page.wait_for_timeout(2500)  # a few epochs on the live curves
+    page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
+    page.goto(f"{server.base_url}training/runs/{finished[0]}")
+    page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "
+                           "[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.screenshot(path=screenshot_dir / f"training-run-{scheme}-{width_name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.goto(f"{server.base_url}training/compare?runs={finished[0]},{finished[1]}")
+    page.wait_for_selector("#train-compare-config table")
+    page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.screenshot(path=screenshot_dir / f"training-compare-{scheme}-{width_name}.png", full_page=True)
+    _cancel_everything(server.data_dir)
+    _assert_clean(page, server.base_url)
+
+
+def test_a_restart_marks_the_running_run_interrupted(tmp_path, open_page):
+    data_dir = tmp_path / "data"
+    with serve_app(data_dir) as process:
+        page = open_page()
+        open_training(page, process.base_url)
+        run_id = start_run(page, **LONG)
+        wait_for_status(data_dir, run_id, ("running",))
+        store = store_of(data_dir)
+        job = store.get(run_id).process
+        store.dispose()
+        page.close()
+        process.kill()  # the server dies mid-run; its job process is left behind as an orphan
+        process.wait(10)
+    with serve_app(data_dir) as restarted:
+        page = open_page()
+        open_training(page, restarted.base_url)
+        page.wait_for_selector("#train-runs-grid .train-grid-interrupted")
+        assert "server stopped" in page.inner_text("#train-runs-grid")
+        assert "No run is queued or running" in page.inner_text("#train-active")
+        assert not psutil.pid_exists(job.pid) or psutil.Process(job.pid).status() == psutil.STATUS_ZOMBIE, \
+            "the orphaned job was stopped too"
+        port = urlsplit(restarted.base_url).port
+        log = (data_dir / f"server-{port}.log").read_text()
+        assert f"training run {run_id} was running when the server stopped: marked interrupted" in log
+        _assert_clean(page, restarted.base_url)

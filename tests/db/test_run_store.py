@@ -1,0 +1,129 @@
+"""The run store on real databases: SQLite (the default), PostgreSQL and MariaDB.
+
+Every engine must give the same answers: queue order and slot limit, conditional writes from jobs,
+cancel of queued and running runs, interrupted runs at start-up, metrics and artifacts per run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from dash_app.runs import schema
+from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING, SUCCEEDED
+from dash_app.runs.store import CLAIMED, GONE, WAITING, ProcessRef, current_process, open_store
+
+ME = ProcessRef("test-host", 4242, 1.0)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return request.getfixturevalue(f"{request.param.replace('postgresql', 'postgres')}_url")
+
+
+@pytest.fixture
+def store(store_url):
+    store = open_store(store_url)
+    yield store
+    schema.metadata.drop_all(store.engine)
+    store.dispose()
+
+
+def _queued(store, n=1, user="alice"):
+    return [store.create_run({"epochs": 1}, f"run {i}", user=user, backend="diskcache") for i in range(n)]
+
+
+def test_a_new_run_is_queued_with_its_config_and_user(store):
+    (run_id,) = _queued(store)
+    run = store.get(run_id)
+    assert (run.status, run.config, run.user, run.queue_position) == (QUEUED, {"epochs": 1}, "alice", 1)
+    assert run.created_at > 0 and run.started_at is None
+    assert store.get(run_id + 1000) is None
+
+
+def test_at_most_max_running_in_queue_order(store):
+    first, second, third = _queued(store, 3)
+    assert store.claim_slot(second, 1, ME) == WAITING, "the first in the queue goes first"
+    assert store.claim_slot(first, 1, ME) == CLAIMED
+    assert store.claim_slot(second, 1, ME) == WAITING, "one slot, taken"
+    assert [run.queue_position for run in store.list_runs()] == [2, 1, None]
+    assert store.claim_slot(second, 2, ME) == CLAIMED
+    running = store.get(first)
+    assert running.status == RUNNING and running.process == ME and running.started_at is not None
+    assert store.claim_slot(first, 1, ME) == GONE
+
+
+def test_progress_and_metrics_are_written_only_while_running(store):
+    (run_id,) = _queued(store)
+    assert not store.record_progress(run_id, {"step": 1})
+    store.claim_slot(run_id, 1, ME)
+    assert store.record_progress(run_id, {"step": 5, "loss": float("nan")}, [{"epoch": 1, "val_loss": 0.5}], device="cpu")
+    assert store.record_progress(run_id, {"step": 9}, [{"epoch": 2, "val_loss": 0.25}])
+    run = store.get(run_id)
+    assert run.progress == {"step": 9} and run.device == "cpu"
+    assert store.metrics([run_id]) == {run_id: [{"epoch": 1, "val_loss": 0.5}, {"epoch": 2, "val_loss": 0.25}]}
+    assert store.finish(run_id, SUCCEEDED, artifacts=[("curves.png", 10), ("weights.pt", 20)])
+    assert store.artifacts(run_id) == ["curves.png", "weights.pt"]
+    assert store.has_artifact(run_id, "weights.pt") and not store.has_artifact(run_id, "../store.sqlite")
+    assert not store.record_progress(run_id, {"step": 10}), "a finished run takes no more progress"
+    assert not store.finish(run_id, "failed", error="late"), "and keeps its end"
+
+
+def test_cancel_a_queued_run_at_once_and_flag_a_running_one(store):
+    running, queued = _queued(store, 2)
+    store.claim_slot(running, 1, ME)
+    assert store.request_cancel(queued).status == CANCELLED
+    assert store.claim_slot(queued, 5, ME) == GONE, "a cancelled run never starts"
+    assert not store.cancel_requested(running)
+    flagged = store.request_cancel(running)
+    assert flagged.status == RUNNING and flagged.cancel_requested
+    assert store.cancel_requested(running)
+    assert store.finish(running, CANCELLED)
+    assert store.metrics([running]) == {running: []}
+
+
+def test_start_up_marks_queued_and_running_runs_interrupted(store):
+    done, running, queued = _queued(store, 3)
+    store.claim_slot(done, 5, ME)
+    store.finish(done, SUCCEEDED)
+    store.claim_slot(running, 5, ME)
+    interrupted = store.mark_interrupted()
+    assert sorted(run.id for run in interrupted) == [running, queued]
+    assert [run.status for run in store.list_runs()] == [INTERRUPTED, INTERRUPTED, SUCCEEDED]
+    assert "server stopped" in store.get(running).error
+    assert store.mark_interrupted() == []
+
+
+def _claim_in_process(url: str, run_id: int, results) -> None:
+    store = open_store(url)
+    results.put((run_id, store.claim_slot(run_id, 1, current_process())))
+    store.dispose()
+
+
+def test_concurrent_claims_from_processes_never_exceed_the_limit(store, store_url):
+    ids = _queued(store, 4)
+    store.engine.dispose()  # forked children must not share pooled connections
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [context.Process(target=_claim_in_process, args=(store_url, run_id, results)) for run_id in ids]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    outcomes = dict(results.get(timeout=5) for _ in ids)
+    assert list(outcomes.values()).count(CLAIMED) <= 1
+    assert sum(run.status == RUNNING for run in store.list_runs()) <= 1
+    assert all(worker.exitcode == 0 for worker in workers), os.getpid()
+
+
+def test_tables_are_prefixed_and_leave_other_tables_alone(store):
+    from sqlalchemy import inspect
+
+    names = set(inspect(store.engine).get_table_names())
+    assert {"train_runs", "train_metrics", "train_artifacts", "train_queue_lock"} <= names
+    assert all(name.startswith("train_") for name in schema.metadata.tables)
+    open_store(str(store.engine.url.render_as_string(hide_password=False))).dispose()  # idempotent

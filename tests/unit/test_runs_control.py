@@ -1,0 +1,123 @@
+"""Stopping runs from outside: cancel (cooperative, then by force) and the clean-up at start-up."""
+
+from __future__ import annotations
+
+import time
+
+import multiprocess
+import psutil
+import pytest
+
+from dash_app.jobs.config import TrainConfig
+from dash_app.runs import processes
+from dash_app.runs.control import cancel_run, interrupt_orphans, reap_dead
+from dash_app.runs.executor import execute_run
+from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING
+from dash_app.runs.store import current_process, open_store
+
+# Spawned, not forked: this test process has run torch, and a fork of it could hang in torch's thread pool.
+# (The app forks from a web process that never imports torch.)
+SPAWN = multiprocess.get_context("spawn")
+LONG = TrainConfig(dataset="digits", epochs=1000, batch_size=8)
+
+
+@pytest.fixture
+def store_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+@pytest.fixture
+def store(store_url):
+    store = open_store(store_url)
+    yield store
+    store.dispose()
+
+
+def _train_in_child(url: str, run_id: int, data_dir: str) -> None:
+    from pathlib import Path
+
+    execute_run(open_store(url), run_id, data_dir=Path(data_dir), max_running=1, databases={})
+
+
+def _stuck_in_child(url: str, run_id: int) -> None:
+    """A job that claims its run and then never looks at the cancel flag (a stuck step, a hung query)."""
+    store = open_store(url)
+    store.claim_slot(run_id, 1, current_process())
+    time.sleep(600)
+
+
+def _wait_for(predicate, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _started(store, url, target, run_id, *args):
+    store.engine.dispose()
+    job = SPAWN.Process(target=target, args=(url, run_id, *args))
+    job.start()
+    return job
+
+
+def test_cancel_stops_a_running_job_itself_and_keeps_what_it_logged(store, store_url, tmp_path):
+    run_id = store.create_run(LONG.to_json(), "long", user=None, backend="diskcache")
+    job = _started(store, store_url, _train_in_child, run_id, str(tmp_path))
+    _wait_for(lambda: len(store.metrics([run_id])[run_id]) >= 1)
+    asked = time.monotonic()
+    run = cancel_run(store, run_id)
+    assert run.status == CANCELLED
+    job.join(10)
+    assert time.monotonic() - asked < 2.0 + 1.0, "stopped within the promised 2 s (plus process exit)"
+    assert job.exitcode == 0, "the job stopped on its own: it read the flag"
+    assert store.metrics([run_id])[run_id], "epochs logged before the cancel stay"
+    assert store.artifacts(run_id) == []
+
+
+def test_a_job_that_ignores_the_cancel_is_killed_and_is_really_gone(store, store_url):
+    run_id = store.create_run(LONG.to_json(), "stuck", user=None, backend="diskcache")
+    job = _started(store, store_url, _stuck_in_child, run_id)
+    _wait_for(lambda: store.get(run_id).status == RUNNING)
+    process = store.get(run_id).process
+    assert processes.is_alive(process)
+    run = cancel_run(store, run_id, grace_s=0.5)
+    assert run.status == CANCELLED
+    assert not psutil.pid_exists(process.pid), "killed and reaped: the process is really gone"
+    assert not processes.is_alive(process)
+
+
+def test_a_queued_run_is_cancelled_at_once(store):
+    run_id = store.create_run(LONG.to_json(), "waiting", user=None, backend="diskcache")
+    assert store.get(run_id).status == QUEUED
+    assert cancel_run(store, run_id).status == CANCELLED
+    assert cancel_run(store, 999) is None
+
+
+def test_start_up_interrupts_the_previous_servers_runs_and_kills_their_orphans(store, store_url):
+    running = store.create_run(LONG.to_json(), "orphan", user=None, backend="diskcache")
+    queued = store.create_run(LONG.to_json(), "queued", user=None, backend="diskcache")
+    _started(store, store_url, _stuck_in_child, running)
+    _wait_for(lambda: store.get(running).status == RUNNING)
+    orphan = store.get(running).process
+    interrupted = interrupt_orphans(store, "diskcache")
+    assert sorted(run.id for run in interrupted) == [running, queued]
+    assert {store.get(running).status, store.get(queued).status} == {INTERRUPTED}
+    assert not psutil.pid_exists(orphan.pid), "an orphan would otherwise keep training and write later"
+
+
+def test_with_celery_only_runs_whose_process_is_gone_are_interrupted(store):
+    alive = store.create_run(LONG.to_json(), "alive", user=None, backend="celery")
+    store.claim_slot(alive, 5, current_process())
+    dead = store.create_run(LONG.to_json(), "dead", user=None, backend="celery")
+    gone = current_process()
+    store.claim_slot(dead, 5, type(gone)(gone.host, gone.pid, gone.started - 1000))  # a pid reused since
+    assert [run.id for run in interrupt_orphans(store, "celery")] == [dead]
+    assert store.get(alive).status == RUNNING
+
+
+def test_a_running_run_whose_process_died_is_interrupted_by_the_page(store):
+    run_id = store.create_run(LONG.to_json(), "died", user=None, backend="diskcache")
+    me = current_process()
+    store.claim_slot(run_id, 1, type(me)(me.host, 2**22 + 17, 1.0))
+    assert reap_dead(store, store.list_runs()) == [run_id]
+    assert "ended without finishing" in store.get(run_id).error

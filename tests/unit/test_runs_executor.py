@@ -1,0 +1,103 @@
+"""A run's life in its job process: queue, train, artifacts, and every way it can end, recorded in the store."""
+
+from __future__ import annotations
+
+import time
+
+import multiprocess
+import pytest
+
+from dash_app.jobs.config import TrainConfig
+from dash_app.runs.executor import execute_run, run_folder
+from dash_app.runs.schema import FAILED, SUCCEEDED
+from dash_app.runs.store import open_store
+
+# Spawned, not forked: this test process has run torch, and a fork of it could hang in torch's thread pool.
+# (The app forks from a web process that never imports torch.)
+SPAWN = multiprocess.get_context("spawn")
+SMALL = TrainConfig(dataset="spirals", epochs=3, spiral_points=60)
+
+
+@pytest.fixture
+def store_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+@pytest.fixture
+def store(store_url):
+    store = open_store(store_url)
+    yield store
+    store.dispose()
+
+
+def _run(store, config: TrainConfig | dict, tmp_path, **kwargs):
+    values = config.to_json() if isinstance(config, TrainConfig) else config
+    run_id = store.create_run(values, "test", user="bob", backend="diskcache")
+    status = execute_run(store, run_id, data_dir=tmp_path, max_running=1, databases={}, **kwargs)
+    return run_id, status
+
+
+def test_a_run_succeeds_with_metrics_artifacts_device_and_progress(store, tmp_path):
+    snapshots = []
+    run_id, status = _run(store, SMALL, tmp_path, set_progress=snapshots.append)
+    run = store.get(run_id)
+    assert status == run.status == SUCCEEDED
+    assert run.device == "cpu" and run.started_at <= run.finished_at
+    assert [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1, 2, 3]
+    names = store.artifacts(run_id)
+    assert names == ["curves.png", "confusion_matrix.png", "decision_boundary.png", "weights.pt", "config.json"]
+    assert all((run_folder(tmp_path, run_id) / name).stat().st_size > 0 for name in names)
+    assert snapshots and snapshots[-1]["done"] and snapshots[-1]["step"] == snapshots[-1]["total_steps"]
+    assert run.progress["epoch"] == 3
+
+
+def test_a_diverging_loss_fails_the_run_with_its_reason(store, tmp_path):
+    config = TrainConfig(dataset="spirals", optimizer="sgd", learning_rate=10.0, epochs=3, hidden_size=1024,
+                         batch_size=1)
+    run_id, status = _run(store, config, tmp_path)
+    assert status == FAILED
+    assert "training diverged" in store.get(run_id).error
+
+
+def test_a_config_the_job_cannot_read_fails_with_its_reason(store, tmp_path):
+    run_id, status = _run(store, {"epochs": -3}, tmp_path)
+    assert status == FAILED
+    assert store.get(run_id).error == "Invalid settings: epochs: Must be from 1 to 1000."
+
+
+def test_a_job_that_raises_fails_the_run_and_says_why(store, tmp_path, monkeypatch):
+    import dash_app.jobs.train as train_module
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(train_module, "train", broken)
+    run_id, status = _run(store, SMALL, tmp_path)
+    assert status == FAILED and store.get(run_id).error == "RuntimeError: disk on fire"
+
+
+def _execute_in_child(url: str, run_id: int, data_dir: str, max_running: int = 1) -> None:
+    from pathlib import Path
+
+    store = open_store(url)
+    execute_run(store, run_id, data_dir=Path(data_dir), max_running=max_running, databases={})
+
+
+def test_runs_wait_in_the_queue_for_a_free_slot(store, store_url, tmp_path):
+    first = store.create_run(TrainConfig(dataset="spirals", epochs=40).to_json(), "a", user=None, backend="diskcache")
+    second = store.create_run(SMALL.to_json(), "b", user=None, backend="diskcache")
+    store.engine.dispose()
+    jobs = [SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
+            for run_id in (second, first)]  # the second asks first: the queue order still wins
+    for job in jobs:
+        job.start()
+    seen_waiting = False
+    while any(job.is_alive() for job in jobs):
+        runs = {run.id: run for run in store.list_runs()}
+        assert sum(run.status == "running" for run in runs.values()) <= 1
+        seen_waiting |= runs[second].status == "queued" and runs[first].status == "running"
+        time.sleep(0.05)
+    first_run, second_run = store.get(first), store.get(second)
+    assert (first_run.status, second_run.status) == (SUCCEEDED, SUCCEEDED)
+    assert seen_waiting, "the second run waited, queued, while the first ran"
+    assert second_run.started_at >= first_run.finished_at
