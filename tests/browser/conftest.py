@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.error import URLError
-from urllib.request import urlopen
 
 import pytest
-from browser_support import HOST_USER, WIDTHS
+from browser_support import (
+    CHROMIUM_ARGS, DEMO_ROWS, HOST_USER, REPO_ROOT, WIDTHS, _clean_environment, _serve, free_port, serve_app,
+)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-DEMO_ROWS = "2000"  # small demo database: the browser tests are about the pages, not the data
 
 
 def pytest_collection_modifyitems(items):
@@ -72,60 +65,11 @@ def open_page(browser):
         context.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _clean_environment(**values: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
-    return environment | values
-
-
-@contextmanager
-def _serve(command: list[str], url: str, environment: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    """Run a server until the block ends; fail with its log if it never answers."""
-    with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_serving(url, process, log)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urlopen(url, timeout=2):
-                return
-        except URLError as error:
-            if getattr(error, "code", None):  # an HTTP error status means it is serving
-                return
-            time.sleep(0.2)
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"server did not answer at {url} within {timeout_s} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator[str]:
     """Base URL of ``python -m dash_app`` on its demo data, as a user starts it."""
-    data_dir = tmp_path_factory.mktemp("app-data")
-    port = free_port()
-    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
-               "--demo-rows", DEMO_ROWS]
-    url = f"http://127.0.0.1:{port}/"
-    with _serve(command, url, _clean_environment(), data_dir / "server.log"):
-        yield url
+    with serve_app(tmp_path_factory.mktemp("app-data")) as process:
+        yield process.base_url
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from pathlib import Path
 
 from urllib.parse import urlsplit
@@ -12,8 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image, ImageDraw
 
-from browser_support import SCHEMES, WIDTHS, theme_of
-from tests.browser.conftest import DEMO_ROWS, _clean_environment, _serve, free_port
+from browser_support import SCHEMES, WIDTHS, serve_app, theme_of
 from tests.unit.compose_support import bomb_png, difference_box, mean_abs_difference
 
 
@@ -22,13 +20,8 @@ from tests.unit.compose_support import bomb_png, difference_box, mean_abs_differ
 def compose_app(tmp_path_factory):
     """The app as a user starts it, with a data directory the test can read (stored images, saved scenes)."""
     data_dir = tmp_path_factory.mktemp("compose-data")
-    port = free_port()
-    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
-               "--demo-rows", DEMO_ROWS]
-    url = f"http://127.0.0.1:{port}/"
-    environment = _clean_environment(DASH_APP_MAX_UPLOAD_MB="2", DASH_APP_MAX_IMAGE_PIXELS="4000000")
-    with _serve(command, url, environment, data_dir / "server.log"):
-        yield url, data_dir
+    with serve_app(data_dir, DASH_APP_MAX_UPLOAD_MB="2", DASH_APP_MAX_IMAGE_PIXELS="4000000") as process:
+        yield process.base_url, data_dir
 
 
 @pytest.fixture(scope="module")

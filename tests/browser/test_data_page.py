@@ -6,13 +6,11 @@ import csv
 import io
 import json
 import sqlite3
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser_support import SCHEMES, WIDTHS, theme_of
-from conftest import DEMO_ROWS, _clean_environment, _serve, free_port
+from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
 
 ROW = ".ag-center-cols-container .ag-row"
 
@@ -21,13 +19,8 @@ ROW = ".ag-center-cols-container .ag-row"
 def editable_app(tmp_path_factory):
     """(base URL, data directory) of the app with the demo products table editable."""
     data_dir = tmp_path_factory.mktemp("editable-app")
-    port = free_port()
-    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
-               "--demo-rows", DEMO_ROWS]
-    environment = _clean_environment(DASH_APP_EDITABLE_TABLES=json.dumps({"demo": ["products"]}))
-    url = f"http://127.0.0.1:{port}/"
-    with _serve(command, url, environment, data_dir / "server.log"):
-        yield url, Path(data_dir)
+    with serve_app(data_dir, DASH_APP_EDITABLE_TABLES=json.dumps({"demo": ["products"]})) as process:
+        yield process.base_url, Path(data_dir)
 
 
 def open_table(page, base, table, view=None, database="demo"):
@@ -150,7 +143,7 @@ def test_a_foreign_key_opens_the_referenced_row(live_app, open_page):
     link.click()
     page.wait_for_function("() => new URLSearchParams(location.search).get('table') === 'customers'")
     loaded_cell(page, 0, "id")
-    page.wait_for_function(f"() => document.querySelector(\"#data-count\").innerText.startsWith('1 row')")
+    page.wait_for_function("() => document.querySelector(\"#data-count\").innerText.startsWith('1 row')")
     assert loaded_cell(page, 0, "id").inner_text() == customer
     assert page.locator(f"{ROW}").count() == 1
     assert page.console_errors == []

@@ -4,41 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import importlib.util
+from browser_support import CHROMIUM_ARGS, serve_app  # noqa: F401  (the training tests import them from here)
 
 from dash_app.runs.store import open_store
-
-
-def _browser_conftest():
-    """tests/browser/conftest.py by path: outside tests/browser, ``import conftest`` finds tests/conftest.py."""
-    spec = importlib.util.spec_from_file_location("training_browser_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_conftest = _browser_conftest()
-DEMO_ROWS, CHROMIUM_ARGS = _conftest.DEMO_ROWS, _conftest.CHROMIUM_ARGS
-_clean_environment, _serve, free_port = _conftest._clean_environment, _conftest._serve, _conftest.free_port
-
-
-@contextmanager
-def serve_app(data_dir: Path, **environment: str) -> Iterator[str]:
-    """``python -m dash_app`` on ``data_dir`` (kept between starts), until the block ends."""
-    port = free_port()
-    command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
-               "--demo-rows", DEMO_ROWS]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with _serve(command, f"http://127.0.0.1:{port}/", _clean_environment(**environment),
-                data_dir / f"server-{port}.log") as process:
-        process.base_url = f"http://127.0.0.1:{port}/"
-        yield process
 
 
 def pattern(**parts) -> str:
