@@ -38,8 +38,11 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifi
         hovermode="x unified",
     )
     last_epoch = max((row["epoch"] for history in histories.values() for row in history), default=1)
-    figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False, tick0=1,
-                        dtick=max(1, -(-last_epoch // 8)), range=[0.8, max(last_epoch, 2) + 0.2])
+    # Up to 8 epochs: one tick each. Beyond, plotly picks whole-number steps that fit the width, so a
+    # phone's narrow plots do not crowd their labels.
+    ticks = {"tick0": 1, "dtick": 1} if last_epoch <= 8 else {"tickmode": "auto", "nticks": 8}
+    figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False,
+                        range=[0.8, max(last_epoch, 2) + 0.2], **ticks)
     figure.update_yaxes(gridcolor=GRID_GREY, zeroline=False)
     if classifier:
         figure.update_yaxes(tickformat=".0%", row=1, col=2)

@@ -18,6 +18,7 @@ import numpy as np  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 from dash_app.jobs.train import TrainResult  # noqa: E402
 
@@ -117,28 +118,34 @@ def confusion_figure(result: TrainResult) -> Figure:
 
 
 def predictions_figure(result: TrainResult) -> Figure:
-    """A grid of validation images with their predicted label; wrong ones first, framed and titled in red."""
+    """A grid of validation images with their predicted label; wrong ones first, framed and titled in red.
+
+    One axes holds every tile (an image placed by ``extent``, a frame and a label): 36 separate axes
+    under a constrained layout took most of a run's artifact time.
+    """
     data = result.data
     wrong = np.flatnonzero(result.val_predictions != data.y_val)
     right = np.flatnonzero(result.val_predictions == data.y_val)
     shown = np.concatenate([wrong, right])[: GRID_SIDE * GRID_SIDE]
-    width, height = FIGURE_SIZE_PX
-    figure, grid = plt.subplots(GRID_SIDE, GRID_SIDE, figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
+    figure, (axes,) = _figure()
     figure.suptitle(f"Validation predictions: {len(wrong)} wrong of {len(data.y_val)} (wrong first, in red)")
-    for axes, index in zip(grid.flat, [*shown, *[None] * (grid.size - len(shown))], strict=True):
-        axes.set_xticks([])
-        axes.set_yticks([])
-        if index is None:
-            axes.axis("off")
-            continue
+    cell_w, cell_h = 1.0, 1.3  # a unit tile, with room above it for its label
+    for position, index in enumerate(shown):
+        row, column = divmod(position, GRID_SIDE)
+        left, bottom = column * cell_w + 0.1, (GRID_SIDE - 1 - row) * cell_h + 0.05
         is_wrong = result.val_predictions[index] != data.y_val[index]
-        axes.imshow(data.x_val[index].reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1)
         colour = WRONG_COLOUR if is_wrong else RIGHT_COLOUR
+        axes.imshow(data.x_val[index].reshape(data.image_shape), cmap="gray_r", vmin=0, vmax=1,
+                    extent=(left, left + 0.8, bottom, bottom + 0.8), interpolation="nearest")
+        axes.add_patch(Rectangle((left, bottom), 0.8, 0.8, fill=False, edgecolor=colour,
+                                 linewidth=3 if is_wrong else 1))
         label = data.class_names[result.val_predictions[index]]
         title = f"{label} (true {data.class_names[data.y_val[index]]})" if is_wrong else label
-        axes.set_title(title, color=colour, fontsize=8)
-        for spine in axes.spines.values():
-            spine.set(color=colour, linewidth=3 if is_wrong else 1)
+        axes.text(left + 0.4, bottom + 0.86, title, color=colour, fontsize=8, ha="center", va="bottom")
+    axes.set_xlim(0, GRID_SIDE * cell_w)
+    axes.set_ylim(0, GRID_SIDE * cell_h)
+    axes.set_aspect("equal")
+    axes.axis("off")
     return figure
 
 

@@ -279,6 +279,7 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
                            timeout=90_000)
     page.wait_for_timeout(2500)  # a few epochs on the live curves
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky navbar is drawn where the page was scrolled to
     page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
