@@ -279,7 +279,11 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
                            timeout=90_000)
     page.wait_for_timeout(2500)  # a few epochs on the live curves
-    page.evaluate("window.scrollTo(0, 0)")  # the sticky navbar is drawn where the page was scrolled to
+    # The history grid draws its rows once it has been on screen; then back to the top, where the sticky
+    # navbar belongs in a full-page screenshot.
+    page.locator("#train-runs-grid").scroll_into_view_if_needed()
+    page.wait_for_selector("#train-runs-grid .ag-row")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
