@@ -150,6 +150,7 @@ def test_two_starts_in_a_row_both_run_one_after_the_other(server, open_page):
     open_training(page, server.base_url)
     first = start_run(page, **QUICK)
     second = start_run(page, epochs=5)
+    assert second != first, "each Start queues a run of its own"
     page.wait_for_selector(active_card(second))
     card = page.inner_text(active_card(second))
     assert "Queued" in card or "Running" in card

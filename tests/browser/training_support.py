@@ -36,11 +36,20 @@ def open_training(page, base_url: str) -> None:
 
 
 def start_run(page, **numbers) -> int:
-    """Fill number fields, press Start and return the id of the run it queued."""
+    """Fill number fields, press Start and return the id of the run it queued.
+
+    A second Start on the same page still shows the first run's alert until the server answers, so this
+    waits for the alert to change (a new run always has a new id).
+    """
+    before = page.inner_text("#train-start-alert")
     for name, value in numbers.items():
         page.fill(field(name), str(value))
     page.click("#train-start")
-    page.wait_for_selector("#train-start-alert .alert-success")
+    page.wait_for_function(
+        "before => { const box = document.querySelector('#train-start-alert');"
+        " return !!box.querySelector('.alert-success') && box.innerText !== before; }",
+        arg=before,
+    )
     text = page.inner_text("#train-start-alert")
     return int(re.search(r"Run #(\d+) queued", text).group(1))
 
