@@ -36,13 +36,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _clean_environment(**values: str) -> dict[str, str]:
+def clean_environment(**values: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DASH_APP_")}
     return environment | values
 
 
 @contextmanager
-def _serve(command: list[str], url: str, environment: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def serve_process(
+    command: list[str], url: str, environment: dict[str, str], log: Path,
+) -> Iterator[subprocess.Popen]:
     """Run a server until the block ends; fail with its log if it never answers."""
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
@@ -85,6 +87,7 @@ def serve_app(data_dir: Path, **environment: str) -> Iterator[subprocess.Popen]:
                "--demo-rows", DEMO_ROWS]
     data_dir.mkdir(parents=True, exist_ok=True)
     base_url = f"http://127.0.0.1:{port}/"
-    with _serve(command, base_url, _clean_environment(**environment), data_dir / f"server-{port}.log") as process:
+    log = data_dir / f"server-{port}.log"
+    with serve_process(command, base_url, clean_environment(**environment), log) as process:
         process.base_url = base_url
         yield process

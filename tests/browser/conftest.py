@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM_ARGS, DEMO_ROWS, HOST_USER, REPO_ROOT, WIDTHS, _clean_environment, _serve, free_port, serve_app,
+    CHROMIUM_ARGS, DEMO_ROWS, HOST_USER, REPO_ROOT, WIDTHS, clean_environment, free_port, serve_app, serve_process,
 )
 
 SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
@@ -77,13 +77,13 @@ def live_host(tmp_path_factory) -> Iterator[str]:
     """Base URL of the example host app, with Workbench under /dashboard/ and one user."""
     instance = tmp_path_factory.mktemp("host")
     username, password, name = HOST_USER
-    environment = _clean_environment(DASH_APP_DEMO_ROWS=DEMO_ROWS)
+    environment = clean_environment(DASH_APP_DEMO_ROWS=DEMO_ROWS)
     subprocess.run([sys.executable, "-m", "examples.flask_host", "--instance", str(instance), "add-user", username,
                     "--name", name, "--password", password], cwd=REPO_ROOT, env=environment, check=True, timeout=60)
     port = free_port()
     command = [sys.executable, "-m", "examples.flask_host", "--instance", str(instance), "serve", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"
-    with _serve(command, url, environment, instance / "server.log"):
+    with serve_process(command, url, environment, instance / "server.log"):
         yield url
 
 
