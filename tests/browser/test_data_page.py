@@ -57,6 +57,8 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     assert page.inner_text("#data-count").strip() == f"{int(DEMO_ROWS):,} rows"
 
     page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # ascending
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('asc')")
+    column_texts(page, "quantity", 1)  # the ascending block has arrived before the next click
     page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # descending
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
     page.wait_for_timeout(500)
