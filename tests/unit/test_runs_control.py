@@ -21,18 +21,6 @@ SPAWN = multiprocess.get_context("spawn")
 LONG = TrainConfig(dataset="digits", epochs=1000, batch_size=8)
 
 
-@pytest.fixture
-def store_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'store.sqlite'}"
-
-
-@pytest.fixture
-def store(store_url):
-    store = open_store(store_url)
-    yield store
-    store.dispose()
-
-
 def _train_in_child(url: str, run_id: int, data_dir: str) -> None:
     from pathlib import Path
 

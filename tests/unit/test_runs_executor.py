@@ -18,18 +18,6 @@ SPAWN = multiprocess.get_context("spawn")
 SMALL = TrainConfig(dataset="spirals", epochs=3, spiral_points=60)
 
 
-@pytest.fixture
-def store_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'store.sqlite'}"
-
-
-@pytest.fixture
-def store(store_url):
-    store = open_store(store_url)
-    yield store
-    store.dispose()
-
-
 def _run(store, config: TrainConfig | dict, tmp_path, **kwargs):
     values = config.to_json() if isinstance(config, TrainConfig) else config
     run_id = store.create_run(values, "test", user="bob", backend="diskcache")
