@@ -1,7 +1,7 @@
 """The New run form: fields that fit the data set, inline checks as the user types, table pickers, and Start.
 
-Start validates, writes a queued run to the store and adds one launcher store for it to the page;
-the launcher's background callback (callbacks/training_jobs.py) then runs the job elsewhere.
+Start validates, writes a queued run to the store and launches its job from the server in the same
+request (dash_app/runs/launch.py), so the run never depends on this page staying open.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
-from dash_app.callbacks.training_support import alert, current_settings, current_store
+from dash_app.callbacks.training_support import alert, current_launcher, current_settings, current_store
 from dash_app.jobs.config import ConfigError, parse_config, problems_of
 from dash_app.pages.training_parts import run_href
+from dash_app.runs.launch import LaunchError
+from dash_app.runs.schema import FAILED, QUEUED
 from dash_app.runs.sources import SourceError, column_choices, table_names
 
 COMMON_NUMBERS = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
@@ -80,7 +82,6 @@ def register(app: Dash) -> None:
     )(list_columns)
     app.callback(
         Output(ids.TRAIN_START_ALERT, "children"),
-        Output(ids.train_launcher(ALL), "data"),
         Output(ids.TRAIN_REFRESH, "data"),
         Output(ids.train_choice_feedback(ALL), "children"),
         Input(ids.TRAIN_START, "n_clicks"),
@@ -88,8 +89,6 @@ def register(app: Dash) -> None:
         State(ids.train_choice(ALL), "value"),
         State(ids.train_choice_feedback(ALL), "id"),
         State(ids.TRAIN_REFRESH, "data"),
-        State(ids.train_launcher(ALL), "data"),
-        State(ids.train_launcher_result(ALL), "data"),
         prevent_initial_call=True,
     )(start_run)
 
@@ -134,16 +133,8 @@ def list_columns(table: str | None, database: str | None):
     return numeric, [], every, None, note
 
 
-def free_slot(launched: list, results: list) -> int | None:
-    """A launcher slot that never ran or whose run's background callback has returned."""
-    for slot, (run_id, result) in enumerate(zip(launched, results, strict=True)):
-        if run_id is None or (isinstance(result, dict) and result.get("run") == run_id):
-            return slot
-    return None
-
-
-def start_run(_clicks, _numbers, _choices, feedback_ids, refresh, launched, results):
-    """Validate the form; if it is right, queue a run and hand it to a free launcher slot."""
+def start_run(_clicks, _numbers, _choices, feedback_ids, refresh):
+    """Validate the form; if it is right, queue a run and launch its job from the server."""
     numbers = _by_field(ctx.states_list[0])
     choices = _by_field(ctx.states_list[1])
     values = form_values(numbers, choices)
@@ -152,16 +143,18 @@ def start_run(_clicks, _numbers, _choices, feedback_ids, refresh, launched, resu
         config = parse_config(values)
     except ConfigError as error:
         message = alert("Nothing started: fix the fields marked in red.", color="warning")
-        return message, [no_update] * len(launched), no_update, [error.problems.get(name, "") for name in fields]
-    slot = free_slot(launched, results)
-    if slot is None:
-        busy = alert("This page is already starting many runs: wait for one to end, or reload the page "
-                     "(runs keep going).", color="warning")
-        return busy, [no_update] * len(launched), no_update, ["" for _ in fields]
+        return message, no_update, [error.problems.get(name, "") for name in fields]
     settings = current_settings()
-    run_id = current_store().create_run(config.to_json(), config.summary(), user=current_user_name(),
-                                        backend=settings.background)
-    launchers = [run_id if index == slot else no_update for index in range(len(launched))]
+    store = current_store()
+    run_id = store.create_run(config.to_json(), config.summary(), user=current_user_name(),
+                              backend=settings.background)
+    try:
+        current_launcher().launch(run_id)
+    except LaunchError as error:
+        store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
+        failed = alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",
+                        html.A("its page", href=run_href(run_id)), " keeps the reason."])
+        return failed, (refresh or 0) + 1, ["" for _ in fields]
     started = alert([f"Run #{run_id} queued: ", html.A("open its page", href=run_href(run_id))],
                     color="success", icon="bi-check-circle")
-    return started, launchers, (refresh or 0) + 1, ["" for _ in fields]
+    return started, (refresh or 0) + 1, ["" for _ in fields]

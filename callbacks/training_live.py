@@ -10,7 +10,7 @@ import time
 from datetime import datetime
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app import ids
@@ -42,10 +42,16 @@ def register(app: Dash) -> None:
         State(ids.train_active_body(ALL), "id"),
         prevent_initial_call=True,
     )(update_progress)
+    app.clientside_callback(
+        ClientsideFunction("training", "cancelRequest"),
+        Output(ids.TRAIN_CANCEL_REQUEST, "data"),
+        Input(ids.train_cancel(ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
     app.callback(
         Output(ids.TRAIN_CANCEL_ALERT, "children"),
         Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True),
-        Input(ids.train_cancel(ALL), "n_clicks"),
+        Input(ids.TRAIN_CANCEL_REQUEST, "data"),
         State(ids.TRAIN_REFRESH, "data"),
         prevent_initial_call=True,
     )(cancel)
@@ -133,14 +139,11 @@ def grid_rows(runs: list[Run]) -> list[dict]:
     return rows
 
 
-def cancel(clicks, refresh):
+def cancel(request, refresh):
     """Cancel the run whose button was pressed, from any tab or user; wait until it has really stopped."""
-    if not ctx.triggered_id or not any(clicks):
+    run_id = request.get("run") if isinstance(request, dict) else None
+    if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate
-    clicked = next((item for item in ctx.triggered if item["value"]), None)
-    if clicked is None:
-        raise PreventUpdate
-    run_id = ctx.triggered_id["run"]
     run = cancel_run(current_store(), run_id)
     if run is None:
         return alert(f"Run #{run_id} does not exist."), no_update

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash_bootstrap_components as dbc
 from dash import html
 from flask import current_app
 
 from dash_app.runs.store import RunStore, shared_store
 from dash_app.settings import Settings
+
+if TYPE_CHECKING:
+    from dash_app.background import Launcher
 
 
 def current_settings() -> Settings:
@@ -18,6 +23,11 @@ def current_settings() -> Settings:
 def current_store() -> RunStore:
     """The run store of the app serving this request."""
     return shared_store(current_settings().store_url)
+
+
+def current_launcher() -> Launcher:
+    """What hands a queued run to its job process (dash_app/runs/launch.py), as built for this app."""
+    return current_app.extensions["dash_app"]["launcher"]
 
 
 def alert(message, color: str = "danger", icon: str = "bi-exclamation-triangle") -> dbc.Alert:

@@ -1,6 +1,8 @@
 """Workbench: the composition root. ``create_app`` runs it alone; ``init_app`` mounts it in a host Flask app.
 
-Nothing happens at import: no app, cache, engine or GPU is created until one of these is called.
+Nothing happens at import: no app, cache, engine or GPU is created until one of these is called, and
+Dash and Flask themselves are loaded only when one of the names below is first used (a training job's
+process imports ``dash_app.runs`` and ``dash_app.jobs`` and never needs them).
 
 Mounting in a host (with Flask-Login, the host's login guards every route of the product)::
 
@@ -13,95 +15,19 @@ Mounting in a host (with Flask-Login, the host's login guards every route of the
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import dash
-from dash import Dash
-from flask import Flask
+if TYPE_CHECKING:
+    from dash_app.factory import assets_folder, create_app, init_app
+    from dash_app.settings import Settings, load_settings
 
-from dash_app import auth, routing, shell, web
-from dash_app.background import build_background_manager
-from dash_app.settings import Settings, load_settings
-
-__all__ = ["create_app", "init_app", "Settings", "load_settings"]
-
-VENDOR_STYLESHEETS = (
-    "vendor/bootstrap/bootstrap.min.css",
-    "vendor/bootstrap-icons/bootstrap-icons.min.css",
-    "vendor/inter/inter.css",
-)
+__all__ = ["create_app", "init_app", "assets_folder", "Settings", "load_settings"]
+_WHERE = {"create_app": "dash_app.factory", "init_app": "dash_app.factory", "assets_folder": "dash_app.factory",
+          "Settings": "dash_app.settings", "load_settings": "dash_app.settings"}
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """Build the product on a Flask server of its own, with no login (one user on a laptop)."""
-    settings = settings or load_settings()
-    server = Flask("dash_app")
-    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
-    return init_app(server, settings)
-
-
-def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Access | None = None) -> Dash:
-    """Mount the product on ``server`` under ``settings.url_prefix`` and return the Dash app.
-
-    ``access`` says how the host grants access; by default the host's Flask-Login is used if it has
-    one, and the product is open otherwise (standalone).
-    """
-    settings = settings or load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    endpoints_before = set(server.view_functions)
-    app = _build_dash(settings)
-    app.init_app(server)  # sets the current app, which register_page needs
-    _register_pages()
-    app.layout = shell.layout
-    _register_callbacks(app)
-    web.register(server, settings)
-    product_endpoints = set(server.view_functions) - endpoints_before
-    page_endpoints = routing.page_endpoints(app)
-    routing.mark_unknown_pages_not_found(app, page_endpoints)
-    access = access or auth.flask_login_access(server)
-    auth.remember_access(server, access)
-    if access is not None:
-        auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
-    server.extensions["dash_app"] = {"app": app, "settings": settings, "endpoints": frozenset(product_endpoints)}
-    return app
-
-
-def _build_dash(settings: Settings) -> Dash:
-    prefix = settings.url_prefix
-    return Dash(
-        "dash_app",
-        server=False,
-        use_pages=True,
-        pages_folder="",  # pages are registered explicitly: see _register_pages
-        url_base_pathname=prefix,
-        title=settings.title,
-        update_title=None,
-        assets_folder=str(assets_folder()),
-        # Vendored stylesheets are listed in order below; auto-including them would sort them after ours.
-        assets_path_ignore=["vendor"],
-        external_stylesheets=[f"{prefix}assets/{path}" for path in VENDOR_STYLESHEETS],
-        background_callback_manager=build_background_manager(settings),
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-    )
-
-
-def assets_folder() -> Path:
-    """Folder of the static files, found without importing it (works installed and editable)."""
-    spec = importlib.util.find_spec("dash_app.assets")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _register_pages() -> None:
-    """Register each page module under ``dash_app.pages`` with the registration data it declares."""
-    from dash_app.pages import PAGE_MODULES
-
-    for name in PAGE_MODULES:
-        module = importlib.import_module(f"dash_app.pages.{name}")
-        dash.register_page(module.__name__, layout=module.layout, **module.PAGE)
-
-
-def _register_callbacks(app: Dash) -> None:
-    from dash_app import callbacks
-
-    callbacks.register(app)
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        msg = f"module 'dash_app' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(_WHERE[name]), name)

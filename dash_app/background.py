@@ -1,18 +1,27 @@
-"""The Dash background callback manager, chosen by settings: diskcache on a laptop, Celery with Redis beyond.
+"""How work leaves the web process, chosen by settings: diskcache on a laptop, Celery with Redis beyond.
 
-Built by the factory, never at import, so that importing the package starts no cache and opens no
-connection. Celery workers import :mod:`dash_app.worker`, which builds the same app and so registers
-the same background callbacks.
+Two things are built here by the factory, never at import (importing the package starts no cache and
+opens no connection): the Dash background callback manager (the Data page's charts) and the launcher of
+training runs (dash_app/runs/launch.py). Celery workers import :mod:`dash_app.worker`, which builds the
+same app and so registers the same background callbacks and the training task.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from dash import CeleryManager, DiskcacheManager
 
 from dash_app.settings import Settings, redacted_url
 
+if TYPE_CHECKING:
+    from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
+
+    Launcher = CeleryLauncher | ProcessLauncher
+
 # Results of finished background callbacks are kept this long (seconds) for the page to pick up.
 RESULT_EXPIRY_S = 24 * 3600
+TRAIN_TASK = "dash_app.train_run"
 
 
 class BackgroundUnavailable(RuntimeError):
@@ -40,7 +49,25 @@ def build_celery(settings: Settings):
         worker_prefetch_multiplier=1,
         worker_concurrency=settings.max_concurrent_jobs,
     )
+
+    @celery_app.task(name=TRAIN_TASK)
+    def train_run(run_id: int) -> str:
+        """Run one queued training run with this worker's settings (dash_app/runs/job.py)."""
+        from dash_app.runs.job import run_job
+
+        return run_job(settings, run_id)
+
     return celery_app
+
+
+def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager) -> Launcher:
+    """The launcher of training runs that goes with ``manager``: Celery's task, or a process per run."""
+    from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
+    from dash_app.runs.store import shared_store
+
+    if isinstance(manager, CeleryManager):
+        return CeleryLauncher(manager.handle.tasks[TRAIN_TASK])
+    return ProcessLauncher(settings.model_dump_json(), lambda: shared_store(settings.store_url))
 
 
 def check_background(settings: Settings, timeout_s: float = 3.0) -> str:

@@ -91,7 +91,6 @@ TRAIN_START_ALERT = "train-start-alert"
 TRAIN_REFRESH = "train-refresh"
 TRAIN_SPIRALS_FIELDS = "train-spirals-fields"
 TRAIN_TABLE_FIELDS = "train-table-fields"
-TRAIN_LAUNCHERS = "train-launchers"
 TRAIN_POLL = "train-poll"
 TRAIN_ACTIVE = "train-active"
 TRAIN_LIVE_GRAPH = "train-live-graph"
@@ -100,6 +99,7 @@ TRAIN_RUNS_GRID = "train-runs-grid"
 TRAIN_RUNS_SIGNATURE = "train-runs-signature"
 TRAIN_COMPARE_LINK = "train-compare-link"
 TRAIN_CANCEL_ALERT = "train-cancel-alert"
+TRAIN_CANCEL_REQUEST = "train-cancel-request"
 TRAIN_RUN_PAGE = "train-run-page"
 TRAIN_RUN_ID = "train-run-id"
 TRAIN_RUN_POLL = "train-run-poll"
@@ -134,21 +134,6 @@ def train_field_feedback(name: str) -> dict[str, str]:
 def train_choice_feedback(name: str) -> dict[str, str]:
     """Id of the inline message under one choice (checked when Start is pressed)."""
     return {"type": "train-choice-feedback", "field": name}
-
-
-def train_launcher(slot) -> dict[str, object]:
-    """Id of one launcher slot: Start puts a run id in it and its background callback runs that run."""
-    return {"type": "train-launcher", "slot": slot}
-
-
-def train_launcher_result(slot) -> dict[str, object]:
-    """Id of the store that receives the final status of the run launched from one slot."""
-    return {"type": "train-launcher-result", "slot": slot}
-
-
-def train_launcher_progress(slot) -> dict[str, object]:
-    """Id of the store that receives progress (through set_props) of the run launched from one slot."""
-    return {"type": "train-launcher-progress", "slot": slot}
 
 
 def train_cancel(run_id: int) -> dict[str, object]:

@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         50_000_000, ge=1_000_000, le=500_000_000,
         json_schema_extra=_allowed("an integer from 1000000 to 500000000 (pixels of one uploaded image)"),
     )
+    hold_runs: bool = Field(
+        False,
+        json_schema_extra=_allowed(
+            "true or false; for tests only: each training run waits before its epoch N+1 until the file"
+            " <data dir>/holds/<run id> holds a number of at least N"
+        ),
+    )
     demo_rows: int = Field(
         DEFAULT_ORDER_LINES, ge=1_000, le=100_000_000,
         json_schema_extra=_allowed("an integer from 1000 to 100000000 (order-line rows)"),
@@ -171,6 +178,11 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         """Diskcache directory of the background callback manager."""
         return self.data_dir / "cache"
+
+    @property
+    def holds_dir(self) -> Path:
+        """Where tests release held runs (``hold_runs``): one file per run, holding the epochs it may finish."""
+        return self.data_dir / "holds"
 
     @property
     def max_upload_bytes(self) -> int:

@@ -23,7 +23,6 @@ PAGE = {
 }
 POLL_ACTIVE_MS = 1000  # while a run is queued or running
 POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
-LAUNCHER_SLOTS = 12  # runs one page can have starting at once (see callbacks/training_jobs.py)
 DEFAULTS = TrainConfig()
 NUMBER_HELP = {
     "epochs": "Passes over the training data.",
@@ -51,7 +50,7 @@ def layout(**_query: str) -> html.Div:
             dcc.Interval(id=ids.TRAIN_POLL, interval=POLL_ACTIVE_MS),
             dcc.Store(id=ids.TRAIN_REFRESH, data=0),
             dcc.Store(id=ids.TRAIN_RUNS_SIGNATURE),
-            launcher_slots(),
+            dcc.Store(id=ids.TRAIN_CANCEL_REQUEST),
             dbc.Row(
                 [
                     dbc.Col(form_card(), lg=5, xl=4),
@@ -63,16 +62,6 @@ def layout(**_query: str) -> html.Div:
         ],
         id=ids.TRAIN_PAGE,
         className="train-page",
-    )
-
-
-def launcher_slots() -> html.Div:
-    """Fixed stores that hand a run to its background callback; fixed so adding one never re-fires the others."""
-    return html.Div(
-        [html.Div([dcc.Store(id=ids.train_launcher(slot)), dcc.Store(id=ids.train_launcher_result(slot)),
-                   dcc.Store(id=ids.train_launcher_progress(slot))]) for slot in range(LAUNCHER_SLOTS)],
-        id=ids.TRAIN_LAUNCHERS,
-        hidden=True,
     )
 
 

@@ -1,6 +1,22 @@
-/* Training pages: AG Grid follows the page's colour mode (its themes switch on data-ag-theme-mode). */
+/* Training pages: AG Grid follows the page's colour mode (its themes switch on data-ag-theme-mode), and
+   a Cancel press is handed to a store that stays on the page. */
 (function () {
   "use strict";
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    training: {
+      /* The pressed Cancel button's run, with the time of the press. The live poll may replace the card (and
+         its button) while the server cancels, and Dash drops the answer of a callback whose input has left
+         the page: the server's callback listens to this store instead, which is never replaced. */
+      cancelRequest: function () {
+        var ctx = window.dash_clientside.callback_context;
+        var pressed = (ctx.triggered || []).filter(function (item) { return item.value; })[0];
+        if (!pressed) return window.dash_clientside.no_update;
+        var id = JSON.parse(pressed.prop_id.slice(0, pressed.prop_id.lastIndexOf(".")));
+        return { run: id.run, at: Date.now() };
+      },
+    },
+  });
 
   function mirrorTheme() {
     var mode = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";

@@ -20,18 +20,19 @@ CANCEL_POLL_S = 0.05
 
 
 def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S) -> Run | None:
-    """Cancel the run and return it once it has stopped (None if there is no such run)."""
+    """Cancel the run and return it once it has stopped and its local process is gone (None if no such run)."""
     run = store.request_cancel(run_id)
     if run is None or run.status != RUNNING:
         return run
+    process = run.process
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
         time.sleep(CANCEL_POLL_S)
         run = store.get(run_id)
-        if run.status != RUNNING:
+        if run.status != RUNNING and (process is None or not processes.is_alive(process)):
             return run
-    if run.process is not None:
-        processes.kill(run.process)
+    if process is not None:
+        processes.kill(process)
     store.finish(run_id, CANCELLED, error=None)
     return store.get(run_id)
 

@@ -1,8 +1,8 @@
 """A run's life inside its job process: wait for a slot, train, write artifacts, record how it ended.
 
-Called by the Dash background callback in the job process (a multiprocess child with diskcache, a
-Celery worker otherwise), never in the web process: this is the only module of ``dash_app.runs`` that
-imports torch, and only inside :func:`execute_run`.
+Called in the job process (``python -m dash_app.runs.job`` with diskcache, a Celery worker's task
+otherwise; see dash_app/runs/launch.py), never in the web process: this is the only module of
+``dash_app.runs`` that imports torch, and only inside :func:`execute_run`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dash_app.runs.store import CLAIMED, GONE, RunStore, current_process
 log = logging.getLogger(__name__)
 QUEUE_POLL_S = 0.5
 CANCEL_POLL_S = 0.2
-SetProgress = Callable[[Any], None]
+HOLD_POLL_S = 0.05
 
 
 def run_folder(data_dir: Path, run_id: int) -> Path:
@@ -31,32 +31,37 @@ def run_folder(data_dir: Path, run_id: int) -> Path:
 
 def execute_run(
     store: RunStore, run_id: int, *, data_dir: Path, max_running: int, databases: Mapping[str, str],
-    set_progress: SetProgress | None = None,
+    holds_dir: Path | None = None,
 ) -> str:
-    """Run ``run_id`` to its end and return its final status."""
+    """Run ``run_id`` to its end and return its final status.
+
+    ``holds_dir`` is for tests (``Settings.hold_runs``): the run then starts an epoch only once
+    ``<holds_dir>/<run id>`` allows it (see :class:`EpochHold`).
+    """
     me = current_process()
     while (outcome := store.claim_slot(run_id, max_running, me)) != CLAIMED:
         if outcome == GONE:
             run = store.get(run_id)
             return run.status if run else CANCELLED
-        run = store.get(run_id)
-        if set_progress is not None and run is not None:
-            set_progress({"status": run.status, "queue_position": run.queue_position})
         time.sleep(QUEUE_POLL_S)
-    return _train_and_record(store, run_id, data_dir, databases, set_progress)
+    hold = EpochHold(holds_dir, run_id) if holds_dir is not None else None
+    return _train_and_record(store, run_id, data_dir, databases, hold)
 
 
-def _train_and_record(store, run_id, data_dir, databases, set_progress) -> str:
+def _train_and_record(store, run_id, data_dir, databases, hold: EpochHold | None) -> str:
     run = store.get(run_id)
-    reporter = StoreReporter(store, run_id, set_progress)
+    reporter = StoreReporter(store, run_id, hold)
     try:
         config = parse_config(run.config)
         from dash_app.jobs.datasets import DataCancelled, DataError
-        from dash_app.jobs.train import TrainingDiverged, pick_device, train
+        from dash_app.jobs.train import REPORT_EVERY_S, TrainingDiverged, pick_device, train
 
         reporter.device = pick_device().type
+        # A held run reports every step, so that it reports (and can wait) as each epoch begins.
+        every_s = 0.0 if hold is not None else REPORT_EVERY_S
         try:
-            result = train(config, report=reporter, should_stop=reporter.should_stop, databases=databases)
+            result = train(config, report=reporter, should_stop=reporter.should_stop, databases=databases,
+                           report_every_s=every_s)
         except DataCancelled:
             return _end(store, run_id, CANCELLED)
         except (DataError, TrainingDiverged) as error:
@@ -81,11 +86,34 @@ def _end(store: RunStore, run_id: int, status: str, error: str | None = None, ar
     return run.status if run else status
 
 
-class StoreReporter:
-    """Adapts ``jobs.train``'s report/should_stop to the run store and to Dash's ``set_progress``."""
+class EpochHold:
+    """For tests: the run may finish as many epochs as the file ``<folder>/<run id>`` says (none without it).
 
-    def __init__(self, store: RunStore, run_id: int, set_progress: SetProgress | None) -> None:
-        self.store, self.run_id, self.set_progress = store, run_id, set_progress
+    A test that needs a run still running (to watch it live, cancel it, reload the page or stop the
+    server under it) makes one that waits here by construction, whatever the machine's speed, and
+    lets it go on by writing a larger number.
+    """
+
+    def __init__(self, folder: Path, run_id: int) -> None:
+        self.path = folder / str(int(run_id))
+
+    def allowed(self) -> int:
+        try:
+            return int(self.path.read_text().strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def wait_before(self, epoch: int, should_stop: Callable[[], bool]) -> None:
+        """Return once epoch ``epoch`` may start, or a stop was asked for."""
+        while epoch > self.allowed() and not should_stop():
+            time.sleep(HOLD_POLL_S)
+
+
+class StoreReporter:
+    """Adapts ``jobs.train``'s report/should_stop to the run store (and to a test's :class:`EpochHold`)."""
+
+    def __init__(self, store: RunStore, run_id: int, hold: EpochHold | None = None) -> None:
+        self.store, self.run_id, self.hold = store, run_id, hold
         self.device: str | None = None
         self.stop = False
         self.next_check = 0.0
@@ -97,8 +125,8 @@ class StoreReporter:
         if not self.store.record_progress(self.run_id, snapshot, progress.completed, device=self.device):
             self.stop = True  # cancelled or interrupted by someone else: stop at the next check
         self.device = None  # written once
-        if self.set_progress is not None:
-            self.set_progress(snapshot)
+        if self.hold is not None and not progress.done:
+            self.hold.wait_before(progress.epoch, self.should_stop)
 
     def should_stop(self) -> bool:
         """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap."""

@@ -283,7 +283,11 @@ class RunStore:
         return self.get(run_id)
 
     def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED) -> list[Run]:
-        """Mark queued and running runs (all, or those given) interrupted; return them as they were."""
+        """End queued and running runs (all, or those given) whose job is gone; return them as they were.
+
+        Such a run is interrupted with ``reason``, or cancelled if a cancel had been asked for (a job
+        killed by its cancel ends here too, whoever notices first).
+        """
         runs = schema.runs
         condition = runs.c.status.in_(ACTIVE)
         if run_ids is not None:
@@ -291,12 +295,12 @@ class RunStore:
         with self.engine.begin() as connection:
             rows = connection.execute(select(runs).where(condition)).mappings().all()
             if rows:
-                connection.execute(
-                    update(runs).where(condition, runs.c.id.in_([row["id"] for row in rows])).values(
-                        status=INTERRUPTED, finished_at=time.time(),
-                        error=reason,
-                    )
-                )
+                chosen = condition & runs.c.id.in_([row["id"] for row in rows])
+                now = time.time()
+                connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_(True))
+                                   .values(status=CANCELLED, finished_at=now))
+                connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_not(True))
+                                   .values(status=INTERRUPTED, finished_at=now, error=reason))
         return [_run(row, None) for row in rows]
 
 

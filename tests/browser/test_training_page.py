@@ -2,30 +2,40 @@
 
 Start, live progress, cancel (and the process really gone), reload and a second tab, two starts in a
 row, artifacts, compare, bad input, table training, a failed run, restart, and screenshots.
+
+The servers run with ``DASH_APP_HOLD_RUNS``: each run waits before every epoch until the test allows it
+(``allow``), so a test that needs a run still running has one by construction, on any machine.
 """
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urljoin, urlsplit
+
+import time
 
 import psutil
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser_support import SCHEMES, WIDTHS
 from training_support import (
-    active_card, choice, field, open_training, serve_app, start_run, step_shown, store_of, wait_for_status,
+    active_card, allow, choice, field, open_training, serve_app, start_run, step_shown, store_of,
+    wait_for_epochs, wait_for_status,
 )
 
 QUICK = {"epochs": 4, "batch_size": 64}
 ENDED = ("succeeded", "failed", "cancelled", "interrupted")
-LONG = {"epochs": 1000, "batch_size": 32}
+LONG = {"epochs": 1000, "batch_size": 32}  # held: it never gets far, but it could not end on its own either
+HELD = {"DASH_APP_HOLD_RUNS": "true"}
+
+
+def _epoch_shown(page, run_id: int) -> None:
+    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("training-app")
-    with serve_app(data_dir) as process:
+    with serve_app(data_dir, **HELD) as process:
         process.data_dir = data_dir
         yield process
 
@@ -51,19 +61,16 @@ def _cancel_everything(data_dir) -> None:
 def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server, open_page):
     page = open_page()
     open_training(page, server.base_url)
-    run_id = start_run(page, epochs=25, batch_size=16)
-    page.wait_for_selector(active_card(run_id))
-    steps = []
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and len(set(steps)) < 3:
-        if page.locator(active_card(run_id)).count() == 0:
-            break
-        step = step_shown(page, run_id)
-        if step is not None:
-            steps.append(step)
-        time.sleep(0.3)
-    distinct = sorted(set(steps))
-    assert len(distinct) >= 2 and steps == sorted(steps), f"the step moved forward live: {steps}"
+    run_id = start_run(page, epochs=4, batch_size=16)
+    _epoch_shown(page, run_id)
+    steps = [step_shown(page, run_id)]
+    for epochs in (1, 2):  # each epoch the run is allowed shows on the card, live
+        allow(server.data_dir, run_id, epochs)
+        page.wait_for_function(
+            f"!document.querySelector(`{active_card(run_id)}`).innerText.includes('STEP\\n{steps[-1]:,} /')")
+        steps.append(step_shown(page, run_id))
+    assert steps == sorted(steps) and len(set(steps)) == 3, f"the step moved forward live: {steps}"
+    allow(server.data_dir, run_id)
     assert wait_for_status(server.data_dir, run_id, ENDED) == "succeeded"
     page.wait_for_selector("#train-runs-grid .train-grid-succeeded")
     page.wait_for_selector(f"#train-live-title:has-text('Curves of the last run, #{run_id}')")
@@ -96,12 +103,10 @@ def test_cancel_stops_the_run_and_its_process_is_gone(server, open_page):
     page = open_page()
     open_training(page, server.base_url)
     run_id = start_run(page, **LONG)
-    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
-                           timeout=90_000)
+    _epoch_shown(page, run_id)
+    allow(server.data_dir, run_id, 1)
+    wait_for_epochs(server.data_dir, run_id, 1)  # one epoch logged, to see that it stays
     store = store_of(server.data_dir)
-    deadline = time.monotonic() + 120
-    while not store.metrics([run_id])[run_id] and time.monotonic() < deadline:
-        time.sleep(0.2)  # one epoch logged, to see that it stays
     process = store.get(run_id).process
     assert psutil.pid_exists(process.pid)
     page.click(f"{active_card(run_id)} .train-cancel")
@@ -121,11 +126,12 @@ def test_a_reloaded_page_and_a_second_tab_show_the_running_job_live(server, open
     page = open_page()
     open_training(page, server.base_url)
     run_id = start_run(page, **LONG)
-    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
-                           timeout=90_000)
+    _epoch_shown(page, run_id)
     page.reload()
     page.wait_for_selector(active_card(run_id))
+    _epoch_shown(page, run_id)
     first = step_shown(page, run_id)
+    allow(server.data_dir, run_id, 1)
     page.wait_for_function(f"!document.querySelector(`{active_card(run_id)}`).innerText.includes('STEP\\n{first:,}')")
     assert step_shown(page, run_id) > first, "still training, live, after the reload"
 
@@ -137,9 +143,22 @@ def test_a_reloaded_page_and_a_second_tab_show_the_running_job_live(server, open
     other = open_page(width=WIDTHS["narrow"])  # another browser: another user
     open_training(other, server.base_url)
     other.wait_for_selector(active_card(run_id))
+    # The server cancels at once, but its answer is held until the live poll has taken the card (and the
+    # pressed button) off the page: the confirmation must still come.
+    answers = []
+    other.route("**/_dash-update-component*", lambda route: answers.append((route, route.fetch()))
+                if "train-cancel-alert" in (route.request.post_data or "") else route.continue_())
     other.click(f"{active_card(run_id)} .train-cancel")
-    other.wait_for_selector("#train-cancel-alert .alert")
+    other.wait_for_selector(active_card(run_id), state="detached")
     page.wait_for_selector(active_card(run_id), state="detached")
+    deadline = time.monotonic() + 60
+    while not answers:  # the server's answer reaches the route handler, which runs only while Playwright waits
+        assert time.monotonic() < deadline, "the server never answered the cancel"
+        other.evaluate("() => new Promise(resolve => setTimeout(resolve, 20))")
+    route, answer = answers[0]
+    route.fulfill(response=answer)
+    other.wait_for_selector("#train-cancel-alert .alert")
+    assert f"Run #{run_id} cancelled" in other.inner_text("#train-cancel-alert")
     assert wait_for_status(server.data_dir, run_id, ("cancelled",)) == "cancelled"
     _assert_clean(page, server.base_url)
     _assert_clean(other, server.base_url)
@@ -151,9 +170,10 @@ def test_two_starts_in_a_row_both_run_one_after_the_other(server, open_page):
     first = start_run(page, **QUICK)
     second = start_run(page, epochs=5)
     assert second != first, "each Start queues a run of its own"
-    page.wait_for_selector(active_card(second))
-    card = page.inner_text(active_card(second))
-    assert "Queued" in card or "Running" in card
+    page.wait_for_function(f"document.querySelector(`{active_card(second)}`)?.innerText.includes('next to start')")
+    assert "Queued" in page.inner_text(active_card(second)), "the first run holds the one slot"
+    allow(server.data_dir, first)
+    allow(server.data_dir, second)
     assert wait_for_status(server.data_dir, first, ("succeeded", "failed", "cancelled")) == "succeeded", \
         "a second Start must not cancel the first run (dash#2751)"
     assert wait_for_status(server.data_dir, second, ("succeeded", "failed", "cancelled")) == "succeeded"
@@ -220,6 +240,7 @@ def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, ope
     _pick(page, "features", "cost")
     _pick(page, "target", "category")
     run_id = start_run(page, epochs=5)
+    allow(server.data_dir, run_id)
     assert wait_for_status(server.data_dir, run_id, ("succeeded", "failed")) == "succeeded"
     store = store_of(server.data_dir)
     run = store.get(run_id)
@@ -257,6 +278,7 @@ def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, ope
     page.click(".train-dataset-choice label:has-text('Spirals')")
     page.select_option(choice("optimizer"), "sgd")
     run_id = start_run(page, learning_rate=10, hidden_size=1024, batch_size=1, epochs=3)
+    allow(server.data_dir, run_id)
     assert wait_for_status(server.data_dir, run_id, ("failed", "succeeded")) == "failed"
     page.wait_for_selector("#train-runs-grid .train-grid-failed")
     assert "training diverged" in page.inner_text("#train-runs-grid")
@@ -277,9 +299,9 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page = open_page(width=WIDTHS[width_name], scheme=scheme)
     open_training(page, server.base_url)
     run_id = start_run(page, epochs=400, batch_size=16)
-    page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
-                           timeout=90_000)
-    page.wait_for_timeout(2500)  # a few epochs on the live curves
+    allow(server.data_dir, run_id, 6)  # a few epochs on the live curves, then it waits for the screenshot
+    wait_for_epochs(server.data_dir, run_id, 6)
+    page.wait_for_function("document.querySelector('#train-live-graph .js-plotly-plot')?.data?.[0]?.x?.length >= 6")
     # The history grid draws its rows once it has been on screen; then back to the top, where the sticky
     # navbar belongs in a full-page screenshot.
     page.locator("#train-runs-grid").scroll_into_view_if_needed()
@@ -302,7 +324,7 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
 
 def test_a_restart_marks_the_running_run_interrupted(tmp_path, open_page):
     data_dir = tmp_path / "data"
-    with serve_app(data_dir) as process:
+    with serve_app(data_dir, **HELD) as process:
         page = open_page()
         open_training(page, process.base_url)
         run_id = start_run(page, **LONG)

@@ -54,6 +54,26 @@ def start_run(page, **numbers) -> int:
     return int(re.search(r"Run #(\d+) queued", text).group(1))
 
 
+def allow(data_dir: Path, run_id: int, epochs: int = 1_000_000) -> None:
+    """Let a held run (``DASH_APP_HOLD_RUNS``) finish ``epochs`` epochs; without an argument, run to its end."""
+    folder = data_dir / "holds"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{run_id}.tmp").write_text(str(epochs))
+    (folder / f"{run_id}.tmp").replace(folder / str(run_id))
+
+
+def wait_for_epochs(data_dir: Path, run_id: int, epochs: int, timeout_s: float = 300) -> None:
+    """Wait until the store holds the metrics of ``epochs`` finished epochs of the run."""
+    store = store_of(data_dir)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while len(store.metrics([run_id])[run_id]) < epochs:
+            assert time.monotonic() < deadline, f"run {run_id} never logged {epochs} epochs: {store.get(run_id)}"
+            time.sleep(0.1)
+    finally:
+        store.dispose()
+
+
 def active_card(run_id: int) -> str:
     return pattern(run=run_id, type="train-active-card")
 

@@ -26,8 +26,7 @@ def _run(store, config: TrainConfig | dict, tmp_path, **kwargs):
 
 
 def test_a_run_succeeds_with_metrics_artifacts_device_and_progress(store, tmp_path):
-    snapshots = []
-    run_id, status = _run(store, SMALL, tmp_path, set_progress=snapshots.append)
+    run_id, status = _run(store, SMALL, tmp_path)
     run = store.get(run_id)
     assert status == run.status == SUCCEEDED
     assert run.device == "cpu" and run.started_at <= run.finished_at
@@ -35,7 +34,7 @@ def test_a_run_succeeds_with_metrics_artifacts_device_and_progress(store, tmp_pa
     names = store.artifacts(run_id)
     assert names == ["curves.png", "confusion_matrix.png", "decision_boundary.png", "weights.pt", "config.json"]
     assert all((run_folder(tmp_path, run_id) / name).stat().st_size > 0 for name in names)
-    assert snapshots and snapshots[-1]["done"] and snapshots[-1]["step"] == snapshots[-1]["total_steps"]
+    assert run.progress["done"] and run.progress["step"] == run.progress["total_steps"]
     assert run.progress["epoch"] == 3
 
 
@@ -68,24 +67,55 @@ def _execute_in_child(url: str, run_id: int, data_dir: str, max_running: int = 1
     from pathlib import Path
 
     store = open_store(url)
-    execute_run(store, run_id, data_dir=Path(data_dir), max_running=max_running, databases={})
+    execute_run(store, run_id, data_dir=Path(data_dir), max_running=max_running, databases={},
+                holds_dir=Path(data_dir) / "holds")
+
+
+def _allow(tmp_path, run_id: int, epochs: int) -> None:
+    """Let a held run finish ``epochs`` epochs (see executor.EpochHold)."""
+    folder = tmp_path / "holds"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{run_id}.tmp").write_text(str(epochs))
+    (folder / f"{run_id}.tmp").replace(folder / str(run_id))
+
+
+def _wait_until(condition, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the state never came"
+        time.sleep(0.05)
 
 
 def test_runs_wait_in_the_queue_for_a_free_slot(store, store_url, tmp_path):
-    first = store.create_run(TrainConfig(dataset="spirals", epochs=40).to_json(), "a", user=None, backend="diskcache")
+    first = store.create_run(SMALL.to_json(), "a", user=None, backend="diskcache")
     second = store.create_run(SMALL.to_json(), "b", user=None, backend="diskcache")
+    _allow(tmp_path, second, 3)
     store.engine.dispose()
     jobs = [SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
             for run_id in (second, first)]  # the second asks first: the queue order still wins
     for job in jobs:
         job.start()
-    seen_waiting = False
-    while any(job.is_alive() for job in jobs):
-        runs = {run.id: run for run in store.list_runs()}
-        assert sum(run.status == "running" for run in runs.values()) <= 1
-        seen_waiting |= runs[second].status == "queued" and runs[first].status == "running"
-        time.sleep(0.05)
+    # The first run is held before its first epoch, so it is running for as long as this test needs.
+    _wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
+    assert store.get(second).status == "queued" and store.get(second).queue_position == 1
+    _allow(tmp_path, first, 3)
+    for job in jobs:
+        job.join(120)
     first_run, second_run = store.get(first), store.get(second)
     assert (first_run.status, second_run.status) == (SUCCEEDED, SUCCEEDED)
-    assert seen_waiting, "the second run waited, queued, while the first ran"
     assert second_run.started_at >= first_run.finished_at
+
+
+def test_a_held_run_finishes_only_the_epochs_it_is_allowed_and_can_be_cancelled_meanwhile(store, store_url, tmp_path):
+    run_id = store.create_run(SMALL.to_json(), "held", user=None, backend="diskcache")
+    job = SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
+    job.start()
+    _wait_until(lambda: (store.get(run_id).progress or {}).get("epoch") == 1)
+    assert store.metrics([run_id])[run_id] == [] and store.get(run_id).status == "running"
+    _allow(tmp_path, run_id, 2)
+    _wait_until(lambda: len(store.metrics([run_id])[run_id]) == 2)
+    assert store.get(run_id).progress["epoch"] == 3 and store.get(run_id).status == "running"
+    store.request_cancel(run_id)
+    job.join(60)
+    assert store.get(run_id).status == "cancelled"
+    assert [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1, 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import plotly.io
 import pytest
@@ -70,36 +71,62 @@ def test_compare_marks_the_differing_settings(app, finished):
     assert all(f'"src": "/training-artifacts/{run_id}/curves.png"' in pictures for run_id in finished[:2])
 
 
-def test_start_refuses_bad_values_and_queues_good_ones(app, settings):
-    feedback_ids = [{"type": "train-choice-feedback", "field": name} for name in ("model", "database")]
+def _press_start(epochs: int):
+    """Call Start as the page does, with the digits form's default values and ``epochs``."""
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
     defaults = TrainConfig()
     numbers = [{"id": {"type": "train-field", "field": name}, "value": getattr(defaults, name)}
                for name in ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")]
-    numbers[0]["value"] = 0
+    numbers[0]["value"] = epochs
     choices = [{"id": {"type": "train-choice", "field": name}, "value": value}
                for name, value in (("dataset", "digits"), ("model", "mlp"), ("optimizer", "adam"))]
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
+    feedback_ids = [{"type": "train-choice-feedback", "field": name} for name in ("model", "database")]
+    context_value.set(AttributeDict(states_list=[numbers, choices], inputs_list=[], triggered_inputs=[]))
+    return training_form.start_run(1, None, None, feedback_ids, 0)
 
-    def call(numbers_state):
-        context_value.set(AttributeDict(states_list=[numbers_state, choices], inputs_list=[], triggered_inputs=[]))
-        return training_form.start_run(1, None, None, feedback_ids, 0, [None, None], [None, None])
 
+def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_page(app, settings):
+
+    store = shared_store(settings.store_url)
     with app.server.test_request_context("/"):
-        refused = call(numbers)
+        refused = _press_start(0)
         assert "Nothing started" in _json(refused[0])
-        assert shared_store(settings.store_url).list_runs() == []
-        numbers[0]["value"] = 3
-        started = call(numbers)
-    assert started[1][0] == 1 and started[2] == 1, f"run 1 handed to the first free launcher slot: {started}"
-    assert shared_store(settings.store_url).get(1).config["epochs"] == 3
+        assert store.list_runs() == []
+        started = _press_start(3)
+    assert "Run #1 queued" in _json(started[0]) and started[1] == 1
+    assert store.get(1).config["epochs"] == 3
+    # Nothing else is called, as when the page is reloaded or closed right after Start: the server launched it.
+    deadline = time.monotonic() + 120
+    while store.get(1).is_active and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert store.get(1).status == "succeeded", store.get(1)
+    assert store.artifacts(1)
 
 
-def test_cancel_needs_a_click(app):
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
+def test_a_run_whose_launch_fails_ends_failed_with_the_reason(app, settings, monkeypatch):
+    from dash_app.runs.launch import LaunchError
 
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": '{"run":1,"type":"train-cancel"}.n_clicks',
-                                                       "value": None}]))
-    with app.server.test_request_context("/"), pytest.raises(PreventUpdate):
-        training_live.cancel([None], 0)
+    def refuse(_run_id):
+        raise LaunchError("the job queue does not answer (OperationalError)")
+
+    monkeypatch.setattr(app.server.extensions["dash_app"]["launcher"], "launch", refuse)
+    with app.server.test_request_context("/"):
+        answer = _press_start(2)
+    assert "could not be started: the job queue does not answer" in _json(answer[0])
+    run = shared_store(settings.store_url).get(1)
+    assert run.status == "failed" and "the job queue does not answer" in run.error, "never left queued"
+
+
+def test_cancel_needs_a_run_id_and_answers_for_any_run(app, finished):
+    with app.server.test_request_context("/"):
+        for request in (None, {}, {"run": "1"}, {"run": True}, ["run", 1]):
+            with pytest.raises(PreventUpdate):
+                training_live.cancel(request, 0)
+        missing, _ = training_live.cancel({"run": 999, "at": 1}, 0)
+        ended, _ = training_live.cancel({"run": finished[0], "at": 2}, 0)
+        queued, refresh = training_live.cancel({"run": finished[2], "at": 3}, 4)
+    assert "Run #999 does not exist." in _json(missing)
+    assert "had already ended: succeeded" in _json(ended)
+    assert f"Run #{finished[2]} cancelled." in _json(queued) and refresh == 5

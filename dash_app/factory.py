@@ -1,0 +1,102 @@
+"""The composition root: ``create_app`` runs the product alone; ``init_app`` mounts it in a host Flask app.
+
+Imported through the package (``from dash_app import init_app``), which loads this module only when one
+of its names is first used, so that a job process importing ``dash_app.runs`` does not load Dash.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import dash
+from dash import Dash
+from flask import Flask
+
+from dash_app import auth, routing, shell, web
+from dash_app.background import build_background_manager, build_launcher
+from dash_app.settings import Settings, load_settings
+
+
+VENDOR_STYLESHEETS = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "vendor/inter/inter.css",
+)
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the product on a Flask server of its own, with no login (one user on a laptop)."""
+    settings = settings or load_settings()
+    server = Flask("dash_app")
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    return init_app(server, settings)
+
+
+def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Access | None = None) -> Dash:
+    """Mount the product on ``server`` under ``settings.url_prefix`` and return the Dash app.
+
+    ``access`` says how the host grants access; by default the host's Flask-Login is used if it has
+    one, and the product is open otherwise (standalone).
+    """
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    endpoints_before = set(server.view_functions)
+    manager = build_background_manager(settings)
+    app = _build_dash(settings, manager)
+    app.init_app(server)  # sets the current app, which register_page needs
+    _register_pages()
+    app.layout = shell.layout
+    _register_callbacks(app)
+    web.register(server, settings)
+    product_endpoints = set(server.view_functions) - endpoints_before
+    page_endpoints = routing.page_endpoints(app)
+    routing.mark_unknown_pages_not_found(app, page_endpoints)
+    access = access or auth.flask_login_access(server)
+    auth.remember_access(server, access)
+    if access is not None:
+        auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
+    server.extensions["dash_app"] = {"app": app, "settings": settings, "endpoints": frozenset(product_endpoints),
+                                     "launcher": build_launcher(settings, manager)}
+    return app
+
+
+def _build_dash(settings: Settings, manager) -> Dash:
+    prefix = settings.url_prefix
+    return Dash(
+        "dash_app",
+        server=False,
+        use_pages=True,
+        pages_folder="",  # pages are registered explicitly: see _register_pages
+        url_base_pathname=prefix,
+        title=settings.title,
+        update_title=None,
+        assets_folder=str(assets_folder()),
+        # Vendored stylesheets are listed in order below; auto-including them would sort them after ours.
+        assets_path_ignore=["vendor"],
+        external_stylesheets=[f"{prefix}assets/{path}" for path in VENDOR_STYLESHEETS],
+        background_callback_manager=manager,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+
+
+def assets_folder() -> Path:
+    """Folder of the static files, found without importing it (works installed and editable)."""
+    spec = importlib.util.find_spec("dash_app.assets")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _register_pages() -> None:
+    """Register each page module under ``dash_app.pages`` with the registration data it declares."""
+    from dash_app.pages import PAGE_MODULES
+
+    for name in PAGE_MODULES:
+        module = importlib.import_module(f"dash_app.pages.{name}")
+        dash.register_page(module.__name__, layout=module.layout, **module.PAGE)
+
+
+def _register_callbacks(app: Dash) -> None:
+    from dash_app import callbacks
+
+    callbacks.register(app)
