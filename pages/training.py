@@ -10,6 +10,7 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.components import page_header
 from dash_app.jobs.config import RANGES, TrainConfig
+from dash_app.pages.training_parts import curves_graph
 
 PAGE = {
     "path": "/training",
@@ -216,8 +217,7 @@ def live_card() -> dbc.Card:
                 html.Div(id=ids.TRAIN_CANCEL_ALERT, **{"aria-live": "polite"}),
                 html.Div(id=ids.TRAIN_ACTIVE, className="train-active-list"),
                 html.H3(id=ids.TRAIN_LIVE_TITLE, className="train-live-title"),
-                dcc.Graph(id=ids.TRAIN_LIVE_GRAPH, config={"displaylogo": False, "responsive": True},
-                          className="train-graph", style={"height": "440px"}),
+                curves_graph(ids.TRAIN_LIVE_GRAPH, 440),
             ]
         ),
         className="train-card h-100",

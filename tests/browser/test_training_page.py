@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser_support import SCHEMES, WIDTHS
 from training_support import (
-    active_card, choice, field, open_training, serve_app, start_run, step_shown, store_of, wait_for_status,
+    active_card, add_finished_runs, choice, field, open_training, serve_app, start_run, step_shown, store_of,
+    wait_for_status,
 )
 
 QUICK = {"epochs": 4, "batch_size": 64}
@@ -27,6 +28,16 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("training-app")
     with serve_app(data_dir) as process:
         process.data_dir = data_dir
+        yield process
+
+
+@pytest.fixture(scope="module")
+def history_server(tmp_path_factory):
+    """An app of its own whose store already holds 12 finished runs (the shared one's runs stay as tests left them)."""
+    data_dir = tmp_path_factory.mktemp("training-history")
+    run_ids = add_finished_runs(data_dir, 12)
+    with serve_app(data_dir) as process:
+        process.run_ids = run_ids
         yield process
 
 
@@ -279,7 +290,8 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     run_id = start_run(page, epochs=400, batch_size=16)
     page.wait_for_function(f"document.querySelector(`{active_card(run_id)}`)?.innerText.includes('EPOCH')",
                            timeout=90_000)
-    page.wait_for_timeout(2500)  # a few epochs on the live curves
+    page.wait_for_function("document.querySelectorAll('#train-live-graph .scatterlayer .trace:first-child .point')"
+                           ".length >= 3", timeout=90_000)  # a few epochs on the live curves
     # The history grid draws its rows once it has been on screen; then back to the top, where the sticky
     # navbar belongs in a full-page screenshot.
     page.locator("#train-runs-grid").scroll_into_view_if_needed()
@@ -290,14 +302,36 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "
                            "[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.wait_for_selector("#train-run-graph .js-plotly-plot .main-svg .scatterlayer .trace")  # curves drawn
     page.screenshot(path=screenshot_dir / f"training-run-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.goto(f"{server.base_url}training/compare?runs={finished[0]},{finished[1]}")
     page.wait_for_selector("#train-compare-config table")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.wait_for_selector("#train-compare-graph .js-plotly-plot .main-svg .scatterlayer .trace")
     page.screenshot(path=screenshot_dir / f"training-compare-{scheme}-{width_name}.png", full_page=True)
     _cancel_everything(server.data_dir)
     _assert_clean(page, server.base_url)
+
+
+def test_the_curves_card_of_a_run_keeps_its_size_while_the_chart_loads(history_server, open_page):
+    page = open_page()
+    # Every height the curves card has, from the first moment it is in the page (plotly.js loads later).
+    page.add_init_script("""
+        window.cardHeights = [];
+        new MutationObserver(() => {
+            const card = document.getElementById('train-run-graph')?.closest('.card');
+            if (card) window.cardHeights.push(card.getBoundingClientRect().height);
+        }).observe(document, {childList: true, subtree: true, attributes: true});
+    """)
+    page.goto(f"{history_server.base_url}training/runs/{history_server.run_ids[-1]}")
+    page.wait_for_selector("#train-run-graph .js-plotly-plot .main-svg .scatterlayer .trace")
+    assert page.locator("#train-run-graph .scatterlayer .trace").count() == 4, "losses and accuracies are drawn"
+    heights = page.evaluate("window.cardHeights")
+    final = page.evaluate("document.getElementById('train-run-graph').closest('.card').getBoundingClientRect().height")
+    assert final > 420 and all(abs(height - final) <= 1 for height in heights), \
+        f"the curves card has its size before the chart draws, so nothing below it moves: {sorted(set(heights))}"
+    _assert_clean(page, history_server.base_url)
 
 
 def test_a_restart_marks_the_running_run_interrupted(tmp_path, open_page):
