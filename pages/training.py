@@ -228,7 +228,7 @@ def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
         {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
-         "comparator": {"function": "Number(valueA.match(/\\d+/)) - Number(valueB.match(/\\d+/))"},
+         "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
          "sort": "desc", "filter": "agTextColumnFilter"},
         {"field": "status", "width": 130, "cellClass": "train-grid-status",
          "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in

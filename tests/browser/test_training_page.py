@@ -314,6 +314,39 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     _assert_clean(page, server.base_url)
 
 
+RUN_ORDER_SHOWN = """() => [...document.querySelectorAll('#train-runs-grid .ag-center-cols-container .ag-row')]
+    .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+    .map(row => Number(row.querySelector("[col-id='id']").innerText.replace('#', '')))"""
+
+
+def _wait_for_run_order(page, expected: list[int]) -> None:
+    try:
+        page.wait_for_function(f"expected => JSON.stringify(({RUN_ORDER_SHOWN})()) === JSON.stringify(expected)",
+                               arg=expected, timeout=15_000)
+    except PlaywrightTimeout:
+        pass
+    assert page.evaluate(RUN_ORDER_SHOWN) == expected
+
+
+def test_the_run_column_sorts_by_run_number(history_server, open_page):
+    page = open_page()
+    open_training(page, history_server.base_url)
+    page.locator("#train-runs-grid").scroll_into_view_if_needed()
+    newest_first = sorted(history_server.run_ids, reverse=True)
+    assert newest_first == list(range(12, 0, -1))
+    _wait_for_run_order(page, newest_first)  # the page opens sorted by Run, descending
+    header = page.locator("#train-runs-grid .ag-header-cell[col-id='id'] .ag-header-cell-label")
+    for sort in ("none", "ascending", "descending"):  # a header click moves desc -> none -> asc -> desc
+        header.click()
+        page.wait_for_selector(f"#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='{sort}']")
+    _wait_for_run_order(page, newest_first)
+    header.click()
+    header.click()
+    page.wait_for_selector("#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='ascending']")
+    _wait_for_run_order(page, sorted(newest_first))
+    _assert_clean(page, history_server.base_url)
+
+
 def test_the_curves_card_of_a_run_keeps_its_size_while_the_chart_loads(history_server, open_page):
     page = open_page()
     # Every height the curves card has, from the first moment it is in the page (plotly.js loads later).
