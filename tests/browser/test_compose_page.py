@@ -206,6 +206,36 @@ def test_dragging_a_layer_sends_nothing_until_release_then_one_request(compose_a
     assert page.console_errors == []
 
 
+def _stage_top(page) -> float:
+    """Where the stage starts on the page (not on the screen: scrolling does not count)."""
+    return page.evaluate("document.querySelector('#compose-stage').getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_a_message_coming_or_going_never_moves_the_stage(compose_app, open_page, image_files, width_name):
+    url, _ = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name])
+    top = _stage_top(page)
+    add_images(page, image_files["badge.png"], image_files["logo.png"])
+    page.wait_for_selector("#compose-alerts >> text=Added 2 layers.")
+    assert _stage_top(page) == pytest.approx(top, abs=1), "the message appeared without moving the stage"
+    before = wait_for_scene(page, "s.layers.length === 2")["layers"][1]
+    page.locator(".compose-layer").nth(1).scroll_into_view_if_needed()
+    start_x, start_y = _layer_centre(page, 1)
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + 40, start_y + 30, steps=10)
+    dropped = page.locator(".compose-layer").nth(1).bounding_box()
+    page.mouse.up()
+    wait_for_scene(page, f"s.layers[1].x !== {before['x']}")
+    page.wait_for_selector("#compose-alerts .alert", state="detached")  # the release's answer clears the message
+    assert _stage_top(page) == pytest.approx(top, abs=1), "the message went without moving the stage"
+    settled = page.locator(".compose-layer").nth(1).bounding_box()
+    assert (settled["x"], settled["y"]) == (pytest.approx(dropped["x"], abs=1), pytest.approx(dropped["y"], abs=1)), \
+        "the layer stays where it was dropped, under the pointer"
+    assert page.console_errors == []
+
+
 def test_snap_guides_catch_the_canvas_centre(compose_app, open_page, image_files):
     url, _ = compose_app
     page = open_compose(open_page, url)
