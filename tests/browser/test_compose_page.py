@@ -41,6 +41,7 @@ def image_files(tmp_path_factory) -> dict[str, Path]:
     badge.save(folder / "badge.png")
     (folder / "notes.png").write_text("these are notes, not an image\n")
     (folder / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    badge.save(folder / "icon.ico")
     (folder / "broken.png").write_bytes((folder / "badge.png").read_bytes()[:300])
     (folder / "huge.png").write_bytes(bomb_png(30_000, 30_000))
     (folder / "large.png").write_bytes(bomb_png(2100, 2000))
@@ -339,6 +340,7 @@ def test_panel_controls_transform_restack_duplicate_and_flip(compose_app, open_p
 BAD_FILES = {
     "notes.png": "not an image",
     "drawing.svg": "SVG images are not supported",
+    "icon.ico": "ICO images are not supported: upload a PNG, JPEG or WebP file",
     "broken.png": "damaged",
     "huge.png": "900,000,000 pixels",
     "large.png": "2,100 x 2,000 pixels; the limit is 4,000,000 pixels",
