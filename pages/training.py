@@ -10,6 +10,7 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.components import page_header
 from dash_app.jobs.config import RANGES, TrainConfig
+from dash_app.pages.training_parts import curves_graph
 
 PAGE = {
     "path": "/training",
@@ -205,8 +206,7 @@ def live_card() -> dbc.Card:
                 html.Div(id=ids.TRAIN_CANCEL_ALERT, **{"aria-live": "polite"}),
                 html.Div(id=ids.TRAIN_ACTIVE, className="train-active-list"),
                 html.H3(id=ids.TRAIN_LIVE_TITLE, className="train-live-title"),
-                dcc.Graph(id=ids.TRAIN_LIVE_GRAPH, config={"displaylogo": False, "responsive": True},
-                          className="train-graph", style={"height": "440px"}),
+                curves_graph(ids.TRAIN_LIVE_GRAPH, 440),
             ]
         ),
         className="train-card h-100",
@@ -217,7 +217,7 @@ def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
         {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
-         "comparator": {"function": "Number(valueA.match(/\\d+/)) - Number(valueB.match(/\\d+/))"},
+         "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
          "sort": "desc", "filter": "agTextColumnFilter"},
         {"field": "status", "width": 130, "cellClass": "train-grid-status",
          "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import page_header
+from dash_app.pages.training_parts import curves_graph
 
 PAGE = {
     "path": "/training/compare",
@@ -34,8 +35,7 @@ def layout(runs: str = "", **_query: str) -> html.Div:
             html.Div(id=ids.TRAIN_COMPARE_ALERT),
             dbc.Card(dbc.CardBody([
                 html.H2([html.I(className="bi bi-graph-down me-2"), "Curves"], className="train-card-title"),
-                dcc.Graph(id=ids.TRAIN_COMPARE_GRAPH, config={"displaylogo": False, "responsive": True},
-                          className="train-graph", style={"height": "360px"}),
+                curves_graph(ids.TRAIN_COMPARE_GRAPH, 360),
             ]), className="train-card"),
             dbc.Card(dbc.CardBody([
                 html.H2([html.I(className="bi bi-sliders me-2"), "Settings"], className="train-card-title"),

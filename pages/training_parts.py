@@ -9,7 +9,7 @@ import time
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dash_app import ids
 from dash_app.runs.store import Run
@@ -119,6 +119,20 @@ def active_card(run: Run) -> dbc.Card:
         ],
         className="train-active-card",
         id=ids.train_active_card(run.id),
+    )
+
+
+def curves_graph(component_id: str, height_px: int) -> html.Div:
+    """A chart in a frame that has its height from the first paint.
+
+    Until plotly.js has loaded, dcc.Graph renders an empty placeholder without its ``style``; a graph sized by
+    its own style would start 0 px tall and push everything below it down when it draws.
+    """
+    return html.Div(
+        dcc.Graph(id=component_id, config={"displaylogo": False, "responsive": True}, className="train-graph",
+                  style={"height": "100%"}),
+        className="train-graph-frame",
+        style={"height": f"{height_px}px"},
     )
 
 

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
+from dash_app.pages.training_parts import curves_graph
 
 PAGE = {
     "path_template": "/training/runs/<run_id>",
@@ -37,8 +38,7 @@ def layout(run_id: str | None = None, **_query: str) -> html.Div:
                     dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.TRAIN_RUN_PROGRESS)), className="train-card h-100"),
                             lg=4),
                     dbc.Col(dbc.Card(dbc.CardBody(
-                        dcc.Graph(id=ids.TRAIN_RUN_GRAPH, config={"displaylogo": False, "responsive": True},
-                                  className="train-graph", style={"height": "420px"})
+                        curves_graph(ids.TRAIN_RUN_GRAPH, 420)
                     ), className="train-card h-100"), lg=8),
                 ],
                 className="g-4",

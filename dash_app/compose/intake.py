@@ -53,15 +53,48 @@ def sniff(head: bytes) -> str:
             return name
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WEBP"
-    text = head[:512].lstrip().lower()
-    if text.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in text:
-        msg = "SVG images are not supported: upload a PNG, JPEG or WebP file"
-        raise ImageRejected(msg)
-    if head[:4] in (b"GIF8", b"II*\x00", b"MM\x00*") or head[:2] == b"BM":
-        msg = "this image type is not supported: upload a PNG, JPEG or WebP file"
+    other = other_image_format(head)
+    if other:
+        msg = f"{other} images are not supported: upload a PNG, JPEG or WebP file"
         raise ImageRejected(msg)
     msg = "this file is not an image: upload a PNG, JPEG or WebP file"
     raise ImageRejected(msg)
+
+
+# Formats refused by name, recognised from their first bytes only (nothing is parsed or decoded).
+OTHER_SIGNATURES = (
+    ("GIF", (b"GIF87a", b"GIF89a")),
+    ("TIFF", (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")),
+    ("ICO", (b"\x00\x00\x01\x00",)),
+    ("CUR", (b"\x00\x00\x02\x00",)),
+    ("PSD", (b"8BPS",)),
+    ("JPEG 2000", (b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")),
+    ("JPEG XL", (b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")),
+    ("QOI", (b"qoif",)),
+    ("DDS", (b"DDS ",)),
+    ("OpenEXR", (b"\x76\x2f\x31\x01",)),
+)
+BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)  # BITMAPCOREHEADER .. BITMAPV5HEADER
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+
+def other_image_format(head: bytes) -> str | None:
+    """The name of a known image format other than PNG, JPEG and WebP that ``head`` starts, or None."""
+    for name, signatures in OTHER_SIGNATURES:
+        if head.startswith(signatures):
+            return name
+    if head[:2] == b"BM" and len(head) >= 18 and int.from_bytes(head[14:18], "little") in BMP_HEADER_SIZES:
+        return "BMP"
+    if head[4:8] == b"ftyp":  # ISO base media file: the major and compatible brands say which
+        box = head[8:max(16, min(int.from_bytes(head[:4], "big"), 256))]
+        if b"avif" in box or b"avis" in box:
+            return "AVIF"
+        if any(brand in box for brand in HEIF_BRANDS):
+            return "HEIC"
+    text = head[:512].lstrip().lower()
+    if text.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in text:
+        return "SVG"
+    return None
 
 
 def check_size(size: int, max_bytes: int) -> None:

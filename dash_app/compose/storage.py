@@ -111,5 +111,9 @@ def load_scene(data_dir: Path, user: str | None, name: str, *, max_side: int) ->
 
 
 def delete_scene(data_dir: Path, user: str | None, name: str) -> None:
-    """Delete the saved composition called ``name`` (nothing happens when there is none)."""
-    _file_for(data_dir, user, name).unlink(missing_ok=True)
+    """Delete the saved composition called ``name``; StorageError when there is none (deleted elsewhere already)."""
+    try:
+        _file_for(data_dir, user, name).unlink()
+    except FileNotFoundError:
+        msg = f"there is no saved composition called {name!r}: nothing was deleted (was it deleted already?)"
+        raise StorageError(msg) from None

@@ -41,6 +41,7 @@ def image_files(tmp_path_factory) -> dict[str, Path]:
     badge.save(folder / "badge.png")
     (folder / "notes.png").write_text("these are notes, not an image\n")
     (folder / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    badge.save(folder / "icon.ico")
     (folder / "broken.png").write_bytes((folder / "badge.png").read_bytes()[:300])
     (folder / "huge.png").write_bytes(bomb_png(30_000, 30_000))
     (folder / "large.png").write_bytes(bomb_png(2100, 2000))
@@ -206,6 +207,36 @@ def test_dragging_a_layer_sends_nothing_until_release_then_one_request(compose_a
     assert page.console_errors == []
 
 
+def _stage_top(page) -> float:
+    """Where the stage starts on the page (not on the screen: scrolling does not count)."""
+    return page.evaluate("document.querySelector('#compose-stage').getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_a_message_coming_or_going_never_moves_the_stage(compose_app, open_page, image_files, width_name):
+    url, _ = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name])
+    top = _stage_top(page)
+    add_images(page, image_files["badge.png"], image_files["logo.png"])
+    page.wait_for_selector("#compose-alerts >> text=Added 2 layers.")
+    assert _stage_top(page) == pytest.approx(top, abs=1), "the message appeared without moving the stage"
+    before = wait_for_scene(page, "s.layers.length === 2")["layers"][1]
+    page.locator(".compose-layer").nth(1).scroll_into_view_if_needed()
+    start_x, start_y = _layer_centre(page, 1)
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + 40, start_y + 30, steps=10)
+    dropped = page.locator(".compose-layer").nth(1).bounding_box()
+    page.mouse.up()
+    wait_for_scene(page, f"s.layers[1].x !== {before['x']}")
+    page.wait_for_selector("#compose-alerts .alert", state="detached")  # the release's answer clears the message
+    assert _stage_top(page) == pytest.approx(top, abs=1), "the message went without moving the stage"
+    settled = page.locator(".compose-layer").nth(1).bounding_box()
+    assert (settled["x"], settled["y"]) == (pytest.approx(dropped["x"], abs=1), pytest.approx(dropped["y"], abs=1)), \
+        "the layer stays where it was dropped, under the pointer"
+    assert page.console_errors == []
+
+
 def test_snap_guides_catch_the_canvas_centre(compose_app, open_page, image_files):
     url, _ = compose_app
     page = open_compose(open_page, url)
@@ -309,6 +340,7 @@ def test_panel_controls_transform_restack_duplicate_and_flip(compose_app, open_p
 BAD_FILES = {
     "notes.png": "not an image",
     "drawing.svg": "SVG images are not supported",
+    "icon.ico": "ICO images are not supported: upload a PNG, JPEG or WebP file",
     "broken.png": "damaged",
     "huge.png": "900,000,000 pixels",
     "large.png": "2,100 x 2,000 pixels; the limit is 4,000,000 pixels",

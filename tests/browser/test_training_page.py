@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser_support import SCHEMES, WIDTHS
 from training_support import (
-    active_card, allow, choice, field, open_training, serve_app, start_run, step_shown, store_of,
-    wait_for_epochs, wait_for_status,
+    active_card, add_finished_runs, allow, choice, field, open_training, serve_app, start_run, step_shown,
+    store_of, wait_for_epochs, wait_for_status,
 )
 
 QUICK = {"epochs": 4, "batch_size": 64}
@@ -37,6 +37,16 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("training-app")
     with serve_app(data_dir, **HELD) as process:
         process.data_dir = data_dir
+        yield process
+
+
+@pytest.fixture(scope="module")
+def history_server(tmp_path_factory):
+    """An app of its own whose store already holds 12 finished runs (the shared one's runs stay as tests left them)."""
+    data_dir = tmp_path_factory.mktemp("training-history")
+    run_ids = add_finished_runs(data_dir, 12)
+    with serve_app(data_dir) as process:
+        process.run_ids = run_ids
         yield process
 
 
@@ -312,14 +322,69 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "
                            "[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.wait_for_selector("#train-run-graph .js-plotly-plot .main-svg .scatterlayer .trace")  # curves drawn
     page.screenshot(path=screenshot_dir / f"training-run-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.goto(f"{server.base_url}training/compare?runs={finished[0]},{finished[1]}")
     page.wait_for_selector("#train-compare-config table")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
+    page.wait_for_selector("#train-compare-graph .js-plotly-plot .main-svg .scatterlayer .trace")
     page.screenshot(path=screenshot_dir / f"training-compare-{scheme}-{width_name}.png", full_page=True)
     _cancel_everything(server.data_dir)
     _assert_clean(page, server.base_url)
+
+
+RUN_ORDER_SHOWN = """() => [...document.querySelectorAll('#train-runs-grid .ag-center-cols-container .ag-row')]
+    .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+    .map(row => Number(row.querySelector("[col-id='id']").innerText.replace('#', '')))"""
+
+
+def _wait_for_run_order(page, expected: list[int]) -> None:
+    try:
+        page.wait_for_function(f"expected => JSON.stringify(({RUN_ORDER_SHOWN})()) === JSON.stringify(expected)",
+                               arg=expected, timeout=15_000)
+    except PlaywrightTimeout:
+        pass
+    assert page.evaluate(RUN_ORDER_SHOWN) == expected
+
+
+def test_the_run_column_sorts_by_run_number(history_server, open_page):
+    page = open_page()
+    open_training(page, history_server.base_url)
+    page.locator("#train-runs-grid").scroll_into_view_if_needed()
+    newest_first = sorted(history_server.run_ids, reverse=True)
+    assert newest_first == list(range(12, 0, -1))
+    _wait_for_run_order(page, newest_first)  # the page opens sorted by Run, descending
+    header = page.locator("#train-runs-grid .ag-header-cell[col-id='id'] .ag-header-cell-label")
+    for sort in ("none", "ascending", "descending"):  # a header click moves desc -> none -> asc -> desc
+        header.click()
+        page.wait_for_selector(f"#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='{sort}']")
+    _wait_for_run_order(page, newest_first)
+    header.click()
+    header.click()
+    page.wait_for_selector("#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='ascending']")
+    _wait_for_run_order(page, sorted(newest_first))
+    _assert_clean(page, history_server.base_url)
+
+
+def test_the_curves_card_of_a_run_keeps_its_size_while_the_chart_loads(history_server, open_page):
+    page = open_page()
+    # Every height the curves card has, from the first moment it is in the page (plotly.js loads later).
+    page.add_init_script("""
+        window.cardHeights = [];
+        new MutationObserver(() => {
+            const card = document.getElementById('train-run-graph')?.closest('.card');
+            if (card) window.cardHeights.push(card.getBoundingClientRect().height);
+        }).observe(document, {childList: true, subtree: true, attributes: true});
+    """)
+    page.goto(f"{history_server.base_url}training/runs/{history_server.run_ids[-1]}")
+    page.wait_for_selector("#train-run-graph .js-plotly-plot .main-svg .scatterlayer .trace")
+    assert page.locator("#train-run-graph .scatterlayer .trace").count() == 4, "losses and accuracies are drawn"
+    heights = page.evaluate("window.cardHeights")
+    final = page.evaluate("document.getElementById('train-run-graph').closest('.card').getBoundingClientRect().height")
+    assert final > 420 and all(abs(height - final) <= 1 for height in heights), \
+        f"the curves card has its size before the chart draws, so nothing below it moves: {sorted(set(heights))}"
+    _assert_clean(page, history_server.base_url)
 
 
 def test_a_restart_marks_the_running_run_interrupted(tmp_path, open_page):

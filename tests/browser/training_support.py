@@ -9,7 +9,7 @@ from pathlib import Path
 
 from browser_support import CHROMIUM_ARGS, serve_app  # noqa: F401  (the training tests import them from here)
 
-from dash_app.runs.store import open_store
+from dash_app.runs.store import current_process, open_store
 
 
 def pattern(**parts) -> str:
@@ -97,3 +97,23 @@ def step_shown(page, run_id: int) -> int | None:
     text = page.inner_text(active_card(run_id))
     match = re.search(r"STEP\s+([\d,]+)\s*/", text, re.IGNORECASE)
     return int(match.group(1).replace(",", "")) if match else None
+
+
+def add_finished_runs(data_dir: Path, count: int, epochs: int = 4) -> list[int]:
+    """Write ``count`` succeeded digits runs, with per-epoch metrics, straight into the store; their ids."""
+    store = store_of(data_dir)
+    run_ids = []
+    try:
+        for _ in range(count):
+            run_id = store.create_run({"dataset": "digits", "epochs": epochs}, "Digits · MLP", user=None,
+                                      backend="diskcache")
+            store.claim_slot(run_id, 1, current_process())
+            history = [{"epoch": epoch, "train_loss": 1 / epoch, "val_loss": 1.2 / epoch,
+                        "train_accuracy": 0.5 + epoch / 10, "val_accuracy": 0.4 + epoch / 10}
+                       for epoch in range(1, epochs + 1)]
+            store.record_progress(run_id, {"epoch": epochs}, history)
+            assert store.finish(run_id, "succeeded")
+            run_ids.append(run_id)
+    finally:
+        store.dispose()
+    return run_ids

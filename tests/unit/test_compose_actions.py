@@ -11,6 +11,7 @@ from dash_app.callbacks import compose_actions as actions
 from dash_app.compose import edit
 from dash_app.compose.intake import accept_image
 from dash_app.compose.scene import SceneError
+from dash_app.compose.storage import StorageError
 from dash_app.settings import load_settings
 
 
@@ -118,3 +119,14 @@ def test_canvas_controls(settings, scene_with_layer):
         actions.on_canvas(values | {"width": 9000}, "width", scene, layer_id, settings)
     photo = actions.on_canvas(values | {"kind": "photo"}, "kind", scene, layer_id, settings)
     assert photo.message == ("info", "Choose a photo for the background.") and photo.scene == scene
+
+
+def test_deleting_a_saved_composition_that_is_gone_says_so(settings, scene_with_layer):
+    scene, layer_id = scene_with_layer
+    saved = actions.on_saved("save", "Poster", None, scene, layer_id, settings, None)
+    assert saved.message == ("success", "Saved “Poster”.")
+    deleted = actions.on_saved("delete", None, "Poster", scene, layer_id, settings, None)
+    assert deleted.message == ("success", "Deleted “Poster”.") and deleted.saved_changed
+    # The list still offers it (deleted in another tab): the second delete must not pretend.
+    with pytest.raises(StorageError, match="no saved composition called 'Poster': nothing was deleted"):
+        actions.on_saved("delete", None, "Poster", scene, layer_id, settings, None)

@@ -75,13 +75,39 @@ def test_a_large_image_gets_a_smaller_copy_for_the_browser(tmp_path):
     (b"hello, this is a text file named photo.png\n", "not an image"),
     (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "SVG images are not supported"),
     (b"  <svg width='10' height='10'></svg>", "SVG images are not supported"),
-    (b"GIF89a" + bytes(100), "type is not supported"),
+    (b"GIF89a" + bytes(100), "GIF images are not supported"),
     (b"", "empty"),
 ])
 def test_files_that_are_not_png_jpeg_or_webp_are_refused(tmp_path, no_decoding, data, message):
     with pytest.raises(intake.ImageRejected, match=message):
         accept(data, tmp_path)
     assert not intake.images_dir(tmp_path).exists()
+
+
+def other_format(fmt: str) -> bytes:
+    """A small real file of a format Pillow writes, or the first bytes of one it does not."""
+    if fmt == "PSD":
+        return b"8BPS\x00\x01" + bytes(6) + b"\x00\x03" + (20).to_bytes(4, "big") * 2 + b"\x00\x08\x00\x03" + bytes(64)
+    if fmt == "AVIF":
+        return (28).to_bytes(4, "big") + b"ftypavif\x00\x00\x00\x00avifmif1miaf" + bytes(64)
+    if fmt == "HEIC":
+        return (24).to_bytes(4, "big") + b"ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+    return encoded(Image.new("RGB", (20, 20), "red"), fmt)
+
+
+@pytest.mark.parametrize("fmt", ["ICO", "GIF", "BMP", "TIFF", "PSD", "AVIF", "HEIC"])
+def test_other_image_formats_are_named_and_refused_without_decoding(tmp_path, no_decoding, fmt):
+    with pytest.raises(intake.ImageRejected) as refused:
+        accept(other_format(fmt), tmp_path)
+    assert str(refused.value) == f"{fmt} images are not supported: upload a PNG, JPEG or WebP file"
+    assert not intake.images_dir(tmp_path).exists()
+
+
+@pytest.mark.parametrize("text", [b"BM notes about the car\n" + bytes(40), b"\x00\x00\x00\x18ftypisom" + bytes(40),
+                                  b"GIF is pronounced with a hard g\n"])
+def test_files_that_only_start_like_an_image_format_are_not_called_images(tmp_path, text):
+    with pytest.raises(intake.ImageRejected, match="this file is not an image"):
+        accept(text, tmp_path)
 
 
 def test_a_truncated_png_is_refused_as_damaged(tmp_path):

@@ -67,6 +67,16 @@ def test_a_saved_scene_bigger_than_todays_limit_is_refused(tmp_path):
 
 def test_delete(tmp_path):
     storage.save_scene(tmp_path, None, "Gone", a_scene())
+    storage.save_scene(tmp_path, None, "Kept", a_scene())
     storage.delete_scene(tmp_path, None, "Gone")
-    storage.delete_scene(tmp_path, None, "Gone")
-    assert storage.list_scenes(tmp_path, None) == []
+    assert [saved.name for saved in storage.list_scenes(tmp_path, None)] == ["Kept"]
+
+
+def test_deleting_what_is_not_there_says_so_and_deletes_nothing(tmp_path):
+    storage.save_scene(tmp_path, None, "Kept", a_scene())
+    storage.save_scene(tmp_path, "someone", "Theirs", a_scene())
+    for user, name in ((None, "Never saved"), (None, "Theirs"), ("someone", "Kept")):
+        with pytest.raises(storage.StorageError, match=f"there is no saved composition called '{name}': nothing was"):
+            storage.delete_scene(tmp_path, user, name)
+    assert [saved.name for saved in storage.list_scenes(tmp_path, None)] == ["Kept"]
+    assert [saved.name for saved in storage.list_scenes(tmp_path, "someone")] == ["Theirs"]
