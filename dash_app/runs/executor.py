@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from dash_app.jobs.config import ConfigError, parse_config
 from dash_app.runs.schema import CANCELLED, FAILED, RUNNING, SUCCEEDED

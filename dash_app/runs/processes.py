@@ -29,8 +29,7 @@ def find(process: ProcessRef) -> psutil.Process | None:
         found = psutil.Process(process.pid)
         if abs(found.create_time() - process.started) > START_TIME_TOLERANCE_S:
             return None
-        if found.status() == psutil.STATUS_ZOMBIE:
-            _reap(found)
+        if found.status() == psutil.STATUS_ZOMBIE:  # ended; its parent (the launcher's watcher) reaps it
             return None
     except psutil.NoSuchProcess:
         return None
@@ -58,10 +57,3 @@ def kill(process: ProcessRef) -> bool:
     psutil.wait_procs([*children, found], timeout=KILL_WAIT_S)
     return True
 
-
-def _reap(process: psutil.Process) -> None:
-    """Collect a dead child's exit status so it does not linger as a zombie (only our own children)."""
-    try:
-        process.wait(timeout=0)
-    except (psutil.TimeoutExpired, psutil.NoSuchProcess, psutil.AccessDenied, ChildProcessError):
-        pass

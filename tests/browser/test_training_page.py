@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+import re
 import time
 
 import psutil
@@ -99,6 +100,30 @@ def test_start_shows_live_progress_and_the_finished_run_has_its_artifacts(server
     image = page.request.get(urljoin(server.base_url, page.get_attribute("img.train-artifact-image", "src")))
     assert image.headers["content-type"] == "image/png" and image.body()[:8] == b"\x89PNG\r\n\x1a\n"
     _assert_clean(page, server.base_url)
+
+
+def test_a_run_starts_and_ends_whatever_the_page_does_after_start(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    started = []
+
+    def after_start_nothing_gets_through(route):
+        if started:
+            route.abort()  # the connection is lost the moment Start has been answered
+            return
+        response = route.fetch()
+        if "train-start-alert" in (route.request.post_data or ""):
+            started.append(response.text())
+        route.fulfill(response=response)
+
+    page.route("**/_dash-update-component*", after_start_nothing_gets_through)
+    page.fill(field("epochs"), "3")
+    page.click("#train-start")
+    page.wait_for_selector("#train-start-alert .alert-success")
+    run_id = int(re.search(r"Run #(\d+) queued", started[0]).group(1))
+    page.close()
+    allow(server.data_dir, run_id)
+    assert wait_for_status(server.data_dir, run_id, ENDED) == "succeeded"
 
 
 def test_artifact_route_serves_only_what_the_store_lists(server, open_page):
