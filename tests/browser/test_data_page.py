@@ -15,6 +15,7 @@ from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
 
 ROW = ".ag-center-cols-container .ag-row"
 CALLBACKS = re.compile(r"/_dash-update-component(\?|$)")
+QUANTITY_HEADER = ".ag-header-cell[col-id='quantity'] .ag-header-cell-label"
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +59,9 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     assert "order_lines" in page.inner_text("#data-title")
     assert page.inner_text("#data-count").strip() == f"{int(DEMO_ROWS):,} rows"
 
-    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # ascending
-    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('asc')")
-    column_texts(page, "quantity", 1)  # the ascending block has arrived before the next click
-    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # descending
+    page.click(QUANTITY_HEADER)  # ascending
+    page.click(QUANTITY_HEADER)  # descending
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
-    page.wait_for_timeout(500)
     quantities = [int(text) for text in column_texts(page, "quantity", 8)]
     assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
     assert view_in_url(page)["s"] == [["quantity", "desc"]]
@@ -121,6 +119,36 @@ def test_a_block_asked_for_before_the_table_is_open_is_answered(live_app, open_p
     assert "orders" in page.inner_text("#data-title")
     # The address's ticked values apply to that first block too (the grid does not ask for it again).
     assert set(column_texts(page, "channel", 5)) == {"store"}
+    assert page.console_errors == []
+
+
+def test_two_quick_sort_clicks_end_in_the_second_order(live_app, open_page):
+    page = open_page()
+    first_grid_requests = hold_opening_until_the_grid_asks(page)
+    page.goto(f"{live_app}data?db=demo&table=order_lines")
+    page.click(QUANTITY_HEADER)  # ascending
+    page.click(QUANTITY_HEADER)  # descending, at once
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
+    quantities = [int(text) for text in column_texts(page, "quantity", 8)]
+    assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
+    assert first_grid_requests and not view_was_sent(first_grid_requests[0])
+
+    # Again with the two blocks overlapping by construction: the first click's block is answered only once
+    # the second click has changed the sort (descending -> none -> ascending).
+    page.unroute(CALLBACKS)
+    held = []
+    page.route(CALLBACKS, lambda route, request: held.append(route) if "getRowsRequest" in (
+        request.post_data or "") and not held else route.continue_())
+    with page.expect_request(lambda request: CALLBACKS.search(request.url) and "getRowsRequest" in (
+            request.post_data or "")):
+        page.click(QUANTITY_HEADER)  # no sort
+    page.click(QUANTITY_HEADER)  # ascending
+    page.wait_for_function("() => dash_ag_grid.getApi('data-grid').getColumnState()"
+                           ".some(c => c.colId === 'quantity' && c.sort === 'asc')")
+    held[0].continue_()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('asc')")
+    quantities = [int(text) for text in column_texts(page, "quantity", 8)]
+    assert quantities == sorted(quantities) and quantities[0] == 1
     assert page.console_errors == []
 
 
