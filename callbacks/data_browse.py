@@ -45,33 +45,22 @@ def register(app: Dash) -> None:
         """Open the database and table the URL names (or the first ones), restoring its view."""
         data = service(app)
         messages = [alert(init["problem"], "warning")] if init.get("problem") else []
-        try:
-            database = data.check_database(init.get("db") or data.default_database)
-        except USER_ERRORS as error:
-            messages.append(alert(str(error), "warning"))
-            database = data.default_database
+        database, problem = data.pick_database(init.get("db"))
+        if problem:
+            messages.append(alert(problem, "warning"))
         menu = data_layout.database_menu(data.database_names, database)
         try:
-            summaries = data.summaries(database)
+            opened = data.open(database, init.get("table"), init.get("view"))
         except USER_ERRORS as error:
             empty = (menu[0], menu[1], [], "No table", [], None, None, {}, "", [], [], [], None, [], None, [], None,
                      [], [*messages, alert(str(error), problem_color(error))])
             return empty
-        names = [item.name for item in summaries]
-        wanted = init.get("table") if init.get("table") in names else None
-        if init.get("table") and wanted is None:
-            messages.append(alert(f"There is no table or view called {str(init['table'])[:60]!r} in "
-                                  f"{database!r}; showing the first one instead.", "warning"))
-        table_name = wanted or _first_table(summaries)
-        tables = data_layout.table_list(database, summaries, table_name)
-        if table_name is None:
+        messages += [alert(text, "warning") for text in opened.problems]
+        table, spec = opened.table, opened.spec
+        tables = data_layout.table_list(database, opened.summaries, table.name if table else None)
+        if table is None:
             return (*menu, tables, "No tables", [], None, None, {}, "", [], [], [], None, [], None, [], None,
                     [], [*messages, alert(f"{database!r} has no tables or views.", "info")])
-        try:
-            table, spec = data.view(database, table_name, init.get("view") or {})
-        except USER_ERRORS as error:
-            messages.append(alert(f"The view in the address was not applied: {error}", "warning"))
-            table, spec = data.view(database, table_name, {})
         editable = data.is_editable(database, table.name)
         column_defs = data_layout.column_defs(table, spec, database, dash.get_relative_path("/data"), editable)
         view = {"db": database, "table": table.name, "view": spec.as_json(), "editable": editable}
@@ -180,11 +169,6 @@ def register(app: Dash) -> None:
         State(ids.DATA_TABLE_LIST, "id"),
         prevent_initial_call=True,
     )
-
-
-def _first_table(summaries) -> str | None:
-    tables = [item.name for item in summaries if not item.is_view and not item.name.startswith(("demo_", "sqlite_"))]
-    return (tables or [item.name for item in summaries] or [None])[0]
 
 
 def _values_default(table) -> str | None:

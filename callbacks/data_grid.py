@@ -19,25 +19,41 @@ def register(app: Dash) -> None:
         State(ids.DATA_VIEW, "data"),
         State(ids.DATA_SEARCH, "value"),
         State(ids.DATA_VALUES_STORE, "data"),
+        State(ids.DATA_INIT, "data"),
         prevent_initial_call=True,
     )
-    def rows(request, view, search, values):
+    def rows(request, view, search, values, init):
         """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.
 
         The only declared output is the grid's: this runs for every block, and a problem (rare) is shown
         with ``set_props`` instead of a second output that every response would carry. Only problems are
         sent that way: a side update that lands after the user left the page is an error in the browser.
         The next view clears the message (``describe_view``).
+
+        Every request is answered: the grid asks for one block at a time (``maxConcurrentDatasourceRequests``
+        in pages/data.py) and waits for it, so a block left unanswered stops the grid for good.
         """
-        if not request or not view:
+        if not request:
             return no_update
         data = service(app)
-        compact = {"s": request.get("sortModel") or [], "f": request.get("filterModel") or None,
-                   "v": values or None, "q": search or ""}
         try:
-            table, spec = data.view(view["db"], view["table"], compact)
-            block = data.block(view["db"], table, spec, request.get("startRow"), request.get("endRow"))
-            count = data.grid_count(view["db"], table, spec) if block.last_row is None else block.last_row
+            if view:
+                database = view["db"]
+                compact = {"s": request.get("sortModel") or [], "f": request.get("filterModel") or None,
+                           "v": values or None, "q": search or ""}
+                table, spec = data.view(database, view["table"], compact)
+            else:
+                # The grid asked before open_table (callbacks/data_browse.py) stored the view: Dash runs this
+                # without waiting for a callback whose output is only our State. Answer with the table and
+                # view the address opens, chosen the way open_table chooses them; the grid asks again if
+                # open_table's columns and filters then change its sort or filters.
+                database, _ = data.pick_database((init or {}).get("db"))
+                opened = data.open(database, (init or {}).get("table"), (init or {}).get("view"))
+                if opened.table is None:
+                    return {"rowData": [], "rowCount": 0}
+                table, spec = opened.table, opened.spec
+            block = data.block(database, table, spec, request.get("startRow"), request.get("endRow"))
+            count = data.grid_count(database, table, spec) if block.last_row is None else block.last_row
         except USER_ERRORS as error:
             # An empty, finished block stops the grid asking again; the message says what went wrong.
             set_props(ids.DATA_GRID_NOTE, {"children": alert(str(error), problem_color(error))})

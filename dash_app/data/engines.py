@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 
 from dash_app.settings import redacted_url
 
@@ -56,7 +57,11 @@ def _sqlite_read_only(path: str) -> Engine:
         # mode=ro also keeps SQLite from creating an empty file where a database is missing.
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
-    return create_engine("sqlite://", creator=connect)
+    # A queue of connections, one per thread while in use. For the "sqlite://" URL SQLAlchemy would pick
+    # SingletonThreadPool, which keeps 5 connections and closes another thread's one, even mid-query, when a
+    # sixth thread connects: the web server runs 8 threads (dash_app/__main__.py), so a burst of callbacks
+    # (two quick sort clicks) could lose a grid block to "Cannot operate on a closed database".
+    return create_engine("sqlite://", creator=connect, poolclass=QueuePool)
 
 
 def _mysql_session_read_only(dbapi_connection, _record) -> None:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -36,6 +37,17 @@ T = TypeVar("T")
 
 class DataError(RuntimeError):
     """A database could not answer; the message is for the user and never holds a password."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the page's address opens: the database's tables and views, the one shown (None when there is
+    none) with its checked view, and what was not as the address asked, in words for the user."""
+
+    summaries: list[TableSummary]
+    table: Table | None
+    spec: ViewSpec | None
+    problems: tuple[str, ...] = ()
 
 
 class DataService:
@@ -68,6 +80,36 @@ class DataService:
             msg = f"There is no database called {str(name)[:60]!r}. Pick one of: {', '.join(self.database_names)}."
             raise QueryError(msg)
         return name
+
+    def pick_database(self, name: object) -> tuple[str, str | None]:
+        """The database the address names, or the default one with the reason when it names none we know."""
+        try:
+            return self.check_database(name or self.default_database), None
+        except QueryError as error:
+            return self.default_database, str(error)
+
+    def open(self, database: str, table_name: object, raw_view: object) -> Opened:
+        """The table the address names (else the first one) with its view (else the plain table).
+
+        Opening the page and the grid's first block both use this, so they show the same table and view
+        whichever of them runs first.
+        """
+        summaries = self.summaries(database)
+        problems = []
+        names = [item.name for item in summaries]
+        wanted = table_name if table_name in names else None
+        if table_name and wanted is None:
+            problems.append(f"There is no table or view called {str(table_name)[:60]!r} in {database!r}; "
+                            "showing the first one instead.")
+        name = wanted or first_table(summaries)
+        if name is None:
+            return Opened(summaries, None, None, tuple(problems))
+        try:
+            table, spec = self.view(database, name, raw_view or {})
+        except QueryError as error:
+            problems.append(f"The view in the address was not applied: {error}")
+            table, spec = self.view(database, name, {})
+        return Opened(summaries, table, spec, tuple(problems))
 
     def is_editable(self, database: str, table: str) -> bool:
         return table in self.settings.editable_tables.get(database, [])
@@ -235,6 +277,12 @@ class DataService:
             raise DataError(_describe(database, error)) from None
 
 
+def first_table(summaries: list[TableSummary]) -> str | None:
+    """The table a page without one opens: the first plain table, not a view or an internal one."""
+    tables = [item.name for item in summaries if not item.is_view and not item.name.startswith(("demo_", "sqlite_"))]
+    return (tables or [item.name for item in summaries] or [None])[0]
+
+
 def _describe(database: str, error: SQLAlchemyError) -> str:
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
     return f"Database {database!r} could not answer: {reason}"
@@ -247,4 +295,4 @@ def _column(table: Table, name: object) -> catalog.Column:
         raise QueryError(str(error)) from None
 
 
-__all__ = ["DataService", "DataError", "QueryError", "QueryTimeout"]
+__all__ = ["DataService", "DataError", "Opened", "QueryError", "QueryTimeout", "first_table"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -13,6 +14,8 @@ import pytest
 from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
 
 ROW = ".ag-center-cols-container .ag-row"
+CALLBACKS = re.compile(r"/_dash-update-component(\?|$)")
+QUANTITY_HEADER = ".ag-header-cell[col-id='quantity'] .ag-header-cell-label"
 
 
 @pytest.fixture(scope="session")
@@ -56,12 +59,9 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     assert "order_lines" in page.inner_text("#data-title")
     assert page.inner_text("#data-count").strip() == f"{int(DEMO_ROWS):,} rows"
 
-    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # ascending
-    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('asc')")
-    column_texts(page, "quantity", 1)  # the ascending block has arrived before the next click
-    page.click(".ag-header-cell[col-id='quantity'] .ag-header-cell-label")  # descending
+    page.click(QUANTITY_HEADER)  # ascending
+    page.click(QUANTITY_HEADER)  # descending
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
-    page.wait_for_timeout(500)
     quantities = [int(text) for text in column_texts(page, "quantity", 8)]
     assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
     assert view_in_url(page)["s"] == [["quantity", "desc"]]
@@ -75,6 +75,80 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     page.wait_for_selector("#data-count:has-text('0 rows')")
     page.fill("#data-search", "")
     page.wait_for_selector(f"#data-count:has-text('{int(DEMO_ROWS):,} rows')")
+    assert page.console_errors == []
+
+
+def hold_opening_until_the_grid_asks(page) -> list[dict]:
+    """Open the Data page the way a slow opening does (a PostgreSQL table reflected after its schema cache
+    expired): open_table's request waits in the browser until the grid has sent its first block request,
+    so that request carries no view yet. Returns the grid's first request once it has gone out."""
+    held, first_grid_requests = [], []
+
+    def handle(route, request):
+        body = request.post_data_json or {}
+        inputs = {(item.get("id"), item.get("property")) for item in callback_items(body, "inputs")}
+        if ("data-init", "data") in inputs and not first_grid_requests:
+            held.append(route)
+        elif ("data-grid", "getRowsRequest") in inputs and not first_grid_requests:
+            first_grid_requests.append(body)
+            route.continue_()
+            while held:
+                held.pop().continue_()
+        else:
+            route.continue_()
+
+    page.route(CALLBACKS, handle)
+    return first_grid_requests
+
+
+def callback_items(body: dict, key: str) -> list[dict]:
+    """The inputs or states of a Dash callback request (a pattern-matching one nests them in lists)."""
+    return [entry for item in body.get(key, []) for entry in (item if isinstance(item, list) else [item])]
+
+
+def view_was_sent(grid_request: dict) -> bool:
+    return any(item.get("id") == "data-view" and item.get("value") for item in callback_items(grid_request, "state"))
+
+
+def test_a_block_asked_for_before_the_table_is_open_is_answered(live_app, open_page):
+    page = open_page()
+    first_grid_requests = hold_opening_until_the_grid_asks(page)
+    page.goto(f"{live_app}data?db=demo&table=orders&v=" + quote(json.dumps({"v": {"channel": ["store"]}})))
+    assert loaded_cell(page, 0, "id").inner_text().strip() != ""
+    assert first_grid_requests and not view_was_sent(first_grid_requests[0]), "the grid asked before the view was known"
+    assert "orders" in page.inner_text("#data-title")
+    # The address's ticked values apply to that first block too (the grid does not ask for it again).
+    assert set(column_texts(page, "channel", 5)) == {"store"}
+    assert page.console_errors == []
+
+
+def test_two_quick_sort_clicks_end_in_the_second_order(live_app, open_page):
+    page = open_page()
+    first_grid_requests = hold_opening_until_the_grid_asks(page)
+    page.goto(f"{live_app}data?db=demo&table=order_lines")
+    page.click(QUANTITY_HEADER)  # ascending
+    page.click(QUANTITY_HEADER)  # descending, at once
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
+    quantities = [int(text) for text in column_texts(page, "quantity", 8)]
+    assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
+    assert first_grid_requests and not view_was_sent(first_grid_requests[0])
+
+    # Again with the two blocks overlapping by construction: the first click's block is answered only once
+    # the second click has changed the sort (descending -> none -> ascending).
+    page.unroute(CALLBACKS)
+    held = []
+    page.route(CALLBACKS, lambda route, request: held.append(route) if "getRowsRequest" in (
+        request.post_data or "") and not held else route.continue_())
+    with page.expect_request(lambda request: CALLBACKS.search(request.url) and "getRowsRequest" in (
+            request.post_data or "")):
+        page.click(QUANTITY_HEADER)  # no sort
+    page.click(QUANTITY_HEADER)  # ascending
+    page.wait_for_function("() => dash_ag_grid.getApi('data-grid').getColumnState()"
+                           ".some(c => c.colId === 'quantity' && c.sort === 'asc')")
+    held[0].continue_()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('asc')")
+    quantities = [int(text) for text in column_texts(page, "quantity", 8)]
+    assert quantities == sorted(quantities) and quantities[0] == 1
     assert page.console_errors == []
 
 

@@ -29,14 +29,16 @@ def client(awkward, tmp_path):
     app.server.extensions["dash_app_data"].dispose()
 
 
-def rows_request(client, view, request, search="", values=None):
+def rows_request(client, view, request, search="", values=None, init=None):
+    init = init or {"db": None, "table": None, "view": {}, "problem": None}
     payload = {
         "output": "data-grid.getRowsResponse",
         "outputs": ROWS_OUTPUT,
         "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
         "state": [{"id": "data-view", "property": "data", "value": view},
                   {"id": "data-search", "property": "value", "value": search},
-                  {"id": "data-values-store", "property": "data", "value": values}],
+                  {"id": "data-values-store", "property": "data", "value": values},
+                  {"id": "data-init", "property": "data", "value": init}],
         "changedPropIds": [f"{GRID}.getRowsRequest"],
     }
     return client.post("/_dash-update-component", json=payload)
@@ -129,6 +131,20 @@ def test_hostile_search_and_ticked_values_are_bound_or_refused(client, search, v
         assert any(word in message_of(note) for word in ("Expected", "Tick", "does not exist", "limited to"))
     else:
         assert response["rowCount"] == len(response["rowData"]) < 240
+    assert checksum(url, table) == before
+
+
+def test_a_block_asked_for_before_the_view_is_stored_opens_what_the_address_names(client):
+    """The grid can ask before open_table has stored the view: the address is read the way open_table reads it,
+    a hostile view in it falls back to the plain table, and the block is answered either way."""
+    client, table, child, url = client
+    before = checksum(url, table)
+    hostile = {"db": "db", "table": table, "view": {"s": [["id; DROP TABLE x", "asc"]]}, "problem": None}
+    response, note = grid_answer(rows_request(client, None, {"startRow": 0, "endRow": 100}, init=hostile))
+    assert note is None and response["rowData"][0]["id"] == 1 and response["rowCount"] >= len(response["rowData"]) == 100
+    unknown = {"db": "nope'; --", "table": "nope", "view": {}, "problem": None}
+    response, note = grid_answer(rows_request(client, None, {"startRow": 0, "endRow": 100}, init=unknown))
+    assert note is None and response["rowData"]
     assert checksum(url, table) == before
 
 

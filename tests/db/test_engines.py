@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 
 import pytest
@@ -54,6 +55,33 @@ def test_browsing_connections_read_but_cannot_write(database):
         engine.dispose()
     with create_engine(url).connect() as connection:
         assert connection.execute(text(f"select id, name from {table}")).all() == [(1, "kept")]
+
+
+def test_many_threads_browse_at_once_without_closing_each_others_connections(database):
+    """The web server answers callbacks on several threads at once (8 in dash_app/__main__.py): a burst of
+    them, such as two quick sort clicks, must not close a connection another thread is reading from."""
+    url, table = database
+    engine = open_read_only(url)
+    threads = 8
+    all_connected = threading.Barrier(threads, timeout=30)
+    results, errors = [], []
+
+    def browse():
+        try:
+            with engine.connect() as connection:
+                all_connected.wait()  # every thread holds its own connection before any of them reads
+                results.append(connection.execute(text(f"select name from {table}")).scalar_one())
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(repr(error))
+
+    workers = [threading.Thread(target=browse) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    engine.dispose()
+    assert errors == []
+    assert results == ["kept"] * threads
 
 
 def test_a_missing_sqlite_file_is_reported_not_created(tmp_path):
