@@ -40,6 +40,14 @@ def loaded_cell(page, row_index, column, timeout=20_000):
     return page.locator(selector).first
 
 
+def wait_for_column(page, column, values, count=5):
+    """Wait until the first ``count`` rows of ``column`` show only ``values`` (the grid's refresh has landed)."""
+    page.wait_for_function(
+        """([column, values, count]) => [...Array(count).keys()].every(i => values.includes(
+            (document.querySelector(`.ag-row[row-index='${i}'] .ag-cell[col-id='${column}']`)?.innerText || '').trim()))""",
+        arg=[column, list(values), count], timeout=20_000)
+
+
 def cell(page, row_index, column):
     return page.locator(f".ag-row[row-index='{row_index}'] .ag-cell[col-id='{column}']").first
 
@@ -160,7 +168,7 @@ def test_column_filter_from_the_grid_menu_is_done_by_the_database(live_app, open
     page.locator(".ag-filter .ag-input-field-input").first.fill("cancel")
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('cancel')")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(800)
+    wait_for_column(page, "status", ["cancelled"])
     statuses = {text for text in column_texts(page, "status", 5)}
     assert statuses == {"cancelled"}
     count_text = page.inner_text("#data-count")
@@ -270,7 +278,7 @@ def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
     page.click("#data-values-list label:has(.data-facet-label:text-is('store'))")
     page.wait_for_selector(".data-chip:has-text('channel')")
     page.click(".data-tabs >> text=Rows")
-    page.wait_for_timeout(800)
+    wait_for_column(page, "channel", ["store"])
     assert set(column_texts(page, "channel", 5)) == {"store"}
     assert view_in_url(page)["v"] == {"channel": ["store"]}
     page.click(".data-chip-remove")
