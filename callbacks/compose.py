@@ -135,8 +135,7 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, setti
     if trigger in LAYER_BUTTONS:
         return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS)
     if trigger in LAYER_FIELDS:
-        field = LAYER_FIELDS[trigger]
-        return actions.on_layer_field(field, inputs[field], scene, selected)
+        return actions.on_layer_fields(_typed_layer_fields(trigger, inputs, scene, selected), scene, selected)
     if trigger in CANVAS_FIELDS:
         values = {name: inputs[name] for name in CANVAS_FIELDS.values()}
         return actions.on_canvas(values, CANVAS_FIELDS[trigger], scene, selected, settings)
@@ -145,6 +144,21 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, setti
                                 current_user_name())
     msg = "unknown control"
     raise SceneError(msg)
+
+
+def _typed_layer_fields(trigger: str, inputs: dict, scene: Scene, selected: str | None) -> dict:
+    """The layer field just changed, and every other one that shows a value the scene does not have yet.
+
+    Two fields typed in quick succession send two requests; the second can leave before the first one's
+    answer has arrived, so it carries the scene from before the first edit. The first field still shows
+    what the user typed, so that edit is applied again here rather than lost.
+    """
+    shown = views.layer_values(scene, selected)
+    typed = {LAYER_FIELDS[trigger]: inputs.get(LAYER_FIELDS[trigger])}
+    for name in LAYER_FIELDS.values():
+        if name not in typed and inputs.get(name) is not None and not _same(inputs[name], shown.get(name)):
+            typed[name] = inputs[name]
+    return typed
 
 
 def _sentence(text: str) -> str:

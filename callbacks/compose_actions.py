@@ -155,13 +155,17 @@ def on_layer_button(trigger: str, scene: Scene, selected: str | None, names: dic
     return Outcome(edit.restack(scene, layer_id, 1 if action == "forward" else -1), layer_id)
 
 
-def on_layer_field(field: str, value: Any, scene: Scene, selected: str | None) -> Outcome:
-    """A value typed or slid in the selected-layer panel."""
+def on_layer_fields(values: dict[str, Any], scene: Scene, selected: str | None) -> Outcome:
+    """Values typed or slid in the selected-layer panel, applied to the selected layer as one edit."""
     layer_id = _selected_layer(scene, selected)
-    if value is None:  # a field cleared while typing: keep the layer as it is
+    changes: dict[str, float] = {}
+    for field, value in values.items():
+        if value is None:  # a field cleared while typing: keep the layer as it is
+            continue
+        number = _number(value, field)
+        changes |= {"scale": {"scale": number / 100}, "opacity": {"opacity": number / 100}}.get(field, {field: number})
+    if not changes:
         return Outcome(scene, selected, history="none")
-    number = _number(value, field)
-    changes = {"scale": {"scale": number / 100}, "opacity": {"opacity": number / 100}}.get(field, {field: number})
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
 
 

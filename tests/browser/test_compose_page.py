@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import io
 import json
 from pathlib import Path
@@ -309,6 +311,48 @@ def test_keyboard_nudges_deletes_and_undoes(compose_app, open_page, image_files)
     page.keyboard.press("Control+z")  # inside a text field it is the field's own undo
     page.wait_for_load_state("networkidle")
     assert len(stored_scene(page)["layers"]) == 1
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("first_answer", ["before", "after"])
+def test_two_fields_typed_before_the_first_answer_both_apply(compose_app, open_page, image_files, first_answer):
+    """Rotation's request is answered only once X's has left (which carries the scene without the rotation);
+    whichever answer lands last, the layer ends with both values."""
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    held, sent = [], []
+
+    def hold_rotation(route):
+        changed = route.request.post_data_json.get("changedPropIds", []) if route.request.post_data else []
+        if "compose-rotation.value" in changed and not held:
+            held.append((route, route.fetch()))
+            return
+        if "compose-x.value" in changed:
+            sent.append(route.request)
+            if first_answer == "after":
+                answer = route.fetch()
+                sent.append(answer)
+                route.fulfill(response=answer)
+                return
+        route.continue_()
+
+    page.route("**/_dash-update-component*", hold_rotation)
+    page.fill("#compose-rotation", "30")
+    page.press("#compose-rotation", "Enter")
+    page.fill("#compose-x", "400")
+    page.press("#compose-x", "Enter")
+    deadline = time.monotonic() + 60
+    while not (held and sent):  # route handlers run only while Playwright waits
+        assert time.monotonic() < deadline, "the two requests never left"
+        page.evaluate("() => new Promise(resolve => setTimeout(resolve, 20))")
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    wait_for_scene(page, "s.layers[0].rotation === 30 && s.layers[0].x === 400")
+    page.unroute("**/_dash-update-component*")
+    page.click("#compose-flip-x")  # the next edit starts from that scene
+    wait_for_scene(page, "s.layers[0].flip_x === true && s.layers[0].rotation === 30 && s.layers[0].x === 400")
     assert page.console_errors == []
 
 

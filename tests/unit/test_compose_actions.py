@@ -101,10 +101,12 @@ def test_keys_nudge_delete_undo_and_redo(scene_with_layer):
 
 def test_panel_fields_change_the_selected_layer(scene_with_layer):
     scene, layer_id = scene_with_layer
-    assert actions.on_layer_field("scale", 250, scene, layer_id).scene.layers[0].scale == 2.5
-    assert actions.on_layer_field("opacity", 40, scene, layer_id).scene.layers[0].opacity == 0.4
-    assert actions.on_layer_field("rotation", 190, scene, layer_id).scene.layers[0].rotation == -170
-    assert actions.on_layer_field("x", None, scene, layer_id).history == "none", "a cleared field changes nothing"
+    assert actions.on_layer_fields({"scale": 250}, scene, layer_id).scene.layers[0].scale == 2.5
+    assert actions.on_layer_fields({"opacity": 40}, scene, layer_id).scene.layers[0].opacity == 0.4
+    assert actions.on_layer_fields({"rotation": 190}, scene, layer_id).scene.layers[0].rotation == -170
+    assert actions.on_layer_fields({"x": None}, scene, layer_id).history == "none", "a cleared field changes nothing"
+    both = actions.on_layer_fields({"x": 400, "rotation": 30}, scene, layer_id)
+    assert (both.scene.layers[0].x, both.scene.layers[0].rotation, both.history) == (400, 30, "record")
 
 
 def test_canvas_controls(settings, scene_with_layer):
@@ -130,3 +132,16 @@ def test_deleting_a_saved_composition_that_is_gone_says_so(settings, scene_with_
     # The list still offers it (deleted in another tab): the second delete must not pretend.
     with pytest.raises(StorageError, match="no saved composition called 'Poster': nothing was deleted"):
         actions.on_saved("delete", None, "Poster", scene, layer_id, settings, None)
+
+
+def test_a_field_edit_sent_with_the_scene_from_before_an_earlier_one_keeps_both(scene_with_layer):
+    """Rotation typed, then X at once: X's request still carries the scene without the rotation."""
+    from dash_app import ids
+    from dash_app.callbacks import compose
+
+    scene, layer_id = scene_with_layer
+    shown = {**compose.views.layer_values(scene, layer_id), "x": 400, "rotation": 30}
+    typed = compose._typed_layer_fields(ids.COMPOSE_X, shown, scene, layer_id)
+    assert typed == {"x": 400, "rotation": 30}, "what the fields show and the scene lacks"
+    layer = actions.on_layer_fields(typed, scene, layer_id).scene.layers[0]
+    assert (layer.x, layer.rotation) == (400, 30)
