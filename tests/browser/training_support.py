@@ -10,6 +10,7 @@ from pathlib import Path
 from browser_support import CHROMIUM_ARGS, serve_app  # noqa: F401  (the training tests import them from here)
 
 from dash_app.runs.store import current_process, open_store
+from tests.unit.runs_support import allow_epochs
 
 
 def pattern(**parts) -> str:
@@ -55,11 +56,8 @@ def start_run(page, **numbers) -> int:
 
 
 def allow(data_dir: Path, run_id: int, epochs: int = 1_000_000) -> None:
-    """Let a held run (``DASH_APP_HOLD_RUNS``) finish ``epochs`` epochs; without an argument, run to its end."""
-    folder = data_dir / "holds"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{run_id}.tmp").write_text(str(epochs))
-    (folder / f"{run_id}.tmp").replace(folder / str(run_id))
+    """Let a held run (``DASH_APP_HOLD_RUNS``) of the app on ``data_dir`` finish ``epochs`` epochs; by default all."""
+    allow_epochs(data_dir / "holds", run_id, epochs)
 
 
 def wait_for_epochs(data_dir: Path, run_id: int, epochs: int, timeout_s: float = 300) -> None:

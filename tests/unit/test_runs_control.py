@@ -14,6 +14,7 @@ from dash_app.runs.control import cancel_run, interrupt_orphans, reap_dead
 from dash_app.runs.executor import execute_run
 from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING
 from dash_app.runs.store import current_process, open_store
+from tests.unit.runs_support import allow_epochs, wait_until
 
 # Spawned, not forked: this test process has run torch, and a fork of it could hang in torch's thread pool.
 # (The app forks from a web process that never imports torch.)
@@ -26,8 +27,7 @@ def _train_in_child(url: str, run_id: int, data_dir: str) -> None:
     from pathlib import Path
 
     holds = Path(data_dir) / "holds"
-    holds.mkdir(exist_ok=True)
-    (holds / str(run_id)).write_text("1")
+    allow_epochs(holds, run_id, 1)
     execute_run(open_store(url), run_id, data_dir=Path(data_dir), max_running=1, databases={}, holds_dir=holds)
 
 
@@ -36,13 +36,6 @@ def _stuck_in_child(url: str, run_id: int) -> None:
     store = open_store(url)
     store.claim_slot(run_id, 1, current_process())
     time.sleep(600)
-
-
-def _wait_for(predicate, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def _started(store, url, target, run_id, *args):
@@ -55,7 +48,7 @@ def _started(store, url, target, run_id, *args):
 def test_cancel_stops_a_running_job_itself_and_keeps_what_it_logged(store, store_url, tmp_path):
     run_id = store.create_run(LONG.to_json(), "long", user=None, backend="diskcache")
     job = _started(store, store_url, _train_in_child, run_id, str(tmp_path))
-    _wait_for(lambda: len(store.metrics([run_id])[run_id]) >= 1)
+    wait_until(lambda: len(store.metrics([run_id])[run_id]) >= 1)
     # A grace long enough for any machine: a job that reads the flag is never killed, however slowly it exits.
     run = cancel_run(store, run_id, grace_s=120)
     assert run.status == CANCELLED
@@ -68,7 +61,7 @@ def test_cancel_stops_a_running_job_itself_and_keeps_what_it_logged(store, store
 def test_a_job_that_ignores_the_cancel_is_killed_and_is_really_gone(store, store_url):
     run_id = store.create_run(LONG.to_json(), "stuck", user=None, backend="diskcache")
     job = _started(store, store_url, _stuck_in_child, run_id)
-    _wait_for(lambda: store.get(run_id).status == RUNNING)
+    wait_until(lambda: store.get(run_id).status == RUNNING)
     process = store.get(run_id).process
     assert processes.is_alive(process)
     run = cancel_run(store, run_id, grace_s=0.5)
@@ -88,7 +81,7 @@ def test_start_up_interrupts_the_previous_servers_runs_and_kills_their_orphans(s
     running = store.create_run(LONG.to_json(), "orphan", user=None, backend="diskcache")
     queued = store.create_run(LONG.to_json(), "queued", user=None, backend="diskcache")
     _started(store, store_url, _stuck_in_child, running)
-    _wait_for(lambda: store.get(running).status == RUNNING)
+    wait_until(lambda: store.get(running).status == RUNNING)
     orphan = store.get(running).process
     interrupted = interrupt_orphans(store, "diskcache")
     assert sorted(run.id for run in interrupted) == [running, queued]

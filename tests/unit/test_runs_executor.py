@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import multiprocess
 import pytest
 
@@ -11,6 +9,7 @@ from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run, run_folder
 from dash_app.runs.schema import FAILED, SUCCEEDED
 from dash_app.runs.store import open_store
+from tests.unit.runs_support import allow_epochs, wait_until
 
 # Spawned, not forked: this test process has run torch, and a fork of it could hang in torch's thread pool.
 # (The app forks from a web process that never imports torch.)
@@ -71,34 +70,19 @@ def _execute_in_child(url: str, run_id: int, data_dir: str, max_running: int = 1
                 holds_dir=Path(data_dir) / "holds")
 
 
-def _allow(tmp_path, run_id: int, epochs: int) -> None:
-    """Let a held run finish ``epochs`` epochs (see executor.EpochHold)."""
-    folder = tmp_path / "holds"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{run_id}.tmp").write_text(str(epochs))
-    (folder / f"{run_id}.tmp").replace(folder / str(run_id))
-
-
-def _wait_until(condition, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
-
-
 def test_runs_wait_in_the_queue_for_a_free_slot(store, store_url, tmp_path):
     first = store.create_run(SMALL.to_json(), "a", user=None, backend="diskcache")
     second = store.create_run(SMALL.to_json(), "b", user=None, backend="diskcache")
-    _allow(tmp_path, second, 3)
+    allow_epochs(tmp_path / "holds", second, 3)
     store.engine.dispose()
     jobs = [SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
             for run_id in (second, first)]  # the second asks first: the queue order still wins
     for job in jobs:
         job.start()
     # The first run is held before its first epoch, so it is running for as long as this test needs.
-    _wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
+    wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
     assert store.get(second).status == "queued" and store.get(second).queue_position == 1
-    _allow(tmp_path, first, 3)
+    allow_epochs(tmp_path / "holds", first, 3)
     for job in jobs:
         job.join(120)
     first_run, second_run = store.get(first), store.get(second)
@@ -110,10 +94,10 @@ def test_a_held_run_finishes_only_the_epochs_it_is_allowed_and_can_be_cancelled_
     run_id = store.create_run(SMALL.to_json(), "held", user=None, backend="diskcache")
     job = SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
     job.start()
-    _wait_until(lambda: (store.get(run_id).progress or {}).get("epoch") == 1)
+    wait_until(lambda: (store.get(run_id).progress or {}).get("epoch") == 1)
     assert store.metrics([run_id])[run_id] == [] and store.get(run_id).status == "running"
-    _allow(tmp_path, run_id, 2)
-    _wait_until(lambda: len(store.metrics([run_id])[run_id]) == 2)
+    allow_epochs(tmp_path / "holds", run_id, 2)
+    wait_until(lambda: len(store.metrics([run_id])[run_id]) == 2)
     assert store.get(run_id).progress["epoch"] == 3 and store.get(run_id).status == "running"
     store.request_cancel(run_id)
     job.join(60)

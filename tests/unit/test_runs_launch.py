@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 import psutil
 
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.store import PROCESS_DIED, shared_store
 from dash_app.settings import load_settings
+from tests.unit.runs_support import allow_epochs, wait_until
 
 SMALL = TrainConfig(dataset="spirals", epochs=2, spiral_points=40)
-
-
-def _wait_until(condition, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "the state never came"
-        time.sleep(0.05)
-
-
-def _allow(settings, run_id: int, epochs: int) -> None:
-    settings.holds_dir.mkdir(parents=True, exist_ok=True)
-    (settings.holds_dir / f"{run_id}.tmp").write_text(str(epochs))
-    (settings.holds_dir / f"{run_id}.tmp").replace(settings.holds_dir / str(run_id))
 
 
 def test_launched_runs_queue_run_and_a_run_whose_process_dies_never_blocks_the_queue(tmp_path):
@@ -35,14 +21,14 @@ def test_launched_runs_queue_run_and_a_run_whose_process_dies_never_blocks_the_q
                             for name in "abc")
     for run_id in (first, second, third):
         launcher.launch(run_id)
-    _wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
+    wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
     assert store.get(second).status == "queued"
 
     psutil.Process(store.get(second).pid).kill()  # killed (or out of memory) while it waited for a slot
-    _wait_until(lambda: store.get(second).status == "interrupted")
+    wait_until(lambda: store.get(second).status == "interrupted")
     assert store.get(second).error == PROCESS_DIED
 
-    _allow(settings, first, 2)
-    _allow(settings, third, 2)
-    _wait_until(lambda: store.get(third).status == "succeeded")
+    allow_epochs(settings.holds_dir, first, 2)
+    allow_epochs(settings.holds_dir, third, 2)
+    wait_until(lambda: store.get(third).status == "succeeded")
     assert store.get(first).status == "succeeded", "the queue moved on past the dead run"
