@@ -8,17 +8,17 @@ chosen in compose_actions, done by dash_app.compose, and drawn by compose_views.
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
-from flask import current_app
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
 from dash_app.callbacks import compose_actions as actions
 from dash_app.callbacks import compose_views as views
+from dash_app.components import alert
 from dash_app.compose import edit, history, storage
 from dash_app.compose.export import MissingImage
 from dash_app.compose.scene import Scene, SceneError, scene_from_dict, scene_to_dict
+from dash_app.workbench import get_workbench
 
 LAYER_BUTTONS = {ids.COMPOSE_FLIP_X: "flip_x", ids.COMPOSE_FLIP_Y: "flip_y", ids.COMPOSE_FORWARD: "forward",
                  ids.COMPOSE_BACKWARD: "backward", ids.COMPOSE_DUPLICATE: "duplicate", ids.COMPOSE_DELETE: "delete"}
@@ -41,10 +41,6 @@ VALUE_OUTPUTS = {**{name: (cid, "value") for cid, name in LAYER_FIELDS.items()},
 STATE_OUTPUTS = {"scene": (ids.COMPOSE_SCENE, "data"), "history": (ids.COMPOSE_HISTORY, "data"),
                  "selected": (ids.COMPOSE_SELECTED, "data"), "alerts": (ids.COMPOSE_ALERTS, "children")}
 NAMESPACE = "compose"
-
-
-def _settings():
-    return current_app.extensions["dash_app"]["settings"]
 
 
 def register(app: Dash) -> None:
@@ -75,7 +71,7 @@ def register(app: Dash) -> None:
 
 def _current_scene(stored) -> tuple[Scene, str | None]:
     """The scene the browser holds, or a new one and why (first visit, or a stored scene that is refused)."""
-    settings = _settings()
+    settings = get_workbench().settings
     if stored:
         try:
             scene = scene_from_dict(stored, max_side=settings.max_canvas_side)
@@ -90,7 +86,7 @@ def _current_scene(stored) -> tuple[Scene, str | None]:
 
 def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
     """Apply the edit the triggering input asks for and redraw what it changed."""
-    settings = _settings()
+    settings = get_workbench().settings
     scene, refused = _current_scene(stored)
     trigger = ctx.triggered_id
     if trigger is None or refused:  # the page has just opened: draw what the browser holds
@@ -173,7 +169,7 @@ def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene
             return before, history.cleaned(past), outcome.selected
         snapshot, new_past = step
         try:
-            scene = scene_from_dict(snapshot, max_side=_settings().max_canvas_side)
+            scene = scene_from_dict(snapshot, max_side=get_workbench().settings.max_canvas_side)
         except SceneError:  # a history entry that is no longer valid (tampered, or limits changed): forget it all
             return before, history.empty(), outcome.selected
         return scene, new_past, outcome.selected if scene.layer(outcome.selected or "") else None
@@ -184,7 +180,7 @@ def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene
 
 def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) -> dict:
     """Every output of the page's callback; the saved list is read from disk only when it may have changed."""
-    settings = _settings()
+    settings = get_workbench().settings
     scene, new_past, selected = _apply_history(outcome, before, past)
     selected = selected if selected and scene.layer(selected) else None
     result = {
@@ -206,6 +202,4 @@ def _alert(message: tuple[str, str] | None):
     if message is None:
         return []
     color, text = message
-    icon = {"danger": "bi-exclamation-octagon", "success": "bi-check-circle", "info": "bi-info-circle"}.get(color, "")
-    return dbc.Alert([html.I(className=f"bi {icon}"), " ", text], color=color, dismissable=True,
-                     className="compose-alert")
+    return alert(text, color, className="compose-alert")

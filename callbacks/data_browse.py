@@ -7,10 +7,12 @@ from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
 from dash_app.callbacks import data_layout
-from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.components import alert
 from dash_app.data import export
 from dash_app.data.limits import QueryTimeout
 from dash_app.data.urlstate import query_string
+from dash_app.workbench import get_workbench
 
 COUNT_SECONDS = 3.0
 NAMESPACE = "data"
@@ -43,7 +45,7 @@ def register(app: Dash) -> None:
     )
     def open_table(init):
         """Open the database and table the URL names (or the first ones), restoring its view."""
-        data = service(app)
+        data = get_workbench().data
         messages = [alert(init["problem"], "warning")] if init.get("problem") else []
         database, problem = data.pick_database(init.get("db"))
         if problem:
@@ -129,7 +131,7 @@ def register(app: Dash) -> None:
         """
         if not view:
             return "", None, None, "btn btn-outline-secondary data-tool disabled", "", None, None
-        data = service(app)
+        data = get_workbench().data
         base = dash.get_relative_path("/data/export")
         query = query_string(view["db"], view["table"], view["view"])
         csv_href, xlsx_href = f"{base}.csv?{query}", f"{base}.xlsx?{query}"

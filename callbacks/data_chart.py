@@ -9,8 +9,10 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, html, no_update
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.components import alert
 from dash_app.data.charts import MAX_GROUPS, check_chart
+from dash_app.workbench import get_workbench
 
 PROGRESS_EVERY_S = 0.5
 CHART_HEIGHT = 420
@@ -52,7 +54,7 @@ def register(app: Dash) -> None:
         """Aggregate the filtered view in SQL and draw it; report the elapsed time while it runs."""
         if not n_clicks or not view:
             return no_update, no_update, no_update
-        data = service(app)
+        data = get_workbench().data
         try:
             table, spec = data.view(view["db"], view["table"], view["view"])
             request = check_chart(table, x, y, aggregate, bucket)

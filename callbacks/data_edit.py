@@ -6,7 +6,9 @@ from dash import Dash, Input, Output, State, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
-from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.components import alert
+from dash_app.workbench import get_workbench
 
 LOCAL_USER = "local user"
 
@@ -29,7 +31,7 @@ def register(app: Dash) -> None:
         change = changes[-1] if isinstance(changes, list) else changes
         if not isinstance(change, dict):
             return alert("The grid sent an edit that cannot be read."), (refreshes or 0) + 1
-        data = service(app)
+        data = get_workbench().data
         user = current_user_name() or LOCAL_USER
         try:
             edit = data.edit(view["db"], view["table"], change.get("data"), change.get("colId"),
@@ -49,7 +51,7 @@ def register(app: Dash) -> None:
         """Say why a double-clicked cell does not open an editor."""
         if not clicked or not view:
             return no_update
-        data = service(app)
+        data = get_workbench().data
         if data.is_editable(view["db"], view["table"]):
             return no_update
         return alert(f"{view['table']!r} is read-only: its cells cannot be edited. An administrator can allow "

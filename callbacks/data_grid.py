@@ -5,7 +5,9 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update, set_props
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.components import alert
+from dash_app.workbench import get_workbench
 
 NAMESPACE = "data"
 
@@ -35,7 +37,7 @@ def register(app: Dash) -> None:
         """
         if not request:
             return no_update
-        data = service(app)
+        data = get_workbench().data
         try:
             if view:
                 database = view["db"]

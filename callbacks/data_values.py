@@ -6,7 +6,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dash_app import ids
 from dash_app.callbacks import data_layout
-from dash_app.callbacks.data_common import USER_ERRORS, alert, problem_color, service
+from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.components import alert
+from dash_app.workbench import get_workbench
 
 
 def register(app: Dash) -> None:
@@ -50,7 +52,7 @@ def register(app: Dash) -> None:
             return values, [], [], None, data_layout.value_chips(values)
         if active_tab != "values":
             return values, no_update, no_update, no_update, data_layout.value_chips(values)
-        data = service(app)
+        data = get_workbench().data
         try:
             table, spec = data.view(view["db"], view["table"], {"f": filter_model or None, "v": values or None,
                                                                  "q": search or ""})

@@ -8,10 +8,12 @@ from dash import Dash, Input, Output, html
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_run import ARTIFACT_TITLES, image_card
-from dash_app.callbacks.training_support import alert, current_settings, current_store, parse_run_ids
+from dash_app.callbacks.training_support import parse_run_ids
+from dash_app.components import alert
 from dash_app.pages.training_parts import CONFIG_LABELS, run_href, status_badge
 from dash_app.runs.store import Run
 from dash_app.web.training import artifact_path
+from dash_app.workbench import get_workbench
 
 
 def register(app: Dash) -> None:
@@ -27,7 +29,7 @@ def register(app: Dash) -> None:
 
 def compare(run_ids_text):
     wanted = parse_run_ids(run_ids_text)
-    store = current_store()
+    store = get_workbench().runs
     runs = store.get_many(wanted)
     missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
     if len(runs) < 2:
@@ -83,7 +85,7 @@ def _shown(value) -> str:
 
 def artifacts_side_by_side(runs: list[Run], store) -> list:
     """For each picture any run has, one row with that picture from every run (or a note where it has none)."""
-    settings = current_settings()
+    settings = get_workbench().settings
     names_by_run = {run.id: store.artifacts(run.id) for run in runs}
     images = list(dict.fromkeys(name for names in names_by_run.values() for name in names if name.endswith(".png")))
     if not images:

@@ -11,13 +11,14 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dash_app import ids
+from dash_app.components import alert
 from dash_app.auth import current_user_name
-from dash_app.callbacks.training_support import alert, current_launcher, current_settings, current_store
 from dash_app.jobs.config import ConfigError, parse_config, problems_of
 from dash_app.pages.training_parts import run_href
 from dash_app.runs.launch import LaunchError
 from dash_app.runs.schema import FAILED, QUEUED
 from dash_app.runs.sources import SourceError, column_choices, table_names
+from dash_app.workbench import get_workbench
 
 COMMON_NUMBERS = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
 NUMBERS_BY_DATASET = {
@@ -111,7 +112,7 @@ def check_numbers(_numbers, _choices):
 def list_tables(database: str | None):
     if not database:
         return [], None, ""
-    url = current_settings().databases.get(database)
+    url = get_workbench().settings.databases.get(database)
     if url is None:
         return [], None, "Not a configured database."
     try:
@@ -122,7 +123,7 @@ def list_tables(database: str | None):
 
 def list_columns(table: str | None, database: str | None):
     """Numeric columns become the feature choices; every column may be the target."""
-    url = current_settings().databases.get(database or "")
+    url = get_workbench().settings.databases.get(database or "")
     if not table or url is None:
         return [], [], [], None, ""
     try:
@@ -144,12 +145,12 @@ def start_run(_clicks, _numbers, _choices, feedback_ids, refresh):
     except ConfigError as error:
         message = alert("Nothing started: fix the fields marked in red.", color="warning")
         return message, no_update, [error.problems.get(name, "") for name in fields]
-    settings = current_settings()
-    store = current_store()
+    settings = get_workbench().settings
+    store = get_workbench().runs
     run_id = store.create_run(config.to_json(), config.summary(), user=current_user_name(),
                               backend=settings.background)
     try:
-        current_launcher().launch(run_id)
+        get_workbench().launcher.launch(run_id)
     except LaunchError as error:
         store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
         failed = alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",

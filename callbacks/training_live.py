@@ -15,12 +15,13 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import alert, current_store
+from dash_app.components import alert
 from dash_app.pages.training import POLL_ACTIVE_MS, POLL_IDLE_MS
 from dash_app.pages.training_parts import active_card, format_seconds, progress_block
 from dash_app.runs.control import cancel_run, reap_dead
 from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
+from dash_app.workbench import get_workbench
 
 
 def register(app: Dash) -> None:
@@ -68,7 +69,7 @@ def refresh(_n, _refresh, signature):
     Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
     never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
     """
-    store = current_store()
+    store = get_workbench().runs
     runs = store.list_runs()
     if reap_dead(store, [run for run in runs if run.status == "running"]):
         runs = store.list_runs()
@@ -94,7 +95,7 @@ def update_progress(_signature, body_ids):
     """Refresh the progress block inside each active run's card (the card itself stays)."""
     if not body_ids:
         raise PreventUpdate
-    runs = {run.id: run for run in current_store().list_runs(active_only=True)}
+    runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True)}
     return [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]
 
 
@@ -144,7 +145,7 @@ def cancel(request, refresh):
     run_id = request.get("run") if isinstance(request, dict) else None
     if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate
-    run = cancel_run(current_store(), run_id)
+    run = cancel_run(get_workbench().runs, run_id)
     if run is None:
         return alert(f"Run #{run_id} does not exist."), no_update
     if run.status == CANCELLED:

@@ -10,11 +10,13 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import alert, current_settings, current_store, parse_run_ids
+from dash_app.callbacks.training_support import parse_run_ids
+from dash_app.components import alert
 from dash_app.pages.training_parts import config_table, format_seconds, progress_block, status_badge
 from dash_app.runs.control import cancel_run
 from dash_app.runs.store import Run
 from dash_app.web.training import artifact_path
+from dash_app.workbench import get_workbench
 
 ARTIFACT_TITLES = {
     "curves.png": "Loss and accuracy",
@@ -47,11 +49,11 @@ def register(app: Dash) -> None:
 
 def show_run(_n, run_id_text):
     run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
-    run = current_store().get(run_ids[0]) if run_ids else None
+    run = get_workbench().runs.get(run_ids[0]) if run_ids else None
     if run is None:
         missing = alert(f"There is no run {run_id_text!r}.", color="warning")
         return missing, "", empty_figure("No such run"), "", True
-    store = current_store()
+    store = get_workbench().runs
     history = store.metrics([run.id])[run.id]
     classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
@@ -96,7 +98,7 @@ def artifact_gallery(run: Run, names: list[str]) -> list:
     """The run's images, each with a download button, then its files."""
     if not names:
         return [html.P("This run left no artifacts (only finished runs write them).", className="train-empty")]
-    settings = current_settings()
+    settings = get_workbench().settings
     images = [name for name in names if name.endswith(".png")]
     files = [name for name in names if not name.endswith(".png")]
     cards = [dbc.Col(image_card(artifact_path(settings, run.id, name), name), md=6) for name in images]
@@ -124,7 +126,7 @@ def image_card(src: str, name: str) -> dbc.Card:
 def cancel_from_run_page(clicks):
     if not ctx.triggered_id or not any(clicks):
         raise PreventUpdate
-    run = cancel_run(current_store(), ctx.triggered_id["run"])
+    run = cancel_run(get_workbench().runs, ctx.triggered_id["run"])
     if run is None:
         return no_update
     return alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")

@@ -8,6 +8,7 @@ same app and so registers the same background callbacks and the training task.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dash import CeleryManager, DiskcacheManager
@@ -16,6 +17,7 @@ from dash_app.settings import Settings, redacted_url
 
 if TYPE_CHECKING:
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
+    from dash_app.runs.store import RunStore
 
     Launcher = CeleryLauncher | ProcessLauncher
 
@@ -60,14 +62,14 @@ def build_celery(settings: Settings):
     return celery_app
 
 
-def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager) -> Launcher:
+def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager,
+                   runs: Callable[[], RunStore]) -> Launcher:
     """The launcher of training runs that goes with ``manager``: Celery's task, or a process per run."""
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
-    from dash_app.runs.store import shared_store
 
     if isinstance(manager, CeleryManager):
         return CeleryLauncher(manager.handle.tasks[TRAIN_TASK])
-    return ProcessLauncher(settings.model_dump_json(), lambda: shared_store(settings.store_url))
+    return ProcessLauncher(settings.model_dump_json(), runs)
 
 
 def check_background(settings: Settings, timeout_s: float = 3.0) -> str:

@@ -1,10 +1,12 @@
-"""Small building blocks shared by page layouts, so every page has the same header and empty states."""
+"""Small building blocks shared by pages and callbacks, so every page has the same header and messages."""
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import html
+
+ALERT_ICONS = {"danger": "bi-exclamation-octagon", "warning": "bi-exclamation-triangle", "info": "bi-info-circle",
+               "success": "bi-check-circle", "secondary": "bi-info-circle"}
 
 
 def page_header(title: str, subtitle: str, icon: str) -> html.Header:
@@ -18,23 +20,12 @@ def page_header(title: str, subtitle: str, icon: str) -> html.Header:
     )
 
 
-def coming_soon(component_id: str, what: str, planned: list[str]) -> dbc.Card:
-    """Return an honest placeholder for a job that is not built yet: what it will do, and nothing fake."""
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                dbc.Badge("In development", color="warning", className="app-soon-badge"),
-                html.P(what, className="app-soon-lead"),
-                html.Ul([html.Li(item) for item in planned], className="app-soon-list"),
-                dbc.Button(
-                    [html.I(className="bi bi-arrow-left"), " Back to home"],
-                    href=dash.get_relative_path("/"),
-                    color="secondary",
-                    outline=True,
-                    size="sm",
-                ),
-            ]
-        ),
-        id=component_id,
-        className="app-soon",
-    )
+def alert(message, color: str = "danger", *, icon: str | None = None, dismissable: bool = True,
+          className: str = "", **kwargs) -> dbc.Alert:
+    """A message the user reads next to what caused it, with an icon that says how serious it is.
+
+    ``message`` is text or a list of components; ``className`` places it on its page.
+    """
+    parts = message if isinstance(message, list) else [message]  # Dash children must be one flat list
+    return dbc.Alert([html.I(className=f"bi {icon or ALERT_ICONS.get(color, 'bi-info-circle')} me-2"), *parts],
+                     color=color, dismissable=dismissable, className=f"app-alert {className}".strip(), **kwargs)

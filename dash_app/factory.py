@@ -17,6 +17,7 @@ from flask import Flask
 from dash_app import auth, routing, shell, web
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.settings import Settings, load_settings
+from dash_app.workbench import Workbench, install
 
 
 VENDOR_STYLESHEETS = (
@@ -43,8 +44,12 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     endpoints_before = set(server.view_functions)
+    workbench = Workbench(settings)
+    install(server, workbench)
     manager = build_background_manager(settings)
+    workbench.launcher = build_launcher(settings, manager, lambda: workbench.runs)
     app = _build_dash(settings, manager)
+    workbench.app = app
     app.init_app(server)  # sets the current app, which register_page needs
     _register_pages()
     app.layout = shell.layout
@@ -57,8 +62,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     auth.remember_access(server, access)
     if access is not None:
         auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
-    server.extensions["dash_app"] = {"app": app, "settings": settings, "endpoints": frozenset(product_endpoints),
-                                     "launcher": build_launcher(settings, manager)}
+    workbench.endpoints = frozenset(product_endpoints)
     return app
 
 

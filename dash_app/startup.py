@@ -49,6 +49,7 @@ def _interrupt_orphaned_runs(settings: Settings, log: Log) -> None:
     """Never leave a run "running" after a restart: the previous server's runs are marked interrupted."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from dash_app.data.engines import error_reason
     from dash_app.runs.control import interrupt_orphans
     from dash_app.runs.store import open_store
     from dash_app.settings import redacted_url
@@ -56,8 +57,8 @@ def _interrupt_orphaned_runs(settings: Settings, log: Log) -> None:
     try:
         store = open_store(settings.store_url)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        msg = f"DASH_APP_STORE_URL: the store at {redacted_url(settings.store_url)} cannot be opened ({reason})"
+        msg = (f"DASH_APP_STORE_URL: the store at {redacted_url(settings.store_url)} cannot be opened "
+               f"({error_reason(error)})")
         raise StartupError(msg) from None
     try:
         for run in interrupt_orphans(store, settings.background):

@@ -13,7 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from dash_app.data.engines import open_read_only
+from dash_app.data.engines import error_reason, open_read_only
 from dash_app.jobs.config import TrainConfig
 from dash_app.jobs.datasets import MAX_CLASSES, TABLE_BATCH_ROWS, DataCancelled, DataError
 
@@ -46,8 +46,7 @@ def read_table(
         _check_columns(config, columns)
         rows = _read_rows(engine, config, should_stop)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        msg = f"Reading {config.database}.{config.table} failed: {reason}"
+        msg = f"Reading {config.database}.{config.table} failed: {error_reason(error)}"
         raise DataError(msg) from None
     finally:
         engine.dispose()

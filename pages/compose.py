@@ -8,6 +8,7 @@ from dash_extensions import EventListener, Keyboard
 from dash_app import ids
 from dash_app.components import page_header
 from dash_app.pages.compose_panel import canvas_card, layer_card, layers_card, saved_card
+from dash_app.workbench import get_workbench
 
 PAGE = {
     "path": "/compose",
@@ -83,7 +84,7 @@ def _file_button(purpose: str, content: list, component_id: str, class_name: str
 
 
 def _stage_column() -> html.Section:
-    settings = _settings()
+    settings = get_workbench().settings
     stage = html.Div(
         html.Div(id=ids.COMPOSE_CANVAS, className="compose-canvas"),
         id=ids.COMPOSE_STAGE,
@@ -110,11 +111,6 @@ def _stage_column() -> html.Section:
         [Keyboard(stage, id=ids.COMPOSE_KEYS, captureKeys=SHORTCUTS, className="compose-keys"), hints, settings_row],
         className="compose-stage-column",
     )
-
-
-def _settings():
-    """The app's settings (through the Dash app, so the layout also renders outside a request)."""
-    return dash.get_app().server.extensions["dash_app"]["settings"]
 
 
 def _panel() -> html.Aside:

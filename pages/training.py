@@ -11,6 +11,7 @@ from dash_app import ids
 from dash_app.components import page_header
 from dash_app.jobs.config import RANGES, TrainConfig
 from dash_app.pages.training_parts import curves_graph
+from dash_app.workbench import get_workbench
 
 PAGE = {
     "path": "/training",
@@ -165,7 +166,7 @@ def spirals_fields() -> html.Div:
 
 
 def table_fields() -> html.Div:
-    names = sorted(dash.get_app().server.extensions["dash_app"]["settings"].databases)
+    names = sorted(get_workbench().settings.databases)
     dropdown = {"className": "train-dropdown", "clearable": False}
     return html.Div(
         dbc.Row([

@@ -21,6 +21,13 @@ NAME_PATTERN = re.compile(r"^[\w][\w .,()+'-]{0,59}$")
 LOCAL_USER = "local"
 
 
+class ComposeStorage:
+    """Where one app keeps Compose's files: uploaded images and saved compositions, under its data directory."""
+
+    def __init__(self, data_dir: Path, *, max_side: int) -> None:
+        self.data_dir, self.max_side = data_dir, max_side
+
+
 class StorageError(ValueError):
     """A saved composition cannot be written, found or read; the message is for the user."""
 

@@ -20,6 +20,13 @@ from dash_app.settings import redacted_url
 CONNECT_TIMEOUT_S = 5
 
 
+def error_reason(error: BaseException) -> str:
+    """What a database error says, in one line for a user: its first line, without the SQL or parameters
+    SQLAlchemy appends (passwords never appear in a driver's first line). The one wording every module uses."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:300]
+
+
 class DatabaseUnavailable(RuntimeError):
     """A configured database cannot be reached or opened."""
 
@@ -77,8 +84,7 @@ def describe_database(name: str, url: str) -> DatabaseInfo:
         with engine.connect() as connection:
             version = _server_version(connection, engine.dialect.name)
     except (SQLAlchemyError, sqlite3.Error) as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        msg = f"database {name!r} ({hidden}) cannot be opened: {reason}"
+        msg = f"database {name!r} ({hidden}) cannot be opened: {error_reason(error)}"
         raise DatabaseUnavailable(msg) from None
     finally:
         engine.dispose()

@@ -1,14 +1,13 @@
 """The Data page's domain entry point: configured databases, their engines, cached schema, and each operation.
 
-One instance per app (made by ``dash_app.web.data.register``). Engines are opened on first use, never
-at import; after a fork (a background job) the child opens its own, since pooled connections must
-not cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message
+One instance per app, owned by the app's workbench (dash_app/workbench.py). Engines are opened on first
+use, never at import; after a fork (a background job) the workbench calls :meth:`DataService.reset_after_fork`
+so that the child opens its own, since pooled connections must not cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message
 for the user; nothing here knows about Dash or Flask.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dash_app.data import catalog, charts, edits, paging
 from dash_app.data.catalog import SchemaError, Table, TableSummary
-from dash_app.data.engines import open_read_only
+from dash_app.data.engines import error_reason, open_read_only
 from dash_app.data.limits import QueryTimeout, is_timeout, time_limit
 from dash_app.data.query import QueryError, ViewSpec, parse_view
 from dash_app.settings import Settings
@@ -53,15 +52,14 @@ class Opened:
 class DataService:
     """Browse the configured databases for one app."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, app_store: Callable[[], Engine]) -> None:
         self.settings = settings
+        self._app_store = app_store
         self.keysets = paging.KeysetMemory()
         self.statements = paging.StatementCache()
         self._lock = threading.Lock()
-        self._pid = os.getpid()
         self._engines: dict[str, Engine] = {}
         self._writers: dict[str, Engine] = {}
-        self._store: Engine | None = None
         self._tables: dict[tuple[str, str], tuple[float, Table]] = {}
         self._summaries: dict[str, tuple[float, list[TableSummary]]] = {}
         self._counts: dict[str, tuple[float, int | None]] = {}
@@ -118,44 +116,36 @@ class DataService:
         """The read-only engine of a configured database, opened on first use in this process."""
         self.check_database(database)
         with self._lock:
-            if os.getpid() != self._pid:  # forked: the parent's pooled connections are not ours
-                for engine in self._engines.values():
-                    engine.dispose(close=False)
-                for engine in [*self._writers.values(), *([self._store] if self._store else [])]:
-                    engine.dispose(close=False)
-                self._engines.clear()
-                self._writers.clear()
-                self._store = None
-                self._pid = os.getpid()
             if database not in self._engines:
                 self._engines[database] = open_read_only(self.settings.databases[database])
             return self._engines[database]
 
     def dispose(self) -> None:
         with self._lock:
-            for engine in [*self._engines.values(), *self._writers.values(), *([self._store] if self._store else [])]:
+            for engine in [*self._engines.values(), *self._writers.values()]:
                 engine.dispose()
             self._engines.clear()
             self._writers.clear()
-            self._store = None
+
+    def reset_after_fork(self) -> None:
+        """In a forked child: forget the parent's engines (their pooled connections stay the parent's)."""
+        self._lock = threading.Lock()  # another thread of the parent may have held it at the fork
+        for engine in [*self._engines.values(), *self._writers.values()]:
+            engine.dispose(close=False)
+        self._engines.clear()
+        self._writers.clear()
 
     def _writer(self, database: str) -> Engine:
         """A writable engine, only ever for a database with editable tables."""
-        self.engine(database)  # resets engines after a fork
+        self.check_database(database)
         with self._lock:
             if database not in self._writers:
                 self._writers[database] = sa.create_engine(self.settings.databases[database], pool_pre_ping=True)
             return self._writers[database]
 
     def store(self) -> Engine:
-        """The app's own store (edit audit)."""
-        with self._lock:
-            if self._store is None:
-                url = sa.engine.make_url(self.settings.store_url)
-                if url.get_backend_name() == "sqlite" and url.database:
-                    os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
-                self._store = sa.create_engine(url, pool_pre_ping=True)
-            return self._store
+        """The app's own store (edit audit): the run store's engine, shared through the workbench."""
+        return self._app_store()
 
     @contextmanager
     def connect(self, database: str, seconds: float | None = None) -> Iterator[Connection]:
@@ -284,8 +274,7 @@ def first_table(summaries: list[TableSummary]) -> str | None:
 
 
 def _describe(database: str, error: SQLAlchemyError) -> str:
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
-    return f"Database {database!r} could not answer: {reason}"
+    return f"Database {database!r} could not answer: {error_reason(error)}"
 
 
 def _column(table: Table, name: object) -> catalog.Column:

@@ -11,7 +11,7 @@ import sqlite3
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from dash_app.data.engines import DatabaseUnavailable, open_read_only
+from dash_app.data.engines import DatabaseUnavailable, error_reason, open_read_only
 from dash_app.jobs.datasets import DataError
 from dash_app.jobs.tables import is_numeric_type, table_columns
 
@@ -55,5 +55,4 @@ def _engine(url: str) -> sa.Engine:
 
 
 def _reason(error: Exception) -> str:
-    detail = str(getattr(error, "orig", None) or error).splitlines()[0]
-    return f"The database cannot be read: {detail}"
+    return f"The database cannot be read: {error_reason(error)}"

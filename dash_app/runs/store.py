@@ -77,17 +77,6 @@ class Run:
         return (self.finished_at or now or time.time()) - self.started_at
 
 
-_SHARED: dict[tuple[int, str], RunStore] = {}
-
-
-def shared_store(url: str) -> RunStore:
-    """One store per process and URL, opened on first use (a forked job process opens its own)."""
-    key = (os.getpid(), url)
-    if key not in _SHARED:
-        _SHARED[key] = open_store(url)
-    return _SHARED[key]
-
-
 def open_store(url: str) -> RunStore:
     """Connect to the store at ``url`` and create its tables if missing."""
     store = RunStore(_engine(url))
@@ -96,8 +85,11 @@ def open_store(url: str) -> RunStore:
 
 
 def _engine(url: str) -> Engine:
-    if make_url(url).get_backend_name() != "sqlite":
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")

@@ -17,11 +17,11 @@ from dash_app.data import export
 from dash_app.data.cells import ValueProblem
 from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
-from dash_app.data.service import DataError, DataService
+from dash_app.data.service import DataError
 from dash_app.data.urlstate import StateProblem, read_query
 from dash_app.settings import Settings
+from dash_app.workbench import get_workbench
 
-SERVICE_KEY = "dash_app_data"
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_SECONDS = 10.0
@@ -29,20 +29,13 @@ COUNT_SECONDS = 10.0
 
 def register(server: Flask, settings: Settings) -> None:
     """Add the Data page's routes to ``server`` under ``settings.url_prefix``."""
-    server.extensions[SERVICE_KEY] = DataService(settings)
     prefix = settings.url_prefix
     server.add_url_rule(f"{prefix}data/export.csv", "dash_app_data_export_csv", _export_csv)
     server.add_url_rule(f"{prefix}data/export.xlsx", "dash_app_data_export_xlsx", _export_xlsx)
 
 
-def _service() -> DataService:
-    from flask import current_app
-
-    return current_app.extensions[SERVICE_KEY]
-
-
 def _checked_view():
-    service = _service()
+    service = get_workbench().data
     state = read_query(request.args.to_dict())
     database = service.check_database(state.database or service.default_database)
     table, spec = service.view(database, state.table, state.view)

@@ -12,8 +12,8 @@ import re
 from flask import Flask, abort, request, send_from_directory
 
 from dash_app.runs.executor import run_folder
-from dash_app.runs.store import shared_store
 from dash_app.settings import Settings
+from dash_app.workbench import get_workbench
 
 ARTIFACT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,60}\.(png|pt|json)$")
 ENDPOINT = "dash_app_training_artifact"
@@ -28,7 +28,7 @@ def register(server: Flask, settings: Settings) -> None:
     """Add the Training page's routes to ``server`` under ``settings.url_prefix``."""
 
     def artifact(run_id: int, name: str):
-        if not ARTIFACT_NAME.match(name) or not shared_store(settings.store_url).has_artifact(run_id, name):
+        if not ARTIFACT_NAME.match(name) or not get_workbench().runs.has_artifact(run_id, name):
             abort(404)
         response = send_from_directory(
             run_folder(settings.data_dir, run_id), name,

@@ -16,7 +16,7 @@ from data_fixtures import create_awkward, drop_tables  # noqa: E402
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def awkward(request, tmp_path):
     """(service, database name, table, child table, url) over a fresh awkward table in each real database."""
-    from dash_app.data.service import DataService
+    from dash_app.workbench import Workbench
     from dash_app.settings import load_settings
 
     if request.param == "sqlite":
@@ -28,7 +28,7 @@ def awkward(request, tmp_path):
     table, child = create_awkward(url)
     settings = load_settings(data_dir=tmp_path / "data", databases={"db": url},
                              editable_tables={"db": [table]}, query_timeout_s=5)
-    service = DataService(settings)
-    yield service, "db", table, child, url
-    service.dispose()
+    workbench = Workbench(settings)
+    yield workbench.data, "db", table, child, url
+    workbench.dispose()
     drop_tables(url, child, table)

@@ -20,13 +20,14 @@ INJECTION = "x'; DROP TABLE {table}; --"
 @pytest.fixture
 def client(awkward, tmp_path):
     from dash_app import create_app
+    from dash_app.workbench import get_workbench
     from dash_app.settings import load_settings
 
     service, database, table, child, url = awkward
     settings = load_settings(data_dir=tmp_path / "app", databases={"db": url}, query_timeout_s=5)
     app = create_app(settings)
     yield app.server.test_client(), table, child, url
-    app.server.extensions["dash_app_data"].dispose()
+    get_workbench(app.server).dispose()
 
 
 def rows_request(client, view, request, search="", values=None, init=None):

@@ -10,7 +10,6 @@ import time
 import pytest
 from dash import CeleryManager, DiskcacheManager
 
-from dash_app import create_app
 from dash_app.background import BackgroundUnavailable, build_background_manager, check_background
 from dash_app.settings import load_settings
 

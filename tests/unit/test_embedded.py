@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dash_app.workbench import get_workbench
 from examples.flask_host import create_host_app
 
 PREFIX = "/dashboard/"
@@ -44,7 +45,7 @@ def example_url(rule) -> str:
 
 
 def test_the_product_registered_its_routes_under_the_prefix_only(host):
-    registered = host.extensions["dash_app"]["endpoints"]
+    registered = get_workbench(host).endpoints
     by_rule = {rule.endpoint for rule in product_rules(host)}
     assert registered == by_rule
     assert len(by_rule) >= 9, "pages, _dash-* endpoints, component suites and assets"

@@ -6,7 +6,6 @@ import time
 
 import multiprocess
 import psutil
-import pytest
 
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs import processes

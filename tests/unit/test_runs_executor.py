@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocess
-import pytest
 
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run, run_folder

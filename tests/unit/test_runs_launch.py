@@ -6,7 +6,7 @@ import psutil
 
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.jobs.config import TrainConfig
-from dash_app.runs.store import PROCESS_DIED, shared_store
+from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import load_settings
 from tests.unit.runs_support import allow_epochs, wait_until
 
@@ -15,8 +15,8 @@ SMALL = TrainConfig(dataset="spirals", epochs=2, spiral_points=40)
 
 def test_launched_runs_queue_run_and_a_run_whose_process_dies_never_blocks_the_queue(tmp_path):
     settings = load_settings(data_dir=tmp_path, hold_runs=True)
-    launcher = build_launcher(settings, build_background_manager(settings))
-    store = shared_store(settings.store_url)
+    store = open_store(settings.store_url)
+    launcher = build_launcher(settings, build_background_manager(settings), lambda: store)
     first, second, third = (store.create_run(SMALL.to_json(), name, user=None, backend="diskcache")
                             for name in "abc")
     for run_id in (first, second, third):

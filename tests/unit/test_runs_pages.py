@@ -12,13 +12,13 @@ from dash.exceptions import PreventUpdate
 from dash_app.callbacks import training_compare, training_form, training_live, training_run
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run
-from dash_app.runs.store import shared_store
+from dash_app.workbench import get_workbench
 
 
 @pytest.fixture
 def finished(app, settings):
     """Two finished spirals runs that differ in their epochs, and one queued run."""
-    store = shared_store(settings.store_url)
+    store = get_workbench(app.server).runs
     ids = []
     for epochs in (2, 3):
         run_id = store.create_run(TrainConfig(dataset="spirals", epochs=epochs, spiral_points=40).to_json(),
@@ -89,7 +89,7 @@ def _press_start(epochs: int):
 
 def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_page(app, settings):
 
-    store = shared_store(settings.store_url)
+    store = get_workbench(app.server).runs
     with app.server.test_request_context("/"):
         refused = _press_start(0)
         assert "Nothing started" in _json(refused[0])
@@ -111,11 +111,11 @@ def test_a_run_whose_launch_fails_ends_failed_with_the_reason(app, settings, mon
     def refuse(_run_id):
         raise LaunchError("the job queue does not answer (OperationalError)")
 
-    monkeypatch.setattr(app.server.extensions["dash_app"]["launcher"], "launch", refuse)
+    monkeypatch.setattr(get_workbench(app.server).launcher, "launch", refuse)
     with app.server.test_request_context("/"):
         answer = _press_start(2)
     assert "could not be started: the job queue does not answer" in _json(answer[0])
-    run = shared_store(settings.store_url).get(1)
+    run = get_workbench(app.server).runs.get(1)
     assert run.status == "failed" and "the job queue does not answer" in run.error, "never left queued"
 
 
