@@ -36,7 +36,7 @@ from dash_app.jobs.artifacts import write_artifacts  # noqa: E402
 from dash_app.jobs.config import RANGES, TrainConfig  # noqa: E402
 from dash_app.jobs.datasets import load_dataset  # noqa: E402
 from dash_app.jobs.models import build_model, build_optimizer  # noqa: E402
-from dash_app.jobs.train import train  # noqa: E402
+from dash_app.jobs.train import pick_device, train  # noqa: E402
 from dash_app.runs.executor import StoreReporter  # noqa: E402
 from dash_app.runs.store import current_process, open_store  # noqa: E402
 
@@ -50,16 +50,17 @@ def bare(config: TrainConfig) -> float:
     """The plain loop: seconds from loading the data to the last epoch's validation."""
     started = time.perf_counter()
     torch.manual_seed(config.seed)
+    device = pick_device()  # the job's own choice, so both run on the same device
     data = load_dataset(config)
-    x_train, y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
-    x_val, y_val = torch.from_numpy(data.x_val), torch.from_numpy(data.y_val)
-    model = build_model(config, 64, 10)
+    x_train, y_train = torch.from_numpy(data.x_train).to(device), torch.from_numpy(data.y_train).to(device)
+    x_val, y_val = torch.from_numpy(data.x_val).to(device), torch.from_numpy(data.y_val).to(device)
+    model = build_model(config, 64, 10).to(device)
     optimizer = build_optimizer(config, model)
     loss_fn = torch.nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(config.seed)
     for _epoch in range(config.epochs):
         model.train()
-        order = torch.randperm(len(x_train), generator=generator)
+        order = torch.randperm(len(x_train), generator=generator).to(device)
         total, correct = 0.0, 0
         for start in range(0, len(order), config.batch_size):
             index = order[start:start + config.batch_size]
@@ -78,8 +79,8 @@ def bare(config: TrainConfig) -> float:
     return time.perf_counter() - started
 
 
-def through_jobs(config: TrainConfig) -> tuple[float, int]:
-    """jobs.train with reports into a real store, then artifacts; seconds and reports made."""
+def through_jobs(config: TrainConfig) -> tuple[float, int, str]:
+    """jobs.train with reports into a real store, then artifacts; seconds, reports made and the device used."""
     folder = DATA / "jobs"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -99,7 +100,7 @@ def through_jobs(config: TrainConfig) -> tuple[float, int]:
     write_artifacts(result, folder / "artifacts")
     elapsed = time.perf_counter() - started
     store.dispose()
-    return elapsed, reports
+    return elapsed, reports, result.device
 
 
 def through_app(config: TrainConfig) -> tuple[float, float]:
@@ -206,11 +207,13 @@ def calibrated(target_s: float) -> TrainConfig:
 
 def main() -> None:
     config = calibrated(TARGET_S)
+    device = pick_device()
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} threads"
     print(f"digits, MLP, batch {config.batch_size}, {config.epochs} epochs (about {TARGET_S:.0f} s bare), "
-          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+          f"torch {torch.__version__}, {device.type} ({where})")
     bare_s = bare(config)
     print(f"bare torch loop:                 {bare_s:7.2f} s")
-    jobs_s, reports = through_jobs(config)
+    jobs_s, reports, job_device = through_jobs(config)
     print(f"jobs (reports + artifacts):      {jobs_s:7.2f} s  ({reports} progress reports, "
           f"{reports / jobs_s:.1f} per s)  ratio {jobs_s / bare_s:.3f}")
     try:
@@ -223,7 +226,8 @@ def main() -> None:
         print(f"app (Start over HTTP, job process): {app_s:7.2f} s  ratio {app_ratio:.3f}")
         print(f"Start to first progress in the store: {first_store_s:.2f} s (the page shows it on its next 1 s poll)")
     print(json.dumps({"benchmark": "training", "jobs_vs_bare": round(jobs_s / bare_s, 3), "app_vs_bare": app_ratio,
-                      "first_progress_s": first_progress, "epochs": config.epochs, "batch_size": config.batch_size}))
+                      "first_progress_s": first_progress, "epochs": config.epochs, "batch_size": config.batch_size,
+                      "device": job_device}))
 
 
 if __name__ == "__main__":
