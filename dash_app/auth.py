@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, has_request_context, jsonify, request
+from flask import Flask, g, has_request_context, jsonify, request
 from werkzeug.wrappers import Response
-
-_ACCESS_KEY = "dash_app_access"
 
 
 @dataclass(frozen=True)
@@ -71,16 +69,13 @@ def protect_endpoints(
         return response
 
 
-def remember_access(server: Flask, access: Access | None) -> None:
-    """Keep the host's access on the server so layouts can ask who is signed in."""
-    server.extensions[_ACCESS_KEY] = access
-
-
 def current_user_name() -> str | None:
     """Name of the signed-in host user, or None when standalone or outside a request."""
     if not has_request_context():
         return None
     if "dash_app_user_name" not in g:
-        access = current_app.extensions.get(_ACCESS_KEY)
+        from dash_app.workbench import get_workbench  # imported here: the workbench imports every domain
+
+        access = get_workbench().access
         g.dash_app_user_name = access.user_name() if access else None
     return g.dash_app_user_name

@@ -49,7 +49,6 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     manager = build_background_manager(settings)
     workbench.launcher = build_launcher(settings, manager, lambda: workbench.runs)
     app = _build_dash(settings, manager)
-    workbench.app = app
     app.init_app(server)  # sets the current app, which register_page needs
     _register_pages()
     app.layout = shell.layout
@@ -59,7 +58,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     page_endpoints = routing.page_endpoints(app)
     routing.mark_unknown_pages_not_found(app, page_endpoints)
     access = access or auth.flask_login_access(server)
-    auth.remember_access(server, access)
+    workbench.access = access
     if access is not None:
         auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
     workbench.endpoints = frozenset(product_endpoints)

@@ -20,21 +20,23 @@ from dash_app.runs.store import RunStore, open_store
 from dash_app.settings import Settings
 
 if TYPE_CHECKING:
+    from dash_app.auth import Access
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
 
 EXTENSION = "dash_app"
 
 
 class Workbench:
-    """Settings, the Data service, the run store, the Compose storage and the run launcher of one app."""
+    """Settings, the Data service, the run store, the Compose storage, the run launcher and the host's access
+    of one app."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.data = DataService(settings, app_store=lambda: self.runs.engine)
         self.compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side)
         self.launcher: ProcessLauncher | CeleryLauncher | None = None  # set by init_app with the manager
-        self.app: Any = None  # the Dash app, set by init_app
         self.endpoints: frozenset[str] = frozenset()  # the product's Flask endpoints, set by init_app
+        self.access: Access | None = None  # how the host says who is signed in (None: standalone), set by init_app
         self._runs: RunStore | None = None
         self._lock = threading.Lock()
         _after_fork(self)
