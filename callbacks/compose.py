@@ -53,7 +53,7 @@ def register(app: Dash) -> None:
         "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
         "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
         "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
-        **{name: Input(cid, "n_clicks") for cid, name in {**LAYER_BUTTONS, **SAVED_BUTTONS}.items()},
+        "buttons": [Input(cid, "n_clicks") for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS}],  # which one fired counts
         **{name: Input(cid, "value") for cid, name in {**LAYER_FIELDS, **CANVAS_FIELDS}.items()},
     }
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),

@@ -105,3 +105,16 @@ def test_a_stored_composition_whose_images_are_gone_is_refused_and_the_page_star
     shown = update(None, scene_to_dict(scene), {"past": [scene_to_dict(scene)], "future": []})
     assert text(shown["alerts"]) == "The composition uses images that are no longer stored."
     assert shown["count"] == "0" and shown["undo_disabled"] is True
+
+
+def test_every_button_and_field_of_the_page_is_an_input_of_the_callback(app):
+    """Two controls with the same argument name would leave one of them dead (the layer's Delete once was)."""
+    wired = {item["id"] for callback in app.callback_map.values() for item in callback["inputs"]}
+    controls = {**compose.LAYER_BUTTONS, **compose.SAVED_BUTTONS, **compose.LAYER_FIELDS, **compose.CANVAS_FIELDS}
+    assert set(controls) - wired == set()
+
+
+def test_the_layer_delete_button_deletes_the_selected_layer(app, stored_id):
+    scene, layer_id = edit.add_image(edit.new_scene(), stored_id, (200, 100), "blue.png")
+    deleted = update(ids.COMPOSE_DELETE, scene_to_dict(scene), None, layer_id)
+    assert deleted["count"] == "0" and deleted["selected"] is None and deleted["panel_hidden"] is True
