@@ -3,7 +3,8 @@
 Every input that changes the scene goes through ONE callback, so a drag release, a key press or a
 button press costs exactly one request, and the controls that show the scene (sliders, fields) can
 also be its inputs without a circular chain of callbacks. The callback only routes: the edit is
-chosen in compose_actions, done by dash_app.compose, and drawn by compose_views.
+chosen in compose_actions, done by dash_app.compose, and drawn by compose_views. Settings and the
+Compose storage come from the app's workbench (dash_app/workbench.py).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dash_app.auth import current_user_name
 from dash_app.callbacks import compose_actions as actions
 from dash_app.callbacks import compose_views as views
 from dash_app.components import alert
-from dash_app.compose import edit, history, storage
+from dash_app.compose import edit, history
 from dash_app.compose.export import MissingImage
 from dash_app.compose.scene import Scene, SceneError, scene_from_dict, scene_to_dict
+from dash_app.compose.storage import StorageError
 from dash_app.workbench import get_workbench
 
 LAYER_BUTTONS = {ids.COMPOSE_FLIP_X: "flip_x", ids.COMPOSE_FLIP_Y: "flip_y", ids.COMPOSE_FORWARD: "forward",
@@ -51,13 +53,13 @@ def register(app: Dash) -> None:
         "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
         "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
         "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
-        **{name: Input(cid, "n_clicks") for cid, name in {**LAYER_BUTTONS, **SAVED_BUTTONS}.items()},
+        "buttons": [Input(cid, "n_clicks") for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS}],  # which one fired counts
         **{name: Input(cid, "value") for cid, name in {**LAYER_FIELDS, **CANVAS_FIELDS}.items()},
     }
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
              "chosen_layer": State(ids.COMPOSE_SELECTED, "data"), "keydown": State(ids.COMPOSE_KEYS, "keydown"),
              "save_name": State(ids.COMPOSE_SAVE_NAME, "value"), "saved": State(ids.COMPOSE_SAVED, "value")}
-    app.callback(output=outputs, inputs=inputs, state=state)(update)
+    app.callback(output=outputs, inputs=inputs, state=state)(_on_input)
     app.clientside_callback(
         ClientsideFunction(NAMESPACE, "exportScene"),
         Output(ids.COMPOSE_EXPORT_STATE, "data"),
@@ -71,32 +73,36 @@ def register(app: Dash) -> None:
 
 def _current_scene(stored) -> tuple[Scene, str | None]:
     """The scene the browser holds, or a new one and why (first visit, or a stored scene that is refused)."""
-    settings = get_workbench().settings
+    workbench = get_workbench()
+    settings = workbench.settings
     if stored:
         try:
             scene = scene_from_dict(stored, max_side=settings.max_canvas_side)
         except SceneError as error:  # tampered with, or the canvas limit was lowered since: refuse, start afresh
             return edit.new_scene(max_side=settings.max_canvas_side), f"The stored composition was refused: {error}"
-        if all(actions.is_stored(settings.data_dir, image_id) for image_id in scene.image_ids()):
+        if all(workbench.compose.is_stored(image_id) for image_id in scene.image_ids()):
             return scene, None
         missing = "The composition uses images that are no longer stored"
         return edit.new_scene(max_side=settings.max_canvas_side), missing
     return edit.new_scene(max_side=settings.max_canvas_side), None
 
 
-def update(stored, past, chosen_layer, keydown, save_name, saved, **inputs):
-    """Apply the edit the triggering input asks for and redraw what it changed."""
-    settings = get_workbench().settings
+def _on_input(**values) -> dict:
+    """What Dash calls: :func:`update`, told which input fired (Dash says so only inside a callback)."""
+    return update(ctx.triggered_id, **values)
+
+
+def update(trigger, stored, past, chosen_layer, keydown, save_name, saved, **inputs) -> dict:
+    """Apply the edit the input ``trigger`` (its id; None when the page opens) asks for and redraw what it changed."""
     scene, refused = _current_scene(stored)
-    trigger = ctx.triggered_id
     if trigger is None or refused:  # the page has just opened: draw what the browser holds
         message = ("danger", _sentence(refused)) if refused else None
         past = history.empty() if refused else past
         result = _render(actions.Outcome(scene, chosen_layer, message, history="none"), scene, past, list_saved=True)
         return _untouched_fields(result, inputs)
     try:
-        outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer, settings)
-    except (SceneError, storage.StorageError, MissingImage) as error:  # bad input: say so, keep the scene
+        outcome = _dispatch(trigger, inputs, keydown, save_name, saved, scene, chosen_layer)
+    except (SceneError, StorageError, MissingImage) as error:  # bad input: say so, keep the scene
         outcome, list_saved = actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), True
     else:
         list_saved = trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS
@@ -121,9 +127,10 @@ def _same(shown, current) -> bool:
     return shown == current
 
 
-def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, settings) -> actions.Outcome:
+def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> actions.Outcome:
+    workbench = get_workbench()
     if trigger == ids.COMPOSE_EVENTS:
-        return actions.on_event(inputs["event"], scene, selected, settings)
+        return actions.on_event(inputs["event"], scene, selected, workbench.compose)
     if trigger == ids.COMPOSE_KEYS:
         return actions.on_key(keydown, scene, selected)
     if trigger in (ids.COMPOSE_UNDO, ids.COMPOSE_REDO):
@@ -134,9 +141,10 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected, setti
         return actions.on_layer_fields(_typed_layer_fields(trigger, inputs, scene, selected), scene, selected)
     if trigger in CANVAS_FIELDS:
         values = {name: inputs[name] for name in CANVAS_FIELDS.values()}
-        return actions.on_canvas(values, CANVAS_FIELDS[trigger], scene, selected, settings)
+        return actions.on_canvas(values, CANVAS_FIELDS[trigger], scene, selected,
+                                 max_side=workbench.settings.max_canvas_side)
     if trigger in SAVED_BUTTONS:
-        return actions.on_saved(SAVED_BUTTONS[trigger], save_name, saved, scene, selected, settings,
+        return actions.on_saved(SAVED_BUTTONS[trigger], save_name, saved, scene, selected, workbench.compose,
                                 current_user_name())
     msg = "unknown control"
     raise SceneError(msg)
@@ -180,19 +188,18 @@ def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene
 
 def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) -> dict:
     """Every output of the page's callback; the saved list is read from disk only when it may have changed."""
-    settings = get_workbench().settings
+    compose = get_workbench().compose
     scene, new_past, selected = _apply_history(outcome, before, past)
     selected = selected if selected and scene.layer(selected) else None
     result = {
         "scene": scene_to_dict(scene), "history": new_past, "selected": selected,
         "alerts": _alert(outcome.message),
-        "canvas": views.stage_view(scene, selected, views.image_sizes(settings.data_dir, scene)),
+        "canvas": views.stage_view(scene, selected, views.image_sizes(compose, scene)),
         "layers": views.layer_list(scene, selected), "count": str(len(scene.layers)),
         **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
     }
     result["saved_options"] = (
-        [{"label": saved.name, "value": saved.name} for saved in
-         storage.list_scenes(settings.data_dir, current_user_name())]
+        [{"label": saved.name, "value": saved.name} for saved in compose.list(current_user_name())]
         if list_saved or outcome.saved_changed else no_update
     )
     return result

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from dash_app.compose import edit, storage
-from dash_app.compose.intake import image_path, image_size
+from dash_app.compose import edit
 from dash_app.compose.scene import MAX_LAYERS, Scene, SceneError
-from dash_app.settings import Settings
+from dash_app.compose.storage import ComposeStorage, StorageError
 
 NUDGE = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
 SHIFT_NUDGE = 10
@@ -46,7 +44,7 @@ def _selected_layer(scene: Scene, selected: str | None) -> str:
     return selected
 
 
-def on_event(event: Any, scene: Scene, selected: str | None, settings: Settings) -> Outcome:
+def on_event(event: Any, scene: Scene, selected: str | None, compose: ComposeStorage) -> Outcome:
     """A custom DOM event from assets/js/compose.js, forwarded by the EventListener."""
     event = event if isinstance(event, dict) else {}
     detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
@@ -56,7 +54,7 @@ def on_event(event: Any, scene: Scene, selected: str | None, settings: Settings)
     if kind == "layerdrop":
         return _drop(scene, detail)
     if kind == "composeupload":
-        return _uploaded(scene, selected, detail, settings.data_dir)
+        return _uploaded(scene, selected, detail, compose)
     if kind == "composenotice":
         return Outcome(scene, selected, ("danger", str(detail.get("message", "Something went wrong"))[:300]), "none")
     msg = "the page sent an event it does not know"
@@ -84,14 +82,14 @@ def _drop(scene: Scene, detail: dict) -> Outcome:
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
 
 
-def _uploaded(scene: Scene, selected: str | None, detail: dict, data_dir: Path) -> Outcome:
+def _uploaded(scene: Scene, selected: str | None, detail: dict, compose: ComposeStorage) -> Outcome:
     """Add the images the upload route accepted; report the files it refused."""
     images = detail.get("images") if isinstance(detail.get("images"), list) else []
     errors = detail.get("errors") if isinstance(detail.get("errors"), list) else []
     added: list[str] = []
     for item in images[:MAX_LAYERS]:
         image_id, name = (item.get("id"), str(item.get("name", ""))) if isinstance(item, dict) else (None, "")
-        if not is_stored(data_dir, image_id):
+        if not compose.is_stored(image_id):
             errors.append({"name": name, "message": "the upload was not stored"})
             continue
         if detail.get("purpose") == "background":
@@ -99,18 +97,11 @@ def _uploaded(scene: Scene, selected: str | None, detail: dict, data_dir: Path) 
             color = scene.background.model_dump().get("color", "#000000")
             scene = edit.set_background(scene, {"kind": "photo", "image_id": image_id, "fit": fit, "color": color})
             continue
-        scene, layer_id = edit.add_image(scene, image_id, image_size(data_dir, image_id), name)
+        scene, layer_id = edit.add_image(scene, image_id, compose.image_size(image_id), name)
         selected = layer_id
         added.append(name)
     message = _upload_message(added, errors)
     return Outcome(scene, selected, message, "record" if images else "none")
-
-
-def is_stored(data_dir: Path, image_id: Any) -> bool:
-    try:
-        return image_path(data_dir, image_id).is_file()
-    except ValueError:  # not one of our ids: the event did not come from our upload route
-        return False
 
 
 def _upload_message(added: list[str], errors: list) -> tuple[str, str] | None:
@@ -169,7 +160,7 @@ def on_layer_fields(values: dict[str, Any], scene: Scene, selected: str | None) 
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
 
 
-def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, settings: Settings) -> Outcome:
+def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, *, max_side: int) -> Outcome:
     """A canvas size or background control changed."""
     if trigger in ("preset", "width", "height"):
         if trigger == "preset" and values["preset"] in edit.PRESETS:
@@ -180,7 +171,7 @@ def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, se
             width, height = (int(_number(values[name], name)) for name in ("width", "height"))
         if (width, height) == scene.canvas.size:
             return Outcome(scene, selected, history="none")
-        return Outcome(edit.resize_canvas(scene, width, height, max_side=settings.max_canvas_side), selected)
+        return Outcome(edit.resize_canvas(scene, width, height, max_side=max_side), selected)
     spec = _background_spec(values, scene)
     if spec is None:
         return Outcome(scene, selected, ("info", "Choose a photo for the background."), "none")
@@ -205,20 +196,20 @@ def _background_spec(values: dict, scene: Scene) -> dict | None:
     return current | {"fit": values["fit"], "color": first}
 
 
-def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str | None, settings: Settings,
+def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str | None, compose: ComposeStorage,
              user: str | None) -> Outcome:
     """Save, open or delete a named composition of the signed-in user."""
     if trigger == "save":
-        saved = storage.save_scene(settings.data_dir, user, str(name or ""), scene)
+        saved = compose.save(user, str(name or ""), scene)
         return Outcome(scene, selected, ("success", f"Saved “{saved.name}”."), "none", saved_changed=True)
     if not chosen:
         msg = "choose a saved composition first"
-        raise storage.StorageError(msg)
+        raise StorageError(msg)
     if trigger == "delete":
-        storage.delete_scene(settings.data_dir, user, str(chosen))
+        compose.delete(user, str(chosen))
         return Outcome(scene, selected, ("success", f"Deleted “{chosen}”."), "none", saved_changed=True)
-    opened = storage.load_scene(settings.data_dir, user, str(chosen), max_side=settings.max_canvas_side)
-    if not all(is_stored(settings.data_dir, image_id) for image_id in opened.image_ids()):
+    opened = compose.load(user, str(chosen))
+    if not all(compose.is_stored(image_id) for image_id in opened.image_ids()):
         msg = f"“{chosen}” uses images that are no longer stored"
-        raise storage.StorageError(msg)
+        raise StorageError(msg)
     return Outcome(opened, None, ("success", f"Opened “{chosen}”."))

@@ -8,7 +8,6 @@ the renderer), and its CSS size is the stored image's size times its scale times
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 import dash
@@ -16,8 +15,8 @@ from dash import html
 
 from dash_app.compose import edit, history
 from dash_app.compose.export import preview_scale, preview_size
-from dash_app.compose.intake import image_size
 from dash_app.compose.scene import Layer, Scene
+from dash_app.compose.storage import ComposeStorage
 
 HANDLES = ("nw", "ne", "sw", "se")
 
@@ -111,9 +110,9 @@ def _summary(layer: Layer) -> str:
     return " · ".join(parts)
 
 
-def image_sizes(data_dir: Path, scene: Scene) -> dict[str, tuple[int, int]]:
-    """Size of each stored image of the scene, read from the files' headers."""
-    return {image_id: image_size(data_dir, image_id) for image_id in {layer.image_id for layer in scene.layers}}
+def image_sizes(compose: ComposeStorage, scene: Scene) -> dict[str, tuple[int, int]]:
+    """Size of each stored image of the scene's layers, read from the files' headers."""
+    return {image_id: compose.image_size(image_id) for image_id in {layer.image_id for layer in scene.layers}}
 
 
 def layer_values(scene: Scene, selected: str | None) -> dict:

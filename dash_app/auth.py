@@ -3,7 +3,7 @@
 The product has no users of its own: inside a host it asks the host who is signed in. With
 Flask-Login on the host (``server.login_manager``) that works with no configuration; any other host
 passes an :class:`Access`. The guard covers routes by endpoint, not by view function, because the
-Dash assets blueprint registers no view of the product's own (GUIDE.md section 3).
+Dash assets blueprint registers no view of the product's own.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
-"""Saved compositions: one JSON file per name, in a folder per user, under the data directory.
+"""Compose's files: uploaded images and saved compositions, under the app's data directory.
 
-Nothing the browser sends becomes a path unchecked: names are validated and turned into a slug the
-code builds, user names are slugged with a short hash (so two users never share a folder), and every
-resolved path is checked to stay inside the scenes folder.
+:class:`ComposeStorage` is the one object through which the Compose page's callbacks and routes reach
+them (the app's :class:`dash_app.workbench.Workbench` owns it as ``compose``); the checks themselves stay
+in the pure modules it calls (:mod:`dash_app.compose.intake`, :mod:`dash_app.compose.export`).
+
+Nothing the browser sends becomes a path unchecked: image ids must be generated ids, composition names
+are validated and turned into a slug the code builds, user names are slugged with a short hash (so two
+users never share a folder), and every resolved path is checked to stay inside the scenes folder.
 """
 
 from __future__ import annotations
@@ -14,18 +18,15 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from dash_app.compose.scene import Scene, SceneError, scene_from_dict, scene_to_dict
+from PIL import Image
+
+from dash_app.compose import export, intake
+from dash_app.compose.scene import Background, Scene, SceneError, scene_from_dict, scene_to_dict
 
 NAME_PATTERN = re.compile(r"^[\w][\w .,()+'-]{0,59}$")
 LOCAL_USER = "local"
-
-
-class ComposeStorage:
-    """Where one app keeps Compose's files: uploaded images and saved compositions, under its data directory."""
-
-    def __init__(self, data_dir: Path, *, max_side: int) -> None:
-        self.data_dir, self.max_side = data_dir, max_side
 
 
 class StorageError(ValueError):
@@ -40,18 +41,6 @@ class SavedScene:
     saved_at: float
 
 
-def scenes_root(data_dir: Path) -> Path:
-    return data_dir / "compose" / "scenes"
-
-
-def user_folder(data_dir: Path, user: str | None) -> Path:
-    """The folder of one user's compositions ("local" when standalone)."""
-    user = user or LOCAL_USER
-    readable = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")[:40] or "user"
-    digest = hashlib.sha256(user.encode()).hexdigest()[:10]
-    return scenes_root(data_dir) / f"{readable}-{digest}"
-
-
 def check_name(name: str) -> str:
     """The name, trimmed, or StorageError saying what a name may contain."""
     name = (name or "").strip()
@@ -61,66 +50,113 @@ def check_name(name: str) -> str:
     return name
 
 
-def _file_for(data_dir: Path, user: str | None, name: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", check_name(name).lower()).strip("-") or "scene"
-    digest = hashlib.sha256(check_name(name).lower().encode()).hexdigest()[:8]
-    folder = user_folder(data_dir, user)
-    path = (folder / f"{slug[:50]}-{digest}.json").resolve()
-    if path.parent != folder.resolve():
-        msg = "that name cannot be used"
-        raise StorageError(msg)
-    return path
+class ComposeStorage:
+    """Where one app keeps Compose's files: uploaded images and saved compositions, under its data directory.
 
+    ``max_side`` is the canvas limit a saved composition must still meet when it is opened.
+    """
 
-def save_scene(data_dir: Path, user: str | None, name: str, scene: Scene) -> SavedScene:
-    """Save (or replace) the composition called ``name`` for ``user``."""
-    name = check_name(name)
-    path = _file_for(data_dir, user, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    saved = SavedScene(name, time.time())
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({"name": name, "saved_at": saved.saved_at, "scene": scene_to_dict(scene)}))
-    os.replace(partial, path)
-    return saved
+    def __init__(self, data_dir: Path, *, max_side: int) -> None:
+        self.data_dir, self.max_side = data_dir, max_side
 
+    # Uploaded images: stored under a generated id by dash_app/compose/intake.py.
 
-def list_scenes(data_dir: Path, user: str | None) -> list[SavedScene]:
-    """The user's saved compositions, newest first (unreadable files are skipped)."""
-    folder = user_folder(data_dir, user)
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.glob("*.json"):
+    def accept_image(self, data: bytes, *, max_bytes: int, max_pixels: int) -> intake.StoredImage:
+        """Check an upload and store it; intake.ImageRejected with a message for the user."""
+        return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels)
+
+    def image_path(self, image_id: str, *, display: bool = False) -> Path:
+        """Path of a stored image; ValueError for anything but a generated id."""
+        return intake.image_path(self.data_dir, image_id, display=display)
+
+    def is_stored(self, image_id: Any) -> bool:
+        """Whether ``image_id`` names a stored image (False for anything that is not one of our ids)."""
+        try:
+            return self.image_path(image_id).is_file()
+        except ValueError:  # not one of our ids: it did not come from our upload route
+            return False
+
+    def image_size(self, image_id: str) -> tuple[int, int]:
+        """Size of a stored image, from its header."""
+        return intake.image_size(self.data_dir, image_id)
+
+    def preview_background(self, spec: Background, width: int, height: int, density: int = 1) -> Image.Image:
+        """The preview background of a ``width`` x ``height`` canvas (export.MissingImage for a gone photo)."""
+        return export.preview_background(self.data_dir, spec, width, height, density)
+
+    def export_scene(self, scene: Scene, fmt: str) -> export.Encoded:
+        """The scene at full resolution, encoded as ``fmt`` (export.MissingImage for a gone image)."""
+        return export.export_scene(self.data_dir, scene, fmt)
+
+    # Saved compositions: one JSON file per name, in a folder per user.
+
+    @property
+    def scenes_root(self) -> Path:
+        return self.data_dir / "compose" / "scenes"
+
+    def user_folder(self, user: str | None) -> Path:
+        """The folder of one user's compositions ("local" when standalone)."""
+        user = user or LOCAL_USER
+        readable = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")[:40] or "user"
+        digest = hashlib.sha256(user.encode()).hexdigest()[:10]
+        return self.scenes_root / f"{readable}-{digest}"
+
+    def _file_for(self, user: str | None, name: str) -> Path:
+        slug = re.sub(r"[^a-z0-9]+", "-", check_name(name).lower()).strip("-") or "scene"
+        digest = hashlib.sha256(check_name(name).lower().encode()).hexdigest()[:8]
+        folder = self.user_folder(user)
+        path = (folder / f"{slug[:50]}-{digest}.json").resolve()
+        if path.parent != folder.resolve():
+            msg = "that name cannot be used"
+            raise StorageError(msg)
+        return path
+
+    def save(self, user: str | None, name: str, scene: Scene) -> SavedScene:
+        """Save (or replace) the composition called ``name`` for ``user``."""
+        name = check_name(name)
+        path = self._file_for(user, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = SavedScene(name, time.time())
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps({"name": name, "saved_at": saved.saved_at, "scene": scene_to_dict(scene)}))
+        os.replace(partial, path)
+        return saved
+
+    def load(self, user: str | None, name: str) -> Scene:
+        """The saved composition called ``name``; StorageError when missing or no longer valid."""
+        path = self._file_for(user, name)
         try:
             record = json.loads(path.read_text())
-            found.append(SavedScene(str(record["name"]), float(record["saved_at"])))
-        except (OSError, ValueError, KeyError, TypeError):  # a damaged file must not hide the others
-            continue
-    return sorted(found, key=lambda saved: saved.saved_at, reverse=True)
+        except FileNotFoundError:
+            msg = f"there is no saved composition called {name!r}"
+            raise StorageError(msg) from None
+        except (OSError, ValueError) as error:
+            msg = f"the composition {name!r} cannot be read ({type(error).__name__})"
+            raise StorageError(msg) from None
+        try:
+            return scene_from_dict(record.get("scene") if isinstance(record, dict) else None, max_side=self.max_side)
+        except SceneError as error:
+            msg = f"the composition {name!r} is not valid here: {error}"
+            raise StorageError(msg) from None
 
+    def delete(self, user: str | None, name: str) -> None:
+        """Delete the saved composition called ``name``; StorageError when there is none (deleted elsewhere already)."""
+        try:
+            self._file_for(user, name).unlink()
+        except FileNotFoundError:
+            msg = f"there is no saved composition called {name!r}: nothing was deleted (was it deleted already?)"
+            raise StorageError(msg) from None
 
-def load_scene(data_dir: Path, user: str | None, name: str, *, max_side: int) -> Scene:
-    """The saved composition called ``name``; StorageError when missing or no longer valid."""
-    path = _file_for(data_dir, user, name)
-    try:
-        record = json.loads(path.read_text())
-    except FileNotFoundError:
-        msg = f"there is no saved composition called {name!r}"
-        raise StorageError(msg) from None
-    except (OSError, ValueError) as error:
-        msg = f"the composition {name!r} cannot be read ({type(error).__name__})"
-        raise StorageError(msg) from None
-    try:
-        return scene_from_dict(record.get("scene") if isinstance(record, dict) else None, max_side=max_side)
-    except SceneError as error:
-        msg = f"the composition {name!r} is not valid here: {error}"
-        raise StorageError(msg) from None
-
-
-def delete_scene(data_dir: Path, user: str | None, name: str) -> None:
-    """Delete the saved composition called ``name``; StorageError when there is none (deleted elsewhere already)."""
-    try:
-        _file_for(data_dir, user, name).unlink()
-    except FileNotFoundError:
-        msg = f"there is no saved composition called {name!r}: nothing was deleted (was it deleted already?)"
-        raise StorageError(msg) from None
+    def list(self, user: str | None) -> list[SavedScene]:
+        """The user's saved compositions, newest first (unreadable files are skipped)."""
+        folder = self.user_folder(user)
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.glob("*.json"):
+            try:
+                record = json.loads(path.read_text())
+                found.append(SavedScene(str(record["name"]), float(record["saved_at"])))
+            except (OSError, ValueError, KeyError, TypeError):  # a damaged file must not hide the others
+                continue
+        return sorted(found, key=lambda saved: saved.saved_at, reverse=True)

@@ -1,7 +1,8 @@
 """Flask routes of the Compose page: upload, stored images, preview background, export.
 
 Registered by ``init_app`` before it snapshots its endpoints, so the host's login guards them. Ids
-and specs from the browser are validated by the domain modules before any file is touched.
+and specs from the browser are validated by the domain modules before any file is touched. At request
+time the routes take settings and the Compose storage from the app's workbench (dash_app/workbench.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import io
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import PurePosixPath
 
 from flask import Flask, Response, jsonify, request, send_file
@@ -18,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from dash_app.compose import export, intake
 from dash_app.compose.scene import SceneError, background_from_dict, scene_from_dict, scene_from_json
 from dash_app.settings import Settings
+from dash_app.workbench import get_workbench
 
 UPLOAD_HEADER = "X-Compose-Upload"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and headers around a file at exactly the limit
@@ -39,87 +42,96 @@ def _error(message: str, status: int = 400) -> Response:
 def register(server: Flask, settings: Settings) -> None:
     """Add the Compose page's routes to ``server`` under ``settings.url_prefix``."""
     base = f"{settings.url_prefix}compose/"
-    data_dir = settings.data_dir
     # Full-resolution exports run one at a time on one thread: a 4K render holds a few hundred MB while it
     # works, so N simultaneous exports would need N times that, and allocating on one thread lets the next
     # export reuse the memory of the last instead of growing one malloc arena per server thread.
     renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose-export")
-
-    def upload() -> Response:
-        if request.headers.get(UPLOAD_HEADER) != "1":  # a cross-site form cannot set it (CSRF defence)
-            return _error("uploads come from the Compose page", 403)
-        # The app-wide limit (MAX_CONTENT_LENGTH) is the file limit itself; multipart adds a little.
-        request.max_content_length = settings.max_upload_bytes + MULTIPART_OVERHEAD
-        try:
-            file = request.files.get("file")
-        except RequestEntityTooLarge:
-            size = request.content_length or 0
-            limit = settings.max_upload_mb
-            return _error(f"the file is too large ({size / 1048576:.1f} MB); the limit is {limit} MB", 413)
-        if file is None:
-            return _error("no file was sent")
-        data = file.read(settings.max_upload_bytes + 1)
-        try:
-            stored = intake.accept_image(
-                data, data_dir=data_dir, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
-            )
-        except intake.ImageRejected as error:
-            status = 413 if len(data) > settings.max_upload_bytes else 400
-            return _error(str(error), status)
-        return jsonify(image={"id": stored.id, "width": stored.width, "height": stored.height,
-                              "name": _display_name(file.filename)})
-
-    def image() -> Response:
-        display = request.args.get("variant", "display") == "display"
-        try:
-            path = intake.image_path(data_dir, request.args.get("id", ""), display=display)
-        except ValueError:
-            return _error("not an image id", 404)
-        if not path.is_file():
-            return _error("no such image", 404)
-        response = send_file(path, mimetype="image/png", conditional=True)
-        response.headers["Cache-Control"] = PRIVATE_FOREVER
-        return response
-
-    def background() -> Response:
-        try:
-            spec = background_from_dict(json.loads(request.args.get("spec", "")))
-            width, height = int(request.args["w"]), int(request.args["h"])
-            scene_from_dict({"canvas": {"width": width, "height": height}, "background": spec.model_dump()},
-                            max_side=settings.max_canvas_side)
-            density = int(request.args.get("density", "1"))
-            picture = export.preview_background(data_dir, spec, width, height, density)
-        except (ValueError, KeyError) as error:  # bad JSON, bad spec, bad size: the browser sent garbage
-            return _error(f"bad background: {error}")
-        except export.MissingImage as error:
-            return _error(str(error), 404)
-        buffer = io.BytesIO()
-        picture.convert("RGB").save(buffer, format="PNG", compress_level=1)
-        response = Response(buffer.getvalue(), mimetype="image/png")
-        response.headers["Cache-Control"] = PRIVATE_FOREVER
-        return response
-
-    def export_view() -> Response:
-        fields = request.get_json(silent=True) if request.is_json else request.values
-        fields = fields if isinstance(fields, dict) or hasattr(fields, "get") else {}
-        fmt = str(fields.get("format", "png")).lower()
-        raw = fields.get("scene", "")
-        try:
-            scene = (scene_from_dict(raw, max_side=settings.max_canvas_side) if isinstance(raw, dict)
-                     else scene_from_json(raw or "", max_side=settings.max_canvas_side))
-            encoded = renderer.submit(export.export_scene, data_dir, scene, fmt).result()
-        except SceneError as error:
-            return _error(f"the composition is not valid: {error}")
-        except export.MissingImage as error:
-            return _error(str(error), 404)
-        except ValueError as error:  # an unknown format
-            return _error(str(error))
-        name = _FILENAME.sub("-", str(fields.get("filename", "")))[:60].strip(".-") or "composition"
-        filename = f"{name}-{scene.canvas.width}x{scene.canvas.height}.{encoded.extension}"
-        return send_file(io.BytesIO(encoded.data), mimetype=encoded.mimetype, as_attachment=True,
-                         download_name=filename, max_age=0)
-
     server.add_url_rule(f"{base}upload", "compose_upload", upload, methods=["POST"])
     server.add_url_rule(f"{base}image", "compose_image", image, methods=["GET"])
     server.add_url_rule(f"{base}background", "compose_background", background, methods=["GET"])
-    server.add_url_rule(f"{base}export", "compose_export", export_view, methods=["GET", "POST"])
+    server.add_url_rule(f"{base}export", "compose_export", partial(export_view, renderer), methods=["GET", "POST"])
+
+
+def upload() -> Response:
+    """Store one uploaded image (PNG, JPEG or WebP) after checking it; its id, size and name as JSON."""
+    workbench = get_workbench()
+    limit = workbench.settings.max_upload_bytes
+    if request.headers.get(UPLOAD_HEADER) != "1":  # a cross-site form cannot set it (CSRF defence)
+        return _error("uploads come from the Compose page", 403)
+    # The app-wide limit (MAX_CONTENT_LENGTH) is the file limit itself; multipart adds a little.
+    request.max_content_length = limit + MULTIPART_OVERHEAD
+    try:
+        file = request.files.get("file")
+    except RequestEntityTooLarge:
+        size = request.content_length or 0
+        megabytes = workbench.settings.max_upload_mb
+        return _error(f"the file is too large ({size / 1048576:.1f} MB); the limit is {megabytes} MB", 413)
+    if file is None:
+        return _error("no file was sent")
+    data = file.read(limit + 1)
+    try:
+        stored = workbench.compose.accept_image(data, max_bytes=limit,
+                                                max_pixels=workbench.settings.max_image_pixels)
+    except intake.ImageRejected as error:
+        return _error(str(error), 413 if len(data) > limit else 400)
+    return jsonify(image={"id": stored.id, "width": stored.width, "height": stored.height,
+                          "name": _display_name(file.filename)})
+
+
+def image() -> Response:
+    """A stored image (the display copy unless ``variant`` says otherwise)."""
+    display = request.args.get("variant", "display") == "display"
+    try:
+        path = get_workbench().compose.image_path(request.args.get("id", ""), display=display)
+    except ValueError:
+        return _error("not an image id", 404)
+    if not path.is_file():
+        return _error("no such image", 404)
+    response = send_file(path, mimetype="image/png", conditional=True)
+    response.headers["Cache-Control"] = PRIVATE_FOREVER
+    return response
+
+
+def background() -> Response:
+    """The preview background of a spec and canvas size, rendered at preview size."""
+    workbench = get_workbench()
+    try:
+        spec = background_from_dict(json.loads(request.args.get("spec", "")))
+        width, height = int(request.args["w"]), int(request.args["h"])
+        scene_from_dict({"canvas": {"width": width, "height": height}, "background": spec.model_dump()},
+                        max_side=workbench.settings.max_canvas_side)
+        density = int(request.args.get("density", "1"))
+        picture = workbench.compose.preview_background(spec, width, height, density)
+    except (ValueError, KeyError) as error:  # bad JSON, bad spec, bad size: the browser sent garbage
+        return _error(f"bad background: {error}")
+    except export.MissingImage as error:
+        return _error(str(error), 404)
+    buffer = io.BytesIO()
+    picture.convert("RGB").save(buffer, format="PNG", compress_level=1)
+    response = Response(buffer.getvalue(), mimetype="image/png")
+    response.headers["Cache-Control"] = PRIVATE_FOREVER
+    return response
+
+
+def export_view(renderer: ThreadPoolExecutor) -> Response:
+    """The posted scene rendered at full resolution on ``renderer``, as a download."""
+    workbench = get_workbench()
+    max_side = workbench.settings.max_canvas_side
+    fields = request.get_json(silent=True) if request.is_json else request.values
+    fields = fields if isinstance(fields, dict) or hasattr(fields, "get") else {}
+    fmt = str(fields.get("format", "png")).lower()
+    raw = fields.get("scene", "")
+    try:
+        scene = (scene_from_dict(raw, max_side=max_side) if isinstance(raw, dict)
+                 else scene_from_json(raw or "", max_side=max_side))
+        encoded = renderer.submit(workbench.compose.export_scene, scene, fmt).result()
+    except SceneError as error:
+        return _error(f"the composition is not valid: {error}")
+    except export.MissingImage as error:
+        return _error(str(error), 404)
+    except ValueError as error:  # an unknown format
+        return _error(str(error))
+    name = _FILENAME.sub("-", str(fields.get("filename", "")))[:60].strip(".-") or "composition"
+    filename = f"{name}-{scene.canvas.width}x{scene.canvas.height}.{encoded.extension}"
+    return send_file(io.BytesIO(encoded.data), mimetype=encoded.mimetype, as_attachment=True,
+                     download_name=filename, max_age=0)

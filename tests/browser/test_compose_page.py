@@ -83,9 +83,9 @@ def wait_for_scene(page, predicate: str) -> dict:
 def open_saved(page, data_dir: Path, name: str, scene: dict) -> None:
     """Save ``scene`` for the standalone user, then open it from the page's Saved list."""
     from dash_app.compose.scene import scene_from_dict
-    from dash_app.compose.storage import save_scene
+    from dash_app.compose.storage import ComposeStorage
 
-    save_scene(data_dir, None, name, scene_from_dict(scene))
+    ComposeStorage(data_dir, max_side=8192).save(None, name, scene_from_dict(scene))
     page.reload()  # the page lists saved compositions when it opens (the scene in progress is kept)
     page.wait_for_selector(f"#compose-saved option[value='{name}']", state="attached")
     page.select_option("#compose-saved", name)

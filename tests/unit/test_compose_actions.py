@@ -9,22 +9,22 @@ from PIL import Image
 
 from dash_app.callbacks import compose_actions as actions
 from dash_app.compose import edit
-from dash_app.compose.intake import accept_image
 from dash_app.compose.scene import SceneError
-from dash_app.compose.storage import StorageError
-from dash_app.settings import load_settings
+from dash_app.compose.storage import ComposeStorage, StorageError
+
+MAX_SIDE = 8192  # the default canvas limit (Settings.max_canvas_side)
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return load_settings(data_dir=tmp_path / "data")
+def compose(tmp_path):
+    return ComposeStorage(tmp_path / "data", max_side=MAX_SIDE)
 
 
 @pytest.fixture
-def stored_id(settings):
+def stored_id(compose):
     buffer = io.BytesIO()
     Image.new("RGBA", (200, 100), (0, 0, 255, 255)).save(buffer, format="PNG")
-    return accept_image(buffer.getvalue(), data_dir=settings.data_dir, max_bytes=10**6, max_pixels=10**6).id
+    return compose.accept_image(buffer.getvalue(), max_bytes=10**6, max_pixels=10**6).id
 
 
 @pytest.fixture
@@ -36,11 +36,11 @@ def event(name, **detail):
     return {"type": name, "detail": detail}
 
 
-def test_an_upload_event_adds_stored_images_and_reports_refused_files(settings, stored_id):
+def test_an_upload_event_adds_stored_images_and_reports_refused_files(compose, stored_id):
     detail = {"purpose": "layers", "images": [{"id": stored_id, "name": "blue.png"}, {"id": "f" * 32, "name": "x"},
                                               {"id": "../../etc/passwd", "name": "y"}],
               "errors": [{"name": "notes.png", "message": "this file is not an image"}]}
-    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, settings)
+    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, compose)
     assert [layer.image_id for layer in outcome.scene.layers] == [stored_id]
     assert outcome.selected == outcome.scene.layers[0].id
     colour, text = outcome.message
@@ -48,20 +48,20 @@ def test_an_upload_event_adds_stored_images_and_reports_refused_files(settings, 
     assert "notes.png: this file is not an image" in text and "x: the upload was not stored" in text
 
 
-def test_a_photo_upload_becomes_the_background(settings, stored_id):
+def test_a_photo_upload_becomes_the_background(compose, stored_id):
     detail = {"purpose": "background", "images": [{"id": stored_id, "name": "p.jpg"}], "errors": []}
-    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, settings)
+    outcome = actions.on_event({"type": "composeupload", "detail": detail}, edit.new_scene(), None, compose)
     assert outcome.scene.background.kind == "photo" and outcome.scene.background.image_id == stored_id
     assert outcome.scene.layers == ()
 
 
-def test_a_drop_moves_scales_or_turns_the_layer(settings, scene_with_layer):
+def test_a_drop_moves_scales_or_turns_the_layer(compose, scene_with_layer):
     scene, layer_id = scene_with_layer
-    moved = actions.on_event(event("layerdrop", kind="move", id=layer_id, x=100.5, y=20), scene, None, settings)
+    moved = actions.on_event(event("layerdrop", kind="move", id=layer_id, x=100.5, y=20), scene, None, compose)
     assert (moved.scene.layers[0].x, moved.scene.layers[0].y, moved.selected) == (100.5, 20, layer_id)
-    turned = actions.on_event(event("layerdrop", kind="rotate", id=layer_id, rotation=-45), scene, None, settings)
+    turned = actions.on_event(event("layerdrop", kind="rotate", id=layer_id, rotation=-45), scene, None, compose)
     assert turned.scene.layers[0].rotation == -45
-    scaled = actions.on_event(event("layerdrop", kind="scale", id=layer_id, scale=2.5), scene, None, settings)
+    scaled = actions.on_event(event("layerdrop", kind="scale", id=layer_id, scale=2.5), scene, None, compose)
     assert scaled.scene.layers[0].scale == 2.5
 
 
@@ -73,18 +73,18 @@ def test_a_drop_moves_scales_or_turns_the_layer(settings, scene_with_layer):
     {"kind": "teleport", "id": "LAYER"},
     {"kind": "move", "id": "0000000000", "x": 1, "y": 1},
 ])
-def test_hostile_drop_details_are_refused(settings, scene_with_layer, detail):
+def test_hostile_drop_details_are_refused(compose, scene_with_layer, detail):
     scene, layer_id = scene_with_layer
     detail = {key: layer_id if value == "LAYER" else value for key, value in detail.items()}
     with pytest.raises(SceneError):
-        actions.on_event({"type": "layerdrop", "detail": detail}, scene, None, settings)
+        actions.on_event({"type": "layerdrop", "detail": detail}, scene, None, compose)
 
 
-def test_unknown_events_are_refused(settings):
+def test_unknown_events_are_refused(compose):
     with pytest.raises(SceneError, match="does not know"):
-        actions.on_event({"type": "click"}, edit.new_scene(), None, settings)
+        actions.on_event({"type": "click"}, edit.new_scene(), None, compose)
     with pytest.raises(SceneError):
-        actions.on_event("not even a dict", edit.new_scene(), None, settings)
+        actions.on_event("not even a dict", edit.new_scene(), None, compose)
 
 
 def test_keys_nudge_delete_undo_and_redo(scene_with_layer):
@@ -109,29 +109,29 @@ def test_panel_fields_change_the_selected_layer(scene_with_layer):
     assert (both.scene.layers[0].x, both.scene.layers[0].rotation, both.history) == (400, 30, "record")
 
 
-def test_canvas_controls(settings, scene_with_layer):
+def test_canvas_controls(compose, scene_with_layer):
     scene, layer_id = scene_with_layer
     values = {"preset": "3840x2160", "width": 1920, "height": 1080, "kind": "grid", "color_1": "#ffffff",
               "color_2": "#e2e8f0", "angle": None, "spacing": 48, "fit": "cover"}
-    bigger = actions.on_canvas(values, "preset", scene, layer_id, settings).scene
+    bigger = actions.on_canvas(values, "preset", scene, layer_id, max_side=MAX_SIDE).scene
     assert bigger.canvas.size == (3840, 2160) and bigger.layers[0].x == 1920
-    patterned = actions.on_canvas(values, "kind", scene, layer_id, settings).scene
+    patterned = actions.on_canvas(values, "kind", scene, layer_id, max_side=MAX_SIDE).scene
     assert patterned.background.model_dump() == {"kind": "grid", "color": "#ffffff", "ink": "#e2e8f0", "spacing": 48}
     with pytest.raises(SceneError, match="larger than the limit of 8192 px"):
-        actions.on_canvas(values | {"width": 9000}, "width", scene, layer_id, settings)
-    photo = actions.on_canvas(values | {"kind": "photo"}, "kind", scene, layer_id, settings)
+        actions.on_canvas(values | {"width": 9000}, "width", scene, layer_id, max_side=MAX_SIDE)
+    photo = actions.on_canvas(values | {"kind": "photo"}, "kind", scene, layer_id, max_side=MAX_SIDE)
     assert photo.message == ("info", "Choose a photo for the background.") and photo.scene == scene
 
 
-def test_deleting_a_saved_composition_that_is_gone_says_so(settings, scene_with_layer):
+def test_deleting_a_saved_composition_that_is_gone_says_so(compose, scene_with_layer):
     scene, layer_id = scene_with_layer
-    saved = actions.on_saved("save", "Poster", None, scene, layer_id, settings, None)
+    saved = actions.on_saved("save", "Poster", None, scene, layer_id, compose, None)
     assert saved.message == ("success", "Saved “Poster”.")
-    deleted = actions.on_saved("delete", None, "Poster", scene, layer_id, settings, None)
+    deleted = actions.on_saved("delete", None, "Poster", scene, layer_id, compose, None)
     assert deleted.message == ("success", "Deleted “Poster”.") and deleted.saved_changed
     # The list still offers it (deleted in another tab): the second delete must not pretend.
     with pytest.raises(StorageError, match="no saved composition called 'Poster': nothing was deleted"):
-        actions.on_saved("delete", None, "Poster", scene, layer_id, settings, None)
+        actions.on_saved("delete", None, "Poster", scene, layer_id, compose, None)
 
 
 def test_a_field_edit_sent_with_the_scene_from_before_an_earlier_one_keeps_both(scene_with_layer):

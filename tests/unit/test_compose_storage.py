@@ -7,8 +7,14 @@ import pytest
 from dash_app.compose import storage
 from dash_app.compose.edit import new_scene, nudge
 from dash_app.compose.scene import scene_from_dict
+from dash_app.compose.storage import ComposeStorage
 
 IMG = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def scenes(tmp_path):
+    return ComposeStorage(tmp_path, max_side=8192)
 
 
 def a_scene(x=100):
@@ -17,66 +23,66 @@ def a_scene(x=100):
                             "layers": [{"id": "abcdef12", "image_id": IMG, "x": x, "y": 50}]})
 
 
-def test_save_list_and_reopen(tmp_path):
-    storage.save_scene(tmp_path, "alice", "Launch visual", a_scene())
-    storage.save_scene(tmp_path, "alice", "Slide 2", new_scene())
-    assert [saved.name for saved in storage.list_scenes(tmp_path, "alice")] == ["Slide 2", "Launch visual"]
-    assert storage.load_scene(tmp_path, "alice", "Launch visual", max_side=8192) == a_scene()
+def test_save_list_and_reopen(scenes):
+    scenes.save("alice", "Launch visual", a_scene())
+    scenes.save("alice", "Slide 2", new_scene())
+    assert [saved.name for saved in scenes.list("alice")] == ["Slide 2", "Launch visual"]
+    assert scenes.load("alice", "Launch visual") == a_scene()
 
 
-def test_saving_under_the_same_name_replaces(tmp_path):
-    storage.save_scene(tmp_path, None, "Draft", a_scene(100))
-    storage.save_scene(tmp_path, None, "Draft", a_scene(300))
-    assert len(storage.list_scenes(tmp_path, None)) == 1
-    assert storage.load_scene(tmp_path, None, "Draft", max_side=8192).layers[0].x == 300
+def test_saving_under_the_same_name_replaces(scenes):
+    scenes.save(None, "Draft", a_scene(100))
+    scenes.save(None, "Draft", a_scene(300))
+    assert len(scenes.list(None)) == 1
+    assert scenes.load(None, "Draft").layers[0].x == 300
 
 
-def test_each_user_sees_only_their_own(tmp_path):
-    storage.save_scene(tmp_path, "alice", "Mine", a_scene())
-    assert storage.list_scenes(tmp_path, "bob") == []
-    assert storage.list_scenes(tmp_path, None) == [], "standalone is the 'local' user"
+def test_each_user_sees_only_their_own(scenes):
+    scenes.save("alice", "Mine", a_scene())
+    assert scenes.list("bob") == []
+    assert scenes.list(None) == [], "standalone is the 'local' user"
     with pytest.raises(storage.StorageError, match="no saved composition"):
-        storage.load_scene(tmp_path, "bob", "Mine", max_side=8192)
-    assert storage.user_folder(tmp_path, "a.b") != storage.user_folder(tmp_path, "a-b")
-    assert storage.user_folder(tmp_path, "../../etc").parent == storage.scenes_root(tmp_path)
+        scenes.load("bob", "Mine")
+    assert scenes.user_folder("a.b") != scenes.user_folder("a-b")
+    assert scenes.user_folder("../../etc").parent == scenes.scenes_root
 
 
 @pytest.mark.parametrize("name", ["", "   ", "../secret", "a/b", "a\\b", ".hidden", "x" * 61, "name\x00", "..",
                                   "a..b"])
-def test_names_that_could_reach_the_file_system_are_refused(tmp_path, name):
+def test_names_that_could_reach_the_file_system_are_refused(scenes, name):
     with pytest.raises(storage.StorageError, match="a name is 1 to 60"):
-        storage.save_scene(tmp_path, None, name, a_scene())
-    assert not storage.scenes_root(tmp_path).exists()
+        scenes.save(None, name, a_scene())
+    assert not scenes.scenes_root.exists()
 
 
-def test_a_damaged_file_is_skipped_in_the_list_and_reported_on_open(tmp_path):
-    storage.save_scene(tmp_path, None, "Good", a_scene())
-    storage.save_scene(tmp_path, None, "Bad", a_scene())
-    bad = next(path for path in storage.user_folder(tmp_path, None).glob("bad-*.json"))
+def test_a_damaged_file_is_skipped_in_the_list_and_reported_on_open(scenes):
+    scenes.save(None, "Good", a_scene())
+    scenes.save(None, "Bad", a_scene())
+    bad = next(path for path in scenes.user_folder(None).glob("bad-*.json"))
     bad.write_text("{not json")
-    assert [saved.name for saved in storage.list_scenes(tmp_path, None)] == ["Good"]
+    assert [saved.name for saved in scenes.list(None)] == ["Good"]
     with pytest.raises(storage.StorageError, match="cannot be read"):
-        storage.load_scene(tmp_path, None, "Bad", max_side=8192)
+        scenes.load(None, "Bad")
 
 
-def test_a_saved_scene_bigger_than_todays_limit_is_refused(tmp_path):
-    storage.save_scene(tmp_path, None, "Big", nudge(a_scene(), "abcdef12", 1, 1))
+def test_a_saved_scene_bigger_than_todays_limit_is_refused(scenes):
+    scenes.save(None, "Big", nudge(a_scene(), "abcdef12", 1, 1))
     with pytest.raises(storage.StorageError, match="not valid here"):
-        storage.load_scene(tmp_path, None, "Big", max_side=256)
+        ComposeStorage(scenes.data_dir, max_side=256).load(None, "Big")
 
 
-def test_delete(tmp_path):
-    storage.save_scene(tmp_path, None, "Gone", a_scene())
-    storage.save_scene(tmp_path, None, "Kept", a_scene())
-    storage.delete_scene(tmp_path, None, "Gone")
-    assert [saved.name for saved in storage.list_scenes(tmp_path, None)] == ["Kept"]
+def test_delete(scenes):
+    scenes.save(None, "Gone", a_scene())
+    scenes.save(None, "Kept", a_scene())
+    scenes.delete(None, "Gone")
+    assert [saved.name for saved in scenes.list(None)] == ["Kept"]
 
 
-def test_deleting_what_is_not_there_says_so_and_deletes_nothing(tmp_path):
-    storage.save_scene(tmp_path, None, "Kept", a_scene())
-    storage.save_scene(tmp_path, "someone", "Theirs", a_scene())
+def test_deleting_what_is_not_there_says_so_and_deletes_nothing(scenes):
+    scenes.save(None, "Kept", a_scene())
+    scenes.save("someone", "Theirs", a_scene())
     for user, name in ((None, "Never saved"), (None, "Theirs"), ("someone", "Kept")):
         with pytest.raises(storage.StorageError, match=f"there is no saved composition called '{name}': nothing was"):
-            storage.delete_scene(tmp_path, user, name)
-    assert [saved.name for saved in storage.list_scenes(tmp_path, None)] == ["Kept"]
-    assert [saved.name for saved in storage.list_scenes(tmp_path, "someone")] == ["Theirs"]
+            scenes.delete(user, name)
+    assert [saved.name for saved in scenes.list(None)] == ["Kept"]
+    assert [saved.name for saved in scenes.list("someone")] == ["Theirs"]
