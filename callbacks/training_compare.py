@@ -7,27 +7,28 @@ from dash import Dash, Input, Output, html
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_run import ARTIFACT_TITLES, image_card
 from dash_app.callbacks.training_support import parse_run_ids
 from dash_app.components import alert
-from dash_app.pages.training_parts import CONFIG_LABELS, run_href, status_badge
+from dash_app.components.training import ARTIFACT_TITLES, CONFIG_LABELS, image_card, run_href, status_badge
+from dash_app.jobs.config import dataset_fields
+from dash_app.runs.artifacts import artifact_path
 from dash_app.runs.store import Run
-from dash_app.web.training import artifact_path
 from dash_app.workbench import get_workbench
 
 
 def register(app: Dash) -> None:
     """Register the compare view's callback."""
     app.callback(
-        Output(ids.TRAIN_COMPARE_ALERT, "children"),
-        Output(ids.TRAIN_COMPARE_GRAPH, "figure"),
-        Output(ids.TRAIN_COMPARE_CONFIG, "children"),
-        Output(ids.TRAIN_COMPARE_ARTIFACTS, "children"),
-        Input(ids.TRAIN_COMPARE_IDS, "data"),
+        output={"note": Output(ids.TRAIN_COMPARE_ALERT, "children"),
+                "figure": Output(ids.TRAIN_COMPARE_GRAPH, "figure"),
+                "settings": Output(ids.TRAIN_COMPARE_CONFIG, "children"),
+                "pictures": Output(ids.TRAIN_COMPARE_ARTIFACTS, "children")},
+        inputs={"run_ids_text": Input(ids.TRAIN_COMPARE_IDS, "data")},
     )(compare)
 
 
-def compare(run_ids_text):
+def compare(run_ids_text) -> dict:
+    """The runs named in the address: their curves on one chart, their settings and pictures side by side."""
     wanted = parse_run_ids(run_ids_text)
     store = get_workbench().runs
     runs = store.get_many(wanted)
@@ -35,13 +36,14 @@ def compare(run_ids_text):
     if len(runs) < 2:
         message = alert("Choose two or more runs in the run history to compare them.", color="info",
                         icon="bi-info-circle")
-        return message, empty_figure("Nothing to compare"), "", ""
+        return {"note": message, "figure": empty_figure("Nothing to compare"), "settings": "", "pictures": ""}
     note = alert(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}", color="warning") if missing else ""
     histories = store.metrics([run.id for run in runs])
     classifier = all(run.config.get("dataset") != "table" or run.config.get("task") == "classification" for run in runs)
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
                            uirevision="compare-" + "-".join(str(run.id) for run in runs), classifier=classifier)
-    return note, figure, config_diff(runs), artifacts_side_by_side(runs, store)
+    return {"note": note, "figure": figure, "settings": config_diff(runs),
+            "pictures": artifacts_side_by_side(runs, store)}
 
 
 def differing_fields(runs: list[Run]) -> set[str]:
@@ -69,12 +71,8 @@ def config_diff(runs: list[Run]) -> dbc.Table:
 
 
 def _relevant(field: str, runs: list[Run]) -> bool:
-    datasets = {run.config.get("dataset") for run in runs}
-    if field.startswith("spiral_"):
-        return "spirals" in datasets
-    if field in ("database", "table", "features", "target", "task", "max_rows"):
-        return "table" in datasets
-    return True
+    """Whether the data set of any of the runs uses the setting (jobs/config.py DATASET_RULES)."""
+    return any(field in dataset_fields(run.config.get("dataset")) for run in runs)
 
 
 def _shown(value) -> str:

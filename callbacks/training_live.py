@@ -16,8 +16,9 @@ from dash.exceptions import PreventUpdate
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.components import alert
-from dash_app.pages.training import POLL_ACTIVE_MS, POLL_IDLE_MS
-from dash_app.pages.training_parts import active_card, format_seconds, progress_block
+from dash_app.components.training import (
+    POLL_ACTIVE_MS, POLL_IDLE_MS, active_card, format_seconds, progress_block, run_href,
+)
 from dash_app.runs.control import cancel_run, reap_dead
 from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
@@ -27,20 +28,16 @@ from dash_app.workbench import get_workbench
 def register(app: Dash) -> None:
     """Register the live view's callbacks."""
     app.callback(
-        Output(ids.TRAIN_ACTIVE, "children"),
-        Output(ids.TRAIN_RUNS_GRID, "rowData"),
-        Output(ids.TRAIN_RUNS_SIGNATURE, "data"),
-        Output(ids.TRAIN_POLL, "interval"),
-        Output(ids.TRAIN_LIVE_GRAPH, "figure"),
-        Output(ids.TRAIN_LIVE_TITLE, "children"),
-        Input(ids.TRAIN_POLL, "n_intervals"),
-        Input(ids.TRAIN_REFRESH, "data"),
-        State(ids.TRAIN_RUNS_SIGNATURE, "data"),
+        output={"cards": Output(ids.TRAIN_ACTIVE, "children"), "rows": Output(ids.TRAIN_RUNS_GRID, "rowData"),
+                "signature": Output(ids.TRAIN_RUNS_SIGNATURE, "data"), "interval": Output(ids.TRAIN_POLL, "interval"),
+                "figure": Output(ids.TRAIN_LIVE_GRAPH, "figure"), "title": Output(ids.TRAIN_LIVE_TITLE, "children")},
+        inputs={"n_intervals": Input(ids.TRAIN_POLL, "n_intervals"), "refreshed": Input(ids.TRAIN_REFRESH, "data")},
+        state={"signature": State(ids.TRAIN_RUNS_SIGNATURE, "data")},
     )(refresh)
     app.callback(
-        Output(ids.train_active_body(ALL), "children"),
-        Input(ids.TRAIN_RUNS_SIGNATURE, "data"),
-        State(ids.train_active_body(ALL), "id"),
+        output={"bodies": Output(ids.train_active_body(ALL), "children")},
+        inputs={"signature": Input(ids.TRAIN_RUNS_SIGNATURE, "data")},
+        state={"body_ids": State(ids.train_active_body(ALL), "id")},
         prevent_initial_call=True,
     )(update_progress)
     app.clientside_callback(
@@ -50,20 +47,19 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.callback(
-        Output(ids.TRAIN_CANCEL_ALERT, "children"),
-        Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True),
-        Input(ids.TRAIN_CANCEL_REQUEST, "data"),
-        State(ids.TRAIN_REFRESH, "data"),
+        output={"message": Output(ids.TRAIN_CANCEL_ALERT, "children"),
+                "refresh": Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True)},
+        inputs={"request": Input(ids.TRAIN_CANCEL_REQUEST, "data")},
+        state={"refresh": State(ids.TRAIN_REFRESH, "data")},
         prevent_initial_call=True,
     )(cancel)
     app.callback(
-        Output(ids.TRAIN_COMPARE_LINK, "href"),
-        Output(ids.TRAIN_COMPARE_LINK, "disabled"),
-        Input(ids.TRAIN_RUNS_GRID, "selectedRows"),
+        output={"href": Output(ids.TRAIN_COMPARE_LINK, "href"), "disabled": Output(ids.TRAIN_COMPARE_LINK, "disabled")},
+        inputs={"selected": Input(ids.TRAIN_RUNS_GRID, "selectedRows")},
     )(compare_link)
 
 
-def refresh(_n, _refresh, signature):
+def refresh(n_intervals, refreshed, signature) -> dict:
     """Send the active runs, the grid rows and the live curves when they changed since the last answer.
 
     Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
@@ -74,29 +70,40 @@ def refresh(_n, _refresh, signature):
     if reap_dead(store, [run for run in runs if run.status == "running"]):
         runs = store.list_runs()
     active = [run for run in runs if run.is_active]
+    new_signature = _signature(runs, active)
+    old = signature or {}
+    changed = {key for key in new_signature if old.get(key) != new_signature[key]}
+    answer = {"cards": no_update, "rows": no_update, "signature": no_update,
+              "interval": POLL_ACTIVE_MS if active else POLL_IDLE_MS, "figure": no_update, "title": no_update}
+    if not changed:
+        return answer
+    answer["signature"] = new_signature
+    if "active" in changed or not old:
+        answer["cards"] = [active_card(run) for run in active] or _no_active()
+    if changed & {"rows", "active", "curve"}:
+        answer["figure"], answer["title"] = _live_curves(store, active, runs)
+    if "rows" in changed:
+        answer["rows"] = grid_rows(runs)
+    return answer
+
+
+def _signature(runs: list[Run], active: list[Run]) -> dict:
+    """What the page shows, in short: a part that differs from the last answer's is sent again."""
     live = next((run for run in reversed(active) if run.status == "running"), None)
-    new_signature = {
+    return {
         "rows": [[run.id, run.status] for run in runs],
         "active": [[run.id, run.status] for run in active],
         "curve": [live.id, (live.progress or {}).get("epoch")] if live else None,
         "tick": int(time.time()) if active else None,  # progress bodies follow every tick
     }
-    old = signature or {}
-    changed = {key for key in new_signature if old.get(key) != new_signature[key]}
-    interval = POLL_ACTIVE_MS if active else POLL_IDLE_MS
-    if not changed:
-        return no_update, no_update, no_update, interval, no_update, no_update
-    cards = ([active_card(run) for run in active] or _no_active()) if {"active"} & changed or not old else no_update
-    figure, title = _live_curves(store, active, runs) if changed & {"rows", "active", "curve"} else (no_update,) * 2
-    return cards, grid_rows(runs) if "rows" in changed else no_update, new_signature, interval, figure, title
 
 
-def update_progress(_signature, body_ids):
+def update_progress(signature, body_ids) -> dict:
     """Refresh the progress block inside each active run's card (the card itself stays)."""
     if not body_ids:
         raise PreventUpdate
     runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True)}
-    return [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]
+    return {"bodies": [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]}
 
 
 def _no_active() -> html.Div:
@@ -124,7 +131,7 @@ def grid_rows(runs: list[Run]) -> list[dict]:
         metrics = (run.progress or {}).get("metrics") or {}
         rows.append({
             "id_value": str(run.id),
-            "id": f"[#{run.id}]({dash.get_relative_path(f'/training/runs/{run.id}')})",
+            "id": f"[#{run.id}]({run_href(run.id)})",
             "run_id": run.id,
             "status": run.status,
             "summary": run.summary,
@@ -140,22 +147,23 @@ def grid_rows(runs: list[Run]) -> list[dict]:
     return rows
 
 
-def cancel(request, refresh):
+def cancel(request, refresh) -> dict:
     """Cancel the run whose button was pressed, from any tab or user; wait until it has really stopped."""
     run_id = request.get("run") if isinstance(request, dict) else None
     if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate
     run = cancel_run(get_workbench().runs, run_id)
     if run is None:
-        return alert(f"Run #{run_id} does not exist."), no_update
+        return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
     if run.status == CANCELLED:
         message = alert(f"Run #{run_id} cancelled.", color="info", icon="bi-slash-circle")
     else:
         message = alert(f"Run #{run_id} had already ended: {run.status}.", color="secondary", icon="bi-info-circle")
-    return message, (refresh or 0) + 1
+    return {"message": message, "refresh": (refresh or 0) + 1}
 
 
-def compare_link(selected):
+def compare_link(selected) -> dict:
+    """The Compare button's address names the selected runs; it is enabled from two runs on."""
     chosen = sorted(row["run_id"] for row in selected or [])
     href = dash.get_relative_path("/training/compare") + "?runs=" + ",".join(str(run_id) for run_id in chosen)
-    return href, len(chosen) < 2
+    return {"href": href, "disabled": len(chosen) < 2}

@@ -5,60 +5,56 @@ from __future__ import annotations
 import time
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import parse_run_ids
 from dash_app.components import alert
-from dash_app.pages.training_parts import config_table, format_seconds, progress_block, status_badge
+from dash_app.components.training import (
+    ARTIFACT_TITLES, config_table, format_seconds, image_card, progress_block, status_badge,
+)
+from dash_app.runs.artifacts import artifact_path
 from dash_app.runs.control import cancel_run
 from dash_app.runs.store import Run
-from dash_app.web.training import artifact_path
 from dash_app.workbench import get_workbench
-
-ARTIFACT_TITLES = {
-    "curves.png": "Loss and accuracy",
-    "confusion_matrix.png": "Confusion matrix",
-    "predictions.png": "Sample predictions",
-    "decision_boundary.png": "Decision boundary",
-    "predicted_vs_actual.png": "Predicted vs actual",
-    "weights.pt": "Trained weights (state_dict)",
-    "config.json": "Run configuration (JSON)",
-}
 
 
 def register(app: Dash) -> None:
     """Register the run page's callbacks."""
     app.callback(
-        Output(ids.TRAIN_RUN_STATUS, "children"),
-        Output(ids.TRAIN_RUN_PROGRESS, "children"),
-        Output(ids.TRAIN_RUN_GRAPH, "figure"),
-        Output(ids.TRAIN_RUN_ARTIFACTS, "children"),
-        Output(ids.TRAIN_RUN_POLL, "disabled"),
-        Input(ids.TRAIN_RUN_POLL, "n_intervals"),
-        State(ids.TRAIN_RUN_ID, "data"),
+        output={"heading": Output(ids.TRAIN_RUN_STATUS, "children"),
+                "details": Output(ids.TRAIN_RUN_PROGRESS, "children"),
+                "figure": Output(ids.TRAIN_RUN_GRAPH, "figure"),
+                "artifacts": Output(ids.TRAIN_RUN_ARTIFACTS, "children"),
+                "poll_off": Output(ids.TRAIN_RUN_POLL, "disabled")},
+        inputs={"n_intervals": Input(ids.TRAIN_RUN_POLL, "n_intervals")},
+        state={"run_id_text": State(ids.TRAIN_RUN_ID, "data")},
     )(show_run)
     app.callback(
-        Output(ids.TRAIN_RUN_ALERT, "children"),
-        Input(ids.train_run_cancel(ALL), "n_clicks"),
+        output={"message": Output(ids.TRAIN_RUN_ALERT, "children")},
+        inputs={"clicks": Input(ids.train_run_cancel(ALL), "n_clicks")},
+        state={"button_ids": State(ids.train_run_cancel(ALL), "id")},
         prevent_initial_call=True,
     )(cancel_from_run_page)
 
 
-def show_run(_n, run_id_text):
+def show_run(n_intervals, run_id_text) -> dict:
+    """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended."""
+    store = get_workbench().runs
     run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
-    run = get_workbench().runs.get(run_ids[0]) if run_ids else None
+    run = store.get(run_ids[0]) if run_ids else None
     if run is None:
         missing = alert(f"There is no run {run_id_text!r}.", color="warning")
-        return missing, "", empty_figure("No such run"), "", True
-    store = get_workbench().runs
+        return {"heading": missing, "details": "", "figure": empty_figure("No such run"), "artifacts": "",
+                "poll_off": True}
     history = store.metrics([run.id])[run.id]
     classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
     artifacts = artifact_gallery(run, store.artifacts(run.id)) if not run.is_active else ""
-    return heading(run), details(run), figure, artifacts, not run.is_active
+    return {"heading": heading(run), "details": details(run), "figure": figure, "artifacts": artifacts,
+            "poll_off": not run.is_active}
 
 
 def heading(run: Run) -> html.Div:
@@ -112,21 +108,12 @@ def artifact_gallery(run: Run, names: list[str]) -> list:
     ]
 
 
-def image_card(src: str, name: str) -> dbc.Card:
-    return dbc.Card([
-        dbc.CardHeader([html.Span(ARTIFACT_TITLES.get(name, name)),
-                        html.A(html.I(className="bi bi-download"), href=src + "?download=1",
-                               title=f"Download {name}", className="train-image-download")],
-                       className="train-image-header"),
-        html.A(html.Img(src=src, alt=ARTIFACT_TITLES.get(name, name), className="train-artifact-image",
-                        width=800, height=600), href=src, target="_blank"),
-    ], className="train-card train-image-card")
-
-
-def cancel_from_run_page(clicks):
-    if not ctx.triggered_id or not any(clicks):
+def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
+    """Cancel the run whose page this is (its one Cancel button was pressed) and say how it ended."""
+    pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
+    if not pressed:
         raise PreventUpdate
-    run = cancel_run(get_workbench().runs, ctx.triggered_id["run"])
+    run = cancel_run(get_workbench().runs, pressed[0])
     if run is None:
-        return no_update
-    return alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")
+        return {"message": no_update}
+    return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}

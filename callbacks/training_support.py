@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-
-
 def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
     """Run ids from a query string such as "3,7,12"; anything that is not a small positive integer is dropped."""
     ids: list[int] = []

@@ -1,7 +1,7 @@
 """What to train and how: one validated, JSON-friendly config shared by the page (inline checks) and the job.
 
-No torch here: the web process imports this module to check a form, and must never load torch
-(the job process is forked from it, GUIDE.md section 3).
+No torch here: the web process imports this module to check a form, and must never load torch; only
+the job process does (dash_app/runs/executor.py, started as dash_app/runs/launch.py describes).
 """
 
 from __future__ import annotations
@@ -10,10 +10,31 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-DATASETS = ("digits", "spirals", "table")
 MODELS = ("mlp", "cnn")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 TASKS = ("classification", "regression")
+# Settings every data set uses, in the order a form shows them.
+COMMON_FIELDS = ("dataset", "model", "optimizer", "epochs", "batch_size", "learning_rate", "hidden_size",
+                 "val_split", "seed")
+
+
+@dataclass(frozen=True)
+class DatasetRule:
+    """What one data set takes: its own settings beside the common ones, and the models that fit it."""
+
+    fields: tuple[str, ...]
+    models: tuple[str, ...]
+
+
+# The one place that says which settings and models belong to which data set: the form shows and reads
+# these fields (callbacks/training_form.py), the checks below and the run pages follow them.
+DATASET_RULES: dict[str, DatasetRule] = {
+    "digits": DatasetRule(fields=(), models=("mlp", "cnn")),
+    "spirals": DatasetRule(fields=("spiral_classes", "spiral_points", "spiral_noise"), models=("mlp",)),
+    "table": DatasetRule(fields=("database", "table", "features", "target", "task", "max_rows"), models=("mlp",)),
+}
+DATASETS = tuple(DATASET_RULES)
+MODEL_MISFIT = {"cnn": "The CNN needs images: choose the MLP for spirals and tables."}
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,18 @@ class TrainConfig:
         return f"digits · {self.model.upper()}"
 
 
+def dataset_fields(dataset: object) -> tuple[str, ...]:
+    """The settings a run of ``dataset`` uses (only the common ones for a data set that does not exist)."""
+    rule = DATASET_RULES.get(dataset) if isinstance(dataset, str) else None
+    return COMMON_FIELDS + (rule.fields if rule else ())
+
+
+def model_for(dataset: object, model: object) -> object:
+    """``model`` when it fits ``dataset``, else the first model that does (the form switches to it)."""
+    rule = DATASET_RULES.get(dataset) if isinstance(dataset, str) else None
+    return model if rule is None or model in rule.models else rule.models[0]
+
+
 def problems_of(values: dict[str, Any]) -> dict[str, str]:
     """Check raw values (from a form or JSON) and return field -> message for every bad one."""
     problems: dict[str, str] = {}
@@ -119,8 +152,9 @@ def problems_of(values: dict[str, Any]) -> dict[str, str]:
             problem = rule.problem(values[name])
             if problem:
                 problems[name] = problem
-    if values.get("model") == "cnn" and values.get("dataset", "digits") != "digits":
-        problems["model"] = "The CNN needs images: choose the MLP for spirals and tables."
+    model = values.get("model")
+    if "model" in values and "model" not in problems and model_for(values.get("dataset", "digits"), model) != model:
+        problems["model"] = MODEL_MISFIT.get(model, f"The {model} model does not fit this data set.")
     if values.get("dataset") == "table":
         problems.update(_table_problems(values))
     return problems

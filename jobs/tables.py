@@ -1,7 +1,8 @@
 """Read a configured table into arrays, in batches, through a read-only SQLAlchemy engine.
 
-The columns come from the reflected schema (``sqlalchemy.inspect``), never from text the browser
-sent: a feature or target that is not a column of the table is refused before any query runs.
+The columns come from the reflected schema (dash_app/data/catalog.py, the Data page's reader), never
+from text the browser sent: a feature or target that is not a column of the table is refused before any
+query runs, and a feature must be a column the catalog calls numeric, the same columns the form offers.
 """
 
 from __future__ import annotations
@@ -11,28 +12,20 @@ from decimal import Decimal
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
+from dash_app.data.catalog import SchemaError, Table, reflect_table
 from dash_app.data.engines import error_reason, open_read_only
 from dash_app.jobs.config import TrainConfig
 from dash_app.jobs.datasets import MAX_CLASSES, TABLE_BATCH_ROWS, DataCancelled, DataError
 
 
-def is_numeric_type(column_type: sa.types.TypeEngine) -> bool:
-    """Whether a reflected column holds numbers a model can take (booleans and dates do not count)."""
-    return isinstance(column_type, (sa.Integer, sa.Numeric, sa.Float)) and not isinstance(column_type, sa.Boolean)
-
-
-def table_columns(engine: sa.Engine, table: str) -> list[dict]:
-    """Reflected columns of ``table``; raise DataError when it does not exist."""
-    inspector = sa.inspect(engine)
-    if table not in inspector.get_table_names() + inspector.get_view_names():
-        msg = f"The table {table!r} does not exist in this database."
-        raise DataError(msg)
+def _reflect(engine: sa.Engine, name: str) -> Table:
+    """The reflected table; raise DataError when it does not exist."""
     try:
-        return inspector.get_columns(table)
-    except NoSuchTableError:
-        msg = f"The table {table!r} does not exist in this database."
+        return reflect_table(engine, name)
+    except SchemaError:
+        msg = f"The table {name!r} does not exist in this database."
         raise DataError(msg) from None
 
 
@@ -42,8 +35,7 @@ def read_table(
     """Return features, targets and class names (empty for a regression) of the configured table."""
     engine = open_read_only(url)
     try:
-        columns = {column["name"]: column for column in table_columns(engine, config.table)}
-        _check_columns(config, columns)
+        _check_columns(config, _reflect(engine, config.table))
         rows = _read_rows(engine, config, should_stop)
     except SQLAlchemyError as error:
         msg = f"Reading {config.database}.{config.table} failed: {error_reason(error)}"
@@ -53,8 +45,8 @@ def read_table(
     return _arrays(rows, config)
 
 
-def _check_columns(config: TrainConfig, columns: dict[str, dict]) -> None:
-    numeric = [name for name, column in columns.items() if is_numeric_type(column["type"])]
+def _check_columns(config: TrainConfig, table: Table) -> None:
+    numeric = [column.name for column in table.columns if column.numeric]
     if not numeric:
         msg = f"The table {config.table!r} has no numeric columns to learn from."
         raise DataError(msg)
@@ -62,7 +54,7 @@ def _check_columns(config: TrainConfig, columns: dict[str, dict]) -> None:
     if not_numeric:
         msg = f"Not numeric columns of {config.table!r}: {', '.join(not_numeric)}. Features must be numeric."
         raise DataError(msg)
-    if config.target not in columns:
+    if config.target not in table.names:
         msg = f"The target {config.target!r} is not a column of {config.table!r}."
         raise DataError(msg)
     if config.task == "regression" and config.target not in numeric:

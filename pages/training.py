@@ -9,8 +9,8 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import page_header
-from dash_app.jobs.config import RANGES, TrainConfig
-from dash_app.pages.training_parts import curves_graph
+from dash_app.components.training import CONFIG_LABELS, POLL_ACTIVE_MS, curves_graph
+from dash_app.jobs.config import COMMON_FIELDS, RANGES, TrainConfig
 from dash_app.workbench import get_workbench
 
 PAGE = {
@@ -23,8 +23,6 @@ PAGE = {
     "job": "Train PyTorch models from the page, watch live progress, cancel, and compare runs.",
     "description": "Train models and follow them live.",
 }
-POLL_ACTIVE_MS = 1000  # while a run is queued or running
-POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
 DEFAULTS = TrainConfig()
 NUMBER_HELP = {
     "epochs": "Passes over the training data.",
@@ -36,11 +34,6 @@ NUMBER_HELP = {
     "spiral_points": "Points per arm.",
     "spiral_noise": "Angular noise of the arms.",
     "max_rows": "Rows read at most.",
-}
-LABELS = {
-    "epochs": "Epochs", "batch_size": "Batch size", "learning_rate": "Learning rate", "hidden_size": "Hidden size",
-    "val_split": "Validation split", "seed": "Seed", "spiral_points": "Points per class", "spiral_noise": "Noise",
-    "max_rows": "Row limit",
 }
 
 
@@ -72,7 +65,7 @@ def number_field(name: str, width: int = 6) -> dbc.Col:
     rule = RANGES[name]
     return dbc.Col(
         [
-            dbc.Label(LABELS[name], className="train-label"),
+            dbc.Label(CONFIG_LABELS[name], className="train-label"),
             dbc.Input(id=ids.train_field(name), type="number", value=getattr(DEFAULTS, name), step="any",
                       inputMode="numeric" if rule.integer else "decimal", className="train-input",
                       debounce=False),
@@ -129,8 +122,7 @@ def form_card() -> dbc.Card:
                                        options=[{"label": "Adam", "value": "adam"}, {"label": "AdamW", "value": "adamw"},
                                                 {"label": "SGD with momentum", "value": "sgd"}]),
                         ], xs=12, sm=6, className="train-field"),
-                        *[number_field(name) for name in
-                          ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")],
+                        *[number_field(name) for name in COMMON_FIELDS if name in RANGES],
                     ],
                     className="g-3 mt-1",
                 ),

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import page_header
-from dash_app.pages.training_parts import curves_graph
+from dash_app.components.training import curves_graph
 
 PAGE = {
     "path": "/training/compare",

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
-from dash_app.pages.training_parts import curves_graph
+from dash_app.components.training import curves_graph
 
 PAGE = {
     "path_template": "/training/runs/<run_id>",

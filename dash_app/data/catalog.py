@@ -56,6 +56,11 @@ class Column:
     def filterable(self) -> bool:
         return self.kind in FILTERABLE_KINDS
 
+    @property
+    def numeric(self) -> bool:
+        """Whether it holds numbers (kind "number"): the columns Training offers and accepts as features."""
+        return self.kind == "number"
+
 
 @dataclass(frozen=True)
 class Index:

@@ -186,6 +186,14 @@ class DataService:
         self._tables[(database, name)] = (time.monotonic(), table)
         return table
 
+    def table_names(self, database: str) -> list[str]:
+        """Names of the tables and views, sorted; from the cached summaries when fresh, else without counting."""
+        cached = self._summaries.get(database)
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return sorted(item.name for item in cached[1])
+        tables, views = self._guarded(database, catalog.table_names)
+        return sorted(tables + views)
+
     def row_count(self, database: str, table: Table) -> catalog.RowCount:
         return self._guarded(database, lambda engine: catalog.row_count(engine, table))
 

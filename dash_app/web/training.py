@@ -7,21 +7,14 @@ No path from the browser reaches the file system unchecked.
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, abort, request, send_from_directory
 
+from dash_app.runs.artifacts import ARTIFACT_NAME, artifact_route
 from dash_app.runs.executor import run_folder
 from dash_app.settings import Settings
 from dash_app.workbench import get_workbench
 
-ARTIFACT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,60}\.(png|pt|json)$")
 ENDPOINT = "dash_app_training_artifact"
-
-
-def artifact_path(settings: Settings, run_id: int, name: str) -> str:
-    """The URL path of one artifact, under the product's prefix."""
-    return f"{settings.url_prefix}training-artifacts/{int(run_id)}/{name}"
 
 
 def register(server: Flask, settings: Settings) -> None:
@@ -37,4 +30,4 @@ def register(server: Flask, settings: Settings) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    server.add_url_rule(f"{settings.url_prefix}training-artifacts/<int:run_id>/<name>", ENDPOINT, artifact)
+    server.add_url_rule(artifact_route(settings), ENDPOINT, artifact)

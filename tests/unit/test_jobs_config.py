@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dash_app.jobs.config import ConfigError, TrainConfig, parse_config, problems_of
+from dash_app.jobs.config import ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of
 
 
 def test_defaults_are_valid_and_round_trip_through_json():
@@ -34,6 +34,15 @@ def test_several_problems_are_reported_together():
     problems = problems_of({"epochs": 0, "batch_size": 0, "dataset": "spirals", "model": "cnn"})
     assert set(problems) == {"epochs", "batch_size", "model"}
     assert "CNN" in problems["model"]
+
+
+def test_each_data_set_has_its_own_fields_and_models():
+    assert "spiral_points" in dataset_fields("spirals") and "spiral_points" not in dataset_fields("table")
+    assert "max_rows" in dataset_fields("table") and "max_rows" not in dataset_fields("digits")
+    assert dataset_fields("nope") == dataset_fields("digits"), "an unknown data set has only the common fields"
+    assert model_for("digits", "cnn") == "cnn" and model_for("table", "cnn") == "mlp" == model_for("spirals", "cnn")
+    assert problems_of({"dataset": "table", "model": "cnn"})["model"].startswith("The CNN needs images")
+    assert "model" not in problems_of({"dataset": "digits", "model": "cnn"})
 
 
 def test_a_table_run_needs_database_table_features_and_a_distinct_target():

@@ -7,11 +7,11 @@ import sqlite3
 import numpy as np
 import pytest
 
+from dash_app.callbacks.training_form import list_columns, list_tables
 from dash_app.jobs.config import TrainConfig
 from dash_app.jobs.datasets import DataCancelled, DataError, load_dataset
 from dash_app.jobs.tables import read_table
 from dash_app.jobs.train import train
-from dash_app.runs.sources import SourceError, column_choices, table_names
 
 
 def make_database(path, rows: int = 600) -> str:
@@ -40,19 +40,34 @@ def url(tmp_path):
     return make_database(tmp_path / "points.sqlite")
 
 
+@pytest.fixture
+def form(url, tmp_path):
+    """The Training form's table pickers, called as the page calls them, in an app that browses ``url``."""
+    from dash_app import create_app
+    from dash_app.settings import load_settings
+
+    app = create_app(load_settings(data_dir=tmp_path / "data", databases={"points": url}))
+    with app.server.test_request_context("/"):
+        yield app
+
+
 def config(**values) -> TrainConfig:
     base = {"dataset": "table", "database": "points", "table": "points", "features": ("x", "y"), "target": "label",
             "epochs": 25, "batch_size": 32, "learning_rate": 0.01}
     return TrainConfig(**(base | values))
 
 
-def test_the_form_lists_tables_and_numeric_columns_from_the_schema(url):
-    assert table_names(url) == ["notes", "odd name; drop", "points"]
-    numeric, every = column_choices(url, "points")
-    assert numeric == ["id", "x", "y", "size", "score"], "booleans and text are not numeric features"
-    assert every[-1] == "same"
-    with pytest.raises(SourceError, match="does not exist"):
-        column_choices(url, "nope")
+def test_the_form_lists_tables_and_numeric_columns_from_the_schema(form):
+    assert list_tables("points") == {"options": ["notes", "odd name; drop", "points"], "value": None, "note": ""}
+    assert list_tables("elsewhere")["note"] == "Not a configured database."
+    assert list_tables(None) == {"options": [], "value": None, "note": ""}
+    columns = list_columns("points", "points")
+    assert columns["features"] == ["id", "x", "y", "size", "score"], "booleans and text are not numeric features"
+    assert columns["targets"][-1] == "same" and columns["chosen"] == [] and columns["target"] is None
+    assert columns["note"] == ""
+    assert "There is no table or view called 'nope'" in list_columns("nope", "points")["note"]
+    assert list_columns("notes", "points")["note"] == \
+        "The table 'notes' has no numeric columns to learn from: choose another table."
 
 
 def test_a_classifier_learns_a_table_with_rows_holding_nulls_left_out(url):
@@ -68,10 +83,10 @@ def test_a_regressor_predicts_a_numeric_target_in_its_units(url):
     assert result.history[-1]["val_rmse"] < 1.0 and result.history[-1]["val_r2"] > 0.9
 
 
-def test_odd_table_and_column_names_are_quoted_not_injected(url):
+def test_odd_table_and_column_names_are_quoted_not_injected(url, form):
     x, _, names = read_table(url, config(table="odd name; drop", features=("a b",), target="c"))
     assert x.shape == (10, 1) and names == ("0", "1")
-    assert table_names(url) == ["notes", "odd name; drop", "points"], "nothing was dropped"
+    assert list_tables("points")["options"] == ["notes", "odd name; drop", "points"], "nothing was dropped"
 
 
 @pytest.mark.parametrize(("values", "message"), [

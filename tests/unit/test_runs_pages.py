@@ -1,4 +1,8 @@
-"""The Training callbacks' output, called directly in a request of a real app with real runs in its store."""
+"""The Training callbacks' output, called as plain functions in a request of a real app with real runs in its store.
+
+The table pickers (list_tables, list_columns) are tested against a real database in
+tests/unit/test_jobs_tables.py and tests/db/test_training_tables.py.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import time
 
 import plotly.io
 import pytest
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app.callbacks import training_compare, training_form, training_live, training_run
+from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run
 from dash_app.workbench import get_workbench
@@ -35,56 +41,145 @@ def _json(component) -> str:
 
 def test_the_live_view_lists_active_runs_and_every_run_in_the_grid(app, finished):
     with app.server.test_request_context("/"):
-        active, rows, signature, interval, figure, title = training_live.refresh(0, 0, None)
+        answer = training_live.refresh(0, 0, None)
+        rows = answer["rows"]
         assert [row["run_id"] for row in rows] == finished[::-1]
         assert rows[-1]["status"] == "succeeded" and rows[-1]["id"] == f"[#{finished[0]}](/training/runs/{finished[0]})"
-        assert "Waiting for a free slot: next to start" in _json(active)
-        assert interval == 1000
-        assert f"#{finished[1]}" in _json(title), "with nothing running, the last run's curves"
-        again = training_live.refresh(1, 0, signature)
-        assert again[0] is not None and again[1].__class__.__name__ == "NoUpdate", "unchanged rows are not resent"
+        assert "Waiting for a free slot: next to start" in _json(answer["cards"])
+        assert answer["interval"] == POLL_ACTIVE_MS == 1000
+        assert f"#{finished[1]}" in _json(answer["title"]), "with nothing running, the last run's curves"
+        again = training_live.refresh(1, 0, answer["signature"])
+        assert again["rows"] is no_update, "unchanged rows are not resent"
+        assert again["cards"] is no_update, "the cards stay while no run starts or ends (a Cancel button stays put)"
+
+
+def test_with_nothing_active_the_live_view_says_so_and_polls_slowly(app):
+    with app.server.test_request_context("/"):
+        answer = training_live.refresh(0, 0, None)
+        assert "No run is queued or running" in _json(answer["cards"]) and answer["rows"] == []
+        assert answer["interval"] == POLL_IDLE_MS
+        assert "Live curves appear here" in _json(answer["figure"])
+        again = training_live.refresh(1, 0, answer["signature"])
+    assert all(again[name] is no_update for name in ("cards", "rows", "signature", "figure", "title"))
+    assert again["interval"] == POLL_IDLE_MS
+
+
+def test_the_progress_of_each_active_card_is_refreshed_in_place(app, finished):
+    bodies = [{"type": "train-active-body", "run": run_id} for run_id in (finished[2], finished[0])]
+    with app.server.test_request_context("/"):
+        answer = training_live.update_progress({}, bodies)
+        with pytest.raises(PreventUpdate):
+            training_live.update_progress({}, [])
+    queued, ended = answer["bodies"]
+    assert "Waiting for a free slot: next to start" in _json(queued)
+    assert ended is no_update, "a run that has ended keeps its card until the cards are redrawn"
+
+
+def test_compare_link_needs_two_selected_runs(app):
+    with app.server.test_request_context("/"):
+        none = training_live.compare_link(None)
+        one = training_live.compare_link([{"run_id": 4}])
+        two = training_live.compare_link([{"run_id": 9}, {"run_id": 4}])
+    assert none == {"href": "/training/compare?runs=", "disabled": True}
+    assert one["disabled"] and two == {"href": "/training/compare?runs=4,9", "disabled": False}
 
 
 def test_the_run_page_shows_settings_curves_and_artifacts(app, finished, settings):
     with app.server.test_request_context("/"):
-        head, details, figure, artifacts, poll_off = training_run.show_run(0, str(finished[0]))
-    text = _json([head, details, artifacts])
+        answer = training_run.show_run(0, str(finished[0]))
+    text = _json([answer["heading"], answer["details"], answer["artifacts"]])
     assert "Succeeded" in text and "Decision boundary" in text and "weights.pt?download=1" in text
-    assert poll_off, "a finished run is read once"
+    assert "Points per class" in text and "Row limit" not in text, "the settings of its data set only"
+    assert answer["poll_off"], "a finished run is read once"
+    figure = answer["figure"]
     assert len(figure.data) == 4 and figure.layout.uirevision == f"run-{finished[0]}"
+
+
+def test_the_page_of_a_queued_run_polls_and_offers_cancel(app, finished):
+    with app.server.test_request_context("/"):
+        answer = training_run.show_run(0, str(finished[2]))
+    assert "Queued" in _json(answer["heading"]) and "train-run-cancel" in _json(answer["heading"])
+    assert "Waiting for a free slot" in _json(answer["details"])
+    assert answer["artifacts"] == "" and not answer["poll_off"]
 
 
 def test_the_run_page_of_a_missing_run_says_so(app):
     with app.server.test_request_context("/"):
-        head, *_rest, poll_off = training_run.show_run(0, "nope")
-    assert "There is no run 'nope'" in _json(head) and poll_off
+        answer = training_run.show_run(0, "nope")
+    assert "There is no run 'nope'" in _json(answer["heading"]) and answer["poll_off"]
+
+
+def test_cancel_on_the_run_page_cancels_that_run(app, finished):
+    button = [{"type": "train-run-cancel", "run": finished[2]}]
+    with app.server.test_request_context("/"):
+        for clicks in ([], [None], [0]):
+            with pytest.raises(PreventUpdate):
+                training_run.cancel_from_run_page(clicks, button[:len(clicks)])
+        answer = training_run.cancel_from_run_page([1], button)
+        missing = training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": 999}])
+    assert f"Run #{finished[2]} is cancelled." in _json(answer["message"])
+    assert missing == {"message": no_update}
+    assert get_workbench(app.server).runs.get(finished[2]).status == "cancelled"
 
 
 def test_compare_marks_the_differing_settings(app, finished):
     with app.server.test_request_context("/"):
-        note, figure, table, pictures = training_compare.compare(f"{finished[0]},{finished[1]},77")
-    assert "#77" in _json(note)
-    assert {trace.legendgroup for trace in figure.data} == {f"#{finished[0]}", f"#{finished[1]}"}
-    rows = _json(table)
+        answer = training_compare.compare(f"{finished[0]},{finished[1]},77")
+    assert "#77" in _json(answer["note"])
+    assert {trace.legendgroup for trace in answer["figure"].data} == {f"#{finished[0]}", f"#{finished[1]}"}
+    rows = _json(answer["settings"])
     assert rows.count('"data-differs": "true"') == 1 and "Epochs" in rows
-    pictures = _json(pictures)
+    assert "Points per class" in rows and "Row limit" not in rows, "only the settings the runs' data set uses"
+    pictures = _json(answer["pictures"])
     assert all(f'"src": "/training-artifacts/{run_id}/curves.png"' in pictures for run_id in finished[:2])
 
 
-def _press_start(epochs: int):
-    """Call Start as the page does, with the digits form's default values and ``epochs``."""
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
+def test_compare_needs_two_runs(app, finished):
+    with app.server.test_request_context("/"):
+        answer = training_compare.compare(f"{finished[0]},77")
+    assert "Choose two or more runs" in _json(answer["note"]) and answer["settings"] == answer["pictures"] == ""
 
+
+NUMBERS = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
+
+
+def _field_ids(kind: str, names) -> list[dict]:
+    return [{"type": kind, "field": name} for name in names]
+
+
+def test_the_fields_of_the_chosen_data_set_show_and_the_cnn_is_for_digits_only(app):
+    with app.server.test_request_context("/"):
+        digits = training_form.show_fields_for_dataset("digits", "cnn")
+        spirals = training_form.show_fields_for_dataset("spirals", "cnn")
+        table = training_form.show_fields_for_dataset("table", "mlp")
+    assert digits == {"spirals_hidden": True, "table_hidden": True, "model": "cnn"}
+    assert spirals == {"spirals_hidden": False, "table_hidden": True, "model": "mlp"}
+    assert table == {"spirals_hidden": True, "table_hidden": False, "model": "mlp"}
+
+
+def test_numbers_are_checked_as_the_user_types_with_the_message_under_each(app):
+    names = (*NUMBERS, "spiral_points", "spiral_noise", "max_rows")
+    numbers = [getattr(TrainConfig(), name) for name in names]
+    numbers[0], numbers[-1] = 0, 5  # epochs out of range; a row limit out of range but not used by digits
+    choices, choice_ids = ["digits", "mlp", "adam"], _field_ids("train-choice", ("dataset", "model", "optimizer"))
+    with app.server.test_request_context("/"):
+        digits = training_form.check_numbers(numbers, choices, _field_ids("train-field", names), choice_ids)
+        table = training_form.check_numbers(numbers, ["table", "mlp", "adam"], _field_ids("train-field", names),
+                                            choice_ids)
+    assert digits["invalid"] == [True] + [False] * (len(names) - 1)
+    assert digits["messages"][0] == "Must be from 1 to 1000." and set(digits["messages"][1:]) == {""}
+    assert table["invalid"][-1] and table["messages"][-1] == "Must be from 10 to 2e+06."
+
+
+def _press_start(epochs: int, dataset: str = "digits", model: str = "mlp"):
+    """Call Start as the page does, with the form's default values, ``epochs``, ``dataset`` and ``model``."""
     defaults = TrainConfig()
-    numbers = [{"id": {"type": "train-field", "field": name}, "value": getattr(defaults, name)}
-               for name in ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")]
-    numbers[0]["value"] = epochs
-    choices = [{"id": {"type": "train-choice", "field": name}, "value": value}
-               for name, value in (("dataset", "digits"), ("model", "mlp"), ("optimizer", "adam"))]
-    feedback_ids = [{"type": "train-choice-feedback", "field": name} for name in ("model", "database")]
-    context_value.set(AttributeDict(states_list=[numbers, choices], inputs_list=[], triggered_inputs=[]))
-    return training_form.start_run(1, None, None, feedback_ids, 0)
+    numbers = [epochs, *[getattr(defaults, name) for name in NUMBERS[1:]]]
+    choice_names = ("dataset", "model", "optimizer", "spiral_classes")
+    choices = [dataset, model, "adam", "2"]
+    feedback_ids = _field_ids("train-choice-feedback", ("model", "database"))
+    return training_form.start_run(1, numbers, _field_ids("train-field", NUMBERS), choices,
+                                   _field_ids("train-choice", choice_names), feedback_ids, 0)
 
 
 def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_page(app, settings):
@@ -92,10 +187,13 @@ def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_p
     store = get_workbench(app.server).runs
     with app.server.test_request_context("/"):
         refused = _press_start(0)
-        assert "Nothing started" in _json(refused[0])
+        assert "Nothing started" in _json(refused["message"]) and refused["refresh"] is no_update
+        misfit = _press_start(3, dataset="spirals", model="cnn")
+        assert misfit["feedback"] == ["The CNN needs images: choose the MLP for spirals and tables.", ""]
         assert store.list_runs() == []
         started = _press_start(3)
-    assert "Run #1 queued" in _json(started[0]) and started[1] == 1
+    assert "Run #1 queued" in _json(started["message"]) and started["refresh"] == 1
+    assert started["feedback"] == ["", ""]
     assert store.get(1).config["epochs"] == 3
     # Nothing else is called, as when the page is reloaded or closed right after Start: the server launched it.
     deadline = time.monotonic() + 120
@@ -114,7 +212,7 @@ def test_a_run_whose_launch_fails_ends_failed_with_the_reason(app, settings, mon
     monkeypatch.setattr(get_workbench(app.server).launcher, "launch", refuse)
     with app.server.test_request_context("/"):
         answer = _press_start(2)
-    assert "could not be started: the job queue does not answer" in _json(answer[0])
+    assert "could not be started: the job queue does not answer" in _json(answer["message"])
     run = get_workbench(app.server).runs.get(1)
     assert run.status == "failed" and "the job queue does not answer" in run.error, "never left queued"
 
@@ -124,9 +222,9 @@ def test_cancel_needs_a_run_id_and_answers_for_any_run(app, finished):
         for request in (None, {}, {"run": "1"}, {"run": True}, ["run", 1]):
             with pytest.raises(PreventUpdate):
                 training_live.cancel(request, 0)
-        missing, _ = training_live.cancel({"run": 999, "at": 1}, 0)
-        ended, _ = training_live.cancel({"run": finished[0], "at": 2}, 0)
-        queued, refresh = training_live.cancel({"run": finished[2], "at": 3}, 4)
-    assert "Run #999 does not exist." in _json(missing)
-    assert "had already ended: succeeded" in _json(ended)
-    assert f"Run #{finished[2]} cancelled." in _json(queued) and refresh == 5
+        missing = training_live.cancel({"run": 999, "at": 1}, 0)
+        ended = training_live.cancel({"run": finished[0], "at": 2}, 0)
+        queued = training_live.cancel({"run": finished[2], "at": 3}, 4)
+    assert "Run #999 does not exist." in _json(missing["message"]) and missing["refresh"] is no_update
+    assert "had already ended: succeeded" in _json(ended["message"])
+    assert f"Run #{finished[2]} cancelled." in _json(queued["message"]) and queued["refresh"] == 5

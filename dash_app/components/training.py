@@ -1,6 +1,7 @@
-"""Pieces of the Training pages drawn from a run: status badges, live progress, config tables.
+"""Pieces of the Training pages drawn from a run: status badges, live progress, config tables, pictures.
 
-Layout only (no database, no callbacks): the callbacks pass in runs they read from the store.
+Layout only (no database, no callbacks): the pages (pages/training*.py) draw their frames with them and
+the callbacks (callbacks/training_*.py) fill them with runs they read from the store.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
+from dash_app.jobs.config import dataset_fields
 from dash_app.runs.store import Run
+
+POLL_ACTIVE_MS = 1000  # while a run is queued or running
+POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
 
 STATUS_LOOK = {
     "queued": ("secondary", "bi-hourglass-split", "Queued"),
@@ -29,8 +34,15 @@ CONFIG_LABELS = {
     "spiral_points": "Points per class", "spiral_noise": "Noise", "database": "Database", "table": "Table",
     "features": "Features", "target": "Target", "task": "Task", "max_rows": "Row limit",
 }
-SPIRAL_FIELDS = ("spiral_classes", "spiral_points", "spiral_noise")
-TABLE_FIELDS = ("database", "table", "features", "target", "task", "max_rows")
+ARTIFACT_TITLES = {
+    "curves.png": "Loss and accuracy",
+    "confusion_matrix.png": "Confusion matrix",
+    "predictions.png": "Sample predictions",
+    "decision_boundary.png": "Decision boundary",
+    "predicted_vs_actual.png": "Predicted vs actual",
+    "weights.pt": "Trained weights (state_dict)",
+    "config.json": "Run configuration (JSON)",
+}
 
 
 def run_href(run_id: int) -> str:
@@ -138,14 +150,10 @@ def curves_graph(component_id: str, height_px: int) -> html.Div:
 
 def config_items(config: dict) -> list[tuple[str, str, str]]:
     """(field, label, shown value) of the settings that matter for this run's data set."""
-    skip = set()
-    if config.get("dataset") != "spirals":
-        skip.update(SPIRAL_FIELDS)
-    if config.get("dataset") != "table":
-        skip.update(TABLE_FIELDS)
+    wanted = dataset_fields(config.get("dataset"))
     items = []
     for field, label in CONFIG_LABELS.items():
-        if field in config and field not in skip:
+        if field in config and field in wanted:
             value = config[field]
             shown = ", ".join(value) if isinstance(value, list) else str(value)
             items.append((field, label, shown))
@@ -155,3 +163,15 @@ def config_items(config: dict) -> list[tuple[str, str, str]]:
 def config_table(config: dict) -> dbc.Table:
     rows = [html.Tr([html.Th(label), html.Td(value)]) for _, label, value in config_items(config)]
     return dbc.Table(html.Tbody(rows), size="sm", borderless=True, className="train-config-table mb-0")
+
+
+def image_card(src: str, name: str) -> dbc.Card:
+    """One picture of a run, with its title and a download button."""
+    return dbc.Card([
+        dbc.CardHeader([html.Span(ARTIFACT_TITLES.get(name, name)),
+                        html.A(html.I(className="bi bi-download"), href=src + "?download=1",
+                               title=f"Download {name}", className="train-image-download")],
+                       className="train-image-header"),
+        html.A(html.Img(src=src, alt=ARTIFACT_TITLES.get(name, name), className="train-artifact-image",
+                        width=800, height=600), href=src, target="_blank"),
+    ], className="train-card train-image-card")
