@@ -235,7 +235,8 @@ class DashClient:
             return [{"id": item["id"], "property": item["property"],
                      "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
 
-        return {"output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+        multi = dependency["output"].startswith("..")  # named or several outputs travel as a list
+        return {"output": dependency["output"], "outputs": outputs if multi else outputs[0],
                 "inputs": filled(dependency["inputs"], inputs), "state": filled(dependency["state"], state),
                 "changedPropIds": list(inputs)}
 

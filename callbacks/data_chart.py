@@ -1,20 +1,23 @@
-"""Data page: chart the current view. The GROUP BY runs in the database, as a cancellable background job."""
+"""Data page: chart the current view. The GROUP BY runs in the database, as a cancellable background job.
+
+The job is a Dash background callback: the Cancel button is its ``cancel`` input (the manager stops the job,
+query and all), and the query is bounded by the Data service's time limit. While it runs, ``running``
+switches on the page's clock, and the browser shows the elapsed time (``chartElapsed`` in
+assets/js/data.js); the job itself only queries and draws.
+"""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, html, no_update
+from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, problem_color
-from dash_app.components import alert
-from dash_app.data.charts import MAX_GROUPS, check_chart
+from dash_app.callbacks.data_common import USER_ERRORS, clientside, outputs, problem_alert, unchanged
+from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
 from dash_app.workbench import get_workbench
 
-PROGRESS_EVERY_S = 0.5
 CHART_HEIGHT = 420
 LIGHT = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#1c2130"},
          "xaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb", "zerolinecolor": "#c9cedb"},
@@ -23,97 +26,76 @@ DARK = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font
         "xaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152", "zerolinecolor": "#3a4152"},
         "yaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152", "zerolinecolor": "#3a4152"}}
 BAR_COLOURS = {False: "#4f46e5", True: "#8b85ff"}
+CHART_OUTPUTS = {
+    "figure": (ids.DATA_CHART_GRAPH, "figure"),
+    "style": (ids.DATA_CHART_GRAPH, "style"),
+    "status": (ids.DATA_CHART_STATUS, "children"),
+}
+HIDDEN = {"display": "none"}
 
 
 def register(app: Dash) -> None:
     """Register the chart callbacks."""
-
-    @app.callback(
-        Output(ids.DATA_CHART_GRAPH, "figure"),
-        Output(ids.DATA_CHART_GRAPH, "style"),
-        Output(ids.DATA_CHART_STATUS, "children"),
-        Input(ids.DATA_CHART_RUN, "n_clicks"),
-        State(ids.DATA_CHART_X, "value"),
-        State(ids.DATA_CHART_Y, "value"),
-        State(ids.DATA_CHART_AGG, "value"),
-        State(ids.DATA_CHART_BUCKET, "value"),
-        State(ids.DATA_VIEW, "data"),
-        State(ids.SHELL_COLOR_MODE_SWITCH, "value"),
+    app.callback(
+        output=outputs(CHART_OUTPUTS),
+        inputs={"n_clicks": Input(ids.DATA_CHART_RUN, "n_clicks")},
+        state={"x": State(ids.DATA_CHART_X, "value"), "y": State(ids.DATA_CHART_Y, "value"),
+               "aggregate": State(ids.DATA_CHART_AGG, "value"), "bucket": State(ids.DATA_CHART_BUCKET, "value"),
+               "view": State(ids.DATA_VIEW, "data"), "dark": State(ids.SHELL_COLOR_MODE_SWITCH, "value")},
         background=True,
-        progress=[Output(ids.DATA_CHART_PROGRESS, "children")],
         running=[
             (Output(ids.DATA_CHART_RUN, "disabled"), True, False),
             (Output(ids.DATA_CHART_CANCEL, "disabled"), False, True),
-            (Output(ids.DATA_CHART_PROGRESS, "style"), {"display": "block"}, {"display": "none"}),
-            (Output(ids.DATA_CHART_STATUS, "style"), {"display": "none"}, {"display": "block"}),
+            (Output(ids.DATA_CHART_PROGRESS, "style"), {"display": "block"}, HIDDEN),
+            (Output(ids.DATA_CHART_STATUS, "style"), HIDDEN, {"display": "block"}),
+            (Output(ids.DATA_CHART_CLOCK, "disabled"), False, True),
         ],
         cancel=[Input(ids.DATA_CHART_CANCEL, "n_clicks")],
         prevent_initial_call=True,
-    )
-    def chart(set_progress, n_clicks, x, y, aggregate, bucket, view, dark):
-        """Aggregate the filtered view in SQL and draw it; report the elapsed time while it runs."""
-        if not n_clicks or not view:
-            return no_update, no_update, no_update
-        data = get_workbench().data
-        try:
-            table, spec = data.view(view["db"], view["table"], view["view"])
-            request = check_chart(table, x, y, aggregate, bucket)
-        except USER_ERRORS as error:
-            return no_update, {"display": "none"}, alert(str(error), problem_color(error))
-        outcome: dict = {}
-
-        def work():
-            try:
-                outcome["series"] = data.chart(view["db"], table, spec, request)
-            except USER_ERRORS as error:
-                outcome["error"] = error
-
-        worker = threading.Thread(target=work, daemon=True)
-        started = time.monotonic()
-        worker.start()
-        while worker.is_alive():
-            worker.join(PROGRESS_EVERY_S)
-            if worker.is_alive():
-                set_progress(_running(time.monotonic() - started))
-        if "error" in outcome:
-            error = outcome["error"]
-            return no_update, {"display": "none"}, alert(str(error), problem_color(error))
-        series = outcome["series"]
-        figure = figure_for(series, request, bool(dark))
-        note = f"{len(series.x):,} groups in {time.monotonic() - started:.2f} s"
-        if series.truncated:
-            note += f"; only the first {MAX_GROUPS:,} are shown"
-        return figure, {"display": "block", "height": f"{CHART_HEIGHT}px"}, html.Span([html.I(className="bi bi-check2 me-1"), note],
-                                                        className="data-chart-done")
-
-    app.clientside_callback(
-        ClientsideFunction("data", "yNeeded"),
-        Output(ids.DATA_CHART_Y, "disabled"),
-        Input(ids.DATA_CHART_AGG, "value"),
-    )
-
-    @app.callback(
-        Output(ids.DATA_CHART_GRAPH, "figure", allow_duplicate=True),
-        Input(ids.SHELL_COLOR_MODE_SWITCH, "value"),
-        State(ids.DATA_CHART_GRAPH, "figure"),
+    )(chart)
+    clientside(app, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
+               Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"))
+    clientside(app, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),
+               prevent_initial_call=False)
+    app.callback(
+        output={"figure": Output(ids.DATA_CHART_GRAPH, "figure", allow_duplicate=True)},
+        inputs={"dark": Input(ids.SHELL_COLOR_MODE_SWITCH, "value")},
+        state={"figure": State(ids.DATA_CHART_GRAPH, "figure")},
         prevent_initial_call=True,
-    )
-    def follow_colour_mode(dark, figure):
-        """Restyle the chart when the colour mode changes, without running the query again."""
-        if not figure or not figure.get("data"):
-            return no_update
-        patch = Patch()
-        patch["layout"].update(DARK if dark else LIGHT)
-        patch["data"][0]["marker"]["color"] = BAR_COLOURS[bool(dark)]
-        return patch
+    )(follow_colour_mode)
 
 
-def _running(seconds: float) -> html.Span:
-    return html.Span([html.Span(className="spinner-border spinner-border-sm me-2", role="status"),
-                      f"Aggregating in the database… {seconds:.1f} s"], className="data-chart-running")
+def chart(n_clicks, x, y, aggregate, bucket, view, dark) -> dict:
+    """Aggregate the filtered view in SQL and draw it, saying how many groups and how long it took."""
+    if not n_clicks or not view:
+        return unchanged(CHART_OUTPUTS)
+    data = get_workbench().data
+    try:
+        table, spec = data.view(view["db"], view["table"], view["view"])
+        request = check_chart(table, x, y, aggregate, bucket)
+        started = time.monotonic()
+        series = data.chart(view["db"], table, spec, request)
+    except USER_ERRORS as error:
+        return {"figure": no_update, "style": HIDDEN, "status": problem_alert(error)}
+    note = f"{len(series.x):,} groups in {time.monotonic() - started:.2f} s"
+    if series.truncated:
+        note += f"; only the first {MAX_GROUPS:,} are shown"
+    return {"figure": figure_for(series, request, bool(dark)),
+            "style": {"display": "block", "height": f"{CHART_HEIGHT}px"},
+            "status": html.Span([html.I(className="bi bi-check2 me-1"), note], className="data-chart-done")}
 
 
-def figure_for(series, request, dark: bool) -> go.Figure:
+def follow_colour_mode(dark, figure) -> dict:
+    """Restyle the chart when the colour mode changes, without running the query again."""
+    if not figure or not figure.get("data"):
+        return {"figure": no_update}
+    patch = Patch()
+    patch["layout"].update(DARK if dark else LIGHT)
+    patch["data"][0]["marker"]["color"] = BAR_COLOURS[bool(dark)]
+    return {"figure": patch}
+
+
+def figure_for(series: Series, request: ChartRequest, dark: bool) -> go.Figure:
     """A bar chart (categories) or a line chart (dates) in the page's colour mode."""
     label_y = "rows" if request.aggregate == "count" else f"{request.aggregate} of {request.y}"
     label_x = request.x if not request.bucket else f"{request.x} by {request.bucket}"

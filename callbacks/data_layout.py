@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.data.catalog import Table, TableSummary
+from dash_app.data.edits import column_editable
 from dash_app.data.query import DATE_OPS, NUMBER_OPS, TEXT_OPS, ViewSpec
 from dash_app.data.urlstate import query_string
 
@@ -21,7 +22,6 @@ OPERATOR_ORDER = ("contains", "notContains", "equals", "notEqual", "startsWith",
                   "lessThanOrEqual", "greaterThan", "greaterThanOrEqual", "inRange", "blank", "notBlank")
 KIND_ICONS = {"text": "bi-fonts", "number": "bi-123", "boolean": "bi-toggle-on", "date": "bi-calendar3",
               "datetime": "bi-clock", "json": "bi-braces", "binary": "bi-file-binary", "other": "bi-question-circle"}
-EDITABLE_KINDS = {"text", "number", "boolean", "date", "datetime"}
 
 
 def database_menu(names: list[str], current: str) -> tuple:
@@ -116,7 +116,7 @@ def column_defs(table: Table, spec: ViewSpec, database: str, page_path: str, edi
             definition["cellRendererParams"] = {"page": page_path, "db": database,
                                                 "table": column.foreign_key.table,
                                                 "column": column.foreign_key.column}
-        definition["editable"] = editable and column.kind in EDITABLE_KINDS and not column.primary_key
+        definition["editable"] = editable and column_editable(column)
         if column.primary_key:
             definition["pinned"] = "left"
             definition["cellClass"] = "data-pk"

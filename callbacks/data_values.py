@@ -2,75 +2,91 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, State, ctx, html, no_update
 
 from dash_app import ids
 from dash_app.callbacks import data_layout
-from dash_app.callbacks.data_common import USER_ERRORS, problem_color
+from dash_app.callbacks.data_common import USER_ERRORS, outputs, problem_alert, unchanged
 from dash_app.components import alert
+from dash_app.data.query import grid_view
 from dash_app.workbench import get_workbench
+
+VALUES_OUTPUTS = {
+    "values": (ids.DATA_VALUES_STORE, "data", True),
+    "options": (ids.DATA_VALUES_LIST, "options"),
+    "ticked": (ids.DATA_VALUES_LIST, "value"),
+    "note": (ids.DATA_VALUES_NOTE, "children"),
+    "chips": (ids.DATA_CHIPS, "children"),
+}
+# Checklist values must be strings or numbers: NULL travels as a marker that no real value can equal.
+NULL_MARKER = "\u2400null"
 
 
 def register(app: Dash) -> None:
     """Register the values panel's callback."""
-
-    @app.callback(
-        Output(ids.DATA_VALUES_STORE, "data", allow_duplicate=True),
-        Output(ids.DATA_VALUES_LIST, "options"),
-        Output(ids.DATA_VALUES_LIST, "value"),
-        Output(ids.DATA_VALUES_NOTE, "children"),
-        Output(ids.DATA_CHIPS, "children"),
-        Input(ids.DATA_VALUES_COLUMN, "value"),
-        Input(ids.DATA_VALUES_LIST, "value"),
-        Input({"type": "data-chip", "column": ALL}, "n_clicks"),
-        Input(ids.DATA_GRID, "filterModel"),
-        Input(ids.DATA_SEARCH, "value"),
-        Input(ids.DATA_TABS, "active_tab"),
-        State(ids.DATA_VALUES_STORE, "data"),
-        State(ids.DATA_VIEW, "data"),
+    app.callback(
+        output=outputs(VALUES_OUTPUTS),
+        inputs={"column": Input(ids.DATA_VALUES_COLUMN, "value"), "ticked": Input(ids.DATA_VALUES_LIST, "value"),
+                "chip_clicks": Input(ids.data_chip(ALL), "n_clicks"),
+                "filter_model": Input(ids.DATA_GRID, "filterModel"), "search": Input(ids.DATA_SEARCH, "value"),
+                "active_tab": Input(ids.DATA_TABS, "active_tab")},
+        state={"chip_ids": State(ids.data_chip(ALL), "id"), "values": State(ids.DATA_VALUES_STORE, "data"),
+               "view": State(ids.DATA_VIEW, "data")},
         prevent_initial_call="initial_duplicate",
-    )
-    def values_panel(column, ticked, _chip_clicks, filter_model, search, active_tab, values, view):
-        """Tick or untick values of a column, remove a chip, and list the column's values with counts.
-
-        The GROUP BY behind the list runs only while the Values tab is open: on a big table it is the
-        expensive query of the page, and nobody is looking at it on the other tabs.
-        """
-        values = dict(values or {})
-        trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and trigger.get("type") == "data-chip":
-            if not any(item["value"] for item in ctx.triggered):
-                return no_update, no_update, no_update, no_update, no_update
-            values.pop(trigger["column"], None)
-        elif trigger == ids.DATA_VALUES_LIST and column:
-            chosen = [_decoded(item) for item in ticked or []]
-            if chosen:
-                values[column] = chosen
-            else:
-                values.pop(column, None)
-        if not view or not column:
-            return values, [], [], None, data_layout.value_chips(values)
-        if active_tab != "values":
-            return values, no_update, no_update, no_update, data_layout.value_chips(values)
-        data = get_workbench().data
-        try:
-            table, spec = data.view(view["db"], view["table"], {"f": filter_model or None, "v": values or None,
-                                                                 "q": search or ""})
-            facets = data.facets(view["db"], table, spec, column)
-        except USER_ERRORS as error:
-            return values, [], [], alert(str(error), problem_color(error)), data_layout.value_chips(values)
-        total = sum(facet.count for facet in facets) or 1
-        options = [{"label": _facet_label(facet.label, facet.count, total), "value": _encoded(facet.value)}
-                   for facet in facets]
-        ticked_now = [_encoded(value) for value in values.get(column, [])]
-        known = {option["value"] for option in options}
-        options += [{"label": _facet_label(str(v), 0, total), "value": v} for v in ticked_now if v not in known]
-        note = None if facets else alert("No values in this view.", "info", dismissable=False)
-        return values, options, ticked_now, note, data_layout.value_chips(values)
+    )(values_panel)
 
 
-# Checklist values must be strings or numbers: NULL travels as a marker that no real value can equal.
-NULL_MARKER = "\u2400null"
+def values_panel(column, ticked, chip_clicks, filter_model, search, active_tab, chip_ids, values, view) -> dict:
+    """The values panel after the input that fired (Dash's ``ctx.triggered_id``); the work is :func:`show_values`."""
+    return show_values(ctx.triggered_id, column=column, ticked=ticked, chip_clicks=chip_clicks, chip_ids=chip_ids,
+                       filter_model=filter_model, search=search, active_tab=active_tab, values=values, view=view)
+
+
+def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model, search, active_tab, values,
+                view) -> dict:
+    """Tick or untick values of a column, remove a chip, and list the column's values with counts.
+
+    ``trigger`` is the id of the input that fired. The GROUP BY behind the list runs only while the Values
+    tab is open: on a big table it is the expensive query of the page, and nobody looks at it on the other tabs.
+    """
+    values = dict(values or {})
+    if isinstance(trigger, dict) and trigger.get("type") == "data-chip":
+        clicks = {chip.get("column"): count for chip, count in zip(chip_ids or [], chip_clicks or [])
+                  if isinstance(chip, dict)}
+        if not clicks.get(trigger.get("column")):  # the chips were drawn again, none was pressed
+            return unchanged(VALUES_OUTPUTS)
+        values.pop(trigger["column"], None)
+    elif trigger == ids.DATA_VALUES_LIST and column:
+        chosen = [_decoded(item) for item in ticked or []]
+        if chosen:
+            values[column] = chosen
+        else:
+            values.pop(column, None)
+    shown = {"values": values, "chips": data_layout.value_chips(values)}
+    if not view or not column:
+        return {**shown, "options": [], "ticked": [], "note": None}
+    if active_tab != "values":
+        return {**shown, "options": no_update, "ticked": no_update, "note": no_update}
+    return {**shown, **_value_list(view, column, values, filter_model, search)}
+
+
+def _value_list(view: dict, column: str, values: dict, filter_model, search) -> dict:
+    """The column's values in the view (the other filters applied) with counts, the ticked ones ticked."""
+    data = get_workbench().data
+    try:
+        compact = grid_view(filters=filter_model, values=values, search=search)
+        table, spec = data.view(view["db"], view["table"], compact)
+        facets = data.facets(view["db"], table, spec, column)
+    except USER_ERRORS as error:
+        return {"options": [], "ticked": [], "note": problem_alert(error)}
+    total = sum(facet.count for facet in facets) or 1
+    options = [{"label": _facet_label(facet.label, facet.count, total), "value": _encoded(facet.value)}
+               for facet in facets]
+    ticked = [_encoded(value) for value in values.get(column, [])]
+    known = {option["value"] for option in options}
+    options += [{"label": _facet_label(str(value), 0, total), "value": value} for value in ticked if value not in known]
+    note = None if facets else alert("No values in this view.", "info", dismissable=False)
+    return {"options": options, "ticked": ticked, "note": note}
 
 
 def _encoded(value):
@@ -92,3 +108,4 @@ def _facet_label(label: str, count: int, total: int) -> html.Span:
         html.Span(f"{count:,}", className="data-facet-count"),
         html.Span(className="data-facet-bar", style={"width": f"{share}%"}),
     ], className="data-facet")
+

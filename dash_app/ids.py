@@ -71,6 +71,8 @@ DATA_CHART_CANCEL = "data-chart-cancel"
 DATA_CHART_GRAPH = "data-chart-graph"
 DATA_CHART_STATUS = "data-chart-status"
 DATA_CHART_PROGRESS = "data-chart-progress"
+DATA_CHART_CLOCK = "data-chart-clock"
+DATA_CHART_ELAPSED = "data-chart-elapsed"
 DATA_SCHEMA = "data-schema"
 
 

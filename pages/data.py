@@ -22,6 +22,7 @@ PAGE = {
 }
 
 BLOCK_ROWS = 100
+CLOCK_MS = 100
 # Quartz follows the page's colour mode through data-ag-theme-mode (set by assets/js/data.js).
 GRID_THEME = ("themeQuartz.withPart(agGrid.colorSchemeVariable).withParams({fontFamily: 'inherit', "
               "accentColor: 'var(--app-accent)', headerFontWeight: 600, wrapperBorderRadius: 10, "
@@ -195,7 +196,12 @@ def _chart() -> html.Div:
                 ],
                 className="g-3 align-items-end",
             ),
-            html.Div(id=ids.DATA_CHART_PROGRESS, className="data-chart-status", style={"display": "none"}),
+            html.Div(html.Span([html.Span(className="spinner-border spinner-border-sm me-2", role="status"),
+                                "Aggregating in the database… ", html.Span(id=ids.DATA_CHART_ELAPSED)],
+                               className="data-chart-running"),
+                     id=ids.DATA_CHART_PROGRESS, className="data-chart-status", style={"display": "none"}),
+            # Ticks only while a chart runs (callbacks/data_chart.py), for the elapsed time beside the spinner.
+            dcc.Interval(id=ids.DATA_CHART_CLOCK, interval=CLOCK_MS, disabled=True),
             html.Div(id=ids.DATA_CHART_STATUS, className="data-chart-status"),
             dcc.Graph(id=ids.DATA_CHART_GRAPH, config={"displaylogo": False, "responsive": True},
                       className="data-chart", style={"display": "none"}),

@@ -22,6 +22,7 @@
   }
 
   var purgedFor = {}; // grid id -> the search and ticked values its cached blocks were read with
+  var chartStartedAt = null; // when the running chart's clock was switched on (Date.now())
 
   function dataUrl(page, db, table, view) {
     var params = new URLSearchParams();
@@ -76,6 +77,18 @@
         });
         api.applyColumnState({ state: state });
         return visible.length;
+      },
+      /* The running chart's elapsed time. The chart's background callback (callbacks/data_chart.py) switches the
+         clock on when its job starts and off when it ends or is cancelled; the clock starts counting then. */
+      chartElapsed: function (ticks, stopped) {
+        var ctx = window.dash_clientside.callback_context;
+        if (stopped) {
+          chartStartedAt = null;
+          return "";
+        }
+        var switchedOn = (ctx.triggered || []).some(function (item) { return item.prop_id.endsWith(".disabled"); });
+        if (switchedOn || chartStartedAt === null) chartStartedAt = Date.now();
+        return ((Date.now() - chartStartedAt) / 1000).toFixed(1) + " s";
       },
       /* Counting rows needs no y column. */
       yNeeded: function (aggregate) {

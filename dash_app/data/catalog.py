@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.type_api import TypeEngine
 
-from dash_app.data.limits import time_limit
+from dash_app.data.limits import TABLE_COUNT_SECONDS, time_limit
 
 # Above this estimate an exact COUNT(*) is not worth its scan; the estimate is shown as "≈".
 EXACT_COUNT_LIMIT = 1_000_000
-COUNT_TIMEOUT_S = 2.0
+SAMPLE_SECONDS = 2.0  # reading one value of each untyped SQLite view column, to tell its kind
 
 # What the grid, filters and exports do with a column depends only on its kind.
 KINDS = ("text", "number", "boolean", "date", "datetime", "json", "binary", "other")
@@ -185,7 +185,7 @@ def _sampled_kinds(engine: Engine, sa_table: sa.Table) -> dict[str, str]:
     """Kinds of SQLite columns declared without a type (view expressions), from one non-NULL value each."""
     untyped = [column for column in sa_table.columns if isinstance(column.type, sa.types.NullType)]
     kinds = {}
-    with engine.connect() as connection, time_limit(connection, COUNT_TIMEOUT_S):
+    with engine.connect() as connection, time_limit(connection, SAMPLE_SECONDS):
         for column in untyped:
             try:
                 value = connection.execute(
@@ -214,7 +214,7 @@ def row_count(engine: Engine, table: Table) -> RowCount:
         if table.is_view:
             return RowCount(None, exact=False)  # counting a view runs the whole view
         try:
-            with time_limit(connection, COUNT_TIMEOUT_S):
+            with time_limit(connection, TABLE_COUNT_SECONDS):
                 exact = connection.execute(sa.select(sa.func.count()).select_from(table.sa_table)).scalar_one()
         except sa.exc.DBAPIError:  # stopped by the time limit: show the estimate instead
             connection.rollback()

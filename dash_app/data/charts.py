@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table
-from dash_app.data.query import QueryError, ViewSpec, raw, where_clause
+from dash_app.data.query import QueryError, ViewSpec, checked_column, raw, where_clause
 
 AGGREGATES = ("count", "sum", "mean", "min", "max")
 BUCKETS = ("day", "week", "month", "quarter", "year")
@@ -47,12 +47,12 @@ def check_chart(table: Table, x: object, y: object, aggregate: object, bucket: o
     """Validate the chart controls against the table; raise QueryError."""
     if aggregate not in AGGREGATES:
         raise QueryError(f"Pick an aggregate: {', '.join(AGGREGATES)}.")
-    x_column = table.column(x)
+    x_column = checked_column(table, x)
     if not x_column.orderable:
         raise QueryError(f"Column {x_column.name!r} ({x_column.kind}) cannot be grouped.")
     y_name = None
     if aggregate != "count":
-        y_column = table.column(y)
+        y_column = checked_column(table, y)
         if y_column.kind != "number" and aggregate in ("sum", "mean"):
             raise QueryError(f"{aggregate} needs a numeric column; {y_column.name!r} is {y_column.kind}.")
         if not y_column.orderable:

@@ -41,6 +41,17 @@ class EditRefused(ValueError):
     """The edit was not applied; the message says why, for the user."""
 
 
+def read_only(table_name: object) -> EditRefused:
+    """The refusal of any edit of a table that is not opted in to editing."""
+    return EditRefused(f"{str(table_name)[:60]!r} is read-only: its cells cannot be edited. An administrator can "
+                       "allow edits of a table with DASH_APP_EDITABLE_TABLES.")
+
+
+def column_editable(column: Column) -> bool:
+    """Whether the grid lets the user edit this column's cells (in a table opted in to editing)."""
+    return column.kind in EDITABLE_KINDS and not column.primary_key
+
+
 @dataclass(frozen=True)
 class Edit:
     """A checked edit of one cell."""

@@ -83,9 +83,14 @@ def _converted(row, converted: list[tuple[int, str]]) -> list:
     return values
 
 
+def fits_excel(row_count: int) -> bool:
+    """Whether ``row_count`` data rows fit one worksheet (its header row is not counted)."""
+    return row_count <= EXCEL_MAX_DATA_ROWS
+
+
 def check_excel_fits(row_count: int) -> None:
     """Refuse a view that has more data rows than a worksheet holds."""
-    if row_count > EXCEL_MAX_DATA_ROWS:
+    if not fits_excel(row_count):
         msg = (f"This view has more than {EXCEL_MAX_DATA_ROWS:,} rows, the most an Excel sheet holds. "
                "Export it as CSV, or filter it first.")
         raise ExportTooLarge(msg)

@@ -18,6 +18,20 @@ SQLITE_PROGRESS_STEPS = 20_000  # virtual machine steps between deadline checks 
 MYSQL_TIMEOUT_ERRORS = {1317, 1969, 3024}  # query interrupted / max_statement_time / max_execution_time
 POSTGRES_CANCELED = "57014"
 
+# How long counting rows may take before the page stops waiting for the number: one limit per place that
+# counts. A count only adds to what the user asked for, so each limit fits how long that place can wait.
+# A table's exact count (the table list, an unfiltered view): one per table listed; a big table's estimate
+# serves instead (catalog.row_count).
+TABLE_COUNT_SECONDS = 2.0
+# A filtered view's count for the grid's scrollbar: the view's first block waits for it, so it must be short;
+# without it the scrollbar grows as the rows come.
+GRID_COUNT_SECONDS = 1.0
+# The count above the grid: a request of its own that nothing waits for; slower shows "counting was stopped".
+VIEW_COUNT_SECONDS = 3.0
+# Whether an Excel export fits a sheet: the user asked for the file and waits for it anyway; slower refuses
+# the export with QueryTimeout.
+EXPORT_COUNT_SECONDS = 10.0
+
 
 class QueryTimeout(RuntimeError):
     """A query ran past the time limit and was stopped; the message is for the user."""

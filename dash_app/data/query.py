@@ -57,18 +57,45 @@ class ViewSpec:
 
     def as_json(self) -> dict:
         """The compact form kept in the URL and sent to the export route."""
-        data: dict = {}
-        if self.sort:
-            data["s"] = [list(item) for item in self.sort]
-        if self.filters:
-            data["f"] = self.filters
-        if self.values:
-            data["v"] = self.values
-        if self.search:
-            data["q"] = self.search
-        if self.columns:
-            data["c"] = list(self.columns)
-        return data
+        return compact_view(sort=[list(item) for item in self.sort], filters=self.filters, values=self.values,
+                            search=self.search, columns=list(self.columns))
+
+
+def compact_view(*, sort: object = None, filters: object = None, values: object = None, search: object = None,
+                 columns: object = None) -> dict:
+    """A view in its compact form (the URL's ``v``, the page's view store, what :func:`parse_view` reads): one
+    letter a part, only the parts that are set. Nothing is checked here."""
+    parts = {"s": sort, "f": filters, "v": values, "q": search, "c": columns}
+    return {key: value for key, value in parts.items() if value}
+
+
+def grid_view(previous: dict | None = None, *, filters: object = None, search: object = None, values: object = None,
+              sort: object = None, column_state: object = None) -> dict:
+    """The compact view of what the grid and the panels show, from their own state; :func:`parse_view` checks it.
+
+    ``filters`` is the grid's filterModel, ``search`` the quick search, ``values`` the ticked values. The sort is
+    ``sort`` (a block request's sortModel) or else read from the grid's ``column_state``, which also says which
+    columns are shown (kept only once they differ from all of them in order). A sort or columns not given are
+    kept from ``previous``, and so is the order of its parts.
+    """
+    view = dict(previous or {})
+    changes = {"f": filters, "q": search.strip() if isinstance(search, str) else search, "v": values}
+    states = [item for item in column_state if isinstance(item, dict) and item.get("colId")] \
+        if isinstance(column_state, list) else []
+    if sort is None and states:
+        ordered = sorted((item for item in states if item.get("sort")), key=lambda item: item.get("sortIndex") or 0)
+        sort = [[item["colId"], item["sort"]] for item in ordered]
+    if sort is not None:
+        changes["s"] = sort
+    shown = [item["colId"] for item in states if not item.get("hide")]
+    if states and (shown != [item["colId"] for item in states] or view.get("c")):
+        changes["c"] = shown
+    for key, value in changes.items():
+        if value:
+            view[key] = value
+        else:
+            view.pop(key, None)
+    return view
 
 
 def parse_view(table: Table, raw: object) -> ViewSpec:
@@ -87,6 +114,14 @@ def parse_view(table: Table, raw: object) -> ViewSpec:
             columns=_parse_columns(table, raw.get("c", [])),
         )
     except (SchemaError, ValueProblem) as error:
+        raise QueryError(str(error)) from None
+
+
+def checked_column(table: Table, name: object) -> Column:
+    """The table's column called ``name``; raise QueryError for any other value."""
+    try:
+        return table.column(name)
+    except SchemaError as error:
         raise QueryError(str(error)) from None
 
 

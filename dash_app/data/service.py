@@ -22,12 +22,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from dash_app.data import catalog, charts, edits, paging
 from dash_app.data.catalog import SchemaError, Table, TableSummary
 from dash_app.data.engines import error_reason, open_read_only
-from dash_app.data.limits import QueryTimeout, is_timeout, time_limit
-from dash_app.data.query import QueryError, ViewSpec, parse_view
+from dash_app.data.limits import GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, QueryTimeout, is_timeout, time_limit
+from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
 from dash_app.settings import Settings
 
 SCHEMA_TTL_S = 60.0
-GRID_COUNT_SECONDS = 1.0  # a filtered view's count for the grid's scrollbar; slower ones stay "unknown"
 COUNT_CACHE_SIZE = 512
 BLOCK_SIZE_LIMIT = 1_000
 MAX_START_ROW = 10**12
@@ -212,20 +211,25 @@ class DataService:
             return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
                                       self.statements)
 
+    def view_count(self, database: str, table: Table, spec: ViewSpec,
+                   seconds: float = VIEW_COUNT_SECONDS) -> catalog.RowCount:
+        """Rows of the view: the table's count (estimated on big tables) when nothing narrows it, else a COUNT
+        stopped after ``seconds`` (``value`` None then). The limits and why they differ: dash_app/data/limits.py."""
+        if not (spec.filters or spec.values or spec.search) and not table.is_view:
+            return self.row_count(database, table)
+        try:
+            return catalog.RowCount(self.count(database, table, spec, seconds=seconds), exact=True)
+        except QueryTimeout:
+            return catalog.RowCount(None, exact=False)
+
     def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
-        """Rows of the view for the grid's scrollbar: the table's (estimated) count when unfiltered, else a
-        COUNT under a short time limit; None when that is too slow. Cached briefly per view."""
+        """Rows of the view for the grid's scrollbar (:meth:`view_count` under the grid's short limit); None
+        when that is too slow. Cached briefly per view."""
         key = spec.key(database)
         cached = self._counts.get(key)
         if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
             return cached[1]
-        if not (spec.filters or spec.values or spec.search) and not table.is_view:
-            value = self.row_count(database, table).value
-        else:
-            try:
-                value = self.count(database, table, spec, seconds=GRID_COUNT_SECONDS)
-            except QueryTimeout:
-                value = None
+        value = self.view_count(database, table, spec, GRID_COUNT_SECONDS).value
         if len(self._counts) >= COUNT_CACHE_SIZE:
             self._counts.clear()
         self._counts[key] = (time.monotonic(), value)
@@ -242,7 +246,7 @@ class DataService:
             return charts.aggregate(connection, table, spec, request)
 
     def facets(self, database: str, table: Table, spec: ViewSpec, column_name: object) -> list[charts.Facet]:
-        column = _column(table, column_name)
+        column = checked_column(table, column_name)
         if not column.orderable:
             raise QueryError(f"Column {column.name!r} ({column.kind}) has no values to list.")
         with self.connect(database) as connection:
@@ -253,9 +257,7 @@ class DataService:
         """Apply one cell edit to an editable table; raise EditRefused (or QueryError) with the reason."""
         database = self.check_database(database)
         if not isinstance(table_name, str) or not self.is_editable(database, table_name):
-            raise edits.EditRefused(
-                f"{str(table_name)[:60]!r} is read-only. Only tables listed in DASH_APP_EDITABLE_TABLES can be edited."
-            )
+            raise edits.read_only(table_name)
         table = self.table(database, table_name)
         edit = edits.check_edit(database, table, row, column, old, new, self.engine(database).dialect.name)
         try:
@@ -283,13 +285,6 @@ def first_table(summaries: list[TableSummary]) -> str | None:
 
 def _describe(database: str, error: SQLAlchemyError) -> str:
     return f"Database {database!r} could not answer: {error_reason(error)}"
-
-
-def _column(table: Table, name: object) -> catalog.Column:
-    try:
-        return table.column(name)
-    except SchemaError as error:
-        raise QueryError(str(error)) from None
 
 
 __all__ = ["DataService", "DataError", "Opened", "QueryError", "QueryTimeout", "first_table"]

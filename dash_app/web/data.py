@@ -15,7 +15,7 @@ from flask import Flask, Response, request, stream_with_context
 
 from dash_app.data import export
 from dash_app.data.cells import ValueProblem
-from dash_app.data.limits import QueryTimeout
+from dash_app.data.limits import EXPORT_COUNT_SECONDS, QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError
 from dash_app.data.urlstate import StateProblem, read_query
@@ -24,7 +24,6 @@ from dash_app.workbench import get_workbench
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COUNT_SECONDS = 10.0
 
 
 def register(server: Flask, settings: Settings) -> None:
@@ -72,7 +71,7 @@ def _export_csv() -> Response:
 def _export_xlsx() -> Response:
     try:
         service, database, table, spec = _checked_view()
-        rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=COUNT_SECONDS)
+        rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=EXPORT_COUNT_SECONDS)
         export.check_excel_fits(rows)
     except (StateProblem, QueryError, ValueProblem, DataError) as problem:
         return _refusal(str(problem))

@@ -269,6 +269,48 @@ def test_chart_of_the_view_follows_the_colour_mode(live_app, open_page):
     assert page.console_errors == []
 
 
+@pytest.fixture(scope="module")
+def lockable_app(tmp_path_factory):
+    """(base URL, database file) of the app browsing a small SQLite file of its own, which a test can lock."""
+    data_dir = tmp_path_factory.mktemp("lockable-app")
+    path = data_dir / "events.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT)")
+        connection.executemany("INSERT INTO events VALUES (?, ?)", [(i, "ab"[i % 2]) for i in range(1, 41)])
+    connection.close()
+    with serve_app(data_dir, DASH_APP_DATABASES=json.dumps({"events": f"sqlite:///{path}"})) as process:
+        yield process.base_url, path
+
+
+def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
+    """A write lock held by the test keeps the chart's query waiting in the database (for SQLite's busy timeout,
+    5 s) while the page shows the time going by, until Cancel stops the job."""
+    base, path = lockable_app
+    page = open_page()
+    open_table(page, base, "events", database="events")
+    page.click(".data-tabs >> text=Chart")
+    page.select_option("#data-chart-x", "kind")
+    page.select_option("#data-chart-agg", "count")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        page.click("#data-chart-run")
+        page.wait_for_selector("#data-chart-progress:has-text('Aggregating in the database…')")
+        page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 0.3")
+        assert re.fullmatch(r"\d+\.\d s", page.inner_text("#data-chart-elapsed").strip())
+        page.click("#data-chart-cancel")
+        page.wait_for_selector("#data-chart-run:not([disabled])")
+        assert page.locator("#data-chart-progress").is_hidden() and page.is_disabled("#data-chart-cancel")
+        assert page.inner_text("#data-chart-status").strip() == "", "a cancelled chart shows no result and no error"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    page.click("#data-chart-run")
+    page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
+    assert page.locator("#data-chart-graph .bars .point").count() == 2
+    assert page.console_errors == []
+
+
 def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "orders")

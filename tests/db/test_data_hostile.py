@@ -13,7 +13,9 @@ import pytest
 from data_fixtures import checksum
 
 GRID = "data-grid"
-ROWS_OUTPUT = {"id": GRID, "property": "getRowsResponse"}
+# The rows callback names its one output (callbacks/data_grid.py), so Dash sends it as a list of outputs.
+ROWS_CALLBACK = "..data-grid.getRowsResponse.."
+ROWS_OUTPUTS = [{"id": GRID, "property": "getRowsResponse"}]
 INJECTION = "x'; DROP TABLE {table}; --"
 
 
@@ -33,8 +35,8 @@ def client(awkward, tmp_path):
 def rows_request(client, view, request, search="", values=None, init=None):
     init = init or {"db": None, "table": None, "view": {}, "problem": None}
     payload = {
-        "output": "data-grid.getRowsResponse",
-        "outputs": ROWS_OUTPUT,
+        "output": ROWS_CALLBACK,
+        "outputs": ROWS_OUTPUTS,
         "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
         "state": [{"id": "data-view", "property": "data", "value": view},
                   {"id": "data-search", "property": "value", "value": search},
@@ -208,7 +210,8 @@ def callback_payload(client, first_output: str, inputs: dict, state: dict) -> di
     def filled(items, values):
         return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
 
-    return {"output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+    multi = dependency["output"].startswith("..")  # named or several outputs travel as a list, as the browser sends them
+    return {"output": dependency["output"], "outputs": outputs if multi else outputs[0],
             "inputs": filled(dependency["inputs"], inputs), "state": filled(dependency["state"], state),
             "changedPropIds": list(inputs)}
 

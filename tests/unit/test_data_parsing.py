@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table, column_kind
-from dash_app.data.query import QueryError, parse_view
+from dash_app.data.query import QueryError, grid_view, parse_view
 from dash_app.data.urlstate import StateProblem, query_string, read_query
 
 
@@ -76,6 +76,25 @@ def test_a_view_is_checked_against_the_table():
                                    "dateTo": "2024-02-01"}
     assert spec.key("demo") != spec.key("other") and len(spec.key("demo")) == 32
     assert parse_view(table, spec.as_json()) == spec, "the URL form restores the same view"
+
+
+def test_the_grid_and_panels_state_is_one_view_whatever_asks():
+    """A block request, the values panel and the address all read the grid's state the same way."""
+    table = make_table()
+    filters = {"name": {"filterType": "text", "type": "contains", "filter": "a"}}
+    request = grid_view(sort=[{"colId": "price", "sort": "desc"}], filters=filters, search=" ab ", values={"id": [1]})
+    columns = [{"colId": "id"}, {"colId": "price", "sort": "desc", "sortIndex": 0}, {"colId": "name", "hide": True},
+               "junk", {"sort": "asc"}]
+    followed = grid_view({"c": ["id"], "q": "old"}, filters=filters, search="ab", values={"id": [1]},
+                         column_state=columns)
+    assert list(followed) == ["c", "q", "f", "v", "s"], "the address keeps the order of its parts"
+    assert followed["c"] == ["id", "price"] and followed["s"] == [["price", "desc"]]
+    assert parse_view(table, request) == parse_view(table, {k: v for k, v in followed.items() if k != "c"})
+    kept = grid_view({"s": [["id", "asc"]], "q": "x"}, search="  ")
+    assert kept == {"s": [["id", "asc"]]}, "without a sort or column state the sort is kept; a blank search is none"
+    assert grid_view(search=5) == {"q": 5}, "not text: left for parse_view to refuse"
+    with pytest.raises(QueryError, match="must be text"):
+        parse_view(table, grid_view(search=5))
 
 
 @pytest.mark.parametrize("view,message", [
