@@ -7,7 +7,7 @@ No path from the browser reaches the file system unchecked.
 
 from __future__ import annotations
 
-from flask import Flask, abort, request, send_from_directory
+from flask import Flask, Response, abort, request, send_from_directory
 
 from dash_app.runs.artifacts import ARTIFACT_NAME, artifact_route
 from dash_app.runs.executor import run_folder
@@ -19,15 +19,16 @@ ENDPOINT = "dash_app_training_artifact"
 
 def register(server: Flask, settings: Settings) -> None:
     """Add the Training page's routes to ``server`` under ``settings.url_prefix``."""
+    server.add_url_rule(artifact_route(settings), ENDPOINT, _artifact)
 
-    def artifact(run_id: int, name: str):
-        if not ARTIFACT_NAME.match(name) or not get_workbench().runs.has_artifact(run_id, name):
-            abort(404)
-        response = send_from_directory(
-            run_folder(settings.data_dir, run_id), name,
-            as_attachment=request.args.get("download") == "1", max_age=3600,
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
 
-    server.add_url_rule(artifact_route(settings), ENDPOINT, artifact)
+def _artifact(run_id: int, name: str) -> Response:
+    workbench = get_workbench()
+    if not ARTIFACT_NAME.match(name) or not workbench.runs.has_artifact(run_id, name):
+        abort(404)
+    response = send_from_directory(
+        run_folder(workbench.settings.data_dir, run_id), name,
+        as_attachment=request.args.get("download") == "1", max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
