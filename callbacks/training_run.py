@@ -67,8 +67,8 @@ def heading(run: Run) -> html.Div:
     ]
     if run.error:
         color = "danger" if run.status == "failed" else "secondary"
-        parts.append(dbc.Alert([html.I(className="bi bi-exclamation-octagon me-2"), html.Strong("Error: "), run.error],
-                               color=color, className="train-run-error"))
+        parts.append(alert([html.Strong("Error: "), run.error], color, icon="bi-exclamation-octagon", dismissable=False,
+                           className="train-run-error"))
     return html.Div(parts)
 
 
