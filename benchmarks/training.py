@@ -152,17 +152,20 @@ def through_app(config: TrainConfig) -> tuple[float, float]:
 
 def _start_body(output: str, config: TrainConfig) -> dict:
     """The request the page sends when Start is pressed, with the config's values in the form's fields."""
-    numbers = [{"id": {"field": name, "type": "train-field"}, "property": "value", "value": getattr(config, name)}
-               for name in ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")]
-    choices = [{"id": {"field": name, "type": "train-choice"}, "property": "value", "value": getattr(config, name)}
-               for name in ("dataset", "model", "optimizer")]
+    number_ids = [{"field": name, "type": "train-field"}
+                  for name in ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")]
+    choice_ids = [{"field": name, "type": "train-choice"} for name in ("dataset", "model", "optimizer")]
+    numbers, choices = ([{"id": key, "property": "value", "value": getattr(config, key["field"])} for key in keys]
+                        for keys in (number_ids, choice_ids))
+    # The states in the order the callback declares them (callbacks/training_form.py): values, then their ids.
+    ids_of = [[{"id": key, "property": "id", "value": key} for key in keys] for keys in (number_ids, choice_ids)]
     return {
         "output": output,
         "outputs": [{"id": "train-start-alert", "property": "children"}, {"id": "train-refresh", "property": "data"},
                     []],
         "inputs": [{"id": "train-start", "property": "n_clicks", "value": 1}],
         "changedPropIds": ["train-start.n_clicks"],
-        "state": [numbers, choices, [], {"id": "train-refresh", "property": "data", "value": 0}],
+        "state": [numbers, ids_of[0], choices, ids_of[1], [], {"id": "train-refresh", "property": "data", "value": 0}],
     }
 
 

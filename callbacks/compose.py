@@ -9,12 +9,13 @@ Compose storage come from the app's workbench (dash_app/workbench.py).
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
 from dash_app.callbacks import compose_actions as actions
 from dash_app.callbacks import compose_views as views
+from dash_app.callbacks.wiring import clientside, outputs
 from dash_app.components import alert
 from dash_app.compose import edit, history
 from dash_app.compose.export import MissingImage
@@ -47,7 +48,6 @@ NAMESPACE = "compose"
 
 def register(app: Dash) -> None:
     """Register the Compose page's callbacks on ``app``."""
-    outputs = {name: Output(*target) for name, target in {**STATE_OUTPUTS, **VIEW_OUTPUTS, **VALUE_OUTPUTS}.items()}
     inputs = {
         "event": Input(ids.COMPOSE_EVENTS, "event"),
         "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
@@ -59,16 +59,10 @@ def register(app: Dash) -> None:
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
              "chosen_layer": State(ids.COMPOSE_SELECTED, "data"), "keydown": State(ids.COMPOSE_KEYS, "keydown"),
              "save_name": State(ids.COMPOSE_SAVE_NAME, "value"), "saved": State(ids.COMPOSE_SAVED, "value")}
-    app.callback(output=outputs, inputs=inputs, state=state)(_on_input)
-    app.clientside_callback(
-        ClientsideFunction(NAMESPACE, "exportScene"),
-        Output(ids.COMPOSE_EXPORT_STATE, "data"),
-        Input(ids.COMPOSE_EXPORT, "n_clicks"),
-        State(ids.COMPOSE_SCENE, "data"),
-        State(ids.COMPOSE_FORMAT, "value"),
-        State(ids.COMPOSE_SAVE_NAME, "value"),
-        prevent_initial_call=True,
-    )
+    app.callback(output=outputs({**STATE_OUTPUTS, **VIEW_OUTPUTS, **VALUE_OUTPUTS}), inputs=inputs, state=state)(_on_input)
+    clientside(app, NAMESPACE, "exportScene", Output(ids.COMPOSE_EXPORT_STATE, "data"), Input(ids.COMPOSE_EXPORT, "n_clicks"),
+               State(ids.COMPOSE_SCENE, "data"), State(ids.COMPOSE_FORMAT, "value"), State(ids.COMPOSE_SAVE_NAME, "value"),
+               prevent_initial_call=True)
 
 
 def _current_scene(stored) -> tuple[Scene, str | None]:

@@ -7,13 +7,15 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
 from dash_app.callbacks import data_layout
-from dash_app.callbacks.data_common import USER_ERRORS, clientside, outputs, problem_alert
+from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
+from dash_app.callbacks.wiring import clientside, outputs
 from dash_app.components import alert
 from dash_app.data import export
 from dash_app.data.catalog import RowCount, Table
 from dash_app.data.query import ViewSpec, grid_view
 from dash_app.data.urlstate import query_string
 from dash_app.workbench import get_workbench
+
 
 # What opening a table fills in. The order is the callback's on the wire: tests/db/test_data_hostile.py finds
 # the callback by its first output.
@@ -67,11 +69,12 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(follow_view)
     app.callback(output=outputs(VIEW_OUTPUTS), inputs={"view": Input(ids.DATA_VIEW, "data")})(describe_view)
-    clientside(app, "syncUrl", Output(ids.DATA_URL_SYNC, "data"), Input(ids.DATA_VIEW, "data"))
-    clientside(app, "showColumns", Output(ids.DATA_COLUMNS_APPLIED, "data"), Input(ids.DATA_COLUMNS_CHECKLIST, "value"),
-               State(ids.DATA_GRID, "id"))
-    clientside(app, "filterTables", Output(ids.DATA_TABLE_LIST, "className"), Input(ids.DATA_TABLE_SEARCH, "value"),
-               State(ids.DATA_TABLE_LIST, "id"))
+    clientside(app, NAMESPACE, "syncUrl", Output(ids.DATA_URL_SYNC, "data"), Input(ids.DATA_VIEW, "data"),
+               prevent_initial_call=True)
+    clientside(app, NAMESPACE, "showColumns", Output(ids.DATA_COLUMNS_APPLIED, "data"),
+               Input(ids.DATA_COLUMNS_CHECKLIST, "value"), State(ids.DATA_GRID, "id"), prevent_initial_call=True)
+    clientside(app, NAMESPACE, "filterTables", Output(ids.DATA_TABLE_LIST, "className"),
+               Input(ids.DATA_TABLE_SEARCH, "value"), State(ids.DATA_TABLE_LIST, "id"), prevent_initial_call=True)
 
 def open_table(init: dict | None) -> dict:
     """Open the database and table the URL names (or the first ones), restoring its view."""

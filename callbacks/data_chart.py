@@ -14,9 +14,11 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, Patch, State, html, no_update
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, clientside, outputs, problem_alert, unchanged
+from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
+from dash_app.callbacks.wiring import clientside, outputs, unchanged
 from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
 from dash_app.workbench import get_workbench
+
 
 CHART_HEIGHT = 420
 LIGHT = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#1c2130"},
@@ -53,9 +55,10 @@ def register(app: Dash) -> None:
         cancel=[Input(ids.DATA_CHART_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )(chart)
-    clientside(app, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
-               Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"))
-    clientside(app, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),
+    clientside(app, NAMESPACE, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
+               Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"),
+               prevent_initial_call=True)
+    clientside(app, NAMESPACE, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),
                prevent_initial_call=False)
     app.callback(
         output={"figure": Output(ids.DATA_CHART_GRAPH, "figure", allow_duplicate=True)},

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update, set_props
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, clientside, problem_alert
+from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
+from dash_app.callbacks.wiring import clientside
 from dash_app.data.query import grid_view
 from dash_app.data.service import DataService
 from dash_app.workbench import get_workbench
+
 
 
 def register(app: Dash) -> None:
@@ -20,8 +22,9 @@ def register(app: Dash) -> None:
                "values": State(ids.DATA_VALUES_STORE, "data"), "init": State(ids.DATA_INIT, "data")},
         prevent_initial_call=True,
     )(rows)
-    clientside(app, "purgeGrid", Output(ids.DATA_PURGED, "data"), Input(ids.DATA_SEARCH, "value"),
-               Input(ids.DATA_VALUES_STORE, "data"), Input(ids.DATA_REFRESH, "data"), State(ids.DATA_GRID, "id"))
+    clientside(app, NAMESPACE, "purgeGrid", Output(ids.DATA_PURGED, "data"), Input(ids.DATA_SEARCH, "value"),
+               Input(ids.DATA_VALUES_STORE, "data"), Input(ids.DATA_REFRESH, "data"), State(ids.DATA_GRID, "id"),
+               prevent_initial_call=True)
 
 def rows(request, view, search, values, init) -> dict:
     """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.

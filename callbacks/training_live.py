@@ -10,11 +10,12 @@ import time
 from datetime import datetime
 
 import dash
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_update
+from dash import ALL, Dash, Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
+from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
 from dash_app.components.training import (
     POLL_ACTIVE_MS, POLL_IDLE_MS, active_card, format_seconds, progress_block, run_href,
@@ -40,12 +41,8 @@ def register(app: Dash) -> None:
         state={"body_ids": State(ids.train_active_body(ALL), "id")},
         prevent_initial_call=True,
     )(update_progress)
-    app.clientside_callback(
-        ClientsideFunction("training", "cancelRequest"),
-        Output(ids.TRAIN_CANCEL_REQUEST, "data"),
-        Input(ids.train_cancel(ALL), "n_clicks"),
-        prevent_initial_call=True,
-    )
+    clientside(app, "training", "cancelRequest", Output(ids.TRAIN_CANCEL_REQUEST, "data"),
+               Input(ids.train_cancel(ALL), "n_clicks"), prevent_initial_call=True)
     app.callback(
         output={"message": Output(ids.TRAIN_CANCEL_ALERT, "children"),
                 "refresh": Output(ids.TRAIN_REFRESH, "data", allow_duplicate=True)},
