@@ -76,6 +76,7 @@ def register(app: Dash) -> None:
     clientside(app, NAMESPACE, "filterTables", Output(ids.DATA_TABLE_LIST, "className"),
                Input(ids.DATA_TABLE_SEARCH, "value"), State(ids.DATA_TABLE_LIST, "id"), prevent_initial_call=True)
 
+
 def open_table(init: dict | None) -> dict:
     """Open the database and table the URL names (or the first ones), restoring its view."""
     data = get_workbench().data

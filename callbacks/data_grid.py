@@ -12,7 +12,6 @@ from dash_app.data.service import DataService
 from dash_app.workbench import get_workbench
 
 
-
 def register(app: Dash) -> None:
     """Register the grid's callbacks."""
     app.callback(
@@ -25,6 +24,7 @@ def register(app: Dash) -> None:
     clientside(app, NAMESPACE, "purgeGrid", Output(ids.DATA_PURGED, "data"), Input(ids.DATA_SEARCH, "value"),
                Input(ids.DATA_VALUES_STORE, "data"), Input(ids.DATA_REFRESH, "data"), State(ids.DATA_GRID, "id"),
                prevent_initial_call=True)
+
 
 def rows(request, view, search, values, init) -> dict:
     """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.

@@ -17,7 +17,6 @@ from browser_support import SCHEMES, WIDTHS, serve_app, theme_of
 from tests.unit.compose_support import bomb_png, difference_box, mean_abs_difference
 
 
-
 @pytest.fixture(scope="module")
 def compose_app(tmp_path_factory):
     """The app as a user starts it, with a data directory the test can read (stored images, saved scenes)."""
