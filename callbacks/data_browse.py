@@ -13,7 +13,7 @@ from dash_app.components import alert
 from dash_app.data import export
 from dash_app.data.catalog import RowCount, Table
 from dash_app.data.query import ViewSpec, grid_view
-from dash_app.data.urlstate import query_string
+from dash_app.data.urlstate import page_view, query_string
 from dash_app.workbench import get_workbench
 
 
@@ -142,6 +142,7 @@ def _first(*choices: list[str]) -> str | None:
 
 def follow_view(filter_model, column_state, search, values, view) -> dict:
     """Keep the view (for the URL, counts, exports, charts) in step with the grid and the panels."""
+    view = page_view(view)
     if not view:
         return {"view": no_update}
     compact = grid_view(view["view"], filters=filter_model, search=search, values=values, column_state=column_state)
@@ -153,6 +154,7 @@ def describe_view(view) -> dict:
 
     A new view also clears the grid's message about the previous one.
     """
+    view = page_view(view)
     if not view:
         return {"count": "", "csv_href": None, **NO_EXCEL, "export_note": None, "grid_note": None}
     data = get_workbench().data

@@ -17,6 +17,7 @@ from dash_app import ids
 from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs, unchanged
 from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
+from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
 
@@ -70,6 +71,7 @@ def register(app: Dash) -> None:
 
 def chart(n_clicks, x, y, aggregate, bucket, view, dark) -> dict:
     """Aggregate the filtered view in SQL and draw it, saying how many groups and how long it took."""
+    view = page_view(view)
     if not n_clicks or not view:
         return unchanged(CHART_OUTPUTS)
     data = get_workbench().data

@@ -9,6 +9,7 @@ from dash_app.auth import current_user_name
 from dash_app.callbacks.data_common import USER_ERRORS, problem_alert
 from dash_app.components import alert
 from dash_app.data.edits import read_only
+from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
 LOCAL_USER = "local user"
@@ -32,6 +33,7 @@ def register(app: Dash) -> None:
 
 def save_edit(changes, view, refreshes) -> dict:
     """Write an edited cell by primary key; on refusal say why and reload the grid's rows."""
+    view = page_view(view)
     if not changes or not view:
         return {"note": no_update, "refresh": no_update}
     change = changes[-1] if isinstance(changes, list) else changes
@@ -50,6 +52,7 @@ def save_edit(changes, view, refreshes) -> dict:
 
 def refuse_read_only(clicked, view) -> dict:
     """Say why a double-clicked cell does not open an editor."""
+    view = page_view(view)
     if not clicked or not view or get_workbench().data.is_editable(view["db"], view["table"]):
         return {"note": no_update}
     return {"note": alert(str(read_only(view["table"])), "info")}

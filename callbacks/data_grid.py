@@ -9,6 +9,7 @@ from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
 from dash_app.callbacks.wiring import clientside
 from dash_app.data.query import grid_view
 from dash_app.data.service import DataService
+from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
 
@@ -52,7 +53,7 @@ def answer_block(request: dict, view, search, values, init) -> tuple[dict, Excep
     """
     data = get_workbench().data
     try:
-        database, table, spec = _requested_view(data, request, view, search, values, init)
+        database, table, spec = _requested_view(data, request, page_view(view), search, values, init)
         if table is None:
             return {"rowData": [], "rowCount": 0}, None
         block = data.block(database, table, spec, request.get("startRow"), request.get("endRow"))

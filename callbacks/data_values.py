@@ -10,6 +10,7 @@ from dash_app.callbacks.data_common import USER_ERRORS, problem_alert
 from dash_app.callbacks.wiring import outputs, unchanged
 from dash_app.components import alert
 from dash_app.data.query import grid_view
+from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
 VALUES_OUTPUTS = {
@@ -50,6 +51,7 @@ def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model,
     ``trigger`` is the id of the input that fired. The GROUP BY behind the list runs only while the Values
     tab is open: on a big table it is the expensive query of the page, and nobody looks at it on the other tabs.
     """
+    view = page_view(view)
     values = dict(values or {})
     if isinstance(trigger, dict) and trigger.get("type") == "data-chip":
         clicks = {chip.get("column"): count for chip, count in zip(chip_ids or [], chip_clicks or [])

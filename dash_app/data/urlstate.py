@@ -46,6 +46,18 @@ def read_query(query: dict) -> PageState:
     return PageState(database or None, table or None, view)
 
 
+def page_view(stored: object) -> dict | None:
+    """The view the page keeps in its store (``{"db", "table", "view"}``, written by the server), or None when
+    the store holds anything else (no table open yet, or a store a client tampered with): the page then acts
+    as if no table were open. Names and values are still checked against the schema (``query.parse_view``)."""
+    if not isinstance(stored, dict):
+        return None
+    database, table, view = stored.get("db"), stored.get("table"), stored.get("view") or {}
+    if not isinstance(database, str) or not isinstance(table, str) or not isinstance(view, dict):
+        return None
+    return {**stored, "view": view}
+
+
 def query_string(database: str, table: str, view: dict | None = None) -> str:
     """The query string (without "?") for a view."""
     arguments = {"db": database, "table": table}

@@ -410,3 +410,20 @@ def post_callback(app, output: str, inputs: dict, state: dict, changed: list[str
     assert answer.status_code == 200, answer.data[:500]
     return answer.get_json()
 
+
+
+@pytest.mark.parametrize("damaged", ["orders", ["shop", "orders"], {"db": "shop"}, {"db": ["shop"], "table": "orders"},
+                                     {"db": "shop", "table": "orders", "view": "not a view"}])
+def test_a_damaged_view_store_is_no_table_open_in_every_callback(request_context, shop, damaged):
+    """The view store is written by the server; one a client tampered with shows no table, never a server error."""
+    before = orders_checksum(shop)
+    assert data_browse.follow_view(None, None, "", {}, damaged) == {"view": no_update}
+    assert data_browse.describe_view(damaged)["count"] == ""
+    assert block(damaged) == block(None), "the grid answers as before any view is stored: what the address opens"
+    assert data_chart.chart(1, "status", None, "count", None, damaged, False)["status"] is no_update
+    assert data_values.show_values(None, column="status", ticked=None, chip_clicks=[], chip_ids=[], filter_model=None,
+                                   search="", active_tab="values", values={}, view=damaged)["options"] == []
+    change = {"data": {"id": 1}, "colId": "status", "oldValue": "shipped", "value": "lost"}
+    assert data_edit.save_edit([change], damaged, 0) == {"note": no_update, "refresh": no_update}
+    assert data_edit.refuse_read_only(1, damaged) == {"note": no_update}
+    assert orders_checksum(shop) == before
