@@ -108,7 +108,10 @@ class DataService:
             table, spec = self.view(database, name, {})
         return Opened(summaries, table, spec, tuple(problems))
 
-    def is_editable(self, database: str, table: str) -> bool:
+    def is_editable(self, database: object, table: object) -> bool:
+        """Whether ``table`` is listed as editable in ``database`` (False for anything that is not a name)."""
+        if not isinstance(database, str) or not isinstance(table, str):
+            return False
         return table in self.settings.editable_tables.get(database, [])
 
     def engine(self, database: str) -> Engine:

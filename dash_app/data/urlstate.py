@@ -47,15 +47,16 @@ def read_query(query: dict) -> PageState:
 
 
 def page_view(stored: object) -> dict | None:
-    """The view the page keeps in its store (``{"db", "table", "view"}``, written by the server), or None when
-    the store holds anything else (no table open yet, or a store a client tampered with): the page then acts
-    as if no table were open. Names and values are still checked against the schema (``query.parse_view``)."""
+    """The view the page keeps in its store (``{"db", "table", "view"}``, written by the server) with every key
+    present, or None when the store is not an object (no table open yet, or a store a client tampered with).
+
+    The names are not checked here: the Data service refuses an unknown or ill-typed one with a message
+    (``DataService.view``). A ``view`` that is not an object is the plain table.
+    """
     if not isinstance(stored, dict):
         return None
-    database, table, view = stored.get("db"), stored.get("table"), stored.get("view") or {}
-    if not isinstance(database, str) or not isinstance(table, str) or not isinstance(view, dict):
-        return None
-    return {**stored, "view": view}
+    view = stored.get("view")
+    return {**stored, "db": stored.get("db"), "table": stored.get("table"), "view": view if isinstance(view, dict) else {}}
 
 
 def query_string(database: str, table: str, view: dict | None = None) -> str:

