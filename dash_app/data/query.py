@@ -83,7 +83,7 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
     states = [item for item in column_state if isinstance(item, dict) and item.get("colId")] \
         if isinstance(column_state, list) else []
     if sort is None and states:
-        ordered = sorted((item for item in states if item.get("sort")), key=lambda item: item.get("sortIndex") or 0)
+        ordered = sorted((item for item in states if item.get("sort")), key=_sort_index)
         sort = [[item["colId"], item["sort"]] for item in ordered]
     if sort is not None:
         changes["s"] = sort
@@ -96,6 +96,12 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
         else:
             view.pop(key, None)
     return view
+
+
+def _sort_index(state: dict) -> int:
+    """Where a column stands in a multi-column sort (a value that is not a whole number counts as first)."""
+    index = state.get("sortIndex")
+    return index if isinstance(index, int) and not isinstance(index, bool) else 0
 
 
 def parse_view(table: Table, raw: object) -> ViewSpec:

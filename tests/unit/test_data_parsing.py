@@ -95,6 +95,8 @@ def test_the_grid_and_panels_state_is_one_view_whatever_asks():
     assert grid_view(search=5) == {"q": 5}, "not text: left for parse_view to refuse"
     with pytest.raises(QueryError, match="must be text"):
         parse_view(table, grid_view(search=5))
+    hostile = [{"colId": "price", "sort": "desc", "sortIndex": "1; --"}, {"colId": "id", "sort": "asc", "sortIndex": 1}]
+    assert grid_view(column_state=hostile)["s"] == [["price", "desc"], ["id", "asc"]], "a sortIndex not a number: first"
 
 
 @pytest.mark.parametrize("view,message", [
