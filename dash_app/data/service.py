@@ -1,9 +1,10 @@
 """The Data page's domain entry point: configured databases, their engines, cached schema, and each operation.
 
 One instance per app, owned by the app's workbench (dash_app/workbench.py). Engines are opened on first
-use, never at import; after a fork (a background job) the workbench calls :meth:`DataService.reset_after_fork`
-so that the child opens its own, since pooled connections must not cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message
-for the user; nothing here knows about Dash or Flask.
+use, never at import; after a fork (a background job) the workbench calls
+:meth:`DataService.reset_after_fork` so that the child opens its own, since pooled connections must not
+cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message for the
+user; nothing here knows about Dash or Flask.
 """
 
 from __future__ import annotations
@@ -124,16 +125,16 @@ class DataService:
 
     def dispose(self) -> None:
         with self._lock:
-            for engine in [*self._engines.values(), *self._writers.values()]:
-                engine.dispose()
-            self._engines.clear()
-            self._writers.clear()
+            self._forget_engines(close=True)
 
     def reset_after_fork(self) -> None:
         """In a forked child: forget the parent's engines (their pooled connections stay the parent's)."""
         self._lock = threading.Lock()  # another thread of the parent may have held it at the fork
+        self._forget_engines(close=False)
+
+    def _forget_engines(self, *, close: bool) -> None:
         for engine in [*self._engines.values(), *self._writers.values()]:
-            engine.dispose(close=False)
+            engine.dispose(close=close)
         self._engines.clear()
         self._writers.clear()
 
@@ -259,7 +260,7 @@ class DataService:
              user: str) -> edits.Edit:
         """Apply one cell edit to an editable table; raise EditRefused (or QueryError) with the reason."""
         database = self.check_database(database)
-        if not isinstance(table_name, str) or not self.is_editable(database, table_name):
+        if not self.is_editable(database, table_name):
             raise edits.read_only(table_name)
         table = self.table(database, table_name)
         edit = edits.check_edit(database, table, row, column, old, new, self.engine(database).dialect.name)

@@ -7,7 +7,6 @@ tests/unit/test_jobs_tables.py and tests/db/test_training_tables.py.
 from __future__ import annotations
 
 import json
-import time
 
 import plotly.io
 import pytest
@@ -19,6 +18,7 @@ from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run
 from dash_app.workbench import get_workbench
+from tests.unit.runs_support import wait_until
 
 
 @pytest.fixture
@@ -196,9 +196,7 @@ def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_p
     assert started["feedback"] == ["", ""]
     assert store.get(1).config["epochs"] == 3
     # Nothing else is called, as when the page is reloaded or closed right after Start: the server launched it.
-    deadline = time.monotonic() + 120
-    while store.get(1).is_active and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: not store.get(1).is_active)
     assert store.get(1).status == "succeeded", store.get(1)
     assert store.artifacts(1)
 
