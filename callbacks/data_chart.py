@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, html, no_update
+from dash import Dash, Input, Output, Patch, State, dcc, html
 
 from dash_app import ids
 from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
@@ -30,10 +30,10 @@ DARK = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font
         "yaxis": {"gridcolor": "#2a2f3e", "linecolor": "#3a4152", "zerolinecolor": "#3a4152"}}
 BAR_COLOURS = {False: "#4f46e5", True: "#8b85ff"}
 CHART_OUTPUTS = {
-    "figure": (ids.DATA_CHART_GRAPH, "figure"),
-    "style": (ids.DATA_CHART_GRAPH, "style"),
+    "chart": (ids.DATA_CHART_BOX, "children"),
     "status": (ids.DATA_CHART_STATUS, "children"),
 }
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 HIDDEN = {"display": "none"}
 
 
@@ -62,9 +62,9 @@ def register(app: Dash) -> None:
     clientside(app, NAMESPACE, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),
                prevent_initial_call=False)
     app.callback(
-        output={"figure": Output(ids.DATA_CHART_GRAPH, "figure", allow_duplicate=True)},
+        output={"chart": Output(ids.DATA_CHART_BOX, "children", allow_duplicate=True)},
         inputs={"dark": Input(ids.SHELL_COLOR_MODE_SWITCH, "value")},
-        state={"figure": State(ids.DATA_CHART_GRAPH, "figure")},
+        state={"chart": State(ids.DATA_CHART_BOX, "children")},
         prevent_initial_call=True,
     )(follow_colour_mode)
 
@@ -81,23 +81,25 @@ def chart(n_clicks, x, y, aggregate, bucket, view, dark) -> dict:
         started = time.monotonic()
         series = data.chart(view["db"], table, spec, request)
     except USER_ERRORS as error:
-        return {"figure": no_update, "style": HIDDEN, "status": problem_alert(error)}
+        return {"chart": None, "status": problem_alert(error)}
     note = f"{len(series.x):,} groups in {time.monotonic() - started:.2f} s"
     if series.truncated:
         note += f"; only the first {MAX_GROUPS:,} are shown"
-    return {"figure": figure_for(series, request, bool(dark)),
-            "style": {"display": "block", "height": f"{CHART_HEIGHT}px"},
+    graph = dcc.Graph(id=ids.DATA_CHART_GRAPH, figure=figure_for(series, request, bool(dark)), config=GRAPH_CONFIG,
+                      className="data-chart", style={"height": f"{CHART_HEIGHT}px"})
+    return {"chart": graph,
             "status": html.Span([html.I(className="bi bi-check2 me-1"), note], className="data-chart-done")}
 
 
-def follow_colour_mode(dark, figure) -> dict:
+def follow_colour_mode(dark, chart) -> dict:
     """Restyle the chart when the colour mode changes, without running the query again."""
-    if not figure or not figure.get("data"):
-        return {"figure": no_update}
+    figure = ((chart or {}).get("props") or {}).get("figure") if isinstance(chart, dict) else None
+    if not isinstance(figure, dict) or not figure.get("data"):
+        return unchanged({"chart": None})
     patch = Patch()
-    patch["layout"].update(DARK if dark else LIGHT)
-    patch["data"][0]["marker"]["color"] = BAR_COLOURS[bool(dark)]
-    return {"figure": patch}
+    patch["props"]["figure"]["layout"].update(DARK if dark else LIGHT)
+    patch["props"]["figure"]["data"][0]["marker"]["color"] = BAR_COLOURS[bool(dark)]
+    return {"chart": patch}
 
 
 def figure_for(series: Series, request: ChartRequest, dark: bool) -> go.Figure:

@@ -8,7 +8,6 @@ from dash_app import ids
 from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
 from dash_app.callbacks.wiring import clientside
 from dash_app.data.query import grid_view
-from dash_app.data.service import DataService
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
@@ -19,7 +18,7 @@ def register(app: Dash) -> None:
         output={"response": Output(ids.DATA_GRID, "getRowsResponse")},
         inputs={"request": Input(ids.DATA_GRID, "getRowsRequest")},
         state={"view": State(ids.DATA_VIEW, "data"), "search": State(ids.DATA_SEARCH, "value"),
-               "values": State(ids.DATA_VALUES_STORE, "data"), "init": State(ids.DATA_INIT, "data")},
+               "values": State(ids.DATA_VALUES_STORE, "data")},
         prevent_initial_call=True,
     )(rows)
     clientside(app, NAMESPACE, "purgeGrid", Output(ids.DATA_PURGED, "data"), Input(ids.DATA_SEARCH, "value"),
@@ -27,7 +26,7 @@ def register(app: Dash) -> None:
                prevent_initial_call=True)
 
 
-def rows(request, view, search, values, init) -> dict:
+def rows(request, view, search, values) -> dict:
     """Rows [startRow, endRow) of the view, done by the database, with the row count when it is known.
 
     The only declared output is the grid's: this runs for every block, and a problem (rare) is shown
@@ -40,22 +39,26 @@ def rows(request, view, search, values, init) -> dict:
     """
     if not request:
         return {"response": no_update}
-    response, problem = answer_block(request, view, search, values, init)
+    response, problem = answer_block(request, view, search, values)
     if problem is not None:
         set_props(ids.DATA_GRID_NOTE, {"children": problem_alert(problem)})
     return {"response": response}
 
 
-def answer_block(request: dict, view, search, values, init) -> tuple[dict, Exception | None]:
+def answer_block(request: dict, view, search, values) -> tuple[dict, Exception | None]:
     """The grid's answer to a block request, and the user error that left it empty (None when there is none).
 
     An empty, finished block stops the grid asking again; the error says what went wrong.
     """
     data = get_workbench().data
     try:
-        database, table, spec = _requested_view(data, request, page_view(view), search, values, init)
-        if table is None:
+        view = page_view(view)
+        if not view:  # no table is open (the page says why)
             return {"rowData": [], "rowCount": 0}, None
+        database = view["db"]
+        compact = grid_view(sort=request.get("sortModel") or [], filters=request.get("filterModel"), values=values,
+                            search=search)
+        table, spec = data.view(database, view["table"], compact)
         block = data.block(database, table, spec, request.get("startRow"), request.get("endRow"))
         count = data.grid_count(database, table, spec) if block.last_row is None else block.last_row
     except USER_ERRORS as error:
@@ -65,19 +68,3 @@ def answer_block(request: dict, view, search, values, init) -> tuple[dict, Excep
     if count is not None and count >= end:  # an estimate below what was read would cut the scrollbar
         response["rowCount"] = count
     return response, None
-
-
-def _requested_view(data: DataService, request: dict, view, search, values, init) -> tuple:
-    """(database, table or None, checked view) the block is asked of; raise a user error for a hostile one."""
-    if view:
-        compact = grid_view(sort=request.get("sortModel") or [], filters=request.get("filterModel"), values=values,
-                            search=search)
-        table, spec = data.view(view["db"], view["table"], compact)
-        return view["db"], table, spec
-    # The grid asked before open_table (callbacks/data_browse.py) stored the view: Dash runs this without
-    # waiting for a callback whose output is only our State. Answer with the table and view the address
-    # opens, chosen the way open_table chooses them; the grid asks again if open_table's columns and filters
-    # then change its sort or filters.
-    database, _ = data.pick_database((init or {}).get("db"))
-    opened = data.open(database, (init or {}).get("table"), (init or {}).get("view"))
-    return database, opened.table, opened.spec

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, State, ctx, html, no_update
 
 from dash_app import ids
-from dash_app.callbacks import data_layout
+from dash_app.components import data as data_views
 from dash_app.callbacks.data_common import USER_ERRORS, problem_alert
 from dash_app.callbacks.wiring import outputs, unchanged
 from dash_app.components import alert
@@ -65,7 +65,7 @@ def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model,
             values[column] = chosen
         else:
             values.pop(column, None)
-    shown = {"values": values, "chips": data_layout.value_chips(values)}
+    shown = {"values": values, "chips": data_views.value_chips(values)}
     if not view or not column:
         return {**shown, "options": [], "ticked": [], "note": None}
     if active_tab != "values":

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import dash
 from dash import Dash
-from flask import Flask
+from flask import Flask, request
 
 from dash_app import auth, routing, shell, web
+from dash_app.web import compression
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.settings import Settings, load_settings
 from dash_app.workbench import Workbench, install
@@ -62,12 +63,21 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     if access is not None:
         auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
     workbench.endpoints = frozenset(product_endpoints)
+    compression.register(server, product_endpoints, settings.url_prefix)
     return app
+
+
+class _Dash(Dash):
+    """Dash, with the scripts that a page loads on demand asked for in the page's head (dash_app/routing.py)."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        kwargs["css"] = kwargs.get("css", "") + routing.preload_links(self, request.path)
+        return super().interpolate_index(**kwargs)
 
 
 def _build_dash(settings: Settings, manager) -> Dash:
     prefix = settings.url_prefix
-    return Dash(
+    return _Dash(
         "dash_app",
         server=False,
         use_pages=True,

@@ -34,7 +34,6 @@ def home_card(page_module: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------------
 # Data page (prefix "data-")
 DATA_PAGE = "data-page"
-DATA_INIT = "data-init"
 DATA_VIEW = "data-view"
 DATA_ALERT = "data-alert"
 DATA_DB_MENU = "data-db-menu"
@@ -69,6 +68,7 @@ DATA_CHART_BUCKET = "data-chart-bucket"
 DATA_CHART_RUN = "data-chart-run"
 DATA_CHART_CANCEL = "data-chart-cancel"
 DATA_CHART_GRAPH = "data-chart-graph"
+DATA_CHART_BOX = "data-chart-box"
 DATA_CHART_STATUS = "data-chart-status"
 DATA_CHART_PROGRESS = "data-chart-progress"
 DATA_CHART_CLOCK = "data-chart-clock"

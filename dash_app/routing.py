@@ -7,6 +7,8 @@ the not-found page. Bookmarks, crawlers and monitoring deserve the real status, 
 
 from __future__ import annotations
 
+from html import escape
+
 from dash import Dash
 from dash._pages import _path_to_page  # the router's own matcher, so status and page always agree
 from flask import request
@@ -35,3 +37,16 @@ def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str]) -> None:
         if request.endpoint in endpoints and response.status_code == 200 and not is_known_page(app, request.path):
             response.status_code = 404
         return response
+
+
+def preload_links(app: Dash, path: str) -> str:
+    """``<link rel="preload">`` tags for the scripts the page at ``path`` loads on demand (its ``preload``).
+
+    Component libraries load their big parts only when a component first renders (AG Grid's grid is such a
+    chunk): listing them in the page's head lets the browser fetch them while Dash is still fetching the
+    layout, instead of after it.
+    """
+    page, _ = _path_to_page(app.strip_relative_path(path) or "")
+    prefix = app.config.requests_pathname_prefix + "_dash-component-suites/"
+    return "".join(f'<link rel="preload" as="script" href="{escape(prefix + script)}">'
+                   for script in (page or {}).get("preload", ()))

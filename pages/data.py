@@ -7,7 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
-from dash_app.components import page_header
+from dash_app.components import AG_GRID_CHUNK, page_header
+from dash_app.components.data import open_table
 from dash_app.data.urlstate import StateProblem, read_query
 
 PAGE = {
@@ -19,6 +20,7 @@ PAGE = {
     "nav": True,
     "job": "Browse any SQL database: sort, filter and export millions of rows, and chart the view.",
     "description": "Browse SQL databases in a fast grid.",
+    "preload": (AG_GRID_CHUNK,),
 }
 
 BLOCK_ROWS = 100
@@ -30,24 +32,28 @@ GRID_THEME = ("themeQuartz.withPart(agGrid.colorSchemeVariable).withParams({font
 
 
 def layout(**query: str) -> html.Div:
-    """Return the Data page; the URL's db, table and view are restored by the callbacks."""
+    """Return the Data page with the database, table and view the URL names already open.
+
+    The grid gets its columns, sort and filters with the page, so it asks for its first rows as soon as it
+    renders (dash_app/components/data.py opens the table; problems with the address are shown as messages).
+    """
     try:
         state = read_query(query)
         init = {"db": state.database, "table": state.table, "view": state.view, "problem": None}
     except StateProblem as problem:
         init = {"db": None, "table": None, "view": {}, "problem": str(problem)}
+    page = open_table(init)
     return html.Div(
         [
-            dcc.Store(id=ids.DATA_INIT, data=init),
-            dcc.Store(id=ids.DATA_VIEW),
-            dcc.Store(id=ids.DATA_VALUES_STORE, data={}),
+            dcc.Store(id=ids.DATA_VIEW, data=page["view"]),
+            dcc.Store(id=ids.DATA_VALUES_STORE, data=page["values"]),
             dcc.Store(id=ids.DATA_REFRESH, data=0),
             dcc.Store(id=ids.DATA_PURGED),
             dcc.Store(id=ids.DATA_URL_SYNC),
             dcc.Store(id=ids.DATA_COLUMNS_APPLIED),
             page_header("Data", PAGE["description"], PAGE["icon"]),
-            html.Div(id=ids.DATA_ALERT),
-            dbc.Row([dbc.Col(_sidebar(), lg=3, className="data-sidebar-col"), dbc.Col(_main(), lg=9)],
+            html.Div(page["alerts"], id=ids.DATA_ALERT),
+            dbc.Row([dbc.Col(_sidebar(page), lg=3, className="data-sidebar-col"), dbc.Col(_main(page), lg=9)],
                     className="g-4"),
         ],
         id=ids.DATA_PAGE,
@@ -55,38 +61,38 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _sidebar() -> html.Aside:
+def _sidebar(page: dict) -> html.Aside:
     return html.Aside(
         [
             html.Div("Database", className="data-label"),
-            dbc.DropdownMenu(label="…", id=ids.DATA_DB_MENU, color="light", className="data-db-menu",
-                             toggle_class_name="data-db-toggle w-100"),
+            dbc.DropdownMenu(page["db_items"], label=page["db_label"], id=ids.DATA_DB_MENU, color="light",
+                             className="data-db-menu", toggle_class_name="data-db-toggle w-100"),
             html.Div("Tables and views", className="data-label mt-3"),
             dbc.Input(id=ids.DATA_TABLE_SEARCH, type="search", placeholder="Find a table", size="sm",
                       className="data-table-search", debounce=False, autocomplete="off"),
-            dcc.Loading(html.Nav(id=ids.DATA_TABLE_LIST, className="data-table-list"), type="dot",
-                        delay_show=300),
+            html.Nav(page["tables"], id=ids.DATA_TABLE_LIST, className="data-table-list"),
         ],
         className="data-sidebar",
     )
 
 
-def _main() -> html.Section:
+def _main(page: dict) -> html.Section:
     return html.Section(
         [
-            html.Div([html.H2(id=ids.DATA_TITLE, className="data-title"),
+            html.Div([html.H2(page["title"], id=ids.DATA_TITLE, className="data-title"),
                       html.Span(id=ids.DATA_COUNT, className="data-count")], className="data-heading"),
-            _toolbar(),
+            _toolbar(page),
             html.Div(id=ids.DATA_CHIPS, className="data-chips"),
             html.Div(id=ids.DATA_EXPORT_NOTE),
             html.Div(id=ids.DATA_EDIT_NOTE),
             html.Div(id=ids.DATA_GRID_NOTE),
             dbc.Tabs(
                 [
-                    dbc.Tab(_grid(), label="Rows", tab_id="rows"),
-                    dbc.Tab(_values(), label="Values", tab_id="values"),
-                    dbc.Tab(_chart(), label="Chart", tab_id="chart"),
-                    dbc.Tab(html.Div(id=ids.DATA_SCHEMA, className="data-schema"), label="Schema", tab_id="schema"),
+                    dbc.Tab(_grid(page), label="Rows", tab_id="rows"),
+                    dbc.Tab(_values(page), label="Values", tab_id="values"),
+                    dbc.Tab(_chart(page), label="Chart", tab_id="chart"),
+                    dbc.Tab(html.Div(page["schema"], id=ids.DATA_SCHEMA, className="data-schema"), label="Schema",
+                            tab_id="schema"),
                 ],
                 id=ids.DATA_TABS,
                 active_tab="rows",
@@ -97,14 +103,15 @@ def _main() -> html.Section:
     )
 
 
-def _toolbar() -> html.Div:
+def _toolbar(page: dict) -> html.Div:
     return html.Div(
         [
             html.Div(
                 [
                     html.I(className="bi bi-search data-search-icon"),
-                    dcc.Input(id=ids.DATA_SEARCH, type="search", placeholder="Search text columns",
-                              debounce=0.4, className="form-control data-search", maxLength=200, autoComplete="off"),
+                    dcc.Input(id=ids.DATA_SEARCH, value=page["search"], type="search",
+                              placeholder="Search text columns", debounce=0.4, className="form-control data-search",
+                              maxLength=200, autoComplete="off"),
                 ],
                 className="data-search-wrap",
             ),
@@ -113,7 +120,8 @@ def _toolbar() -> html.Div:
             dbc.Popover(
                 dbc.PopoverBody([
                     html.Div("Show columns (drag headers in the grid to reorder)", className="data-label"),
-                    dbc.Checklist(id=ids.DATA_COLUMNS_CHECKLIST, options=[], value=[], className="data-columns-list"),
+                    dbc.Checklist(id=ids.DATA_COLUMNS_CHECKLIST, options=page["column_options"], value=page["columns"],
+                                  className="data-columns-list"),
                 ]),
                 target=ids.DATA_COLUMNS_BUTTON, trigger="legacy", placement="bottom-end",
                 id=ids.DATA_COLUMNS_POPOVER,
@@ -127,12 +135,13 @@ def _toolbar() -> html.Div:
     )
 
 
-def _grid() -> html.Div:
+def _grid(page: dict) -> html.Div:
     return html.Div(
         dag.AgGrid(
             id=ids.DATA_GRID,
             rowModelType="infinite",
-            columnDefs=[],
+            columnDefs=page["column_defs"],
+            filterModel=page["filter_model"] or {},
             defaultColDef={"resizable": True, "sortable": True, "minWidth": 110, "cellDataType": False,
                            "floatingFilter": False},
             dashGridOptions={
@@ -156,12 +165,13 @@ def _grid() -> html.Div:
     )
 
 
-def _values() -> html.Div:
+def _values(page: dict) -> html.Div:
     return html.Div(
         [
             html.P("The most frequent values of a column in the current view. Tick values to keep only those rows.",
                    className="data-help"),
-            dbc.Select(id=ids.DATA_VALUES_COLUMN, options=[], className="data-values-column"),
+            dbc.Select(id=ids.DATA_VALUES_COLUMN, options=page["values_column_options"], value=page["values_column"],
+                       className="data-values-column"),
             html.Div(id=ids.DATA_VALUES_NOTE),
             dcc.Loading(dbc.Checklist(id=ids.DATA_VALUES_LIST, options=[], value=[], className="data-values-list"),
                         type="dot", delay_show=300),
@@ -170,7 +180,7 @@ def _values() -> html.Div:
     )
 
 
-def _chart() -> html.Div:
+def _chart(page: dict) -> html.Div:
     aggregates = [{"label": label, "value": value} for value, label in
                   (("count", "Count rows"), ("sum", "Sum"), ("mean", "Mean"), ("min", "Minimum"), ("max", "Maximum"))]
     buckets = [{"label": "No bucket", "value": "none"}] + [
@@ -180,13 +190,13 @@ def _chart() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col([dbc.Label("Group by (x)", html_for=ids.DATA_CHART_X),
-                             dbc.Select(id=ids.DATA_CHART_X, options=[])], md=3, sm=6),
+                             dbc.Select(id=ids.DATA_CHART_X, options=page["x_options"], value=page["x"])], md=3, sm=6),
                     dbc.Col([dbc.Label("Date bucket", html_for=ids.DATA_CHART_BUCKET),
                              dbc.Select(id=ids.DATA_CHART_BUCKET, options=buckets, value="none")], md=2, sm=6),
                     dbc.Col([dbc.Label("Aggregate", html_for=ids.DATA_CHART_AGG),
                              dbc.Select(id=ids.DATA_CHART_AGG, options=aggregates, value="count")], md=2, sm=6),
                     dbc.Col([dbc.Label("Of (y)", html_for=ids.DATA_CHART_Y),
-                             dbc.Select(id=ids.DATA_CHART_Y, options=[])], md=3, sm=6),
+                             dbc.Select(id=ids.DATA_CHART_Y, options=page["y_options"], value=page["y"])], md=3, sm=6),
                     dbc.Col(html.Div([
                         dbc.Button([html.I(className="bi bi-bar-chart"), " Chart"], id=ids.DATA_CHART_RUN,
                                    color="primary"),
@@ -203,8 +213,9 @@ def _chart() -> html.Div:
             # Ticks only while a chart runs (callbacks/data_chart.py), for the elapsed time beside the spinner.
             dcc.Interval(id=ids.DATA_CHART_CLOCK, interval=CLOCK_MS, disabled=True),
             html.Div(id=ids.DATA_CHART_STATUS, className="data-chart-status"),
-            dcc.Graph(id=ids.DATA_CHART_GRAPH, config={"displaylogo": False, "responsive": True},
-                      className="data-chart", style={"display": "none"}),
+            # The chart's graph is put here when a chart is drawn (callbacks/data_chart.py): a graph in the
+            # layout would load plotly's 4.8 MB bundle with the page, although most visits show no chart.
+            html.Div(id=ids.DATA_CHART_BOX),
         ],
         className="data-panel",
     )

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
-from dash_app.components import page_header
+from dash_app.components import AG_GRID_CHUNK, page_header
 from dash_app.components.training import CONFIG_LABELS, POLL_ACTIVE_MS, curves_graph
 from dash_app.jobs.config import COMMON_FIELDS, RANGES, TrainConfig
 from dash_app.workbench import get_workbench
@@ -22,6 +22,7 @@ PAGE = {
     "nav": True,
     "job": "Train PyTorch models from the page, watch live progress, cancel, and compare runs.",
     "description": "Train models and follow them live.",
+    "preload": (AG_GRID_CHUNK,),
 }
 DEFAULTS = TrainConfig()
 NUMBER_HELP = {

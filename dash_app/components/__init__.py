@@ -5,6 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+# The part of dash-ag-grid that draws a grid, loaded when the first grid renders: a page with a grid lists it
+# in its PAGE["preload"] so that the browser fetches it with the page (dash_app/routing.py).
+AG_GRID_CHUNK = "dash_ag_grid/async-community.js"
 ALERT_ICONS = {"danger": "bi-exclamation-octagon", "warning": "bi-exclamation-triangle", "info": "bi-info-circle",
                "success": "bi-check-circle", "secondary": "bi-info-circle"}
 

@@ -86,27 +86,12 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     assert page.console_errors == []
 
 
-def hold_opening_until_the_grid_asks(page) -> list[dict]:
-    """Open the Data page the way a slow opening does (a PostgreSQL table reflected after its schema cache
-    expired): open_table's request waits in the browser until the grid has sent its first block request,
-    so that request carries no view yet. Returns the grid's first request once it has gone out."""
-    held, first_grid_requests = [], []
-
-    def handle(route, request):
-        body = request.post_data_json or {}
-        inputs = {(item.get("id"), item.get("property")) for item in callback_items(body, "inputs")}
-        if ("data-init", "data") in inputs and not first_grid_requests:
-            held.append(route)
-        elif ("data-grid", "getRowsRequest") in inputs and not first_grid_requests:
-            first_grid_requests.append(body)
-            route.continue_()
-            while held:
-                held.pop().continue_()
-        else:
-            route.continue_()
-
-    page.route(CALLBACKS, handle)
-    return first_grid_requests
+def record_grid_requests(page) -> list[dict]:
+    """Every block request the grid sends (the callback bodies), in order."""
+    sent = []
+    page.on("request", lambda request: CALLBACKS.search(request.url) and "getRowsRequest" in (request.post_data or "")
+            and sent.append(request.post_data_json))
+    return sent
 
 
 def callback_items(body: dict, key: str) -> list[dict]:
@@ -118,32 +103,31 @@ def view_was_sent(grid_request: dict) -> bool:
     return any(item.get("id") == "data-view" and item.get("value") for item in callback_items(grid_request, "state"))
 
 
-def test_a_block_asked_for_before_the_table_is_open_is_answered(live_app, open_page):
+def test_the_page_opens_with_its_view_and_the_grid_asks_for_it_at_once(live_app, open_page):
+    """The address's table and view come with the page: the grid's first block request already carries the
+    view (no round trip to open the table first), and the first rows are the view's."""
     page = open_page()
-    first_grid_requests = hold_opening_until_the_grid_asks(page)
+    grid_requests = record_grid_requests(page)
     page.goto(f"{live_app}data?db=demo&table=orders&v=" + quote(json.dumps({"v": {"channel": ["store"]}})))
     assert loaded_cell(page, 0, "id").inner_text().strip() != ""
-    assert first_grid_requests and not view_was_sent(first_grid_requests[0]), "the grid asked before the view was known"
+    assert grid_requests and view_was_sent(grid_requests[0]), "the first block is asked of the address's view"
     assert "orders" in page.inner_text("#data-title")
-    # The address's ticked values apply to that first block too (the grid does not ask for it again).
     assert set(column_texts(page, "channel", 5)) == {"store"}
+    assert len(grid_requests) == 1, "the first block is not asked for again"
     assert page.console_errors == []
 
 
 def test_two_quick_sort_clicks_end_in_the_second_order(live_app, open_page):
     page = open_page()
-    first_grid_requests = hold_opening_until_the_grid_asks(page)
     page.goto(f"{live_app}data?db=demo&table=order_lines")
     page.click(QUANTITY_HEADER)  # ascending
     page.click(QUANTITY_HEADER)  # descending, at once
     page.wait_for_function("() => new URLSearchParams(location.search).get('v')?.includes('desc')")
     quantities = [int(text) for text in column_texts(page, "quantity", 8)]
     assert quantities == sorted(quantities, reverse=True) and quantities[0] >= 10
-    assert first_grid_requests and not view_was_sent(first_grid_requests[0])
 
     # Again with the two blocks overlapping by construction: the first click's block is answered only once
     # the second click has changed the sort (descending -> none -> ascending).
-    page.unroute(CALLBACKS)
     held = []
     page.route(CALLBACKS, lambda route, request: held.append(route) if "getRowsRequest" in (
         request.post_data or "") and not held else route.continue_())
@@ -253,13 +237,19 @@ def test_export_downloads_every_row_of_the_view(live_app, open_page):
 
 
 def test_chart_of_the_view_follows_the_colour_mode(live_app, open_page):
+    """Plotly's bundle (4.8 MB) is fetched with the first chart, not with the page."""
     page = open_page(scheme="light")
+    scripts = []
+    page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
     open_table(page, live_app, "orders")
     page.click(".data-tabs >> text=Chart")
+    page.wait_for_selector("#data-chart-x option[value='status']", state="attached")
+    assert not [url for url in scripts if "plotly" in url], "no chart on screen, no plotly"
     page.select_option("#data-chart-x", "status")
     page.select_option("#data-chart-agg", "count")
     page.click("#data-chart-run")
     page.wait_for_selector("#data-chart-graph .bars .point", timeout=30_000)
+    assert [url for url in scripts if "plotly.min.js" in url]
     assert "groups in" in page.inner_text("#data-chart-status")
     light_text = page.locator("#data-chart-graph .gtitle").evaluate("e => getComputedStyle(e).fill")
     page.click("#shell-color-mode-switch")
@@ -307,6 +297,7 @@ def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_ap
         writer.close()
     page.click("#data-chart-run")
     page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
+    page.wait_for_selector("#data-chart-graph .bars .point")  # plotly's bundle loads with the first chart
     assert page.locator("#data-chart-graph .bars .point").count() == 2
     assert page.console_errors == []
 

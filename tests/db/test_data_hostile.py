@@ -8,6 +8,7 @@ result), never a server error, and the data must be untouched.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from data_fixtures import checksum
@@ -32,16 +33,14 @@ def client(awkward, tmp_path):
     get_workbench(app.server).dispose()
 
 
-def rows_request(client, view, request, search="", values=None, init=None):
-    init = init or {"db": None, "table": None, "view": {}, "problem": None}
+def rows_request(client, view, request, search="", values=None):
     payload = {
         "output": ROWS_CALLBACK,
         "outputs": ROWS_OUTPUTS,
         "inputs": [{"id": GRID, "property": "getRowsRequest", "value": request}],
         "state": [{"id": "data-view", "property": "data", "value": view},
                   {"id": "data-search", "property": "value", "value": search},
-                  {"id": "data-values-store", "property": "data", "value": values},
-                  {"id": "data-init", "property": "data", "value": init}],
+                  {"id": "data-values-store", "property": "data", "value": values}],
         "changedPropIds": [f"{GRID}.getRowsRequest"],
     }
     return client.post("/_dash-update-component", json=payload)
@@ -137,20 +136,6 @@ def test_hostile_search_and_ticked_values_are_bound_or_refused(client, search, v
     assert checksum(url, table) == before
 
 
-def test_a_block_asked_for_before_the_view_is_stored_opens_what_the_address_names(client):
-    """The grid can ask before open_table has stored the view: the address is read the way open_table reads it,
-    a hostile view in it falls back to the plain table, and the block is answered either way."""
-    client, table, child, url = client
-    before = checksum(url, table)
-    hostile = {"db": "db", "table": table, "view": {"s": [["id; DROP TABLE x", "asc"]]}, "problem": None}
-    response, note = grid_answer(rows_request(client, None, {"startRow": 0, "endRow": 100}, init=hostile))
-    assert note is None and response["rowData"][0]["id"] == 1 and response["rowCount"] >= len(response["rowData"]) == 100
-    unknown = {"db": "nope'; --", "table": "nope", "view": {}, "problem": None}
-    response, note = grid_answer(rows_request(client, None, {"startRow": 0, "endRow": 100}, init=unknown))
-    assert note is None and response["rowData"]
-    assert checksum(url, table) == before
-
-
 def test_a_sql_looking_search_finds_nothing_rather_than_everything(client):
     client, table, child, url = client
     response, note = grid_answer(rows_request(client, {"db": "db", "table": table}, {"startRow": 0, "endRow": 100},
@@ -216,22 +201,35 @@ def callback_payload(client, first_output: str, inputs: dict, state: dict) -> di
             "changedPropIds": list(inputs)}
 
 
-@pytest.mark.parametrize("init,expected", [
-    ({"db": "nope'; --", "table": None, "view": {}, "problem": None}, "no database called"),
-    ({"db": "db", "table": "x' OR '1'='1", "view": {}, "problem": None}, "showing the first one instead"),
-    ({"db": "db", "table": "{table}", "view": {"s": [["grp; DROP", "asc"]]}, "problem": None}, "was not applied"),
-    ({"db": "db", "table": "{table}", "view": {"f": {"amount": {"filterType": "number", "type": "equals",
-                                                                 "filter": "DROP"}}}, "problem": None},
+def component(layout, component_id):
+    """The component with ``component_id`` in a layout as Dash sends it (JSON), or None."""
+    if isinstance(layout, list):
+        return next((found for item in layout if (found := component(item, component_id)) is not None), None)
+    if not isinstance(layout, dict) or "props" not in layout:
+        return None
+    if layout["props"].get("id") == component_id:
+        return layout
+    return component(layout["props"].get("children"), component_id)
+
+
+@pytest.mark.parametrize("address,expected", [
+    ({"db": "nope'; --", "table": ""}, "no database called"),
+    ({"db": "db", "table": "x' OR '1'='1"}, "showing the first one instead"),
+    ({"db": "db", "table": "{table}", "v": json.dumps({"s": [["grp; DROP", "asc"]]})}, "was not applied"),
+    ({"db": "db", "table": "{table}",
+      "v": json.dumps({"f": {"amount": {"filterType": "number", "type": "equals", "filter": "DROP"}}})},
      "Expected a number"),
+    ({"db": "db", "table": "{table}", "v": '{"s": [[['}, "not valid JSON"),
 ])
-def test_a_hostile_address_opens_the_page_with_a_message(client, init, expected):
+def test_a_hostile_address_opens_the_page_with_a_message(client, address, expected):
+    """The page's layout opens the table the address names: a hostile one opens the plain table with a warning."""
     client, table, child, url = client
     before = checksum(url, table)
-    init = {**init, "table": init["table"].replace("{table}", table) if init["table"] else None}
-    response = client.post("/_dash-update-component",
-                           json=callback_payload(client, "data-db-menu.label", {"data-init.data": init}, {}))
+    search = "?" + urlencode({key: value.replace("{table}", table) for key, value in address.items()})
+    response = client.post("/_dash-update-component", json=callback_payload(
+        client, "_pages_content.children", {"_pages_location.pathname": "/data", "_pages_location.search": search}, {}))
     assert response.status_code == 200
-    body = response.get_json()["response"]
-    assert expected in message_of(body["data-alert"]["children"])
-    assert body["data-grid"]["columnDefs"], "the page still opens a table"
+    page = response.get_json()["response"]["_pages_content"]["children"]
+    assert expected in message_of(component(page, "data-alert")["props"]["children"])
+    assert component(page, "data-grid")["props"]["columnDefs"], "the page still opens a table"
     assert checksum(url, table) == before

@@ -11,11 +11,14 @@ import json
 import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
+import plotly.utils
 import pytest
 from dash import no_update
 from dash.development.base_component import Component
 
+from dash_app import ids
 from dash_app.callbacks import data_browse, data_chart, data_edit, data_grid, data_values
+from dash_app.components import data as data_views
 from dash_app.callbacks.data_values import NULL_MARKER
 
 ORDERS = [(1, "shipped", 10.5, "2024-01-01", "a"), (2, "shipped", 20.0, "2024-01-02", "b"),
@@ -79,7 +82,7 @@ def color(alert) -> str:
 
 
 def opened(table="orders", view=None, db="shop", problem=None) -> dict:
-    return data_browse.open_table({"db": db, "table": table, "view": view or {}, "problem": problem})
+    return data_views.open_table({"db": db, "table": table, "view": view or {}, "problem": problem})
 
 
 def page_view(table="orders", view=None, db="shop", editable=True) -> dict:
@@ -87,9 +90,8 @@ def page_view(table="orders", view=None, db="shop", editable=True) -> dict:
     return {"db": db, "table": table, "view": view or {}, "editable": editable}
 
 
-def block(view=None, start=0, end=100, search="", values=None, init=None, **request):
-    response, problem = data_grid.answer_block({"startRow": start, "endRow": end, **request}, view, search, values,
-                                               init)
+def block(view=None, start=0, end=100, search="", values=None, **request):
+    response, problem = data_grid.answer_block({"startRow": start, "endRow": end, **request}, view, search, values)
     return response, problem
 
 
@@ -98,10 +100,10 @@ def orders_checksum(shop) -> list:
         return connection.execute("SELECT * FROM orders ORDER BY id").fetchall()
 
 
-# ---- open_table ------------------------------------------------------------------------------------
+# ---- the page as the address opens it ------------------------------------------------------------------------------------
 
 def test_opening_the_page_without_an_address_shows_the_first_table(request_context):
-    page = data_browse.open_table({"db": None, "table": None, "view": {}, "problem": None})
+    page = data_views.open_table({"db": None, "table": None, "view": {}, "problem": None})
     assert text(page["db_label"]).strip() == "shop"
     assert [item.children[-1] for item in page["db_items"]] == ["shop", "empty", "gone"]
     assert "customers" in text(page["title"]) and "read-only" in text(page["title"]), "the first table by name"
@@ -145,7 +147,7 @@ def test_a_read_only_table_links_its_foreign_key_and_no_cell_is_editable(request
 ])
 def test_a_hostile_address_still_opens_a_table_with_a_warning(request_context, shop, init, expected, table):
     before = orders_checksum(shop)
-    page = data_browse.open_table({"view": {}, "problem": None, **init})
+    page = data_views.open_table({"view": {}, "problem": None, **init})
     assert expected in text(page["alerts"]) and {color(alert) for alert in page["alerts"]} == {"warning"}
     assert page["view"]["table"] == table and page["view"]["view"] == {}, "the plain table opens"
     assert orders_checksum(shop) == before
@@ -211,7 +213,7 @@ def test_a_hostile_view_is_not_counted_and_says_why(request_context):
 # ---- rows ------------------------------------------------------------------------------------------
 
 def test_a_block_is_the_view_sorted_filtered_and_searched_in_the_database(request_context):
-    response = data_grid.rows({"startRow": 0, "endRow": 100}, page_view(), "", {}, None)["response"]
+    response = data_grid.rows({"startRow": 0, "endRow": 100}, page_view(), "", {})["response"]
     assert [row["id"] for row in response["rowData"]] == [1, 2, 3, 4, 5] and response["rowCount"] == 5
     response, problem = block(page_view(), sortModel=[{"colId": "amount", "sort": "desc"}],
                               filterModel={"status": {"filterType": "text", "type": "equals", "filter": "shipped"}})
@@ -220,15 +222,11 @@ def test_a_block_is_the_view_sorted_filtered_and_searched_in_the_database(reques
     assert [row["id"] for row in response["rowData"]] == [3]
     response, _ = block(page_view(), values={"note": [None]})
     assert [row["id"] for row in response["rowData"]] == [3], "a ticked blank is NULL"
-    assert data_grid.rows(None, page_view(), "", {}, None)["response"] is no_update
+    assert data_grid.rows(None, page_view(), "", {})["response"] is no_update
 
 
-def test_a_block_asked_for_before_the_view_is_stored_is_what_the_address_opens(request_context):
-    init = {"db": "shop", "table": "customers", "view": {"s": [["name", "desc"]]}, "problem": None}
-    response, problem = block(None, init=init)
-    assert problem is None and [row["name"] for row in response["rowData"]] == ["Bob", "Ana"]
-    response, problem = block(None, init={"db": "empty", "table": None, "view": {}, "problem": None})
-    assert response == {"rowData": [], "rowCount": 0} and problem is None
+def test_a_page_with_no_table_open_gets_an_empty_finished_grid(request_context):
+    assert block(None) == ({"rowData": [], "rowCount": 0}, None)
 
 
 @pytest.mark.parametrize("request_parts,search,values,expected", [
@@ -323,11 +321,11 @@ def test_the_values_panel_knows_which_input_fired(app):
 
 def test_a_chart_counts_the_view_by_a_column_and_says_how_long_it_took(request_context):
     drawn = data_chart.chart(1, "status", None, "count", "none", page_view(), False)
-    bars = drawn["figure"].data[0]
+    bars = drawn["chart"].figure.data[0]
     assert dict(zip(bars.x, bars.y)) == {"shipped": 3, "cancelled": 1, "pending": 1}
-    assert drawn["style"]["display"] == "block" and "3 groups in" in text(drawn["status"])
+    assert drawn["chart"].id == ids.DATA_CHART_GRAPH and "3 groups in" in text(drawn["status"])
     by_month = data_chart.chart(1, "day", "amount", "sum", "month",
-                                page_view(view={"q": "shipped"}), True)["figure"].data[0]
+                                page_view(view={"q": "shipped"}), True)["chart"].figure.data[0]
     assert list(by_month.y) == [30.5, 7.25] and by_month.marker.color == data_chart.BAR_COLOURS[True]
 
 
@@ -340,7 +338,7 @@ def test_a_chart_counts_the_view_by_a_column_and_says_how_long_it_took(request_c
 def test_a_chart_of_something_impossible_says_why(request_context, shop, x, y, aggregate, bucket, expected):
     before = orders_checksum(shop)
     drawn = data_chart.chart(1, x, y, aggregate, bucket, page_view(), False)
-    assert drawn["figure"] is no_update and drawn["style"] == {"display": "none"}
+    assert drawn["chart"] is None, "no chart is left from before"
     assert expected in text(drawn["status"])
     assert orders_checksum(shop) == before
 
@@ -348,11 +346,12 @@ def test_a_chart_of_something_impossible_says_why(request_context, shop, x, y, a
 def test_the_chart_follows_the_colour_mode_without_querying_again(request_context):
     assert all(value is no_update for value in data_chart.chart(None, "status", None, "count", "none",
                                                                 page_view(), False).values())
-    figure = data_chart.chart(1, "status", None, "count", "none", page_view(), False)["figure"].to_plotly_json()
-    patch = data_chart.follow_colour_mode(True, figure)["figure"]
+    graph = data_chart.chart(1, "status", None, "count", "none", page_view(), False)["chart"]
+    shown = json.loads(json.dumps(graph, cls=plotly.utils.PlotlyJSONEncoder))  # as the browser sends it back
+    patch = data_chart.follow_colour_mode(True, shown)["chart"]
     operations = json.dumps(patch.to_plotly_json())
     assert data_chart.BAR_COLOURS[True] in operations and data_chart.DARK["font"]["color"] in operations
-    assert data_chart.follow_colour_mode(True, None)["figure"] is no_update
+    assert data_chart.follow_colour_mode(True, None)["chart"] is no_update
 
 
 # ---- edits -----------------------------------------------------------------------------------------

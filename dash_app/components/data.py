@@ -1,15 +1,30 @@
-"""Components the Data page's callbacks fill in: database menu, table list, grid columns, schema, counts."""
+"""What the Data page shows of a database and table: database menu, table list, grid columns, schema, counts.
+
+``open_table`` is the page as the address opens it: the page's layout (pages/data.py) is built from it, so
+the grid has its columns and view from the first render and asks for its rows at once. The callbacks use the
+same builders for what changes later (counts, ticked values).
+"""
 
 from __future__ import annotations
 
+import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
+from dash_app.components import alert
 from dash_app.data.catalog import Table, TableSummary
-from dash_app.data.edits import column_editable
-from dash_app.data.query import DATE_OPS, NUMBER_OPS, TEXT_OPS, ViewSpec
+from dash_app.data.cells import ValueProblem
+from dash_app.data.edits import EditRefused, column_editable
+from dash_app.data.export import ExportTooLarge
+from dash_app.data.limits import QueryTimeout
+from dash_app.data.query import DATE_OPS, NUMBER_OPS, TEXT_OPS, QueryError, ViewSpec
+from dash_app.data.service import DataError
 from dash_app.data.urlstate import query_string
+from dash_app.workbench import get_workbench
+
+# Domain exceptions whose message is written for the user; anything else is a bug and is not caught.
+USER_ERRORS = (QueryError, ValueProblem, QueryTimeout, DataError, EditRefused, ExportTooLarge)
 
 FILTERS = {
     "text": ("agTextColumnFilter", TEXT_OPS),
@@ -17,6 +32,9 @@ FILTERS = {
     "date": ("agDateColumnFilter", DATE_OPS),
     "datetime": ("agDateColumnFilter", DATE_OPS),
 }
+# How long the grid waits after the last key typed in a column filter before it asks the database (AG Grid's
+# default is 500 ms): long enough that typing a word sends one query, short enough to feel immediate.
+FILTER_DEBOUNCE_MS = 200
 # The order AG Grid lists operators in, restricted to what the server supports.
 OPERATOR_ORDER = ("contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "lessThan",
                   "lessThanOrEqual", "greaterThan", "greaterThanOrEqual", "inRange", "blank", "notBlank")
@@ -101,7 +119,7 @@ def column_defs(table: Table, spec: ViewSpec, database: str, page_path: str, edi
             definition["filter"] = component
             definition["filterParams"] = {
                 "filterOptions": [op for op in OPERATOR_ORDER if op in operators],
-                "maxNumConditions": 2, "inRangeInclusive": True, "buttons": ["reset"], "debounceMs": 500,
+                "maxNumConditions": 2, "inRangeInclusive": True, "buttons": ["reset"], "debounceMs": FILTER_DEBOUNCE_MS,
             }
         else:
             definition["filter"] = False
@@ -168,3 +186,87 @@ def value_chips(values: dict) -> list:
                         title=f"Stop filtering {column}", **{"aria-label": f"Remove the {column} values filter"}),
         ], className="data-chip"))
     return chips
+
+
+def problem_color(error: Exception) -> str:
+    return "warning" if isinstance(error, (QueryTimeout, EditRefused, ExportTooLarge)) else "danger"
+
+
+def problem_alert(error: Exception):
+    """A user error's own message, in the colour that says how serious it is."""
+    return alert(str(error), problem_color(error))
+
+
+# ---- the page as the address opens it ------------------------------------------------------------
+
+# The page with no table open: nothing to browse, pick or chart.
+NO_TABLE = {"tables": [], "title": "No table", "column_defs": [], "filter_model": None, "view": None, "values": {},
+            "search": "", "column_options": [], "columns": [], "values_column_options": [], "values_column": None,
+            "x_options": [], "x": None, "y_options": [], "y": None, "schema": []}
+
+
+def open_table(init: dict | None) -> dict:
+    """Open the database and table the address names (or the first ones), restoring its view.
+
+    ``init`` is the address as ``urlstate.read_query`` reads it (``problem`` is its message when it could not
+    be read). Returns what the page shows, by name; a problem is a message in ``alerts``, never an exception.
+    """
+    data = get_workbench().data
+    init = init or {}
+    messages = [alert(init["problem"], "warning")] if init.get("problem") else []
+    database, problem = data.pick_database(init.get("db"))
+    if problem:
+        messages.append(alert(problem, "warning"))
+    label, items = database_menu(data.database_names, database)
+    menu = {"db_label": label, "db_items": items}
+    try:
+        opened = data.open(database, init.get("table"), init.get("view"))
+    except USER_ERRORS as error:
+        return {**NO_TABLE, **menu, "alerts": [*messages, problem_alert(error)]}
+    messages += [alert(text, "warning") for text in opened.problems]
+    tables = table_list(database, opened.summaries, opened.table.name if opened.table else None)
+    if opened.table is None:
+        return {**NO_TABLE, **menu, "tables": tables, "title": "No tables",
+                "alerts": [*messages, alert(f"{database!r} has no tables or views.", "info")]}
+    editable = data.is_editable(database, opened.table.name)
+    return {**menu, "tables": tables, **_table_outputs(database, opened.table, opened.spec, editable),
+            "alerts": messages}
+
+
+def _table_outputs(database: str, table: Table, spec: ViewSpec, editable: bool) -> dict:
+    """What the page shows of an open table: its title, the grid's columns and filters, the pickers, the schema."""
+    page_path = dash.get_relative_path("/data")
+    return {
+        "title": title(table, editable),
+        "column_defs": column_defs(table, spec, database, page_path, editable),
+        "filter_model": spec.filters or {},
+        "view": {"db": database, "table": table.name, "view": spec.as_json(), "editable": editable},
+        "values": spec.values or {},
+        "search": spec.search,
+        "column_options": _options(table.names),
+        "columns": list(spec.columns) or list(table.names),
+        **_pickers(table),
+        "schema": schema(table, database, page_path),
+    }
+
+
+def _pickers(table: Table) -> dict:
+    """The Values and Chart tabs' column pickers, each on the column it starts with."""
+    orderable = [c.name for c in table.columns if c.orderable]
+    numbers = [c.name for c in table.columns if c.kind == "number"]
+    texts = [c.name for c in table.columns if c.kind in ("text", "boolean") and not c.primary_key]
+    dates = [c.name for c in table.columns if c.kind in ("date", "datetime")]
+    return {
+        "values_column_options": _options(orderable), "values_column": _first(texts, orderable),
+        "x_options": _options(orderable), "x": _first(dates, orderable),
+        "y_options": _options(numbers or orderable), "y": _first(numbers),
+    }
+
+
+def _options(names: list[str]) -> list[dict]:
+    return [{"label": name, "value": name} for name in names]
+
+
+def _first(*choices: list[str]) -> str | None:
+    """The first name of the first list that has one."""
+    return next((names[0] for names in choices if names), None)

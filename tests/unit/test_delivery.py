@@ -1,0 +1,94 @@
+"""What the browser downloads: compressed responses for the product's routes only, the grid's script asked
+for with the pages that show a grid, and plotly only where a chart is drawn."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sqlite3
+
+import brotli
+import pytest
+from flask import Flask
+
+from dash_app import create_app, init_app
+from dash_app.settings import load_settings
+from dash_app.workbench import get_workbench
+
+GRID_CHUNK = "/_dash-component-suites/dash_ag_grid/async-community.js"
+
+
+def script_urls(client, path: str) -> list[str]:
+    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+
+
+def test_scripts_pages_and_callback_answers_are_compressed(client):
+    grid_bundle = next(url for url in script_urls(client, "/data") if "dash_ag_grid" in url)
+    plain = client.get(grid_bundle, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    zipped = client.get(grid_bundle, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data) / 3
+    again = client.get(grid_bundle, headers={"Accept-Encoding": "br"})
+    assert again.headers["Content-Encoding"] == "br" and brotli.decompress(again.data) == plain.data
+    page = client.get("/data", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip" and b"react-entry-point" in gzip.decompress(page.data)
+    layout = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert layout.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_same_path_with_another_query_string_gets_the_same_bytes(client):
+    """Static files are compressed once per path; a query string does not make a new copy."""
+    first = client.get(GRID_CHUNK, headers={"Accept-Encoding": "gzip"})
+    other = client.get(GRID_CHUNK + "?anything=1", headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == other.status_code == 200 and first.data == other.data
+
+
+def test_exports_stream_as_they_are(tmp_path):
+    path = tmp_path / "shop.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.executemany("INSERT INTO products VALUES (?, ?)", [(i, f"product {i}") for i in range(1, 2001)])
+    connection.close()
+    app = create_app(load_settings(data_dir=tmp_path / "data", databases={"shop": f"sqlite:///{path}"}))
+    response = app.server.test_client().get("/data/export.csv?db=shop&table=products",
+                                            headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.data.decode("utf-8-sig").splitlines()[:2] == ["id,name", "1,product 1"]
+    get_workbench(app.server).dispose()
+
+
+def test_in_a_host_only_the_products_routes_are_compressed(settings):
+    host = Flask("host")
+    host.config["COMPRESS_ALGORITHM"] = "deflate"  # the host's own setting for its own compressor, if it had one
+
+    @host.route("/report")
+    def report():
+        return "<p>" + "host page " * 500 + "</p>"
+
+    init_app(host, settings.model_copy(update={"url_prefix": "/workbench/"}))
+    client = host.test_client()
+    assert "Content-Encoding" not in client.get("/report", headers={"Accept-Encoding": "gzip"}).headers
+    assert client.get("/workbench/data", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    assert host.config["COMPRESS_ALGORITHM"] == "deflate", "the host's settings are not touched"
+
+
+@pytest.mark.parametrize("path,preloads", [("/data", True), ("/training", True), ("/compose", False), ("/", False)])
+def test_pages_with_a_grid_ask_for_its_script_with_the_page(client, path, preloads):
+    page = client.get(path).get_data(as_text=True)
+    assert (f'<link rel="preload" as="script" href="{GRID_CHUNK}">' in page) is preloads
+    if preloads:
+        assert client.get(GRID_CHUNK).status_code == 200, "the preloaded script is the one the grid loads"
+
+
+def test_the_data_page_layout_holds_no_graph(client):
+    """A graph in the layout would load plotly with the page; the chart's graph comes with the first chart."""
+    layout = client.post("/_dash-update-component", json={
+        "output": ".._pages_content.children..._pages_store.data..", "outputs": [
+            {"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/data"},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+    assert layout.status_code == 200
+    text = layout.get_data(as_text=True)
+    assert '"type":"AgGrid"' in text.replace(" ", "") and '"type":"Graph"' not in text.replace(" ", "")
