@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dash_app.callbacks import data_browse, data_chart, data_edit, data_grid, data_values
+from dash_app.callbacks import data_browse, data_chart, data_display, data_edit, data_grid, data_values
 
 
 def register(app: Dash) -> None:
@@ -14,3 +14,4 @@ def register(app: Dash) -> None:
     data_values.register(app)
     data_chart.register(app)
     data_edit.register(app)
+    data_display.register(app)

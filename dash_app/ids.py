@@ -74,6 +74,12 @@ DATA_CHART_PROGRESS = "data-chart-progress"
 DATA_CHART_CLOCK = "data-chart-clock"
 DATA_CHART_ELAPSED = "data-chart-elapsed"
 DATA_SCHEMA = "data-schema"
+DATA_SIDE_PANEL = "data-side-panel"
+DATA_PANEL_HIDE = "data-panel-hide"
+DATA_PANEL_SHOW = "data-panel-show"
+DATA_PANEL_STORE = "data-panel-store"
+DATA_DENSITY_TOGGLE = "data-density-toggle"
+DATA_DENSITY_STORE = "data-density-store"
 
 
 def data_chip(column: str) -> dict[str, str]:

@@ -51,9 +51,14 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=ids.DATA_PURGED),
             dcc.Store(id=ids.DATA_URL_SYNC),
             dcc.Store(id=ids.DATA_COLUMNS_APPLIED),
+            # The reader's grid density and side panel choices, kept in the browser (assets/js/data.js applies
+            # them before the page renders, so a reload does not jump).
+            dcc.Store(id=ids.DATA_DENSITY_STORE, storage_type="local"),
+            dcc.Store(id=ids.DATA_PANEL_STORE, storage_type="local"),
             page_header("Data", PAGE["description"], PAGE["icon"]),
             html.Div(page["alerts"], id=ids.DATA_ALERT),
-            dbc.Row([dbc.Col(_sidebar(page), lg=3, className="data-sidebar-col"), dbc.Col(_main(page), lg=9)],
+            dbc.Row([dbc.Col(_sidebar(page), lg=3, className="data-sidebar-col"),
+                     dbc.Col(_main(page), lg=9, className="data-main-col")],
                     className="g-4"),
         ],
         id=ids.DATA_PAGE,
@@ -64,7 +69,8 @@ def layout(**query: str) -> html.Div:
 def _sidebar(page: dict) -> html.Aside:
     return html.Aside(
         [
-            html.Div("Database", className="data-label"),
+            html.Div([html.Div("Database", className="data-label"), _panel_button(ids.DATA_PANEL_HIDE, True)],
+                     className="data-sidebar-head"),
             dbc.DropdownMenu(page["db_items"], label=page["db_label"], id=ids.DATA_DB_MENU, color="light",
                              className="data-db-menu", toggle_class_name="data-db-toggle w-100"),
             html.Div("Tables and views", className="data-label mt-3"),
@@ -72,14 +78,32 @@ def _sidebar(page: dict) -> html.Aside:
                       className="data-table-search", debounce=False, autocomplete="off"),
             html.Nav(page["tables"], id=ids.DATA_TABLE_LIST, className="data-table-list"),
         ],
+        id=ids.DATA_SIDE_PANEL,
         className="data-sidebar",
+        **{"aria-label": "Database and tables"},
+    )
+
+
+def _panel_button(button_id: str, hides: bool) -> html.Button:
+    """The side panel's hide button (in the panel) or its show button (before the title, while it is hidden)."""
+    if hides:
+        title, text = "Hide the database and table panel", html.Span("Hide the database and table panel",
+                                                                      className="visually-hidden")
+    else:
+        title, text = "Show the database and table panel", html.Span(" Tables")
+    return html.Button(
+        [html.I(className="bi bi-layout-sidebar-inset", **{"aria-hidden": "true"}), text],
+        id=button_id, type="button", title=title,
+        className="btn btn-sm btn-outline-secondary " + ("data-panel-hide" if hides else "data-panel-show"),
+        **{"aria-controls": ids.DATA_SIDE_PANEL, "aria-expanded": "true"},
     )
 
 
 def _main(page: dict) -> html.Section:
     return html.Section(
         [
-            html.Div([html.H2(page["title"], id=ids.DATA_TITLE, className="data-title"),
+            html.Div([_panel_button(ids.DATA_PANEL_SHOW, False),
+                      html.H2(page["title"], id=ids.DATA_TITLE, className="data-title"),
                       html.Span(id=ids.DATA_COUNT, className="data-count")], className="data-heading"),
             _toolbar(page),
             html.Div(id=ids.DATA_CHIPS, className="data-chips"),
@@ -130,6 +154,12 @@ def _toolbar(page: dict) -> html.Div:
                    className="btn btn-outline-secondary data-tool", download="", href="#"),
             html.A([html.I(className="bi bi-file-earmark-spreadsheet"), html.Span(" Excel")], id=ids.DATA_EXPORT_XLSX,
                    className="btn btn-outline-secondary data-tool", download="", href="#"),
+            html.Button([html.I(className="bi bi-distribute-vertical", **{"aria-hidden": "true"}),
+                         html.Span(" Compact", className="data-tool-text")],
+                        id=ids.DATA_DENSITY_TOGGLE, type="button",
+                        className="btn btn-outline-secondary data-tool data-density-toggle",
+                        title="Compact rows: more of the table on screen",
+                        **{"aria-pressed": "false", "aria-label": "Compact rows"}),
         ],
         className="data-toolbar",
     )
@@ -159,7 +189,8 @@ def _grid(page: dict) -> html.Div:
                 "singleClickEdit": False,
             },
             className="data-grid",
-            style={"height": "min(68vh, 680px)", "width": "100%"},
+            # The compact density lets the grid fill the window (--data-grid-height, assets/css/data.css).
+            style={"height": "var(--data-grid-height, min(68vh, 680px))", "width": "100%"},
         ),
         className="data-grid-wrap",
     )

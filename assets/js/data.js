@@ -1,4 +1,5 @@
-/* Data page behaviour that belongs in the browser: URL state, grid refresh, column visibility, FK links. */
+/* Data page behaviour that belongs in the browser: URL state, grid refresh, column visibility, FK links,
+   grid density and the side panel. */
 (function () {
   "use strict";
 
@@ -13,12 +14,64 @@
     attributeFilter: ["data-bs-theme"],
   });
 
+  // The reader's grid density and side panel (callbacks/data_display.py), mirrored onto the document for
+  // assets/css/data.css. dcc.Store(storage_type="local") keeps its data as JSON under its id: applying the
+  // stored choices here, before Dash renders the page, keeps a reload from jumping. The first value is the default.
+  var DENSITY = { store: "data-density-store", attribute: "data-grid-density", values: ["comfortable", "compact"] };
+  var PANEL = { store: "data-panel-store", attribute: "data-side-panel", values: ["open", "collapsed"] };
+
+  function known(setting, value) {
+    return setting.values.indexOf(value) >= 0 ? value : setting.values[0];
+  }
+
+  function storedChoice(setting) {
+    try {
+      return known(setting, JSON.parse(window.localStorage.getItem(setting.store)));
+    } catch (e) {
+      return setting.values[0]; // no storage (a private window) or a damaged value: the default
+    }
+  }
+
+  function applyChoice(setting, value) {
+    document.documentElement.setAttribute(setting.attribute, value);
+  }
+  applyChoice(DENSITY, storedChoice(DENSITY));
+  applyChoice(PANEL, storedChoice(PANEL));
+
   function gridApi(gridId) {
     try {
       return window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi(gridId) : null;
     } catch (e) {
       return null; // the grid is not mounted yet: nothing to refresh
     }
+  }
+
+  // The infinite row model places rows by the row height it was made with and does not follow a change of
+  // --ag-row-height (assets/css/data.css): give it the height the theme now gives, measured in the grid. While
+  // another tab hides the grid nothing can be measured: that waits until the grid is shown again.
+  function themeRowHeight(root) {
+    var probe = document.createElement("div");
+    probe.style.cssText = "position:absolute;visibility:hidden;height:0;width:var(--ag-row-height)";
+    root.appendChild(probe);
+    var height = probe.offsetWidth;
+    root.removeChild(probe);
+    return height;
+  }
+
+  function relayRows(gridId) {
+    var root = document.querySelector("#" + gridId + " .ag-root-wrapper");
+    if (!root || !gridApi(gridId)) return;
+    var relay = function () {
+      var height = themeRowHeight(root);
+      var api = gridApi(gridId);
+      if (height > 0 && api) api.setGridOption("rowHeight", height);
+      return height > 0;
+    };
+    if (relay() || typeof ResizeObserver === "undefined") return;
+    var observer = new ResizeObserver(function () {
+      if (relay()) observer.disconnect();
+    });
+    observer.observe(root);
   }
 
   var purgedFor = {}; // grid id -> the search and ticked values its cached blocks were read with
@@ -93,6 +146,29 @@
       /* Counting rows needs no y column. */
       yNeeded: function (aggregate) {
         return aggregate === "count";
+      },
+      /* The density switch: a click toggles and stores the choice; the first call shows the stored one. */
+      gridDensity: function (nClicks, stored, gridId) {
+        var clicked = window.dash_clientside.callback_context.triggered_id === "data-density-toggle";
+        var current = known(DENSITY, stored);
+        var density = clicked ? (current === "compact" ? "comfortable" : "compact") : current;
+        applyChoice(DENSITY, density);
+        if (clicked) relayRows(gridId);
+        return [clicked ? density : window.dash_clientside.no_update, density === "compact" ? "true" : "false"];
+      },
+      /* The side panel's hide and show buttons; the first call shows the stored choice. A click moves the focus
+         to the other button, since the one pressed disappears. */
+      sidePanel: function (hideClicks, showClicks, stored) {
+        var trigger = window.dash_clientside.callback_context.triggered_id;
+        var clicked = trigger === "data-panel-hide" || trigger === "data-panel-show";
+        var panel = clicked ? (trigger === "data-panel-hide" ? "collapsed" : "open") : known(PANEL, stored);
+        applyChoice(PANEL, panel);
+        if (clicked) {
+          var next = document.getElementById(panel === "collapsed" ? "data-panel-show" : "data-panel-hide");
+          if (next) next.focus();
+        }
+        var expanded = panel === "open" ? "true" : "false";
+        return [clicked ? panel : window.dash_clientside.no_update, expanded, expanded];
       },
       /* Filter the table list by name as the user types. */
       filterTables: function (text, listId) {

@@ -349,6 +349,140 @@ def test_an_editable_table_saves_an_edit_and_audits_it(editable_app, open_page):
     assert page.console_errors == []
 
 
+# Rows of the grid whose top and bottom both lie inside the grid body's viewport and inside the window.
+ROWS_ON_SCREEN = """() => {
+    const body = document.querySelector('#data-grid .ag-body-viewport').getBoundingClientRect();
+    const bottom = Math.min(body.bottom, window.innerHeight);
+    return [...document.querySelectorAll('#data-grid .ag-center-cols-container .ag-row')]
+        .map(row => row.getBoundingClientRect()).filter(box => box.top >= body.top && box.bottom <= bottom).length;
+}"""
+
+
+def rows_on_screen(page) -> int:
+    return page.evaluate(ROWS_ON_SCREEN)
+
+
+def first_row_height(page) -> float:
+    return page.locator(f"{ROW}[row-index='0']").evaluate("row => row.getBoundingClientRect().height")
+
+
+def press(page, selector, key="Enter"):
+    """Reach a control with the keyboard's focus and press it the way a keyboard user does."""
+    page.focus(selector)
+    page.keyboard.press(key)
+
+
+def test_the_compact_density_shows_twenty_rows_and_is_remembered(live_app, open_page):
+    page = open_page()  # 1440 x 900
+    open_table(page, live_app, "orders")
+    toggle = "#data-density-toggle"
+    assert page.get_attribute(toggle, "aria-pressed") == "false", "comfortable unless the user chose otherwise"
+    assert rows_on_screen(page) < 20
+    comfortable_row = first_row_height(page)
+
+    press(page, toggle)
+    page.wait_for_selector(f"{toggle}[aria-pressed='true']")
+    page.wait_for_function(f"() => ({ROWS_ON_SCREEN})() >= 20")
+    assert page.evaluate("window.scrollY") == 0
+    assert page.locator("#data-grid").evaluate("grid => grid.getBoundingClientRect().bottom") <= 900, \
+        "the whole grid is on screen without scrolling the page"
+
+    page.reload()
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+    # The grid is made compact: its first rows already have the compact height (no jump after load).
+    assert first_row_height(page) < comfortable_row
+    assert first_row_height(page) == page.evaluate("dash_ag_grid.getApi('data-grid').getSizesForCurrentTheme().rowHeight")
+    assert rows_on_screen(page) >= 20
+    page.wait_for_selector(f"{toggle}[aria-pressed='true']")
+
+    press(page, toggle, "Space")
+    page.wait_for_selector(f"{toggle}[aria-pressed='false']")
+    page.wait_for_function(f"() => ({ROWS_ON_SCREEN})() < 20")
+    page.reload()
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+    assert page.get_attribute(toggle, "aria-pressed") == "false" and rows_on_screen(page) < 20
+    assert page.console_errors == []
+
+
+def test_a_density_switched_on_another_tab_applies_when_the_rows_are_shown_again(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    page.click(".data-tabs >> text=Schema")
+    page.click("#data-density-toggle")
+    page.wait_for_selector("#data-density-toggle[aria-pressed='true']")
+    page.click(".data-tabs >> text=Rows")
+    page.wait_for_function(f"() => ({ROWS_ON_SCREEN})() >= 20")
+    assert page.console_errors == []
+
+
+def grid_width(page) -> float:
+    return page.locator("#data-grid").evaluate("grid => grid.getBoundingClientRect().width")
+
+
+def column_fully_shown(page, column) -> bool:
+    """Whether the column's header cell lies wholly inside the grid's scrolling part."""
+    return page.evaluate("""column => {
+        const cell = document.querySelector(`#data-grid .ag-header-cell[col-id='${column}']`);
+        const viewport = document.querySelector('#data-grid .ag-body-viewport').getBoundingClientRect();
+        if (!cell) return false;
+        const box = cell.getBoundingClientRect();
+        return box.left >= viewport.left && box.right <= viewport.right;
+    }""", column)
+
+
+def test_hiding_the_side_panel_gives_the_grid_the_width_and_is_remembered(live_app, open_page):
+    page = open_page()  # 1440 x 900
+    open_table(page, live_app, "orders")
+    narrow = grid_width(page)
+    assert page.is_visible("#data-side-panel") and page.is_hidden("#data-panel-show")
+    assert not column_fully_shown(page, "channel"), "the sixth column is cut off beside the panel"
+
+    press(page, "#data-panel-hide")
+    page.wait_for_selector("#data-side-panel", state="hidden")
+    page.wait_for_function(f"() => document.querySelector('#data-grid').getBoundingClientRect().width > {narrow} + 200")
+    assert page.evaluate("document.activeElement.id") == "data-panel-show", "the focus stays on the panel's control"
+    assert page.get_attribute("#data-panel-show", "aria-expanded") == "false"
+    page.wait_for_function("() => !!document.querySelector(\"#data-grid .ag-header-cell[col-id='channel']\")")
+    assert column_fully_shown(page, "channel")
+
+    page.reload()
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+    assert page.is_hidden("#data-side-panel") and grid_width(page) > narrow + 200
+    press(page, "#data-panel-show", "Space")
+    page.wait_for_selector("#data-side-panel", state="visible")
+    page.wait_for_function(f"() => document.querySelector('#data-grid').getBoundingClientRect().width <= {narrow} + 1")
+    assert page.evaluate("document.activeElement.id") == "data-panel-hide"
+    assert page.get_attribute("#data-panel-hide", "aria-expanded") == "true"
+    page.reload()
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+    assert page.is_visible("#data-side-panel")
+    assert page.console_errors == []
+
+
+COMPACT_AND_HIDDEN = """localStorage.setItem('data-density-store', '"compact"');
+localStorage.setItem('data-panel-store', '"collapsed"');"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_the_compact_data_page_without_its_side_panel(live_app, open_page, screenshot_dir, scheme,
+                                                                   width_name):
+    page = open_page(width=WIDTHS[width_name], scheme=scheme)
+    page.add_init_script(COMPACT_AND_HIDDEN)  # as a reader left them: the stored choices apply as the page loads
+    open_table(page, live_app, "orders", {"s": [["ordered_at", "desc"]]})
+    page.wait_for_load_state("networkidle")
+    assert theme_of(page) == scheme
+    assert page.is_hidden("#data-side-panel") and page.is_visible("#data-panel-show")
+    page.wait_for_selector("#data-density-toggle[aria-pressed='true']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    if width_name == "wide":
+        assert rows_on_screen(page) >= 20
+    else:  # the panel no longer stacks above the grid: rows are on the first screen
+        assert rows_on_screen(page) >= 10
+    page.screenshot(path=screenshot_dir / f"data-compact-collapsed-{scheme}-{width_name}.png")
+    assert page.console_errors == []
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_screenshots_of_the_data_page(live_app, open_page, screenshot_dir, scheme, width_name):

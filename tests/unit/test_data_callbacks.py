@@ -438,3 +438,30 @@ def test_a_damaged_view_store_gets_a_message_or_no_table_in_every_callback(reque
     data_edit.save_edit([stale], damaged, 0)
     data_edit.refuse_read_only(1, damaged)
     assert orders_checksum(shop) == before
+
+
+def test_the_density_and_side_panel_start_as_before_and_are_kept_in_the_browser(app):
+    """The switches themselves run in the browser (assets/js/data.js, driven in tests/browser/test_data_page.py);
+    here: the page starts comfortable with its panel shown, and both choices go to local storage."""
+    from dash_app import ids
+    from dash_app.pages import data as data_page
+
+    page = data_page.layout(db="shop", table="orders")
+    parts = {component.id: component for component in _components(page) if getattr(component, "id", None)}
+    assert parts[ids.DATA_DENSITY_STORE].storage_type == parts[ids.DATA_PANEL_STORE].storage_type == "local"
+    toggle = parts[ids.DATA_DENSITY_TOGGLE]
+    assert getattr(toggle, "aria-pressed") == "false" and "Compact" in text(toggle) and toggle.title
+    for button in (ids.DATA_PANEL_HIDE, ids.DATA_PANEL_SHOW):
+        assert getattr(parts[button], "aria-controls") == ids.DATA_SIDE_PANEL
+        assert getattr(parts[button], "aria-expanded") == "true" and parts[button].title
+    assert "Tables" in text(parts[ids.DATA_PANEL_SHOW])
+    outputs = " ".join(app.callback_map)
+    assert f"{ids.DATA_DENSITY_STORE}.data" in outputs and f"{ids.DATA_PANEL_STORE}.data" in outputs
+
+
+def _components(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if isinstance(child, Component):
+            yield from _components(child)
