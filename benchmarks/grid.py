@@ -48,36 +48,45 @@ def log(message: str) -> None:
 
 def build_table() -> None:
     """10M rows, 6 columns, an index on one numeric column (score); built once in SQL (no Python loop)."""
-    if DB_PATH.exists():
-        with sqlite3.connect(DB_PATH) as connection:
+    build_sqlite_once(DB_PATH, f"""
+        CREATE TABLE events (id INTEGER PRIMARY KEY, ts TIMESTAMP NOT NULL, category TEXT NOT NULL,
+                             amount REAL, score INTEGER NOT NULL, note TEXT);
+        WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {ROWS})
+        INSERT INTO events
+        SELECT x, datetime(1600000000 + x * 3, 'unixepoch'),
+               CASE x % 5 WHEN 0 THEN 'alpha' WHEN 1 THEN 'beta' WHEN 2 THEN 'gamma' WHEN 3 THEN 'delta'
+                    ELSE 'epsilon' END,
+               CASE WHEN x % 17 = 0 THEN NULL ELSE ((x * 7919) % 100000) / 100.0 END,
+               (x * 104729) % 1000003,
+               CASE WHEN x % 3 = 0 THEN NULL ELSE 'note ' || (x % 1000) END
+        FROM c;
+        CREATE INDEX ix_events_score ON events(score);
+    """)
+
+
+def build_sqlite_once(path: Path, script: str) -> None:
+    """Run ``script`` into a new SQLite file at ``path`` once; a file whose ``meta`` table says complete is reused.
+
+    The script creates the tables and fills them; this adds fast PRAGMAs, a ``meta`` table, ANALYZE and the
+    complete marker, and writes under a temporary name so that an interrupted build is never reused.
+    """
+    if path.exists():
+        with sqlite3.connect(path) as connection:
             if connection.execute("select count(*) from meta where k = 'complete'").fetchone()[0]:
-                log(f"reusing {DB_PATH}")
+                log(f"reusing {path}")
                 return
     DATA.mkdir(parents=True, exist_ok=True)
-    partial = DB_PATH.with_suffix(".partial")
+    partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     started = time.perf_counter()
-    log(f"building {ROWS:,} rows in {DB_PATH} (once)")
+    log(f"building {ROWS:,} rows in {path} (once)")
     with sqlite3.connect(partial) as connection:
-        connection.executescript(f"""
-            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;
-            CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
-            CREATE TABLE events (id INTEGER PRIMARY KEY, ts TIMESTAMP NOT NULL, category TEXT NOT NULL,
-                                 amount REAL, score INTEGER NOT NULL, note TEXT);
-            WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {ROWS})
-            INSERT INTO events
-            SELECT x, datetime(1600000000 + x * 3, 'unixepoch'),
-                   CASE x % 5 WHEN 0 THEN 'alpha' WHEN 1 THEN 'beta' WHEN 2 THEN 'gamma' WHEN 3 THEN 'delta'
-                        ELSE 'epsilon' END,
-                   CASE WHEN x % 17 = 0 THEN NULL ELSE ((x * 7919) % 100000) / 100.0 END,
-                   (x * 104729) % 1000003,
-                   CASE WHEN x % 3 = 0 THEN NULL ELSE 'note ' || (x % 1000) END
-            FROM c;
-            CREATE INDEX ix_events_score ON events(score);
-            ANALYZE;
-            INSERT INTO meta VALUES ('complete', 'yes');
-        """)
-    partial.replace(DB_PATH)
+        connection.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+            "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);" + script
+            + "; ANALYZE; INSERT INTO meta VALUES ('complete', 'yes');")
+    connection.close()
+    partial.replace(path)
     log(f"built in {time.perf_counter() - started:.1f} s")
 
 
@@ -390,7 +399,8 @@ def measure_first_screen(base: str, client: DashClient, loads: int = 5) -> float
     return median(totals)
 
 
-def datasette_first_page(loads: int = 5) -> tuple[float | None, str]:
+def datasette_python() -> tuple[Path | None, str]:
+    """The Python of Datasette's own venv under benchmarks/.data/ (installed once), or None and why not."""
     python = DATASETTE_VENV / "bin" / "python"
     if not python.exists():
         log(f"installing {DATASETTE_SPEC} into {DATASETTE_VENV} (once)")
@@ -401,6 +411,13 @@ def datasette_first_page(loads: int = 5) -> tuple[float | None, str]:
         except (subprocess.SubprocessError, OSError) as error:
             shutil.rmtree(DATASETTE_VENV, ignore_errors=True)
             return None, f"datasette could not be installed: {error}"
+    return python, ""
+
+
+def datasette_first_page(loads: int = 5) -> tuple[float | None, str]:
+    python, problem = datasette_python()
+    if python is None:
+        return None, problem
     port = free_port()
     process = None
     try:
