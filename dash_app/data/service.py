@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -63,6 +65,7 @@ class DataService:
         self._tables: dict[tuple[str, str], tuple[float, Table]] = {}
         self._summaries: dict[str, tuple[float, list[TableSummary]]] = {}
         self._counts: dict[str, tuple[float, int | None]] = {}
+        self._counting: dict[str, tuple[float, Future]] = {}  # view key -> (time limit, count under way)
 
     # ---- configuration ---------------------------------------------------------------------------
     @property
@@ -130,6 +133,7 @@ class DataService:
     def reset_after_fork(self) -> None:
         """In a forked child: forget the parent's engines (their pooled connections stay the parent's)."""
         self._lock = threading.Lock()  # another thread of the parent may have held it at the fork
+        self._counting = {}  # counts under way in the parent's threads never end here
         self._forget_engines(close=False)
 
     def _forget_engines(self, *, close: bool) -> None:
@@ -222,7 +226,7 @@ class DataService:
         if not (spec.filters or spec.values or spec.search) and not table.is_view:
             return self.row_count(database, table)
         try:
-            return catalog.RowCount(self.count(database, table, spec, seconds=seconds), exact=True)
+            return catalog.RowCount(self._shared_count(database, table, spec, seconds), exact=True)
         except QueryTimeout:
             return catalog.RowCount(None, exact=False)
 
@@ -238,6 +242,41 @@ class DataService:
             self._counts.clear()
         self._counts[key] = (time.monotonic(), value)
         return value
+
+    def _shared_count(self, database: str, table: Table, spec: ViewSpec, seconds: float) -> int:
+        """COUNT the view once however many ask at the same time: the grid's first block and the page's row count
+        ask together whenever a view changes, and a second full scan would only slow the first one down.
+
+        A caller that finds a count of the view under way waits for it (up to its own limit) and shares its
+        answer; where that count was stopped by a shorter limit than the caller's, the caller counts again.
+        """
+        key = spec.key(database)
+        with self._lock:
+            running = self._counting.get(key)
+            if running is None:
+                mine: Future = Future()
+                self._counting[key] = (seconds, mine)
+        if running is not None:
+            limit, future = running
+            try:
+                return future.result(timeout=seconds)
+            except FutureTimeout:
+                raise QueryTimeout(seconds) from None
+            except QueryTimeout:
+                if limit >= seconds:
+                    raise
+            return self.count(database, table, spec, seconds=seconds)
+        try:
+            value = self.count(database, table, spec, seconds=seconds)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        else:
+            mine.set_result(value)
+            return value
+        finally:
+            with self._lock:
+                self._counting.pop(key, None)
 
     def count(self, database: str, table: Table, spec: ViewSpec, *, cap: int | None = None,
               seconds: float | None = None) -> int:

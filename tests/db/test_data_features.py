@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 from data_fixtures import ROWS, awkward_rows, checksum
+from tests.unit.runs_support import wait_until
 
 from dash_app.data import export
 from dash_app.data.charts import check_chart
@@ -174,3 +177,68 @@ def test_the_time_limit_is_lifted_after_the_block(awkward):
         if engine.dialect.name == "mysql":
             variable = "max_statement_time" if engine.dialect.is_mariadb else "max_execution_time"
             assert float(connection.execute(sa.text(f"SELECT @@SESSION.{variable}")).scalar()) == 0
+
+
+class _WatchedFuture(Future):
+    """A Future that says when someone starts waiting for it."""
+
+    waiting = threading.Event()
+
+    def result(self, timeout=None):
+        _WatchedFuture.waiting.set()
+        return super().result(timeout)
+
+
+def _count_held_open(service, monkeypatch, outcome):
+    """Make the service's COUNT wait for ``release`` and then give ``outcome(real_count)``; return its calls."""
+    from dash_app.data import service as service_module
+
+    calls, release, real = [], threading.Event(), service.count
+    _WatchedFuture.waiting = threading.Event()
+    monkeypatch.setattr(service_module, "Future", _WatchedFuture)
+    monkeypatch.setattr(service_module, "GRID_COUNT_SECONDS", 20)  # long enough for any machine
+
+    def held(*args, **kwargs):
+        calls.append(kwargs.get("seconds"))
+        if len(calls) == 1:
+            assert release.wait(30)
+            return outcome(real(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "count", held)
+    return calls, release
+
+
+def test_the_grid_and_the_page_asking_for_one_views_count_together_run_one_count(awkward, monkeypatch):
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}})
+    calls, release = _count_held_open(service, monkeypatch, lambda value: value)
+    with ThreadPoolExecutor(2) as pool:
+        page = pool.submit(service.view_count, database, info, spec, 60)  # the page's count, first
+        wait_until(lambda: spec.key(database) in service._counting)
+        grid = pool.submit(service.grid_count, database, info, spec)  # the grid's first block, meanwhile
+        assert _WatchedFuture.waiting.wait(30), "the grid waits for the count under way"
+        release.set()
+        expected = sum(1 for row in ROWS_BY_ID.values() if row["grp"] == 1)
+        assert page.result(30).value == grid.result(30) == expected
+    assert len(calls) == 1, "one COUNT for both"
+
+
+def test_a_count_stopped_by_the_grids_short_limit_is_run_again_for_the_page(awkward, monkeypatch):
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {"f": {"grp": {"filterType": "number", "type": "equals", "filter": 1}}})
+
+    def stopped(_value):
+        raise QueryTimeout(20)
+
+    calls, release = _count_held_open(service, monkeypatch, stopped)
+    with ThreadPoolExecutor(2) as pool:
+        grid = pool.submit(service.grid_count, database, info, spec)  # the grid's shorter limit, first
+        wait_until(lambda: spec.key(database) in service._counting)
+        page = pool.submit(service.view_count, database, info, spec, 60)
+        assert _WatchedFuture.waiting.wait(30)
+        release.set()
+        assert grid.result(30) is None, "the grid goes on without a count"
+        assert page.result(30).value == sum(1 for row in ROWS_BY_ID.values() if row["grp"] == 1)
+    assert calls == [20, 60], "the page counted again under its own, longer limit"
+
