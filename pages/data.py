@@ -179,7 +179,7 @@ def _grid(page: dict) -> html.Div:
                 "cacheBlockSize": BLOCK_ROWS,
                 "maxBlocksInCache": 200,
                 "maxConcurrentDatasourceRequests": 1,
-                "blockLoadDebounceMillis": 60,
+                "blockLoadDebounceMillis": 20,
                 "infiniteInitialRowCount": 1,
                 "suppressFieldDotNotation": True,
                 "enableCellTextSelection": True,
