@@ -26,9 +26,10 @@ from dash_app.data.query import ViewSpec, raw
 EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
 EXCEL_MAX_DATA_ROWS = EXCEL_MAX_ROWS - 1
 FETCH_ROWS = 5_000
-# Characters of CSV per chunk of the response: waitress keeps a chunk under 1 MiB (its outbuf_overflow) in
-# memory and copies a bigger one through a temporary file; 512 KiB measured fastest (benchmarks/grid.py).
-CSV_CHUNK_BYTES = 512 * 1024
+# Characters of CSV per chunk of the response. waitress copies a chunk of 1 MiB (its outbuf_overflow) or more
+# through a temporary file: 1 MiB chunks were slower; 256 and 512 KiB export as fast (benchmarks/grid.py
+# --only export), and 256 KiB with the lower peak memory.
+CSV_FLUSH_BYTES = 256 * 1024
 FILE_CHUNK_BYTES = 256 * 1024
 EXCEL_TEXT_LIMIT = 32_767  # characters of one Excel cell
 
@@ -76,7 +77,7 @@ CONVERTED_KINDS = {"boolean", "json", "binary"}
 
 
 def csv_chunks(connection: Connection, table: Table, spec: ViewSpec) -> Iterator[bytes]:
-    """The view as UTF-8 CSV (with a BOM so Excel reads accents), in chunks of about CSV_CHUNK_BYTES."""
+    """The view as UTF-8 CSV (with a BOM so Excel reads accents), in chunks of about 256 KiB."""
     columns = export_columns(table, spec)
     kinds = [table.column(name).kind for name in columns]
     converted = [(position, kind) for position, kind in enumerate(kinds) if kind in CONVERTED_KINDS]
@@ -90,7 +91,7 @@ def csv_chunks(connection: Connection, table: Table, spec: ViewSpec) -> Iterator
         text = _csv_text(batch, line)
         pending.append(text)
         size += len(text)
-        if size >= CSV_CHUNK_BYTES:
+        if size >= CSV_FLUSH_BYTES:
             yield "".join(pending).encode("utf-8")
             pending, size = [], 0
     yield "".join(pending).encode("utf-8")
@@ -106,7 +107,7 @@ def _converted(row, converted: list[tuple[int, str]]) -> tuple:
 def _csv_text(batch: Sequence, line: str | None) -> str:
     """The batch exactly as ``csv.writer`` (QUOTE_MINIMAL, "\\r\\n" line ends) writes it.
 
-    With ``line`` ("%s,%s\\r\\n", one %s per column; the rows tuples without None), each row is formatted in
+    With ``line`` ("%s,%s\\r\\n", one %s per column; rows are tuples without None), each row is formatted in
     C: "%s" writes str() of a value as csv does (a float's str is its repr, which csv writes). csv quotes a
     value only when it holds a comma, a double quote or a line break, so the text is exactly csv's when it
     holds no quote and its commas and line breaks are only the separators; otherwise csv writes the batch.

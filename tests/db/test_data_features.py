@@ -81,7 +81,7 @@ def test_csv_export_writes_every_value_as_csv_writer_does(awkward, monkeypatch, 
     finally:
         engine.dispose()
     monkeypatch.setattr(export, "FETCH_ROWS", 4)  # batches with and without such texts
-    monkeypatch.setattr(export, "CSV_CHUNK_BYTES", 100)
+    monkeypatch.setattr(export, "CSV_FLUSH_BYTES", 100)
     info, spec = service.view(database, table, view)
     with service.engine(database).connect() as connection:
         chunks = list(export.csv_chunks(connection, info, spec))
