@@ -6,6 +6,7 @@ own venv under benchmarks/.data/), and, for export, with the ``sqlite3`` CLI wri
 The table is built once under benchmarks/.data/ and reused. The last line is one JSON object.
 
     .venv/bin/python benchmarks/grid.py [--repeat 30] [--postgres-url postgresql+psycopg://...]
+    .venv/bin/python benchmarks/grid.py --only export   # the CSV export and its sqlite3 baseline alone
 
 With a PostgreSQL URL (or GRID_BENCH_POSTGRES_URL) the same 10M-row table is built there once
 (``grid_events``) and its blocks are timed through the same callback against the bare SQL.
@@ -492,14 +493,50 @@ def sqlite3_baseline() -> tuple[float, str]:
     return seconds, how
 
 
+def export_against_sqlite3(base: str, app: subprocess.Popen) -> tuple[dict, float]:
+    """The app's CSV export of the whole table, then the sqlite3 CLI writing the same rows (same run)."""
+    log("exporting 10M rows to CSV through the app's route")
+    export = measure_export(base, app)
+    sqlite_s, how = sqlite3_baseline()
+    log(f"  app export: {export['export_s']:.1f} s, {export['export_mb']:.0f} MB, first byte after "
+        f"{export['export_first_byte_s'] * 1000:.0f} ms, {ROWS / export['export_s']:,.0f} rows/s; server RSS "
+        f"{export['export_baseline_mb']:.0f} MB before, peak {export['export_peak_mb']:.0f} MB")
+    log(f"  {how}: {sqlite_s:.1f} s, {ROWS / sqlite_s:,.0f} rows/s")
+    return export, sqlite_s
+
+
+def export_figures(export: dict, sqlite_s: float) -> dict:
+    return {"export_peak_mb": round(export["export_peak_mb"], 1),
+            "export_vs_sqlite3": round(export["export_s"] / sqlite_s, 3)}
+
+
+def export_only() -> int:
+    """``--only export``: start the app alone and measure the CSV export against the sqlite3 CLI."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    app = None
+    try:
+        app = start([sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(DATA / "app")],
+                    base, app_environment(), name="app")
+        export, sqlite_s = export_against_sqlite3(base, app)
+    finally:
+        stop(app)
+    print(json.dumps({"benchmark": "grid", "rows": ROWS, "only": "export", **export_figures(export, sqlite_s),
+                      "export_s": round(export["export_s"], 2), "sqlite3_s": round(sqlite_s, 2)}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="requests per figure (median reported)")
     parser.add_argument("--postgres-url", default=os.environ.get("GRID_BENCH_POSTGRES_URL"),
                         help="also measure a 10M-row PostgreSQL table in this database (SQLAlchemy URL)")
+    parser.add_argument("--only", choices=["export"], help="measure only this part (the JSON line has its figures)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     build_table()
+    if args.only == "export":
+        return export_only()
     if args.postgres_url:
         build_postgres(args.postgres_url)
     else:
@@ -540,21 +577,14 @@ def main() -> int:
             log(f"datasette: not measured: {datasette_note}")
         else:
             log(f"datasette first page: {datasette_ms:.1f} ms")
-        log("exporting 10M rows to CSV through the app's route")
-        export = measure_export(base, app)
-        sqlite_s, how = sqlite3_baseline()
-        log(f"  app export: {export['export_s']:.1f} s, {export['export_mb']:.0f} MB, first byte after "
-            f"{export['export_first_byte_s'] * 1000:.0f} ms, {ROWS / export['export_s']:,.0f} rows/s; server RSS "
-            f"{export['export_baseline_mb']:.0f} MB before, peak {export['export_peak_mb']:.0f} MB")
-        log(f"  {how}: {sqlite_s:.1f} s, {ROWS / sqlite_s:,.0f} rows/s")
+        export, sqlite_s = export_against_sqlite3(base, app)
         result.update({
             "callback_vs_flask_first": round(blocks["callback_first"] / blocks["flask_first"], 3),
             "callback_vs_flask_seq_5m": round(blocks["callback_seq_5m"] / blocks["flask_seq_5m"], 3),
             "callback_vs_flask_sorted_5m": round(blocks["callback_sorted_5m"] / blocks["flask_sorted_5m"], 3),
             "seq_5m_vs_first": round(blocks["callback_seq_5m"] / blocks["callback_first"], 3),
             "first_screen_vs_datasette": round(first_screen / datasette_ms, 3) if datasette_ms else None,
-            "export_peak_mb": round(export["export_peak_mb"], 1),
-            "export_vs_sqlite3": round(export["export_s"] / sqlite_s, 3),
+            **export_figures(export, sqlite_s),
             "first_screen_ms": round(first_screen, 1),
             "datasette_first_page_ms": round(datasette_ms, 1) if datasette_ms else None,
         })

@@ -1,9 +1,9 @@
 """Whole-view exports, streamed: CSV as rows arrive from a server-side cursor, Excel through a temp file.
 
-Memory stays bounded by the fetch batch, not by the view: rows are read with ``stream_results`` and
-``yield_per``, written, and dropped. Excel needs the whole file before it can be sent (a zip), so the
-workbook is built with xlsxwriter's constant_memory mode into a temporary file that is streamed and
-deleted; a view over Excel's row limit is refused before any work starts.
+Memory stays bounded by the fetch batch, not by the view: rows are read in batches from a cursor that
+reads as it goes (SQLite's own, a server-side one elsewhere), written, and dropped. Excel needs the whole
+file before it can be sent (a zip), so the workbook is built with xlsxwriter's constant_memory mode into a
+temporary file that is streamed and deleted; a view over Excel's row limit is refused before any work starts.
 """
 
 from __future__ import annotations
@@ -12,19 +12,23 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
+import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.engine import Connection
 
 from dash_app.data import cells
 from dash_app.data.catalog import Table
-from dash_app.data.paging import ordered_select
-from dash_app.data.query import ViewSpec
+from dash_app.data.paging import compiled, driver_cursor, ordered_select
+from dash_app.data.query import ViewSpec, raw
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
 EXCEL_MAX_DATA_ROWS = EXCEL_MAX_ROWS - 1
 FETCH_ROWS = 5_000
+# Characters of CSV per chunk of the response. waitress copies a chunk of 1 MiB (its outbuf_overflow) or more
+# through a temporary file: 1 MiB chunks were slower; 256 and 512 KiB export as fast (benchmarks/grid.py
+# --only export), and 256 KiB with the lower peak memory.
 CSV_FLUSH_BYTES = 256 * 1024
 FILE_CHUNK_BYTES = 256 * 1024
 EXCEL_TEXT_LIMIT = 32_767  # characters of one Excel cell
@@ -39,11 +43,27 @@ def export_columns(table: Table, spec: ViewSpec) -> list[str]:
     return list(spec.columns) or list(table.names)
 
 
-def _batches(connection: Connection, table: Table, spec: ViewSpec, columns: list[str]) -> Iterator[list]:
-    """Rows of the view in batches of FETCH_ROWS from a server-side cursor (bounded memory)."""
+def _batches(connection: Connection, table: Table, spec: ViewSpec, columns: list[str],
+             *, empty_nulls: bool = False) -> Iterator[Sequence]:
+    """Rows of the view in batches of FETCH_ROWS from a cursor that reads as it goes (bounded memory).
+
+    On SQLite, ``empty_nulls`` reads NULL as "" (what csv writes for either).
+    """
     statement = ordered_select(table, spec, connection.dialect.name, columns)
-    result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(statement)
-    yield from result.partitions()
+    if connection.dialect.name != "sqlite":  # a server-side cursor, which SQLAlchemy picks per driver
+        result = connection.execution_options(stream_results=True, yield_per=FETCH_ROWS).execute(statement)
+        yield from result.partitions()
+        return
+    if empty_nulls:
+        empty = sa.literal("", sa.types.NullType())
+        statement = statement.with_only_columns(*[sa.func.coalesce(raw(table.sa_table.c[name]), empty)
+                                                  for name in columns])
+    # sqlite3's own cursor steps through the result as rows are fetched. Read directly, its tuples skip
+    # SQLAlchemy's Row objects; the columns are typed raw (query.raw), so the values are the same.
+    sql, parameters = compiled(connection, statement)
+    with driver_cursor(connection, sql, parameters) as cursor:
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            yield batch
 
 
 def _rows(connection: Connection, table: Table, spec: ViewSpec, columns: list[str]) -> Iterator[tuple]:
@@ -61,26 +81,49 @@ def csv_chunks(connection: Connection, table: Table, spec: ViewSpec) -> Iterator
     columns = export_columns(table, spec)
     kinds = [table.column(name).kind for name in columns]
     converted = [(position, kind) for position, kind in enumerate(kinds) if kind in CONVERTED_KINDS]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(columns)
-    for batch in _batches(connection, table, spec, columns):
+    # SQLite rows come as tuples with NULL read as "", so one %-format writes each row (see _csv_text).
+    plain = connection.dialect.name == "sqlite" and len(columns) > 1
+    line = ",".join(["%s"] * len(columns)) + "\r\n" if plain else None
+    pending, size = ["\ufeff" + _csv_writer_text([columns])], 0
+    for batch in _batches(connection, table, spec, columns, empty_nulls=plain):
         if converted:
             batch = [_converted(row, converted) for row in batch]
-        writer.writerows(batch)  # C speed: no Python per value for plain columns
-        if buffer.tell() >= CSV_FLUSH_BYTES:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+        text = _csv_text(batch, line)
+        pending.append(text)
+        size += len(text)
+        if size >= CSV_FLUSH_BYTES:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    yield "".join(pending).encode("utf-8")
 
 
-def _converted(row, converted: list[tuple[int, str]]) -> list:
+def _converted(row, converted: list[tuple[int, str]]) -> tuple:
     values = list(row)
     for position, kind in converted:
         values[position] = cells.to_text(kind, values[position])
-    return values
+    return tuple(values)
+
+
+def _csv_text(batch: Sequence, line: str | None) -> str:
+    """The batch exactly as ``csv.writer`` (QUOTE_MINIMAL, "\\r\\n" line ends) writes it.
+
+    With ``line`` ("%s,%s\\r\\n", one %s per column; rows are tuples without None), each row is formatted in
+    C: "%s" writes str() of a value as csv does (a float's str is its repr, which csv writes). csv quotes a
+    value only when it holds a comma, a double quote or a line break, so the text is exactly csv's when it
+    holds no quote and its commas and line breaks are only the separators; otherwise csv writes the batch.
+    """
+    if line is not None:
+        text = "".join(map(line.__mod__, batch))
+        rows, commas = len(batch), line.count(",")
+        if '"' not in text and text.count(",") == rows * commas and text.count("\r") == rows == text.count("\n"):
+            return text
+    return _csv_writer_text(batch)
+
+
+def _csv_writer_text(rows: Iterable) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def fits_excel(row_count: int) -> bool:

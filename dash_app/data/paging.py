@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -198,16 +200,35 @@ def _block_statement(table: Table, spec: ViewSpec, dialect: str, mode: str, null
     return statement
 
 
-def _run(connection: Connection, sql: str, parameters) -> list[tuple]:
-    """Run compiled SQL on the DBAPI cursor: the block query is hot, SQLAlchemy's execution layer is not needed."""
+def compiled(connection: Connection, statement: sa.Select) -> tuple[str, tuple | dict]:
+    """The statement's SQL for the connection's driver and its parameters in the driver's form."""
+    sql, positions, values = _compile(connection, statement)
+    return sql, _parameters(positions, values)
+
+
+def _parameters(positions: tuple | None, values: dict) -> tuple | dict:
+    return tuple(values[name] for name in positions) if positions is not None else values
+
+
+@contextmanager
+def driver_cursor(connection: Connection, sql: str, parameters) -> Iterator:
+    """A DBAPI cursor that has run compiled SQL: rows come back as the driver's tuples, without SQLAlchemy's
+    per-row work; a driver error, also one raised while fetching, becomes SQLAlchemy's DBAPIError as on any
+    execute. The cursor is closed when the block ends."""
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, parameters)
-        return cursor.fetchall()
+        yield cursor
     except connection.dialect.loaded_dbapi.Error as error:
         raise sa.exc.DBAPIError.instance(sql, parameters, error, connection.dialect.loaded_dbapi.Error) from error
     finally:
         cursor.close()
+
+
+def _run(connection: Connection, sql: str, parameters) -> list[tuple]:
+    """Run compiled SQL on the DBAPI cursor: the block query is hot, SQLAlchemy's execution layer is not needed."""
+    with driver_cursor(connection, sql, parameters) as cursor:
+        return cursor.fetchall()
 
 
 def fetch_block(
@@ -228,7 +249,7 @@ def fetch_block(
     values = dict(fixed, wb_limit=size, wb_offset=start)
     if position is not None:
         values.update({f"wb_k{i}": value for i, value in enumerate(position) if value is not None})
-    parameters = tuple(values[name] for name in positions) if positions is not None else values
+    parameters = _parameters(positions, values)
     result = _run(connection, sql, parameters)
     width = len(table.columns)
     if result:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from data_fixtures import ROWS, awkward_rows, checksum
+from data_fixtures import ROWS, awkward_rows, awkward_table, checksum
 from tests.unit.runs_support import wait_until
 
-from dash_app.data import export
+from dash_app.data import cells, export
+from dash_app.data.paging import ordered_select
 from dash_app.data.charts import check_chart
 from dash_app.data.edits import AUDIT, EditRefused
 from dash_app.data.limits import QueryTimeout, time_limit
@@ -43,6 +45,74 @@ def test_csv_export_has_every_matching_row_in_view_order_with_visible_columns(aw
     by_id = {int(row[1]): row for row in rows[1:]}
     assert by_id[4][0] == "100% pure" and by_id[7][0] == "日本語" and by_id[6][0] == "O'Brien"
     assert by_id[7][2] == "" and by_id[1][2] == "1.99"
+
+
+def csv_writer_export(service, database, info, spec) -> bytes:
+    """The view as csv.writer writes the values SQLAlchemy reads (how the export wrote every row before)."""
+    columns = export.export_columns(info, spec)
+    kinds = [info.column(name).kind for name in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    with service.engine(database).connect() as connection:
+        for row in connection.execute(ordered_select(info, spec, connection.dialect.name, columns)):
+            writer.writerow([cells.to_text(kind, value) if kind in export.CONVERTED_KINDS else value
+                             for kind, value in zip(kinds, row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+AWKWARD_TEXTS = ["a,b", 'say "hi"', "two\nlines", "carriage\rreturn", "crlf\r\nend", "", "None", " padded ",
+                 "trailing,", '"', "plain"]
+
+
+@pytest.mark.parametrize("view", [
+    {},
+    {"c": ["id", "name", "ratio", "grp", "body", "day", "moment", "amount"]},
+    {"c": ["name", "ratio"], "s": [["ratio", "desc"]]},
+    {"c": ["name"]},
+    {"c": ["ratio"], "s": [["ratio", "asc"]]},
+    {"c": ["flag", "doc", "blob", "id"], "s": [["flag", "asc"]]},
+])
+def test_csv_export_writes_every_value_as_csv_writer_does(awkward, monkeypatch, view):
+    service, database, table, _, url = awkward
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:  # texts csv must quote, in rows of their own and next to plain ones
+            connection.execute(awkward_table(sa.MetaData(), table).insert(), [
+                {"id": 1000 + i, "name": text, "ratio": 0.1 * i, "body": text if i % 2 else "x"}
+                for i, text in enumerate(AWKWARD_TEXTS)])
+    finally:
+        engine.dispose()
+    monkeypatch.setattr(export, "FETCH_ROWS", 4)  # batches with and without such texts
+    monkeypatch.setattr(export, "CSV_FLUSH_BYTES", 100)
+    info, spec = service.view(database, table, view)
+    with service.engine(database).connect() as connection:
+        chunks = list(export.csv_chunks(connection, info, spec))
+    assert b"".join(chunks) == csv_writer_export(service, database, info, spec)
+    assert len(chunks) > 5, "written as it is read, not at the end"
+
+
+def test_csv_export_of_sqlite_values_of_any_type_in_any_column_is_what_csv_writes(tmp_path):
+    from dash_app.settings import load_settings
+    from dash_app.workbench import Workbench
+
+    path = tmp_path / "typeless.sqlite"
+    values = [None, "", "None", "a,b", 'q"q', "x\ny", 0, -7, 2**63 - 1, 0.0, -0.0, 0.1 + 0.2, 1e16, 1e300, 5e-324,
+              1 / 3, 79.19, b"", b"\x00\xff,", "日本語"]
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, r REAL, x TEXT, u, b BLOB)")
+        connection.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)",
+                               [(i, value, value, value, value, value) for i, value in enumerate(values, 1)])
+    workbench = Workbench(load_settings(data_dir=tmp_path / "data", databases={"db": f"sqlite:///{path}"}))
+    try:
+        service = workbench.data
+        for view in ({}, {"c": ["u", "n"]}, {"c": ["u"]}, {"s": [["u", "desc"]]}):
+            info, spec = service.view("db", "t", view)
+            with service.engine("db").connect() as connection:
+                written = b"".join(export.csv_chunks(connection, info, spec))
+            assert written == csv_writer_export(service, "db", info, spec)
+    finally:
+        workbench.dispose()
 
 
 def test_excel_export_writes_a_workbook_and_refuses_too_many_rows(awkward, tmp_path):
