@@ -1,12 +1,15 @@
-"""Blocks of rows for the grid: keyset continuation where the position is known, OFFSET where it is not.
+"""Blocks of rows for the grid: keyset continuation from the nearest known position, OFFSET for the rest.
 
-The grid asks for rows [start, start + 100). When the last block ended exactly at ``start`` for the
-same view, its last sort key is remembered here and the next block seeks past it (cost independent
-of depth); a scrollbar jump falls back to OFFSET once and continues by keyset from there.
+The grid asks for rows [start, start + 100). The sort key of the row before a position is remembered
+for every block read (its end, and its start when rows were skipped to reach it), per view. A block
+seeks past the key remembered nearest below ``start`` and skips only the rows in between: scrolling on
+costs the same at any depth, a jump skips from the nearest place anyone has read (or from the top once),
+and going back to a place read before is a seek.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -48,22 +51,33 @@ class KeysetMemory:
 
     def __init__(self, size: int = KEYSET_MEMORY_SIZE) -> None:
         self._items: OrderedDict[tuple[str, int], tuple] = OrderedDict()
+        self._indexes: dict[str, list[int]] = {}  # view key -> its remembered indexes, sorted
         self._size = size
         self._lock = threading.Lock()
 
     def remember(self, view_key: str, index: int, key: tuple) -> None:
         with self._lock:
+            if (view_key, index) not in self._items:
+                bisect.insort(self._indexes.setdefault(view_key, []), index)
             self._items[(view_key, index)] = key
             self._items.move_to_end((view_key, index))
             while len(self._items) > self._size:
-                self._items.popitem(last=False)
+                (old_view, old_index), _ = self._items.popitem(last=False)
+                indexes = self._indexes[old_view]
+                del indexes[bisect.bisect_left(indexes, old_index)]
+                if not indexes:
+                    del self._indexes[old_view]
 
-    def recall(self, view_key: str, index: int) -> tuple | None:
+    def nearest(self, view_key: str, index: int) -> tuple[int, tuple] | None:
+        """(remembered index, key) nearest at or below ``index`` for the view, or None."""
         with self._lock:
-            key = self._items.get((view_key, index))
-            if key is not None:
-                self._items.move_to_end((view_key, index))
-            return key
+            indexes = self._indexes.get(view_key)
+            below = bisect.bisect_right(indexes, index) - 1 if indexes else -1
+            if below < 0:
+                return None
+            found = indexes[below]
+            self._items.move_to_end((view_key, found))
+            return found, self._items[(view_key, found)]
 
 
 def sort_keys(table: Table, spec: ViewSpec) -> list[SortKey]:
@@ -195,7 +209,7 @@ def _block_statement(table: Table, spec: ViewSpec, dialect: str, mode: str, null
         placeholders = tuple(None if is_null else sa.bindparam(f"wb_k{i}", None, type_=sa.types.NullType())
                              for i, is_null in enumerate(nulls))
         statement = statement.where(after(keys, placeholders))
-    elif mode == "offset":
+    if mode in ("keyset", "offset"):  # rows between the known position (or the top) and the block
         statement = statement.offset(sa.bindparam("wb_offset", 0, type_=sa.Integer))
     return statement
 
@@ -238,7 +252,12 @@ def fetch_block(
     """Rows [start, start + size) of the view as grid rows."""
     # Without a unique tiebreaker, seeking past a row would also skip its exact duplicates: use OFFSET.
     unique_order = bool(table.primary_key) or table.has_rowid
-    position = memory.recall(view_key, start) if start > 0 and unique_order else None
+    anchor = memory.nearest(view_key, start) if start > 0 and unique_order else None
+    position = anchor[1] if anchor else None
+    skip = start - anchor[0] if anchor else start
+    # Where rows are skipped, read the one before the block too: its key is where the block starts, so the
+    # next request for this block (another reader, or coming back) seeks to it without skipping.
+    lead = 1 if skip > 0 else 0
     mode = "keyset" if position is not None else ("offset" if start > 0 else "first")
     nulls = tuple(value is None for value in position) if position is not None else ()
     dialect = connection.dialect.name
@@ -246,12 +265,15 @@ def fetch_block(
     statements = statements or StatementCache(1)
     sql, positions, fixed = statements.get(
         shape, lambda: _compile(connection, _block_statement(table, spec, dialect, mode, nulls)))
-    values = dict(fixed, wb_limit=size, wb_offset=start)
+    values = dict(fixed, wb_limit=size + lead, wb_offset=skip - lead)
     if position is not None:
         values.update({f"wb_k{i}": value for i, value in enumerate(position) if value is not None})
     parameters = _parameters(positions, values)
     result = _run(connection, sql, parameters)
     width = len(table.columns)
+    if lead and result:
+        memory.remember(view_key, start, tuple(result[0][width:]))
+        result = result[1:]
     if result:
         memory.remember(view_key, start + len(result), tuple(result[-1][width:]))
     names = table.names

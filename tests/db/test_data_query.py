@@ -82,6 +82,35 @@ def test_a_jump_uses_offset_then_continues_by_keyset(awkward):
     assert [r["id"] for r in jumped.rows + following.rows] == whole[100:120]
 
 
+@pytest.mark.parametrize("sort", [[["grp", "desc"]], [["name", "asc"], ["amount", "desc"]], []])
+def test_a_jump_seeks_from_the_nearest_place_read_before_and_a_block_read_again_is_a_seek(awkward, sort):
+    service, database, table, *_ = awkward
+    whole = ids(service, database, table, {"s": sort})
+    info, spec = service.view(database, table, {"s": sort})
+    service.keysets = KeysetMemory()
+    assert not service.block(database, info, spec, 0, 10).used_keyset  # the top: ends at 10
+    jumped = service.block(database, info, spec, 60, 75)  # skips 50 rows past what row 10 ended with
+    assert jumped.used_keyset and [r["id"] for r in jumped.rows] == whole[60:75]
+    between = service.block(database, info, spec, 30, 40)  # nearest below 30 is 10 again
+    assert between.used_keyset and [r["id"] for r in between.rows] == whole[30:40]
+    again = service.block(database, info, spec, 60, 75)  # its start was remembered with it
+    assert again.used_keyset and [r["id"] for r in again.rows] == whole[60:75]
+    beyond = service.block(database, info, spec, ROWS + 5, ROWS + 20)
+    assert beyond.rows == [] and beyond.last_row == ROWS + 5
+
+
+def test_the_keyset_memory_forgets_the_oldest_places_and_finds_the_nearest_of_the_rest():
+    memory = KeysetMemory(size=3)
+    for index in (100, 10, 50, 70):  # 100 is forgotten for 70
+        memory.remember("view", index, (index,))
+    memory.remember("other", 5, (5,))  # 10 is forgotten
+    assert memory.nearest("view", 60) == (50, (50,)) and memory.nearest("view", 100) == (70, (70,))
+    assert memory.nearest("view", 20) is None and memory.nearest("other", 6) == (5, (5,))
+    assert memory.nearest("view", 55) == (50, (50,))  # used: now the newest
+    memory.remember("third", 1, (1,))  # 70 is now the oldest: forgotten
+    assert memory.nearest("view", 100) == (50, (50,)) and memory.nearest("nothing", 10) is None
+
+
 def matching(predicate):
     return sorted(i for i, row in ROWS_BY_ID.items() if predicate(row))
 
