@@ -25,6 +25,10 @@ from dash_app.data.catalog import Table
 from dash_app.data.query import ViewSpec, bound, raw, where_clause
 
 KEYSET_MEMORY_SIZE = 20_000
+# A jump that skips more rows than this starts a background pass that remembers the key before every
+# WAYPOINT_EVERY-th row of the view: later jumps anywhere in it skip at most that many rows.
+WAYPOINT_AFTER = 200_000
+WAYPOINT_EVERY = 20_000
 DISPLAY_TEXT_CHARS = cells.GRID_TEXT_LIMIT + 1
 
 
@@ -44,6 +48,7 @@ class Block:
     rows: list[dict]
     last_row: int | None
     used_keyset: bool
+    skipped: int = 0  # rows the database stepped over to reach the block
 
 
 class KeysetMemory:
@@ -280,7 +285,22 @@ def fetch_block(
     converters = [cells.converter(column.kind) for column in table.columns]
     rows = [dict(zip(names, [convert(value) for convert, value in zip(converters, row)])) for row in result]
     last_row = start + len(result) if len(result) < size else None
-    return Block(rows, last_row, position is not None)
+    return Block(rows, last_row, position is not None, skip)
+
+
+def waypoints(connection: Connection, table: Table, spec: ViewSpec, every: int) -> list[tuple[int, tuple]]:
+    """(index, sort key of the row just before it) at every ``every``-th row of the view, in one pass.
+
+    The keys are read the way a block reads them (the driver's values), so a block can seek past them.
+    """
+    keys = sort_keys(table, spec)
+    dialect = connection.dialect.name
+    number = sa.func.row_number().over(order_by=order_by(keys, dialect)).label("wb_rn")
+    numbered = (sa.select(*[key.expression.label(f"wb_k{i}") for i, key in enumerate(keys)], number)
+                .select_from(table.sa_table).where(*where_clause(table, spec, dialect)).subquery())
+    statement = sa.select(numbered).where(numbered.c.wb_rn % every == 0).order_by(numbered.c.wb_rn)
+    sql, parameters = compiled(connection, statement)
+    return [(int(row[-1]), tuple(row[:-1])) for row in _run(connection, sql, parameters)]
 
 
 def count_rows(connection: Connection, table: Table, spec: ViewSpec, cap: int | None = None) -> int:

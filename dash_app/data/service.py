@@ -9,10 +9,11 @@ user; nothing here knows about Dash or Flask.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from dash_app.data import catalog, charts, edits, paging
 from dash_app.data.catalog import SchemaError, Table, TableSummary
 from dash_app.data.engines import error_reason, open_read_only
-from dash_app.data.limits import GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, QueryTimeout, is_timeout, time_limit
+from dash_app.data.limits import (GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, WAYPOINT_SECONDS, QueryTimeout, is_timeout,
+                                  time_limit)
 from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
 from dash_app.settings import Settings
 
 SCHEMA_TTL_S = 60.0
+log = logging.getLogger(__name__)
 COUNT_CACHE_SIZE = 512
 BLOCK_SIZE_LIMIT = 1_000
 MAX_START_ROW = 10**12
@@ -66,6 +69,8 @@ class DataService:
         self._summaries: dict[str, tuple[float, list[TableSummary]]] = {}
         self._counts: dict[str, tuple[float, int | None]] = {}
         self._counting: dict[str, tuple[float, Future]] = {}  # view key -> (time limit, count under way)
+        self._waypoints: dict[str, float] = {}  # view key -> when its waypoints were planned
+        self._background: ThreadPoolExecutor | None = None  # one thread: waypoint passes, one at a time
 
     # ---- configuration ---------------------------------------------------------------------------
     @property
@@ -128,12 +133,16 @@ class DataService:
 
     def dispose(self) -> None:
         with self._lock:
+            if self._background is not None:
+                self._background.shutdown(wait=False, cancel_futures=True)
+                self._background = None
             self._forget_engines(close=True)
 
     def reset_after_fork(self) -> None:
         """In a forked child: forget the parent's engines (their pooled connections stay the parent's)."""
         self._lock = threading.Lock()  # another thread of the parent may have held it at the fork
         self._counting = {}  # counts under way in the parent's threads never end here
+        self._background = None  # nor does the parent's thread run here
         self._forget_engines(close=False)
 
     def _forget_engines(self, *, close: bool) -> None:
@@ -216,8 +225,37 @@ class DataService:
                 or not 0 <= start < end <= start + BLOCK_SIZE_LIMIT or start > MAX_START_ROW:
             raise QueryError("The grid asked for an impossible range of rows.")
         with self.connect(database) as connection:
-            return paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
-                                      self.statements)
+            block = paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
+                                       self.statements)
+        if block.skipped > paging.WAYPOINT_AFTER:
+            self._plan_waypoints(database, table, spec)
+        return block
+
+    def _plan_waypoints(self, database: str, table: Table, spec: ViewSpec) -> None:
+        """Remember places all along the view, in the background, once per view and schema lifetime: a reader
+        who jumped deep into it once will jump again (paging.waypoints)."""
+        key = spec.key(database)
+        with self._lock:
+            planned = self._waypoints.get(key)
+            if planned is not None and time.monotonic() - planned < SCHEMA_TTL_S:
+                return
+            self._waypoints[key] = time.monotonic()
+            if self._background is None:
+                self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-waypoints")
+            background = self._background
+        background.submit(self._remember_waypoints, database, table, spec, key)
+
+    def _remember_waypoints(self, database: str, table: Table, spec: ViewSpec, key: str) -> None:
+        try:
+            with self.connect(database, WAYPOINT_SECONDS) as connection:
+                found = paging.waypoints(connection, table, spec, paging.WAYPOINT_EVERY)
+        except (DataError, QueryTimeout):
+            return  # only a shortcut: jumps keep skipping from the nearest place read
+        except Exception:  # a thread of its own: nothing else would ever say so
+            log.exception("remembering places along %s failed", key)
+            return
+        for index, values in found:
+            self.keysets.remember(key, index, values)
 
     def view_count(self, database: str, table: Table, spec: ViewSpec,
                    seconds: float = VIEW_COUNT_SECONDS) -> catalog.RowCount:

@@ -7,7 +7,9 @@ from datetime import date, datetime
 import pytest
 from data_fixtures import ROWS, awkward_rows
 
+from dash_app.data import paging
 from dash_app.data.paging import KeysetMemory
+from tests.unit.runs_support import wait_until
 
 ROWS_BY_ID = {row["id"]: row for row in awkward_rows()}
 
@@ -97,6 +99,23 @@ def test_a_jump_seeks_from_the_nearest_place_read_before_and_a_block_read_again_
     assert again.used_keyset and [r["id"] for r in again.rows] == whole[60:75]
     beyond = service.block(database, info, spec, ROWS + 5, ROWS + 20)
     assert beyond.rows == [] and beyond.last_row == ROWS + 5
+
+
+@pytest.mark.parametrize("sort", [[["grp", "desc"]], [["name", "asc"], ["amount", "desc"]], []])
+def test_a_deep_jump_remembers_places_all_along_the_view_for_the_next_jumps(awkward, monkeypatch, sort):
+    service, database, table, *_ = awkward
+    monkeypatch.setattr(paging, "WAYPOINT_AFTER", 20)  # the awkward table is small: a "deep" jump is 20 rows
+    monkeypatch.setattr(paging, "WAYPOINT_EVERY", 30)
+    whole = ids(service, database, table, {"s": sort})
+    info, spec = service.view(database, table, {"s": sort})
+    service.keysets = KeysetMemory()
+    jumped = service.block(database, info, spec, 200, 210)
+    assert jumped.skipped == 200 and [r["id"] for r in jumped.rows] == whole[200:210]
+    view = spec.key(database)
+    wait_until(lambda: (service.keysets.nearest(view, 179) or (0,))[0] == 150)  # the background pass is done
+    later = service.block(database, info, spec, 155, 165)
+    assert later.used_keyset and later.skipped == 5, "seeks to the place remembered at 150, skips 5 rows"
+    assert [r["id"] for r in later.rows] == whole[155:165]
 
 
 def test_the_keyset_memory_forgets_the_oldest_places_and_finds_the_nearest_of_the_rest():
