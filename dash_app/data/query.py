@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -104,12 +105,42 @@ def _sort_index(state: dict) -> int:
     return index if isinstance(index, int) and not isinstance(index, bool) else 0
 
 
+MAX_VIEW_DEPTH = 12  # a real view nests at most 5 deep (filters of a column: conditions: values)
+INT64 = 2**63
+NOT_PLAIN = ("holds values no table column can hold (nesting too deep, text that is not Unicode, or a number "
+             "beyond 64 bits).")
+
+
+def plain(value: object, depth: int = MAX_VIEW_DEPTH) -> bool:
+    """Whether a view sent by a browser holds only what a database can be asked and the page can send back:
+    bounded nesting, text that is valid Unicode (no lone surrogates), integers within 64 bits, finite numbers."""
+    if isinstance(value, dict):
+        return depth > 0 and all(plain(key, depth) and plain(item, depth - 1) for key, item in value.items())
+    if isinstance(value, list):
+        return depth > 0 and all(plain(item, depth - 1) for item in value)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -INT64 <= value < INT64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False
+
+
 def parse_view(table: Table, raw: object) -> ViewSpec:
     """Check a view sent by the browser (compact URL form) against the table; raise QueryError."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise QueryError("The view description is not an object.")
+    if not plain(raw):
+        raise QueryError(f"The view {NOT_PLAIN}")
     try:
         return ViewSpec(
             table=table.name,

@@ -32,11 +32,11 @@ from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
 from dash_app.settings import Settings
 
 SCHEMA_TTL_S = 60.0
-log = logging.getLogger(__name__)
 COUNT_CACHE_SIZE = 512
 BLOCK_SIZE_LIMIT = 1_000
 MAX_START_ROW = 10**12
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class DataError(RuntimeError):
@@ -239,6 +239,8 @@ class DataService:
             planned = self._waypoints.get(key)
             if planned is not None and time.monotonic() - planned < SCHEMA_TTL_S:
                 return
+            if len(self._waypoints) >= COUNT_CACHE_SIZE:
+                self._waypoints.clear()
             self._waypoints[key] = time.monotonic()
             if self._background is None:
                 self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-waypoints")

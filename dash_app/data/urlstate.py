@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from dash_app.data.query import NOT_PLAIN, plain
+
 MAX_VIEW_CHARS = 20_000
 
 
@@ -39,10 +41,12 @@ def read_query(query: dict) -> PageState:
             raise StateProblem("The view in the address is too long to be real.")
         try:
             view = json.loads(view_text)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise StateProblem("The view in the address is not valid JSON (was the link cut short?).") from None
         if not isinstance(view, dict):
             raise StateProblem("The view in the address is not a JSON object.")
+        if not plain(view):
+            raise StateProblem(f"The view in the address {NOT_PLAIN}")
     return PageState(database or None, table or None, view)
 
 

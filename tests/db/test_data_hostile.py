@@ -102,6 +102,15 @@ def hostile_cases(table):
                                                                   "conditions": [{"type": "blank"}] * 50}}},
                                 "1 to 4 conditions"),
         "filter is a list": ({"db": "db", "table": table}, {**block, "filterModel": ["DROP"]}, "must be an object"),
+        "lone surrogate": ({"db": "db", "table": table},
+                           {**block, "filterModel": {"name": {"filterType": "text", "type": "equals",
+                                                              "filter": "\ud800"}}}, "not Unicode"),
+        "number beyond 64 bits": ({"db": "db", "table": table},
+                                  {**block, "filterModel": {"grp": {"filterType": "number", "type": "equals",
+                                                                    "filter": 10**30}}}, "beyond 64 bits"),
+        "nested beyond reason": ({"db": "db", "table": table},
+                                 {**block, "filterModel": {"grp": {"conditions": [[[[[[[[[[[[[[1]]]]]]]]]]]]]]}}},
+                                 "nesting too deep"),
         "negative start": ({"db": "db", "table": table}, {"startRow": -100, "endRow": 0}, "impossible range"),
         "text start": ({"db": "db", "table": table}, {"startRow": "0; --", "endRow": 100}, "impossible range"),
         "huge block": ({"db": "db", "table": table}, {"startRow": 0, "endRow": 10**9}, "impossible range"),
@@ -220,6 +229,10 @@ def component(layout, component_id):
       "v": json.dumps({"f": {"amount": {"filterType": "number", "type": "equals", "filter": "DROP"}}})},
      "Expected a number"),
     ({"db": "db", "table": "{table}", "v": '{"s": [[['}, "not valid JSON"),
+    ({"db": "db", "table": "{table}", "v": '{"q": "\\ud800"}'}, "not Unicode"),
+    ({"db": "db", "table": "{table}", "v": '{"f": {"amount": {"filterType": "number", "type": "equals", '
+                                           '"filter": 1000000000000000000000000}}}'}, "64 bits"),
+    ({"db": "db", "table": "{table}", "v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
 ])
 def test_a_hostile_address_opens_the_page_with_a_message(client, address, expected):
     """The page's layout opens the table the address names: a hostile one opens the plain table with a warning."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,8 +33,15 @@ def test_url_state_round_trips_and_rejects_junk():
     state = read_query({key: unquote_plus(value) for key, value in query.items()})
     assert (state.database, state.table, state.view) == ("demo", "orders", view)
     assert read_query({}).view == {}
+    edge = {"f": {"n": {"filterType": "number", "type": "equals", "filter": 2**63 - 1}}, "q": "日本語 \U0001f600"}
+    assert read_query({"v": json.dumps(edge)}).view == edge, "64-bit numbers and any real Unicode text pass"
     for bad, message in [({"v": "{not json"}, "not valid JSON"), ({"v": "[1, 2]"}, "not a JSON object"),
-                         ({"table": ["a", "b"]}, "unusable 'table'"), ({"v": "x" * 30_000}, "too long")]:
+                         ({"table": ["a", "b"]}, "unusable 'table'"), ({"v": "x" * 30_000}, "too long"),
+                         ({"v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
+                         ({"v": '{"q": "\\ud800"}'}, "not Unicode"),
+                         ({"v": '{"x": ' + "[" * 20 + "]" * 20 + "}"}, "too deep"),
+                         ({"v": '{"f": {"n": {"filter": 100000000000000000000}}}'}, "64 bits"),
+                         ({"v": '{"f": {"n": {"filter": 1e400}}}'}, "64 bits")]:
         with pytest.raises(StateProblem, match=message):
             read_query(bad)
 
