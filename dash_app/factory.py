@@ -58,6 +58,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     product_endpoints = set(server.view_functions) - endpoints_before
     page_endpoints = routing.page_endpoints(app)
     routing.mark_unknown_pages_not_found(app, page_endpoints)
+    routing.unknown_component_files_not_found(app)
     access = access or auth.flask_login_access(server)
     workbench.access = access
     if access is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from dash._pages import _path_to_page  # the router's own matcher, so status and page always agree
 from flask import request
 from werkzeug.wrappers import Response
@@ -50,3 +51,13 @@ def preload_links(app: Dash, path: str) -> str:
     prefix = app.config.requests_pathname_prefix + "_dash-component-suites/"
     return "".join(f'<link rel="preload" as="script" href="{escape(prefix + script)}">'
                    for script in (page or {}).get("preload", ()))
+
+
+def unknown_component_files_not_found(app: Dash) -> None:
+    """Answer 404 for a file Dash does not serve under ``_dash-component-suites/`` (a mistyped or probing
+    path, ``..`` included): Dash raises DependencyException for it, which Flask would answer with a 500."""
+
+    def _not_found(_error: DependencyException) -> Response:
+        return Response("No such file.\n", status=404, mimetype="text/plain")
+
+    app.server.register_error_handler(DependencyException, _not_found)

@@ -49,7 +49,11 @@ class Range:
         """Say what is wrong with ``value``, or None when it is allowed."""
         kind = "a whole number" if self.integer else "a number"
         shown = f"{self.low:g} to {self.high:g}"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"Enter {kind} from {shown}."
+        if isinstance(value, int) and not self.low <= value <= self.high:  # before math: 10**400 is no float
+            return f"Must be from {shown}."
+        if not math.isfinite(value):
             return f"Enter {kind} from {shown}."
         if self.integer and value != int(value):
             return f"Enter a whole number from {shown}."

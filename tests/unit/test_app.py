@@ -36,6 +36,14 @@ def test_unknown_path_gets_the_404_status_and_the_app_shell(client, path):
     assert 'id="react-entry-point"' in response.get_data(as_text=True), "the browser still renders the styled 404 page"
 
 
+@pytest.mark.parametrize("path", ["/_dash-component-suites/dash/nope.js", "/_dash-component-suites/nopkg/x.js",
+                                  "/_dash-component-suites/dash_ag_grid/async-nope.js",
+                                  "/_dash-component-suites/dash/../../etc/passwd"])
+def test_an_unknown_script_path_is_not_found_not_a_server_error(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.get_data(as_text=True) == "No such file.\n"
+
+
 def test_every_page_layout_renders_with_its_content(app):
     expected_ids = {"home": "home-hero", "data": "data-page", "training": "train-page", "compose": "compose-page",
                     "training_run": "train-run-page", "training_compare": "train-compare-page",

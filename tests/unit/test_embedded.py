@@ -114,3 +114,7 @@ def test_signing_out_closes_the_product_again(signed_in):
 def test_login_never_redirects_off_site(anonymous, target):
     response = anonymous.post(f"/login?next={target}", data={"username": "alice", "password": "correct horse"})
     assert response.location == PREFIX
+
+
+def test_an_unknown_script_under_the_prefix_is_not_found_for_a_signed_in_user(signed_in):
+    assert signed_in.get(PREFIX + "_dash-component-suites/dash/nope.js").status_code == 404

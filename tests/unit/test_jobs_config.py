@@ -23,6 +23,10 @@ def test_defaults_are_valid_and_round_trip_through_json():
     ("batch_size", "64", "Enter a whole number from 1 to 8192."),
     ("optimizer", "rmsprop", "Choose one of: adam, adamw, sgd."),
     ("seed", -1, "Must be from 0 to 2.14748e+09."),
+    ("epochs", int("9" * 400), "Must be from 1 to 1000."),  # a replayed request: no float holds it
+    ("learning_rate", -(10**400), "Must be from 1e-06 to 10."),
+    ("dataset", ["digits"], "Choose one of: digits, spirals, table."),
+    ("dataset", "../../etc", "Choose one of: digits, spirals, table."),
 ])
 def test_each_bad_field_gets_its_own_message(field, value, message):
     with pytest.raises(ConfigError) as caught:
