@@ -92,6 +92,11 @@ def _build_dash(settings: Settings, manager) -> Dash:
         external_stylesheets=[f"{prefix}assets/{path}" for path in VENDOR_STYLESHEETS],
         background_callback_manager=manager,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # Dash would otherwise build a "validation layout" from every page's layout at the first request and
+        # put it in every page's HTML: the Data page's layout opens a table (its names and columns would go
+        # to every visitor of any page, and the first request would wait for a database), and the browser
+        # would walk it on every load. Its checks only show in Dash's debug tools.
+        suppress_callback_exceptions=True,
     )
 
 
