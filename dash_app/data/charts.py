@@ -15,7 +15,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table
-from dash_app.data.query import QueryError, ViewSpec, checked_column, raw, where_clause
+from dash_app.data.query import QueryError, ViewSpec, checked_column
+from dash_app.data.sql import raw, where_clause
 
 AGGREGATES = ("count", "sum", "mean", "min", "max")
 BUCKETS = ("day", "week", "month", "quarter", "year")

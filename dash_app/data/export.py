@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from dash_app.data import cells
 from dash_app.data.catalog import Table
 from dash_app.data.paging import compiled, driver_cursor, ordered_select
-from dash_app.data.query import ViewSpec, raw
+from dash_app.data.query import ViewSpec
+from dash_app.data.sql import raw
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of a worksheet, the header included
 EXCEL_MAX_DATA_ROWS = EXCEL_MAX_ROWS - 1
@@ -59,7 +60,7 @@ def _batches(connection: Connection, table: Table, spec: ViewSpec, columns: list
         statement = statement.with_only_columns(*[sa.func.coalesce(raw(table.sa_table.c[name]), empty)
                                                   for name in columns])
     # sqlite3's own cursor steps through the result as rows are fetched. Read directly, its tuples skip
-    # SQLAlchemy's Row objects; the columns are typed raw (query.raw), so the values are the same.
+    # SQLAlchemy's Row objects; the columns are typed raw (sql.raw), so the values are the same.
     sql, parameters = compiled(connection, statement)
     with driver_cursor(connection, sql, parameters) as cursor:
         while batch := cursor.fetchmany(FETCH_ROWS):

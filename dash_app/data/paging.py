@@ -22,7 +22,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Table
-from dash_app.data.query import ViewSpec, bound, raw, where_clause
+from dash_app.data.query import ViewSpec
+from dash_app.data.sql import bound, raw, where_clause
 
 KEYSET_MEMORY_SIZE = 20_000
 # A jump that skips more rows than this starts a background pass that remembers the key before every

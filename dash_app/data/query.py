@@ -1,10 +1,8 @@
-"""The grid's view (sort, filters, ticked values, quick search) as SQLAlchemy Core, with bound parameters only.
+"""The grid's view (sort, filters, ticked values, quick search) as the browser sends it, checked.
 
 Everything here arrives from the browser: names are looked up in the reflected :class:`Table` (an
-unknown one raises :class:`QueryError`), values are converted to the column's kind and bound, never
-pasted into SQL. Rows are always ordered by the requested sort plus the primary key (or SQLite's
-rowid) so that blocks never skip or repeat rows; NULLs sort first ascending and last descending on
-every dialect (PostgreSQL is told so explicitly; SQLite and MySQL do it natively and keep their indexes).
+unknown one raises :class:`QueryError`) and values are converted to the column's kind, so that
+``sql.py`` can turn the checked :class:`ViewSpec` into SQLAlchemy Core with bound parameters only.
 """
 
 from __future__ import annotations
@@ -13,11 +11,6 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-
-import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, SchemaError, Table
@@ -33,7 +26,6 @@ MAX_CONDITIONS = 4
 MAX_SORT_COLUMNS = 8
 MAX_TICKED_VALUES = 500
 MAX_SEARCH_CHARS = 200
-LIKE_ESCAPE = "/"
 
 
 class QueryError(ValueError):
@@ -233,7 +225,20 @@ def _checked_condition(column: Column, condition: object) -> dict:
     return checked
 
 
+def ticked_value(column: Column, value: object) -> object:
+    """A ticked value checked against the column's kind: a number, a flag or text (None for NULL); raise
+    ValueProblem for one the column cannot hold. ``sql.py`` binds it in the form each dialect stores."""
+    if value is None:
+        return None
+    if column.kind == "number":
+        return _json_number(value)
+    if column.kind == "boolean":
+        return cells.parse_bool(value)
+    return cells.parse_text(value)
+
+
 def _json_number(value: object) -> int | float:
+    """A number from JSON or a form, as an int or a float (never a Decimal)."""
     number = cells.parse_number(value)
     return number if isinstance(number, int) else float(number)
 
@@ -251,7 +256,7 @@ def _parse_values(table: Table, raw: object) -> dict | None:
         if not isinstance(values, list) or not 1 <= len(values) <= MAX_TICKED_VALUES:
             raise QueryError(f"Tick 1 to {MAX_TICKED_VALUES} values of {column.name!r}.")
         for value in values:
-            _bind_value(column, value, "sqlite")  # checks the value fits the column's kind
+            ticked_value(column, value)  # checks the value fits the column's kind
         checked[column.name] = values
     return checked
 
@@ -269,140 +274,3 @@ def _parse_columns(table: Table, raw: object) -> tuple[str, ...]:
         raise QueryError("The visible columns must be a list of the table's columns.")
     names = tuple(dict.fromkeys(table.column(name).name for name in raw))
     return names
-
-
-# ---- SQL ------------------------------------------------------------------------------------------
-
-def raw(expression: ColumnElement) -> ColumnElement:
-    """The expression typed so that values pass to and from the driver unconverted (see cells.py)."""
-    return sa.type_coerce(expression, sa.types.NullType())
-
-
-def bound(value: object) -> ColumnElement:
-    """A bound parameter passed to the driver as is."""
-    return sa.literal(value, sa.types.NullType())
-
-
-def where_clause(table: Table, spec: ViewSpec, dialect: str) -> list[ColumnElement]:
-    """The WHERE terms of the view (ANDed)."""
-    terms = []
-    for name, model in (spec.filters or {}).items():
-        column = table.column(name)
-        conditions = model.get("conditions", [model])
-        parts = [_condition_sql(table, column, condition, dialect) for condition in conditions]
-        terms.append(sa.or_(*parts) if model.get("operator") == "OR" else sa.and_(*parts))
-    for name, values in (spec.values or {}).items():
-        terms.append(_ticked_sql(table, table.column(name), values, dialect))
-    if spec.search:
-        terms.append(_search_sql(table, spec.search))
-    return terms
-
-
-def _col(table: Table, column: Column) -> ColumnElement:
-    return raw(table.sa_table.c[column.name])
-
-
-def _condition_sql(table: Table, column: Column, condition: dict, dialect: str) -> ColumnElement:
-    col = _col(table, column)
-    operation = condition["type"]
-    blank = col.is_(None) | (col == bound("")) if column.kind == "text" else col.is_(None)
-    if operation == "blank":
-        return blank
-    if operation == "notBlank":
-        return ~blank
-    if condition["filterType"] == "text":
-        return _text_sql(col, operation, condition["filter"])
-    if condition["filterType"] == "number":
-        return _number_sql(col, column, operation, condition, dialect)
-    return _date_sql(col, operation, condition, dialect)
-
-
-def _like_pattern(text: str, before: str, after: str) -> str:
-    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-    return f"{before}{escaped}{after}"
-
-
-def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
-    if operation == "equals":
-        return col == bound(text)
-    if operation == "notEqual":
-        return (col != bound(text)) | col.is_(None)
-    patterns = {"contains": ("%", "%"), "notContains": ("%", "%"), "startsWith": ("", "%"), "endsWith": ("%", "")}
-    before, after = patterns[operation]
-    matches = col.ilike(bound(_like_pattern(text, before, after)), escape=LIKE_ESCAPE)
-    return (~matches | col.is_(None)) if operation == "notContains" else matches
-
-
-def _number_value(column: Column, value: int | float, dialect: str) -> object:
-    """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats."""
-    if dialect != "sqlite" and column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
-        return Decimal(repr(value))
-    return value
-
-
-def _number_sql(col: ColumnElement, column: Column, operation: str, condition: dict, dialect: str) -> ColumnElement:
-    value = bound(_number_value(column, condition["filter"], dialect))
-    comparisons = {
-        "equals": lambda: col == value,
-        "notEqual": lambda: (col != value) | col.is_(None),
-        "lessThan": lambda: col < value,
-        "lessThanOrEqual": lambda: col <= value,
-        "greaterThan": lambda: col > value,
-        "greaterThanOrEqual": lambda: col >= value,
-        "inRange": lambda: col.between(value, bound(_number_value(column, condition["filterTo"], dialect))),
-    }
-    return comparisons[operation]()
-
-
-def _day(day: date, dialect: str) -> ColumnElement:
-    """A day boundary: ISO text on SQLite (dates are stored as text there), a date elsewhere."""
-    return bound(day.isoformat() if dialect == "sqlite" else day)
-
-
-def _date_sql(col: ColumnElement, operation: str, condition: dict, dialect: str) -> ColumnElement:
-    """Date filters work on whole days, for DATE and TIMESTAMP columns alike: equals is [day, day + 1)."""
-    first = date.fromisoformat(condition["dateFrom"])
-    start, end = _day(first, dialect), _day(first + timedelta(days=1), dialect)
-    if operation == "equals":
-        return (col >= start) & (col < end)
-    if operation == "notEqual":
-        return (col < start) | (col >= end) | col.is_(None)
-    if operation == "lessThan":
-        return col < start
-    if operation == "greaterThan":
-        return col >= end
-    last = date.fromisoformat(condition["dateTo"])
-    low, high = min(first, last), max(first, last)
-    return (col >= _day(low, dialect)) & (col < _day(high + timedelta(days=1), dialect))
-
-
-def _bind_value(column: Column, value: object, dialect: str) -> object:
-    """A ticked value converted to what the column stores."""
-    if value is None:
-        return None
-    if column.kind == "number":
-        return _number_value(column, _json_number(value), dialect)
-    if column.kind == "boolean":
-        flag = cells.parse_bool(value)
-        return flag if dialect == "postgresql" else int(flag)
-    text = cells.parse_text(value)
-    if column.kind in ("date", "datetime") and dialect != "sqlite":
-        return cells.parse_datetime(text) if column.kind == "datetime" else cells.parse_day(text)
-    return text
-
-
-def _ticked_sql(table: Table, column: Column, values: list, dialect: str) -> ColumnElement:
-    col = _col(table, column)
-    present = [_bind_value(column, value, dialect) for value in values if value is not None]
-    terms = [col.in_([bound(value) for value in present])] if present else []
-    if any(value is None for value in values):
-        terms.append(col.is_(None))
-    return sa.or_(*terms)
-
-
-def _search_sql(table: Table, text: str) -> ColumnElement:
-    texts = [column for column in table.columns if column.kind == "text"]
-    if not texts:
-        raise QueryError(f"{table.name!r} has no text columns to search.")
-    pattern = bound(_like_pattern(text, "%", "%"))
-    return sa.or_(*[_col(table, column).ilike(pattern, escape=LIKE_ESCAPE) for column in texts])
