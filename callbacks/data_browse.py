@@ -6,15 +6,15 @@ import dash
 from dash import Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
-from dash_app.components import data as data_views
+from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs
+from dash_app.components import data as data_views
+from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data import export
 from dash_app.data.catalog import RowCount
 from dash_app.data.query import grid_view
 from dash_app.data.urlstate import page_view, query_string
 from dash_app.workbench import get_workbench
-
 
 VIEW_OUTPUTS = {
     "count": (ids.DATA_COUNT, "children"),

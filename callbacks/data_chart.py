@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, Patch, State, dcc, html
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
+from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs, unchanged
+from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
-
 
 CHART_HEIGHT = 420
 LIGHT = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#1c2130"},

@@ -6,8 +6,8 @@ from dash import Dash, Input, Output, State, no_update
 
 from dash_app import ids
 from dash_app.auth import current_user_name
-from dash_app.callbacks.data_common import USER_ERRORS, problem_alert
 from dash_app.components import alert
+from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.edits import read_only
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update, set_props
 
 from dash_app import ids
-from dash_app.callbacks.data_common import USER_ERRORS, problem_alert, NAMESPACE
+from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside
+from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.query import grid_view
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench

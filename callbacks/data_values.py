@@ -5,10 +5,10 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, State, ctx, html, no_update
 
 from dash_app import ids
-from dash_app.components import data as data_views
-from dash_app.callbacks.data_common import USER_ERRORS, problem_alert
 from dash_app.callbacks.wiring import outputs, unchanged
 from dash_app.components import alert
+from dash_app.components import data as data_views
+from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.query import grid_view
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
