@@ -14,17 +14,26 @@ import dash
 from dash import Dash
 from flask import Flask, request
 
-from dash_app import auth, routing, shell, web
-from dash_app.web import compression
+from dash_app import auth, first_screen, routing, shell, web
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.settings import Settings, load_settings
+from dash_app.web import compression
 from dash_app.workbench import Workbench, install
-
 
 VENDOR_STYLESHEETS = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap-icons/bootstrap-icons.min.css",
     "vendor/inter/inter.css",
+)
+# Runs in the page's head, before anything is drawn: the reader's stored choices (colour mode, the Data page's
+# density and side panel) and the first screen's removal (dash_app/first_screen.py). Dash loads the other
+# scripts of assets/ at the end of the page, after the first screen is already on screen.
+HEAD_SCRIPTS = ("head/first-paint.js",)
+# Fonts the first paint needs, asked for with the stylesheets instead of after them: text and icons are then
+# drawn once, in their own font (each URL exactly as its stylesheet names it, or the browser loads it twice).
+HEAD_FONTS = (
+    "vendor/inter/inter-latin-wght-normal.woff2",
+    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2?e34853135f9e39acf64315236852cd5a",
 )
 
 
@@ -58,6 +67,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     product_endpoints = set(server.view_functions) - endpoints_before
     page_endpoints = routing.page_endpoints(app)
     routing.mark_unknown_pages_not_found(app, page_endpoints)
+    routing.pages_not_stored(app, page_endpoints)
     routing.unknown_component_files_not_found(app)
     access = access or auth.flask_login_access(server)
     workbench.access = access
@@ -69,10 +79,17 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
 
 
 class _Dash(Dash):
-    """Dash, with the scripts that a page loads on demand asked for in the page's head (dash_app/routing.py)."""
+    """Dash, with the scripts that a page loads on demand asked for in the page's head (dash_app/routing.py),
+    the head's own scripts, and the page's first screen before the app (dash_app/first_screen.py)."""
 
     def interpolate_index(self, **kwargs) -> str:
-        kwargs["css"] = kwargs.get("css", "") + routing.preload_links(self, request.path)
+        prefix = self.config.requests_pathname_prefix
+        head = "".join(f'<link rel="preload" as="font" type="font/woff2" crossorigin href="{prefix}assets/{path}">'
+                       for path in HEAD_FONTS)
+        head += "".join(f'<script src="{prefix}assets/{path}"></script>' for path in HEAD_SCRIPTS)
+        kwargs["css"] = kwargs.get("css", "") + routing.preload_links(self, request.path) + head
+        kwargs["app_entry"] = (first_screen.page_html(self, request.path, request.query_string.decode("latin-1"))
+                               + kwargs.get("app_entry", ""))
         return super().interpolate_index(**kwargs)
 
 
@@ -87,8 +104,9 @@ def _build_dash(settings: Settings, manager) -> Dash:
         title=settings.title,
         update_title=None,
         assets_folder=str(assets_folder()),
-        # Vendored stylesheets are listed in order below; auto-including them would sort them after ours.
-        assets_path_ignore=["vendor"],
+        # Vendored stylesheets are listed in order below; auto-including them would sort them after ours. The
+        # head's scripts are put in the head (HEAD_SCRIPTS), not at the end of the page with the others.
+        assets_path_ignore=["vendor", "head"],
         external_stylesheets=[f"{prefix}assets/{path}" for path in VENDOR_STYLESHEETS],
         background_callback_manager=manager,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

@@ -40,6 +40,17 @@ def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str]) -> None:
         return response
 
 
+def pages_not_stored(app: Dash, endpoints: frozenset[str]) -> None:
+    """Answer page requests with ``Cache-Control: no-store``: a page's HTML carries the signed-in user's data
+    (the Data page's first rows, dash_app/first_screen.py), which no shared cache may keep or hand to another."""
+
+    @app.server.after_request
+    def _no_store(response: Response) -> Response:
+        if request.endpoint in endpoints:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def preload_links(app: Dash, path: str) -> str:
     """``<link rel="preload">`` tags for the scripts the page at ``path`` loads on demand (its ``preload``).
 

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import AG_GRID_CHUNK, page_header
-from dash_app.components.data import open_table
+from dash_app.components.data import BLOCK_ROWS, EXPORT_CLASS, first_rows, open_table, value_chips
 from dash_app.data.urlstate import StateProblem, read_query
 
 PAGE = {
@@ -21,9 +21,13 @@ PAGE = {
     "job": "Browse any SQL database: sort, filter and export millions of rows, and chart the view.",
     "description": "Browse SQL databases in a fast grid.",
     "preload": (AG_GRID_CHUNK,),
+    # The page's HTML shows the table with its first rows until the grid shows its own (dash_app/first_screen.py):
+    # the first rows are on screen before the scripts have loaded.
+    "first_screen": first_rows,
+    "first_screen_until": "#data-grid .ag-center-cols-container .ag-row:not(.ag-row-loading) .ag-cell, "
+                          "#data-grid .ag-overlay-no-rows-wrapper, #data-grid-note .alert, "
+                          "#_pages_content > :not(#data-page)",
 }
-
-BLOCK_ROWS = 100
 CLOCK_MS = 100
 # Quartz follows the page's colour mode through data-ag-theme-mode (set by assets/js/data.js).
 GRID_THEME = ("themeQuartz.withPart(agGrid.colorSchemeVariable).withParams({fontFamily: 'inherit', "
@@ -104,10 +108,11 @@ def _main(page: dict) -> html.Section:
         [
             html.Div([_panel_button(ids.DATA_PANEL_SHOW, False),
                       html.H2(page["title"], id=ids.DATA_TITLE, className="data-title"),
-                      html.Span(id=ids.DATA_COUNT, className="data-count")], className="data-heading"),
+                      html.Span(page["count"], id=ids.DATA_COUNT, className="data-count")],
+                     className="data-heading"),
             _toolbar(page),
-            html.Div(id=ids.DATA_CHIPS, className="data-chips"),
-            html.Div(id=ids.DATA_EXPORT_NOTE),
+            html.Div(value_chips(page["values"]), id=ids.DATA_CHIPS, className="data-chips"),
+            html.Div(page["export_note"], id=ids.DATA_EXPORT_NOTE),
             html.Div(id=ids.DATA_EDIT_NOTE),
             html.Div(id=ids.DATA_GRID_NOTE),
             dbc.Tabs(
@@ -151,9 +156,9 @@ def _toolbar(page: dict) -> html.Div:
                 id=ids.DATA_COLUMNS_POPOVER,
             ),
             html.A([html.I(className="bi bi-filetype-csv"), html.Span(" CSV")], id=ids.DATA_EXPORT_CSV,
-                   className="btn btn-outline-secondary data-tool", download="", href="#"),
+                   className=EXPORT_CLASS, download="", href=page["csv_href"]),
             html.A([html.I(className="bi bi-file-earmark-spreadsheet"), html.Span(" Excel")], id=ids.DATA_EXPORT_XLSX,
-                   className="btn btn-outline-secondary data-tool", download="", href="#"),
+                   className=page["xlsx_class"], download="", href=page["xlsx_href"], title=page["xlsx_title"]),
             html.Button([html.I(className="bi bi-distribute-vertical", **{"aria-hidden": "true"}),
                          html.Span(" Compact", className="data-tool-text")],
                         id=ids.DATA_DENSITY_TOGGLE, type="button",

@@ -3,20 +3,20 @@
 (function () {
   "use strict";
 
-  // AG Grid's Quartz theme (colorSchemeVariable) follows data-ag-theme-mode: mirror Bootstrap's mode there.
+  // AG Grid's Quartz theme (colorSchemeVariable) follows data-ag-theme-mode: mirror Bootstrap's mode there as it
+  // changes (assets/head/first-paint.js sets both before the first paint).
   function mirrorColourMode() {
     var mode = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";
     document.documentElement.setAttribute("data-ag-theme-mode", mode);
   }
-  mirrorColourMode();
   new MutationObserver(mirrorColourMode).observe(document.documentElement, {
     attributes: true,
     attributeFilter: ["data-bs-theme"],
   });
 
   // The reader's grid density and side panel (callbacks/data_display.py), mirrored onto the document for
-  // assets/css/data.css. dcc.Store(storage_type="local") keeps its data as JSON under its id: applying the
-  // stored choices here, before Dash renders the page, keeps a reload from jumping. The first value is the default.
+  // assets/css/data.css. assets/head/first-paint.js applies the stored choices before the first paint, so a
+  // reload does not jump; the values must stay the same there. The first value is the default.
   var DENSITY = { store: "data-density-store", attribute: "data-grid-density", values: ["comfortable", "compact"] };
   var PANEL = { store: "data-panel-store", attribute: "data-side-panel", values: ["open", "collapsed"] };
 
@@ -24,19 +24,9 @@
     return setting.values.indexOf(value) >= 0 ? value : setting.values[0];
   }
 
-  function storedChoice(setting) {
-    try {
-      return known(setting, JSON.parse(window.localStorage.getItem(setting.store)));
-    } catch (e) {
-      return setting.values[0]; // no storage (a private window) or a damaged value: the default
-    }
-  }
-
   function applyChoice(setting, value) {
     document.documentElement.setAttribute(setting.attribute, value);
   }
-  applyChoice(DENSITY, storedChoice(DENSITY));
-  applyChoice(PANEL, storedChoice(PANEL));
 
   function gridApi(gridId) {
     try {

@@ -13,14 +13,15 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import alert
-from dash_app.data.catalog import Table, TableSummary
+from dash_app.data import export
+from dash_app.data.catalog import RowCount, Table, TableSummary
 from dash_app.data.cells import ValueProblem
 from dash_app.data.edits import EditRefused, column_editable
 from dash_app.data.export import ExportTooLarge
 from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import DATE_OPS, NUMBER_OPS, TEXT_OPS, QueryError, ViewSpec
 from dash_app.data.service import DataError
-from dash_app.data.urlstate import query_string
+from dash_app.data.urlstate import page_view, query_string
 from dash_app.workbench import get_workbench
 
 # Domain exceptions whose message is written for the user; anything else is a bug and is not caught.
@@ -32,6 +33,8 @@ FILTERS = {
     "date": ("agDateColumnFilter", DATE_OPS),
     "datetime": ("agDateColumnFilter", DATE_OPS),
 }
+# Rows in one of the grid's blocks (pages/data.py); the first screen shows the first block.
+BLOCK_ROWS = 100
 # How long the grid waits after the last key typed in a column filter before it asks the database (AG Grid's
 # default is 500 ms): long enough that typing a word sends one query, short enough to feel immediate.
 FILTER_DEBOUNCE_MS = 200
@@ -209,8 +212,14 @@ def open_table(init: dict | None) -> dict:
     """Open the database and table the address names (or the first ones), restoring its view.
 
     ``init`` is the address as ``urlstate.read_query`` reads it (``problem`` is its message when it could not
-    be read). Returns what the page shows, by name; a problem is a message in ``alerts``, never an exception.
+    be read). Returns what the page shows, by name, the view's count and exports (``view_summary``) included; a
+    problem is a message in ``alerts``, never an exception.
     """
+    page = _open(init)
+    return {**page, **view_summary(page.get("view"), wait=False)}
+
+
+def _open(init: dict | None) -> dict:
     data = get_workbench().data
     init = init or {}
     messages = [alert(init["problem"], "warning")] if init.get("problem") else []
@@ -270,3 +279,64 @@ def _options(names: list[str]) -> list[dict]:
 def _first(*choices: list[str]) -> str | None:
     """The first name of the first list that has one."""
     return next((names[0] for names in choices if names), None)
+
+
+def first_rows(layout) -> list[dict] | None:
+    """The grid's first block for the page's first screen (dash_app/first_screen.py), read as the grid will read
+    it; None when no table is open or the block cannot be read (the page then arrives without a first screen)."""
+    view = page_view(_store_data(layout, ids.DATA_VIEW))
+    if not view:
+        return None
+    data = get_workbench().data
+    try:
+        table, spec = data.view(view["db"], view["table"], view["view"])
+        return data.block(view["db"], table, spec, 0, BLOCK_ROWS).rows
+    except USER_ERRORS:
+        return None
+
+
+def _store_data(layout, store_id: str):
+    """The data of the store ``store_id`` in a layout (a page's own stores are its direct children)."""
+    for child in getattr(layout, "children", None) or []:
+        if getattr(child, "id", None) == store_id:
+            return getattr(child, "data", None)
+    return None
+
+
+EXPORT_CLASS = "btn btn-outline-secondary data-tool"
+NO_EXCEL = {"xlsx_href": None, "xlsx_class": EXPORT_CLASS + " disabled", "xlsx_title": ""}
+
+
+def view_summary(view, *, wait: bool = True) -> dict:
+    """The view's row count and its export links (Excel only where it fits), by name; no grid message.
+
+    callbacks/data_browse.py shows it for each view. The page arrives with it (``open_table``) without waiting
+    (``wait=False``): a count that needs counting the view's rows is then left out, for the callback to show.
+    """
+    view = page_view(view)
+    if not view:
+        return {"count": "", "csv_href": None, **NO_EXCEL, "export_note": None, "grid_note": None}
+    data = get_workbench().data
+    base = dash.get_relative_path("/data/export")
+    query = query_string(view["db"], view["table"], view["view"])
+    shown = {"csv_href": f"{base}.csv?{query}", "grid_note": None}
+    try:
+        table, spec = data.view(view["db"], view["table"], view["view"])
+        count = data.view_count(view["db"], table, spec) if wait else data.known_count(view["db"], table, spec)
+    except USER_ERRORS as error:
+        return {**shown, "count": "", **NO_EXCEL, "export_note": problem_alert(error)}
+    if count is None:  # not known without counting: shown when counted
+        return {**shown, "count": "", **_excel_link(f"{base}.xlsx?{query}", RowCount(None, exact=False))}
+    return {**shown, "count": count_badge(count.value, count.exact), **_excel_link(f"{base}.xlsx?{query}", count)}
+
+
+def _excel_link(href: str, count: RowCount) -> dict:
+    """The Excel button: the view's download, or disabled with the reason when the view is too big for a sheet."""
+    if count.value is None or export.fits_excel(count.value):
+        return {"xlsx_href": href, "xlsx_class": EXPORT_CLASS, "xlsx_title": "Download the view as Excel",
+                "export_note": None}
+    most = f"{export.EXCEL_MAX_DATA_ROWS:,}"
+    note = html.P([html.I(className="bi bi-info-circle me-1"),
+                   (f"Excel holds at most {most} rows and this view has {'' if count.exact else 'about '}"
+                   f"{count.value:,}: export CSV, or filter the view first.")], className="data-export-note")
+    return {**NO_EXCEL, "xlsx_title": f"More than {most} rows: too many for Excel", "export_note": note}

@@ -263,12 +263,27 @@ class DataService:
                    seconds: float = VIEW_COUNT_SECONDS) -> catalog.RowCount:
         """Rows of the view: the table's count (estimated on big tables) when nothing narrows it, else a COUNT
         stopped after ``seconds`` (``value`` None then). The limits and why they differ: dash_app/data/limits.py."""
-        if not (spec.filters or spec.values or spec.search) and not table.is_view:
+        if not self._narrowed(table, spec):
             return self.row_count(database, table)
         try:
             return catalog.RowCount(self._shared_count(database, table, spec, seconds), exact=True)
         except QueryTimeout:
             return catalog.RowCount(None, exact=False)
+
+    def known_count(self, database: str, table: Table, spec: ViewSpec) -> catalog.RowCount | None:
+        """The view's row count where it needs no COUNT of the view (:meth:`view_count` when nothing narrows the
+        view, or the grid's count while cached), else None: a page that must not wait shows it later."""
+        if not self._narrowed(table, spec):
+            return self.row_count(database, table)
+        cached = self._counts.get(spec.key(database))
+        if cached and cached[1] is not None and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return catalog.RowCount(cached[1], exact=True)
+        return None
+
+    @staticmethod
+    def _narrowed(table: Table, spec: ViewSpec) -> bool:
+        """Whether counting the view means counting its rows (not the table's cheap count)."""
+        return bool(spec.filters or spec.values or spec.search) or table.is_view
 
     def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
         """Rows of the view for the grid's scrollbar (:meth:`view_count` under the grid's short limit); None

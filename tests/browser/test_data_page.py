@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
+from PIL import Image, ImageChops
 
 ROW = ".ag-center-cols-container .ag-row"
 CALLBACKS = re.compile(r"/_dash-update-component(\?|$)")
@@ -363,7 +364,10 @@ def rows_on_screen(page) -> int:
 
 
 def first_row_height(page) -> float:
-    return page.locator(f"{ROW}[row-index='0']").evaluate("row => row.getBoundingClientRect().height")
+    """The first row's height once it is laid out (a row the grid has not laid out yet measures 0 px)."""
+    row = f"{ROW}[row-index='0']"
+    page.wait_for_function(f"() => document.querySelector(\"{row}\")?.getBoundingClientRect().height > 0")
+    return page.locator(row).evaluate("row => row.getBoundingClientRect().height")
 
 
 def press(page, selector, key="Enter"):
@@ -495,4 +499,50 @@ def test_screenshots_of_the_data_page(live_app, open_page, screenshot_dir, schem
     page.screenshot(path=screenshot_dir / f"data-{scheme}-{width_name}.png", full_page=True)
     origin = urlsplit(live_app).netloc
     assert [r.url for r in page.requests if urlsplit(r.url).netloc not in (origin, "")] == []
+    assert page.console_errors == []
+
+
+# Without Dash's scripts the page stays at what its HTML shows: its first screen (dash_app/first_screen.py).
+DASH_SCRIPTS = "**/_dash-component-suites/**"
+FIRST_ROW_CELLS = ".app-first-screen .app-first-grid tbody tr:first-child td"
+
+
+def screenshot_when_still(page, path: Path) -> Image.Image:
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=path)
+    return Image.open(path).convert("RGB")
+
+
+@pytest.mark.parametrize(("width_name", "scheme", "stored"), [
+    ("wide", "light", ""), ("wide", "dark", COMPACT_AND_HIDDEN), ("narrow", "dark", ""), ("narrow", "light",
+                                                                                          COMPACT_AND_HIDDEN)])
+def test_the_first_screen_shows_the_table_as_the_page_will_look(live_app, open_page, screenshot_dir, width_name,
+                                                                scheme, stored):
+    """The page's HTML already shows the table with its first rows, before any script has run (here Dash's scripts
+    never arrive); the app, once it shows its own rows, looks the same to the pixel, so nothing moves when the
+    first screen goes. The reader's stored density and panel apply to both."""
+    view = {"s": [["ordered_at", "desc"]]}
+    name = f"{scheme}-{width_name}{'-compact-collapsed' if stored else ''}"
+    frozen = open_page(width=WIDTHS[width_name], scheme=scheme)
+    frozen.add_init_script(stored)
+    frozen.route(DASH_SCRIPTS, lambda route: route.abort())
+    frozen.goto(f"{live_app}data?db=demo&table=orders&v={quote(json.dumps(view))}")
+    frozen.wait_for_selector(FIRST_ROW_CELLS)
+    assert theme_of(frozen) == scheme
+    first = [text.strip() for text in frozen.locator(FIRST_ROW_CELLS).all_inner_texts()]
+    picture = screenshot_when_still(frozen, screenshot_dir / f"data-first-screen-{name}.png")
+
+    page = open_page(width=WIDTHS[width_name], scheme=scheme)
+    page.add_init_script(stored)
+    open_table(page, live_app, "orders", view)
+    page.wait_for_selector(".app-first-screen", state="detached")
+    page.wait_for_load_state("networkidle")
+    shown = screenshot_when_still(page, screenshot_dir / f"data-after-first-screen-{name}.png")
+    row = page.locator(".ag-row[row-index='0']")
+    assert first[0] == row.locator(".ag-cell[col-id='id']").inner_text().strip()
+    assert first[1] == row.locator(".ag-cell[col-id='customer_id']").inner_text().strip()
+
+    difference = ImageChops.difference(picture, shown).convert("L")
+    changed = sum(1 for value in difference.get_flattened_data() if value > 40)
+    assert changed <= 100, f"{changed} pixels differ between the first screen and the page (box {difference.getbbox()})"
     assert page.console_errors == []

@@ -108,14 +108,15 @@ def test_the_data_page_layout_holds_no_graph(client):
 
 def test_a_pages_html_carries_no_layout_and_no_database_names(tmp_path):
     """The page's HTML is the shell's scripts and styles: the Data page's layout (which opens a table) is
-    not built into every page, so a database's table names reach only the Data page's own requests."""
+    not built into every page, so a database's table names reach only the Data page's own requests (its HTML
+    shows the table it opens: tests/unit/test_first_screen.py)."""
     path = tmp_path / "hr.sqlite"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE secret_payroll (id INTEGER PRIMARY KEY, salary REAL)")
     connection.close()
     app = create_app(load_settings(data_dir=tmp_path / "data", databases={"hr": f"sqlite:///{path}"}))
     client = app.server.test_client()
-    for page in ("/", "/compose", "/training", "/data"):
+    for page in ("/", "/compose", "/training"):
         html = client.get(page).get_data(as_text=True)
         assert "secret_payroll" not in html and "data-grid" not in html, page
         assert len(html) < 20_000, f"{page}: {len(html)} characters"
