@@ -150,7 +150,7 @@ def grid_rows(runs: list[Run]) -> list[dict]:
 
 
 def cancel(request, refresh) -> dict:
-    """Cancel the run whose button was pressed, from any tab (its owner or an admin); wait until it has really stopped."""
+    """Cancel the run whose button was pressed, from any tab, for its owner or an admin; wait until it has stopped."""
     run_id = request.get("run") if isinstance(request, dict) else None
     if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate

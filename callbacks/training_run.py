@@ -65,8 +65,10 @@ def show_run(n_intervals, run_id_text) -> dict:
 
 def heading(run: Run, *, can_cancel: bool = True) -> html.Div:
     """Title, status and (for its owner and admins, while active) the Cancel button of a run."""
-    cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
-                        color="danger", outline=True, className="train-cancel") if run.is_active and can_cancel else None
+    cancel = None
+    if run.is_active and can_cancel:
+        cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
+                            color="danger", outline=True, className="train-cancel")
     parts = [
         html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), cancel],
                  className="train-run-title"),

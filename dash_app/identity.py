@@ -9,6 +9,7 @@ packages and the callbacks ask the rules below.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,8 +48,6 @@ def host_identity(user_id: object, name: str | None, roles: object, admin_role: 
         return NOBODY
     text = str(user_id)
     if len(text) > MAX_ID_LENGTH:  # kept whole would not fit the store's column: a digest is as stable
-        import hashlib
-
         text = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     chosen = role_names(roles)
     return Identity(text, name, chosen, admin=admin_role in chosen)

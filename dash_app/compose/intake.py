@@ -161,7 +161,7 @@ def normalised(image: Image.Image) -> Image.Image:
 
 def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int,
                  owner: str | None = None) -> StoredImage:
-    """Check an upload and store it (as ``owner``'s, a stable user id); raise ImageRejected with a message for the user."""
+    """Check an upload and store it as ``owner``'s (a stable user id); ImageRejected with a message for the user."""
     check_size(len(data), max_bytes)
     decoded = open_checked(data, max_pixels=max_pixels)
     try:

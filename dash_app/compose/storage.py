@@ -109,7 +109,7 @@ class ComposeStorage:
             raise ImageNotYours(msg)
 
     def is_stored(self, image_id: Any) -> bool:
-        """Whether ``image_id`` names a stored image the viewer may use (False for anything that is not one of our ids)."""
+        """Whether ``image_id`` names a stored image the viewer may use (False for anything not one of our ids)."""
         try:
             return self.image_path(image_id).is_file()
         except (ValueError, ImageNotYours):  # not one of our ids, or another user's image
@@ -196,7 +196,8 @@ class ComposeStorage:
         try:
             self._file_for(user, name).unlink()
         except FileNotFoundError:
-            msg = f"there is no saved composition called {name!r}: nothing was deleted (only your own can be; was it deleted already?)"
+            msg = (f"there is no saved composition called {name!r}: nothing was deleted"
+                   " (only your own can be; was it deleted already?)")
             raise StorageError(msg) from None
 
     def list(self, user: str | None) -> list[SavedScene]:

@@ -14,7 +14,9 @@ from dash_app.auth import Access, current_identity
 from dash_app.compose import legacy
 from dash_app.compose.edit import new_scene
 from dash_app.compose.storage import ComposeStorage, StorageError, legacy_folder_name
-from dash_app.identity import NOBODY, STANDALONE, host_identity, may_control_run, may_use_image, may_view_run, role_names
+from dash_app.identity import (
+    NOBODY, STANDALONE, host_identity, may_control_run, may_use_image, may_view_run, role_names,
+)
 from dash_app.runs.store import open_store
 from dash_app.settings import SettingsError, load_settings
 
@@ -194,7 +196,8 @@ def _png() -> bytes:
 def _scene_with(image_id: str):
     from dash_app.compose.scene import scene_from_dict
 
-    return scene_from_dict({"canvas": {"width": 400, "height": 300}, "background": {"kind": "solid", "color": "#ffffff"},
+    return scene_from_dict({"canvas": {"width": 400, "height": 300},
+                            "background": {"kind": "solid", "color": "#ffffff"},
                             "layers": [{"id": "abcdef12", "image_id": image_id, "x": 1, "y": 1, "scale": 1,
                                         "rotation": 0, "opacity": 1}]})
 
