@@ -4,7 +4,8 @@ Every input that changes the scene goes through ONE callback, so a drag release,
 button press costs exactly one request, and the controls that show the scene (sliders, fields) can
 also be its inputs without a circular chain of callbacks. The callback only routes: the edit is
 chosen in compose_actions, done by dash_app.compose, and drawn by compose_views. Settings and the
-Compose storage come from the app's workbench (dash_app/workbench.py).
+Compose storage come from the app's workbench (dash_app/workbench.py); the storage acts for the signed-in
+user, and saved compositions are filed under the user's stable id (dash_app/auth.py ``current_identity``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from dash_app import ids
-from dash_app.auth import current_user_name
+from dash_app.auth import current_identity
 from dash_app.callbacks import compose_actions as actions
 from dash_app.callbacks import compose_views as views
 from dash_app.callbacks.wiring import clientside, outputs
@@ -139,7 +140,7 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> ac
                                  max_side=workbench.settings.max_canvas_side)
     if trigger in SAVED_BUTTONS:
         return actions.on_saved(SAVED_BUTTONS[trigger], save_name, saved, scene, selected, workbench.compose,
-                                current_user_name())
+                                current_identity().id)
     msg = "unknown control"
     raise SceneError(msg)
 
@@ -193,7 +194,7 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
         **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
     }
     result["saved_options"] = (
-        [{"label": saved.name, "value": saved.name} for saved in compose.list(current_user_name())]
+        [{"label": saved.name, "value": saved.name} for saved in compose.list(current_identity().id)]
         if list_saved or outcome.saved_changed else no_update
     )
     return result

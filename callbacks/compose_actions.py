@@ -198,7 +198,10 @@ def _background_spec(values: dict, scene: Scene) -> dict | None:
 
 def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str | None, compose: ComposeStorage,
              user: str | None) -> Outcome:
-    """Save, open or delete a named composition of the signed-in user."""
+    """Save, open or delete a named composition of the signed-in user (``user``: their stable id; None standalone).
+
+    Names are looked up in the user's own folder only, so another user's composition is never found.
+    """
     if trigger == "save":
         saved = compose.save(user, str(name or ""), scene)
         return Outcome(scene, selected, ("success", f"Saved “{saved.name}”."), "none", saved_changed=True)

@@ -1,4 +1,7 @@
-"""Compare runs: their curves on one chart, their settings side by side, their pictures side by side."""
+"""Compare runs: their curves on one chart, their settings side by side, their pictures side by side.
+
+Only runs the user may see are compared (every run when runs are shared; callbacks/training_support.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dash import Dash, Input, Output, html
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import parse_run_ids
+from dash_app.callbacks.training_support import Viewer, parse_run_ids
 from dash_app.components import alert
 from dash_app.components.training import ARTIFACT_TITLES, CONFIG_LABELS, image_card, run_href, status_badge
 from dash_app.jobs.config import dataset_fields
@@ -31,19 +34,34 @@ def compare(run_ids_text) -> dict:
     """The runs named in the address: their curves on one chart, their settings and pictures side by side."""
     wanted = parse_run_ids(run_ids_text)
     store = get_workbench().runs
-    runs = store.get_many(wanted)
-    missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
+    viewer = Viewer()
+    found = store.get_many(wanted)
+    runs = [run for run in found if viewer.may_view(run)]
+    hidden = [run.id for run in found if not viewer.may_view(run)]
+    missing = [run_id for run_id in wanted if run_id not in {run.id for run in found}]
     if len(runs) < 2:
         message = alert("Choose two or more runs in the run history to compare them.", color="info",
                         icon="bi-info-circle")
+        if hidden:
+            message = alert(_left_out(missing, hidden), color="warning")
         return {"note": message, "figure": empty_figure("Nothing to compare"), "settings": "", "pictures": ""}
-    note = alert(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}", color="warning") if missing else ""
+    note = alert(_left_out(missing, hidden), color="warning") if missing or hidden else ""
     histories = store.metrics([run.id for run in runs])
     classifier = all(run.config.get("dataset") != "table" or run.config.get("task") == "classification" for run in runs)
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
                            uirevision="compare-" + "-".join(str(run.id) for run in runs), classifier=classifier)
     return {"note": note, "figure": figure, "settings": config_diff(runs),
             "pictures": artifacts_side_by_side(runs, store)}
+
+
+def _left_out(missing: list[int], hidden: list[int]) -> str:
+    """Which asked-for runs are not compared: unknown ones, and other users' when runs are not shared."""
+    parts = []
+    if missing:
+        parts.append(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}")
+    if hidden:
+        parts.append(f"Not shared with you, left out: {', '.join(f'#{i}' for i in hidden)}")
+    return ". ".join(parts)
 
 
 def differing_fields(runs: list[Run]) -> set[str]:

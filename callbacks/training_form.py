@@ -16,7 +16,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
-from dash_app.auth import current_user_name
+from dash_app.auth import current_identity
 from dash_app.components import alert
 from dash_app.components.training import run_href
 from dash_app.data.engines import DatabaseUnavailable
@@ -154,7 +154,8 @@ def _queue_and_launch(config: TrainConfig):
     """Write the run to the store and hand it to the launcher; the alert says which run it is, or why it failed."""
     workbench = get_workbench()
     store = workbench.runs
-    run_id = store.create_run(config.to_json(), config.summary(), user=current_user_name(),
+    starter = current_identity()  # the run is theirs: filed under their stable id, labelled with their name
+    run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
                               backend=workbench.settings.background)
     try:
         workbench.launcher.launch(run_id)

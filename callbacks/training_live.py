@@ -1,6 +1,8 @@
 """The live part of the Training page: active runs, live curves and the history grid, all read from the store.
 
-The store is the source of truth, so a reloaded page, a second tab or another user sees the same runs.
+The store is the source of truth, so a reloaded page, a second tab or another user sees the same runs
+(every run when runs are shared, the user's own otherwise; callbacks/training_support.py ``Viewer``). Only
+a run's owner and admins get its Cancel button, and a cancel replayed for another's run is refused.
 The poll is fast (1 s) only while a run is queued or running; each answer sends only what changed.
 """
 
@@ -15,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
+from dash_app.callbacks.training_support import Viewer, not_yours_to_cancel
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
 from dash_app.components.training import (
@@ -63,9 +66,10 @@ def refresh(n_intervals, refreshed, signature) -> dict:
     never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
     """
     store = get_workbench().runs
-    runs = store.list_runs()
+    viewer = Viewer()
+    runs = store.list_runs(owner=viewer.owner_filter)
     if reap_dead(store, [run for run in runs if run.status == "running"]):
-        runs = store.list_runs()
+        runs = store.list_runs(owner=viewer.owner_filter)
     active = [run for run in runs if run.is_active]
     new_signature = _signature(runs, active)
     old = signature or {}
@@ -76,7 +80,7 @@ def refresh(n_intervals, refreshed, signature) -> dict:
         return answer
     answer["signature"] = new_signature
     if "active" in changed or not old:
-        answer["cards"] = [active_card(run) for run in active] or _no_active()
+        answer["cards"] = [active_card(run, can_cancel=viewer.may_cancel(run)) for run in active] or _no_active()
     if changed & {"rows", "active", "curve"}:
         answer["figure"], answer["title"] = _live_curves(store, active, runs)
     if "rows" in changed:
@@ -99,7 +103,8 @@ def update_progress(signature, body_ids) -> dict:
     """Refresh the progress block inside each active run's card (the card itself stays)."""
     if not body_ids:
         raise PreventUpdate
-    runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True)}
+    owner = Viewer().owner_filter
+    runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True, owner=owner)}
     return {"bodies": [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]}
 
 
@@ -145,11 +150,17 @@ def grid_rows(runs: list[Run]) -> list[dict]:
 
 
 def cancel(request, refresh) -> dict:
-    """Cancel the run whose button was pressed, from any tab or user; wait until it has really stopped."""
+    """Cancel the run whose button was pressed, from any tab, for its owner or an admin; wait until it has stopped."""
     run_id = request.get("run") if isinstance(request, dict) else None
     if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate
-    run = cancel_run(get_workbench().runs, run_id)
+    store = get_workbench().runs
+    found = store.get(run_id)
+    if found is None:
+        return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
+    if not Viewer().may_cancel(found):
+        return {"message": alert(not_yours_to_cancel(found), icon="bi-shield-lock"), "refresh": no_update}
+    run = cancel_run(store, run_id)
     if run is None:
         return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
     if run.status == CANCELLED:

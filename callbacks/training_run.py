@@ -1,4 +1,8 @@
-"""A run's own page: read from the store every second while the run is active, once when it has ended."""
+"""A run's own page: read from the store every second while the run is active, once when it has ended.
+
+Another user's run shows read-only when runs are shared (no Cancel), and not at all otherwise; a Cancel
+replayed for a run that is not yours is refused (callbacks/training_support.py ``Viewer``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import parse_run_ids
+from dash_app.callbacks.training_support import Viewer, not_shared_message, not_yours_to_cancel, parse_run_ids
 from dash_app.components import alert
 from dash_app.components.training import (
     ARTIFACT_TITLES, config_table, format_seconds, image_card, progress_block, status_badge,
@@ -45,21 +49,26 @@ def show_run(n_intervals, run_id_text) -> dict:
     store = get_workbench().runs
     run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
     run = store.get(run_ids[0]) if run_ids else None
-    if run is None:
-        missing = alert(f"There is no run {run_id_text!r}.", color="warning")
-        return {"heading": missing, "details": "", "figure": empty_figure("No such run"), "artifacts": "",
-                "poll_off": True}
+    viewer = Viewer()
+    if run is None or not viewer.may_view(run):
+        text = f"There is no run {run_id_text!r}." if run is None else not_shared_message(run.id)
+        return {"heading": alert(text, color="warning"), "details": "", "figure": empty_figure("No such run"),
+                "artifacts": "", "poll_off": True}
     history = store.metrics([run.id])[run.id]
     classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
     artifacts = artifact_gallery(run, store.artifacts(run.id)) if not run.is_active else ""
-    return {"heading": heading(run), "details": details(run), "figure": figure, "artifacts": artifacts,
+    return {"heading": heading(run, can_cancel=viewer.may_cancel(run)),
+            "details": details(run, show_owner_id=viewer.identity.admin), "figure": figure, "artifacts": artifacts,
             "poll_off": not run.is_active}
 
 
-def heading(run: Run) -> html.Div:
-    cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
-                        color="danger", outline=True, className="train-cancel") if run.is_active else None
+def heading(run: Run, *, can_cancel: bool = True) -> html.Div:
+    """Title, status and (for its owner and admins, while active) the Cancel button of a run."""
+    cancel = None
+    if run.is_active and can_cancel:
+        cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
+                            color="danger", outline=True, className="train-cancel")
     parts = [
         html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), cancel],
                  className="train-run-title"),
@@ -72,9 +81,13 @@ def heading(run: Run) -> html.Div:
     return html.Div(parts)
 
 
-def details(run: Run) -> list:
+def details(run: Run, *, show_owner_id: bool = False) -> list:
+    """The run's facts and settings; admins also see the owner's user id (display names may repeat)."""
+    started_by = run.user or "local"
+    if show_owner_id and run.owner:
+        started_by = f"{started_by} (user id {run.owner})"
     facts = [
-        ("Started by", run.user or "local"),
+        ("Started by", started_by),
         ("Device", run.device or "–"),
         ("Created", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))),
         ("Ran for", format_seconds(run.duration(time.time())) if run.started_at else "–"),
@@ -113,7 +126,11 @@ def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
     if not pressed:
         raise PreventUpdate
-    run = cancel_run(get_workbench().runs, pressed[0])
+    store = get_workbench().runs
+    found = store.get(pressed[0])
+    if found is not None and not Viewer().may_cancel(found):
+        return {"message": alert(not_yours_to_cancel(found), color="danger", icon="bi-shield-lock")}
+    run = cancel_run(store, pressed[0])
     if run is None:
         return {"message": no_update}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}

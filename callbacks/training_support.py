@@ -1,6 +1,16 @@
-"""What the Training callbacks share: small formatting of messages and of run ids in addresses."""
+"""What the Training callbacks share: run ids in addresses, and who may see or cancel which run.
+
+Runs belong to the user who started them (their stable id, dash_app/identity.py). With
+``DASH_APP_SHARE_RUNS`` on (the default) every signed-in user sees every run read-only; cancel stays
+with the owner and admins either way.
+"""
 
 from __future__ import annotations
+
+from dash_app.auth import current_identity
+from dash_app.identity import Identity, may_control_run, may_view_run
+from dash_app.runs.store import Run
+from dash_app.workbench import get_workbench
 
 
 def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
@@ -11,3 +21,33 @@ def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
         if part.isdigit() and 0 < len(part) <= 9 and int(part) not in ids:
             ids.append(int(part))
     return ids[:limit]
+
+
+class Viewer:
+    """The user of this request, as the Training pages ask about runs."""
+
+    def __init__(self, identity: Identity | None = None, *, shared: bool | None = None) -> None:
+        self.identity = identity or current_identity()
+        self.shared = get_workbench().settings.share_runs if shared is None else shared
+
+    @property
+    def owner_filter(self) -> str | None:
+        """The owner whose runs alone this user may list; None: every run."""
+        if self.shared or self.identity.admin:
+            return None
+        return self.identity.id or ""
+
+    def may_view(self, run: Run) -> bool:
+        return may_view_run(self.identity, run.owner, shared=self.shared)
+
+    def may_cancel(self, run: Run) -> bool:
+        return may_control_run(self.identity, run.owner)
+
+
+def not_shared_message(run_id: int) -> str:
+    return f"Run #{run_id} belongs to another user and runs are not shared here: only its owner and admins may see it."
+
+
+def not_yours_to_cancel(run: Run) -> str:
+    started_by = f" ({run.user})" if run.user else ""
+    return (f"Run #{run.id} was not cancelled: only the user who started it{started_by} or an admin may cancel it.")

@@ -1,39 +1,72 @@
-"""Put every route the product registers behind the host application's login.
+"""Put every route the product registers behind the host application's login, and say who is asking.
 
 The product has no users of its own: inside a host it asks the host who is signed in. With
 Flask-Login on the host (``server.login_manager``) that works with no configuration; any other host
 passes an :class:`Access`. The guard covers routes by endpoint, not by view function, because the
 Dash assets blueprint registers no view of the product's own.
+
+Who is asking is an :class:`dash_app.identity.Identity`: the host's stable user id (the key of
+everything the user owns), the display name (a label only) and the user's roles (the admin role is
+named by ``DASH_APP_ADMIN_ROLE``). :func:`current_identity` builds it once per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, g, has_request_context, jsonify, request
 from werkzeug.wrappers import Response
 
+from dash_app.identity import NOBODY, STANDALONE, Identity, host_identity
+
+RolesOf = Callable[[Any], Iterable[str] | str | None]  # a Flask-Login user object -> its role names
+
+
+def _no_roles() -> Iterable[str]:
+    return ()
+
 
 @dataclass(frozen=True)
 class Access:
-    """How the host says whether the current request may see the product, and who is asking."""
+    """How the host says whether the current request may see the product, and who is asking.
+
+    ``user_id`` must return the signed-in user's stable id (never a display name: two accounts may
+    share one); everything the user owns is filed under it. ``user_roles`` returns the user's role names.
+    """
 
     is_allowed: Callable[[], bool]
     user_name: Callable[[], str | None]
     deny_page: Callable[[], Response] | None = None
+    user_id: Callable[[], str | None] = field(kw_only=True)
+    user_roles: Callable[[], Iterable[str] | str | None] = field(default=_no_roles, kw_only=True)
 
 
-def flask_login_access(server: Flask) -> Access | None:
-    """Access through the host's Flask-Login, or None when the host does not use Flask-Login."""
+def roles_attribute(user: Any) -> Iterable[str] | str | None:
+    """The default ``user_roles`` of a Flask-Login host: the user object's ``roles`` attribute (none if absent)."""
+    return getattr(user, "roles", None)
+
+
+def flask_login_access(server: Flask, user_roles: RolesOf | None = None) -> Access | None:
+    """Access through the host's Flask-Login, or None when the host does not use Flask-Login.
+
+    The user's id is ``current_user.get_id()``; the roles are ``user_roles(user)``, by default the
+    user object's ``roles`` attribute (:func:`roles_attribute`).
+    """
     manager = getattr(server, "login_manager", None)
     if manager is None:
         return None
     # Imported here: Flask-Login is the host's dependency, not the product's.
     from flask_login import current_user
 
+    roles_of = user_roles or roles_attribute
+
     def is_allowed() -> bool:
         return bool(current_user.is_authenticated)
+
+    def user_id() -> str | None:
+        return str(current_user.get_id()) if current_user.is_authenticated else None
 
     def user_name() -> str | None:
         if not current_user.is_authenticated:
@@ -44,7 +77,13 @@ def flask_login_access(server: Flask) -> Access | None:
                 return str(value)
         return str(current_user.get_id())
 
-    return Access(is_allowed=is_allowed, user_name=user_name, deny_page=manager.unauthorized)
+    def roles() -> Iterable[str] | str | None:
+        if not current_user.is_authenticated:
+            return ()
+        return roles_of(current_user._get_current_object())  # the user object itself, not the proxy
+
+    return Access(is_allowed=is_allowed, user_name=user_name, deny_page=manager.unauthorized, user_id=user_id,
+                  user_roles=roles)
 
 
 def protect_endpoints(
@@ -69,13 +108,33 @@ def protect_endpoints(
         return response
 
 
+def current_identity(workbench: Any = None) -> Identity:
+    """Who is asking: built once per request from the host's :class:`Access` (standalone: the one local user).
+
+    Outside a request (a test, a job) it is the standalone user when there is no host, and nobody otherwise.
+    """
+    from dash_app.workbench import get_workbench  # imported here: the workbench imports every domain
+
+    if not has_request_context():
+        workbench = workbench or get_workbench()
+        return STANDALONE if workbench.access is None else NOBODY
+    if "dash_app_identity" not in g:
+        workbench = workbench or get_workbench()
+        g.dash_app_identity = identify(workbench.access, workbench.settings.admin_role)
+    return g.dash_app_identity
+
+
+def identify(access: Access | None, admin_role: str) -> Identity:
+    """The identity the host's ``access`` gives for the current request."""
+    if access is None:
+        return STANDALONE
+    if not access.is_allowed():
+        return NOBODY
+    return host_identity(access.user_id(), access.user_name(), access.user_roles(), admin_role)
+
+
 def current_user_name() -> str | None:
-    """Name of the signed-in host user, or None when standalone or outside a request."""
+    """Display name of the signed-in host user (a label only), or None when standalone or outside a request."""
     if not has_request_context():
         return None
-    if "dash_app_user_name" not in g:
-        from dash_app.workbench import get_workbench  # imported here: the workbench imports every domain
-
-        access = get_workbench().access
-        g.dash_app_user_name = access.user_name() if access else None
-    return g.dash_app_user_name
+    return current_identity().name

@@ -45,12 +45,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     return init_app(server, settings)
 
 
-def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Access | None = None) -> Dash:
+def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Access | None = None,
+             user_roles: auth.RolesOf | None = None) -> Dash:
     """Mount the product on ``server`` under ``settings.url_prefix`` and return the Dash app.
 
-    ``access`` says how the host grants access; by default the host's Flask-Login is used if it has
-    one, and the product is open otherwise (standalone).
+    ``access`` says how the host grants access and who is asking; by default the host's Flask-Login is
+    used if it has one, and the product is open otherwise (standalone). With Flask-Login, ``user_roles``
+    maps the signed-in user object to its role names (default: its ``roles`` attribute).
     """
+    if access is not None and user_roles is not None:
+        msg = "user_roles is for hosts that use Flask-Login; an Access says the roles with its own user_roles"
+        raise TypeError(msg)
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     endpoints_before = set(server.view_functions)
@@ -69,7 +74,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     routing.mark_unknown_pages_not_found(app, page_endpoints)
     routing.pages_not_stored(app, page_endpoints)
     routing.unknown_component_files_not_found(app)
-    access = access or auth.flask_login_access(server)
+    access = access or auth.flask_login_access(server, user_roles)
     workbench.access = access
     if access is not None:
         auth.protect_endpoints(server, product_endpoints, page_endpoints, access)

@@ -96,6 +96,19 @@ class Settings(BaseSettings):
         50_000_000, ge=1_000_000, le=500_000_000,
         json_schema_extra=_allowed("an integer from 1000000 to 500000000 (pixels of one uploaded image)"),
     )
+    admin_role: str = Field(
+        "admin", min_length=1, max_length=64,
+        json_schema_extra=_allowed(
+            "a role name of 1 to 64 characters; users with this role (as the host says) may see and do everything"
+        ),
+    )
+    share_runs: bool = Field(
+        True,
+        json_schema_extra=_allowed(
+            "true or false; true: every signed-in user may see every run (read-only); false: only its owner"
+            " and admins. Cancel stays with the owner and admins either way"
+        ),
+    )
     hold_runs: bool = Field(
         False,
         json_schema_extra=_allowed(
@@ -115,6 +128,14 @@ class Settings(BaseSettings):
             msg = "must not be empty"
             raise ValueError(msg)
         return value.expanduser().resolve()
+
+    @field_validator("admin_role")
+    @classmethod
+    def _admin_role_named(cls, value: str) -> str:
+        if value != value.strip() or not value:
+            msg = "must not be empty or start or end with spaces"
+            raise ValueError(msg)
+        return value
 
     @field_validator("url_prefix")
     @classmethod

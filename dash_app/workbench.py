@@ -33,13 +33,20 @@ class Workbench:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.data = DataService(settings, app_store=lambda: self.runs.engine)
-        self.compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side)
+        self._compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side)
         self.launcher: ProcessLauncher | CeleryLauncher | None = None  # set by init_app with the manager
         self.endpoints: frozenset[str] = frozenset()  # the product's Flask endpoints, set by init_app
         self.access: Access | None = None  # how the host says who is signed in (None: standalone), set by init_app
         self._runs: RunStore | None = None
         self._lock = threading.Lock()
         _after_fork(self)
+
+    @property
+    def compose(self) -> ComposeStorage:
+        """The Compose storage, acting for the user of this request (dash_app/auth.py ``current_identity``)."""
+        from dash_app.auth import current_identity  # imported here: auth imports Flask
+
+        return self._compose.as_user(current_identity(self))
 
     @property
     def runs(self) -> RunStore:

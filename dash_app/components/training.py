@@ -112,8 +112,10 @@ def progress_block(run: Run) -> html.Div:
     )
 
 
-def active_card(run: Run) -> dbc.Card:
-    """One queued or running run with its progress and a Cancel button."""
+def active_card(run: Run, *, can_cancel: bool = True) -> dbc.Card:
+    """One queued or running run with its progress, who started it, and (for its owner and admins) a Cancel button."""
+    cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_cancel(run.id),
+                        color="danger", outline=True, size="sm", className="train-cancel ms-auto")
     return dbc.Card(
         [
             dbc.CardHeader(
@@ -121,9 +123,8 @@ def active_card(run: Run) -> dbc.Card:
                     html.A(f"#{run.id}", href=run_href(run.id), className="train-run-link"),
                     html.Span(run.summary, className="train-run-summary"),
                     status_badge(run.status),
-                    html.Span(run.user or "", className="train-run-user"),
-                    dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_cancel(run.id),
-                               color="danger", outline=True, size="sm", className="train-cancel ms-auto"),
+                    html.Span(run.user or "", className="train-run-user", title="started by"),
+                    cancel if can_cancel else None,
                 ],
                 className="train-active-header",
             ),

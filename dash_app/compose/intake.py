@@ -159,8 +159,9 @@ def normalised(image: Image.Image) -> Image.Image:
     return upright.convert("RGBA" if has_alpha else "RGB")
 
 
-def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int) -> StoredImage:
-    """Check an upload and store it; raise ImageRejected with a message for the user."""
+def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int,
+                 owner: str | None = None) -> StoredImage:
+    """Check an upload and store it as ``owner``'s (a stable user id); ImageRejected with a message for the user."""
     check_size(len(data), max_bytes)
     decoded = open_checked(data, max_pixels=max_pixels)
     try:
@@ -171,6 +172,8 @@ def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int
     image_id = uuid.uuid4().hex
     folder = images_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    if owner is not None:  # written first: the image is never there without its owner
+        set_owner(data_dir, image_id, owner)
     _write_png(image, folder / f"{image_id}.png")
     if max(image.size) > DISPLAY_SIDE:
         display = image.copy()
@@ -195,6 +198,27 @@ def image_path(data_dir: Path, image_id: str, *, display: bool = False) -> Path:
     if display and (folder / f"{image_id}.display.png").is_file():
         return folder / f"{image_id}.display.png"
     return folder / f"{image_id}.png"
+
+
+def owner_path(data_dir: Path, image_id: str) -> Path:
+    """The file that names an image's owner (ValueError for anything but a generated id)."""
+    return image_path(data_dir, image_id).with_suffix(".owner")
+
+
+def set_owner(data_dir: Path, image_id: str, owner: str) -> None:
+    """Record ``owner`` (a stable user id) as the owner of an image, atomically."""
+    path = owner_path(data_dir, image_id)
+    partial = path.with_suffix(".owner-partial")
+    partial.write_text(owner, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def image_owner(data_dir: Path, image_id: str) -> str | None:
+    """The owner of an image, or None when none was recorded (standalone, or uploaded before owners were kept)."""
+    try:
+        return owner_path(data_dir, image_id).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
 
 
 def load_image(data_dir: Path, image_id: str) -> Image.Image:

@@ -5,8 +5,15 @@ them (the app's :class:`dash_app.workbench.Workbench` owns it as ``compose``); t
 in the pure modules it calls (:mod:`dash_app.compose.intake`, :mod:`dash_app.compose.export`).
 
 Nothing the browser sends becomes a path unchecked: image ids must be generated ids, composition names
-are validated and turned into a slug the code builds, user names are slugged with a short hash (so two
-users never share a folder), and every resolved path is checked to stay inside the scenes folder.
+are validated and turned into a slug the code builds, and every resolved path is checked to stay inside
+the scenes folder.
+
+Everything here belongs to a user, keyed by the host's stable user id (dash_app/identity.py), never by a
+display name: each user's compositions are in a folder named from their id, and each uploaded image
+records its owner next to it. A storage is bound to the user of the request (``as_user``; the app's
+workbench does it, dash_app/workbench.py): its image methods refuse another user's image as
+:class:`ImageNotYours`. Folders named from display names by earlier versions are left as they were;
+:mod:`dash_app.compose.legacy` lists them and hands each to its user.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from typing import Any
 from PIL import Image
 
 from dash_app.compose import export, intake
-from dash_app.compose.scene import Background, Scene, SceneError, scene_from_dict, scene_to_dict
+from dash_app.compose.scene import Background, PhotoBackground, Scene, SceneError, scene_from_dict, scene_to_dict
+from dash_app.identity import STANDALONE, Identity, may_use_image
 
 NAME_PATTERN = re.compile(r"^[\w][\w .,()+'-]{0,59}$")
 LOCAL_USER = "local"
@@ -31,6 +39,10 @@ LOCAL_USER = "local"
 
 class StorageError(ValueError):
     """A saved composition cannot be written, found or read; the message is for the user."""
+
+
+class ImageNotYours(export.MissingImage):
+    """An image that another user uploaded: refused like a missing one (the routes answer 404)."""
 
 
 @dataclass(frozen=True)
@@ -50,42 +62,74 @@ def check_name(name: str) -> str:
     return name
 
 
+def legacy_folder_name(label: str) -> str:
+    """The folder earlier versions kept a user's compositions in, named from a display name ("local" standalone)."""
+    readable = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:40] or "user"
+    return f"{readable}-{hashlib.sha256(label.encode()).hexdigest()[:10]}"
+
+
 class ComposeStorage:
     """Where one app keeps Compose's files: uploaded images and saved compositions, under its data directory.
 
-    ``max_side`` is the canvas limit a saved composition must still meet when it is opened.
+    ``max_side`` is the canvas limit a saved composition must still meet when it is opened. ``viewer`` is
+    the user the image methods act for (the standalone user, who may use every image, unless bound with
+    :meth:`as_user`).
     """
 
-    def __init__(self, data_dir: Path, *, max_side: int) -> None:
-        self.data_dir, self.max_side = data_dir, max_side
+    def __init__(self, data_dir: Path, *, max_side: int, viewer: Identity = STANDALONE) -> None:
+        self.data_dir, self.max_side, self.viewer = data_dir, max_side, viewer
 
-    # Uploaded images: stored under a generated id by dash_app/compose/intake.py.
+    def as_user(self, viewer: Identity) -> ComposeStorage:
+        """The same files, with the image methods acting for ``viewer``."""
+        return ComposeStorage(self.data_dir, max_side=self.max_side, viewer=viewer)
+
+    # Uploaded images: stored under a generated id by dash_app/compose/intake.py, with their owner's id.
 
     def accept_image(self, data: bytes, *, max_bytes: int, max_pixels: int) -> intake.StoredImage:
-        """Check an upload and store it; intake.ImageRejected with a message for the user."""
-        return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels)
+        """Check an upload and store it as the viewer's; intake.ImageRejected with a message for the user."""
+        if self.viewer.is_nobody:
+            msg = "sign in to upload images"
+            raise intake.ImageRejected(msg)
+        return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels,
+                                   owner=self.viewer.id)
+
+    def image_owner(self, image_id: str) -> str | None:
+        """The stable id of the user who uploaded the image (None: standalone, or before owners were kept)."""
+        return intake.image_owner(self.data_dir, image_id)
 
     def image_path(self, image_id: str, *, display: bool = False) -> Path:
-        """Path of a stored image; ValueError for anything but a generated id."""
-        return intake.image_path(self.data_dir, image_id, display=display)
+        """Path of a stored image; ValueError for anything but a generated id, ImageNotYours for another's."""
+        path = intake.image_path(self.data_dir, image_id, display=display)
+        self._check_image(image_id)
+        return path
+
+    def _check_image(self, image_id: str) -> None:
+        if not may_use_image(self.viewer, self.image_owner(image_id)):
+            msg = f"the image {image_id} belongs to another user"
+            raise ImageNotYours(msg)
 
     def is_stored(self, image_id: Any) -> bool:
-        """Whether ``image_id`` names a stored image (False for anything that is not one of our ids)."""
+        """Whether ``image_id`` names a stored image the viewer may use (False for anything not one of our ids)."""
         try:
             return self.image_path(image_id).is_file()
-        except ValueError:  # not one of our ids: it did not come from our upload route
+        except (ValueError, ImageNotYours):  # not one of our ids, or another user's image
             return False
 
     def image_size(self, image_id: str) -> tuple[int, int]:
         """Size of a stored image, from its header."""
+        self._check_image(image_id)
         return intake.image_size(self.data_dir, image_id)
 
     def preview_background(self, spec: Background, width: int, height: int, density: int = 1) -> Image.Image:
         """The preview background of a ``width`` x ``height`` canvas (export.MissingImage for a gone photo)."""
+        if isinstance(spec, PhotoBackground):
+            self._check_image(spec.image_id)
         return export.preview_background(self.data_dir, spec, width, height, density)
 
     def export_scene(self, scene: Scene, fmt: str) -> export.Encoded:
-        """The scene at full resolution, encoded as ``fmt`` (export.MissingImage for a gone image)."""
+        """The scene at full resolution, encoded as ``fmt`` (export.MissingImage for a gone or another's image)."""
+        for image_id in sorted(scene.image_ids()):
+            self._check_image(image_id)
         return export.export_scene(self.data_dir, scene, fmt)
 
     # Saved compositions: one JSON file per name, in a folder per user.
@@ -95,11 +139,19 @@ class ComposeStorage:
         return self.data_dir / "compose" / "scenes"
 
     def user_folder(self, user: str | None) -> Path:
-        """The folder of one user's compositions ("local" when standalone)."""
-        user = user or LOCAL_USER
+        """The folder of the compositions of the user whose stable id is ``user`` (None: the standalone user).
+
+        Named ``u-<readable>-<16 hex digits of the id's hash>``; the folders earlier versions named from
+        display names end in 10 hex digits (:func:`legacy_folder_name`), so the two never meet.
+        """
+        if user is None:
+            return self.scenes_root / legacy_folder_name(LOCAL_USER)
+        if not user:
+            msg = "sign in to keep compositions"
+            raise StorageError(msg)
         readable = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")[:40] or "user"
-        digest = hashlib.sha256(user.encode()).hexdigest()[:10]
-        return self.scenes_root / f"{readable}-{digest}"
+        digest = hashlib.sha256(f"user-id:{user}".encode()).hexdigest()[:16]
+        return self.scenes_root / f"u-{readable}-{digest}"
 
     def _file_for(self, user: str | None, name: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", check_name(name).lower()).strip("-") or "scene"
@@ -128,7 +180,7 @@ class ComposeStorage:
         try:
             record = json.loads(path.read_text())
         except FileNotFoundError:
-            msg = f"there is no saved composition called {name!r}"
+            msg = f"there is no saved composition called {name!r} among yours"
             raise StorageError(msg) from None
         except (OSError, ValueError) as error:
             msg = f"the composition {name!r} cannot be read ({type(error).__name__})"
@@ -144,7 +196,8 @@ class ComposeStorage:
         try:
             self._file_for(user, name).unlink()
         except FileNotFoundError:
-            msg = f"there is no saved composition called {name!r}: nothing was deleted (was it deleted already?)"
+            msg = (f"there is no saved composition called {name!r}: nothing was deleted"
+                   " (only your own can be; was it deleted already?)")
             raise StorageError(msg) from None
 
     def list(self, user: str | None) -> list[SavedScene]:

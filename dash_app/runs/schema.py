@@ -26,7 +26,11 @@ runs = Table(
     Column("summary", String(300), nullable=False),
     Column("status", String(16), nullable=False, index=True),
     Column("error", Text),
-    Column("user_name", String(200)),
+    Column("user_name", String(200)),  # the owner's display name when the run was started: a label only
+    # Who owns the run: the host's stable user id (dash_app/identity.py); NULL for standalone runs and runs
+    # from before owners were recorded, which only admins (and the standalone user) may cancel.
+    # Added after the first release: RunStore.create_tables adds it to an existing store (ADDED_COLUMNS).
+    Column("owner_id", String(200)),
     Column("device", String(16)),
     Column("backend", String(16), nullable=False),  # diskcache or celery: who owns the job process
     Column("host", String(255)),  # where the job process runs, so only that machine kills it
@@ -39,6 +43,9 @@ runs = Table(
     Column("finished_at", Float),
     Column("heartbeat_at", Float),
 )
+
+# Columns added to ``train_runs`` after stores existed: nullable, added by RunStore.create_tables when missing.
+ADDED_COLUMNS = ("owner_id",)
 
 metrics = Table(
     "train_metrics", metadata,

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dash_app.runs import schema
 from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
@@ -47,7 +47,7 @@ class Run:
     summary: str
     status: str
     error: str | None
-    user: str | None
+    user: str | None  # the owner's display name at start: a label only
     device: str | None
     backend: str
     host: str | None
@@ -59,6 +59,7 @@ class Run:
     started_at: float | None
     finished_at: float | None
     queue_position: int | None = None  # 1 for the next run to start; None unless queued
+    owner: str | None = None  # the owner's stable user id (None: standalone, or from before owners were kept)
 
     @property
     def is_active(self) -> bool:
@@ -112,6 +113,7 @@ class RunStore:
 
     def create_tables(self) -> None:
         schema.metadata.create_all(self.engine)
+        self._add_missing_columns()
         try:
             with self.engine.begin() as connection:
                 if connection.execute(select(schema.queue_lock.c.id)).first() is None:
@@ -119,17 +121,37 @@ class RunStore:
         except IntegrityError:  # another process inserted the row first: that is all we wanted
             pass
 
+    def _add_missing_columns(self) -> None:
+        """Add the columns of ``schema.ADDED_COLUMNS`` that an older store lacks (nullable, so rows stay valid)."""
+        table = schema.runs
+        present = {column["name"] for column in inspect(self.engine).get_columns(table.name)}
+        preparer = self.engine.dialect.identifier_preparer
+        for name in schema.ADDED_COLUMNS:
+            if name in present:
+                continue
+            column = table.c[name]
+            kind = column.type.compile(dialect=self.engine.dialect)
+            statement = f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(name)} {kind}"
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(text(statement))
+            except DBAPIError:  # another process added it first: fine if it is there now
+                inspector = inspect(self.engine)
+                if name not in {item["name"] for item in inspector.get_columns(table.name)}:
+                    raise
+
     def dispose(self) -> None:
         self.engine.dispose()
 
     # -- creating and reading -------------------------------------------------------------------------
 
-    def create_run(self, config: Mapping[str, Any], summary: str, *, user: str | None, backend: str) -> int:
-        """Add a queued run and return its id."""
+    def create_run(self, config: Mapping[str, Any], summary: str, *, user: str | None, backend: str,
+                   owner: str | None = None) -> int:
+        """Add a queued run of ``owner`` (a stable user id; ``user`` is the display name) and return its id."""
         with self.engine.begin() as connection:
             result = connection.execute(insert(schema.runs).values(
                 config=json.dumps(config), summary=summary[:300], status=QUEUED, user_name=user, backend=backend,
-                cancel_requested=False, created_at=time.time(),
+                owner_id=owner, cancel_requested=False, created_at=time.time(),
             ))
             return int(result.inserted_primary_key[0])
 
@@ -141,14 +163,21 @@ class RunStore:
             position = self._queue_position(connection, row) if row["status"] == QUEUED else None
         return _run(row, position)
 
-    def list_runs(self, *, limit: int = 1000, active_only: bool = False) -> list[Run]:
-        """Newest first; queued runs carry their position in the queue."""
-        query = select(schema.runs).order_by(schema.runs.c.id.desc()).limit(limit)
+    def list_runs(self, *, limit: int = 1000, active_only: bool = False, owner: str | None = None) -> list[Run]:
+        """Newest first (only ``owner``'s when given); queued runs carry their position in the whole queue."""
+        runs = schema.runs
+        query = select(runs).order_by(runs.c.id.desc()).limit(limit)
         if active_only:
-            query = query.where(schema.runs.c.status.in_(ACTIVE))
+            query = query.where(runs.c.status.in_(ACTIVE))
+        if owner is not None:
+            query = query.where(runs.c.owner_id == owner)
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
-        queued = sorted(row["id"] for row in rows if row["status"] == QUEUED)
+            if owner is None:
+                queued = sorted(row["id"] for row in rows if row["status"] == QUEUED)
+            else:  # the queue is everyone's: count the runs of others waiting ahead too
+                queued = list(connection.execute(select(runs.c.id).where(runs.c.status == QUEUED)
+                                                 .order_by(runs.c.id)).scalars())
         positions = {run_id: index + 1 for index, run_id in enumerate(queued)}
         return [_run(row, positions.get(row["id"])) for row in rows]
 
@@ -303,6 +332,7 @@ def _run(row: Mapping[str, Any], position: int | None) -> Run:
         pid=row["pid"], pid_started=row["pid_started"], cancel_requested=bool(row["cancel_requested"]),
         progress=json.loads(row["progress"]) if row["progress"] else None, created_at=row["created_at"],
         started_at=row["started_at"], finished_at=row["finished_at"], queue_position=position,
+        owner=row.get("owner_id"),
     )
 
 

@@ -2,7 +2,9 @@
 
 Registered by ``init_app`` before it snapshots its endpoints, so the host's login guards them. Ids
 and specs from the browser are validated by the domain modules before any file is touched. At request
-time the routes take settings and the Compose storage from the app's workbench (dash_app/workbench.py).
+time the routes take settings and the Compose storage from the app's workbench (dash_app/workbench.py),
+which acts for the signed-in user: an upload is recorded as theirs, and another user's image is refused
+with 404 wherever an id names it (image, background, export).
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ def image() -> Response:
         path = get_workbench().compose.image_path(request.args.get("id", ""), display=display)
     except ValueError:
         return _error("not an image id", 404)
+    except export.MissingImage as error:  # another user's image: refused as if it were not there
+        return _error(str(error), 404)
     if not path.is_file():
         return _error("no such image", 404)
     response = send_file(path, mimetype="image/png", conditional=True)

@@ -2,13 +2,17 @@
 
 A request names a run id (an integer) and an artifact name; both are checked against the run store
 before anything is read, and the file is sent from ``<data_dir>/runs/<id>/`` with Flask's safe join.
-No path from the browser reaches the file system unchecked.
+No path from the browser reaches the file system unchecked. A run's artifacts (weights included) are
+sent only to users who may see the run (dash_app/identity.py ``may_view_run``: everyone signed in when
+runs are shared, else its owner and admins); anyone else gets 404, as for a run that does not exist.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request, send_from_directory
 
+from dash_app.auth import current_identity
+from dash_app.identity import may_view_run
 from dash_app.runs.artifacts import ARTIFACT_NAME, artifact_route
 from dash_app.runs.executor import run_folder
 from dash_app.settings import Settings
@@ -26,6 +30,9 @@ def _artifact(run_id: int, name: str) -> Response:
     workbench = get_workbench()
     if not ARTIFACT_NAME.match(name) or not workbench.runs.has_artifact(run_id, name):
         abort(404)
+    run = workbench.runs.get(run_id)
+    if run is None or not may_view_run(current_identity(), run.owner, shared=workbench.settings.share_runs):
+        abort(404, description="No such run artifact that you may see.")
     response = send_from_directory(
         run_folder(workbench.settings.data_dir, run_id), name,
         as_attachment=request.args.get("download") == "1", max_age=3600,

@@ -1,4 +1,4 @@
-"""Run the host example: ``python -m examples.flask_host add-user NAME`` then ``python -m examples.flask_host serve``."""
+"""Run the host example: ``python -m examples.flask_host add-user NAME [--role admin]`` then ``... serve``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("username")
     add.add_argument("--name", help="display name (default: the username)")
     add.add_argument("--password", help="password (default: asked for)")
+    add.add_argument("--role", action="append", default=[], dest="roles",
+                     help="a role of the user, e.g. admin (may be given more than once)")
     serve = commands.add_parser("serve", help="run the host with Workbench under /dashboard/")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     instance = Path(args.instance)
     if args.command == "add-user":
         password = args.password or getpass.getpass(f"Password for {args.username}: ")
-        UserStore(instance / "users.sqlite").add(args.username, password, args.name)
+        UserStore(instance / "users.sqlite").add(args.username, password, args.name, tuple(args.roles))
         print(f"user {args.username!r} saved in {instance / 'users.sqlite'}")
         return 0
 

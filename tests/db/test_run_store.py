@@ -127,3 +127,21 @@ def test_tables_are_prefixed_and_leave_other_tables_alone(store):
     assert {"train_runs", "train_metrics", "train_artifacts", "train_queue_lock"} <= names
     assert all(name.startswith("train_") for name in schema.metadata.tables)
     open_store(str(store.engine.url.render_as_string(hide_password=False))).dispose()  # idempotent
+
+
+def test_a_store_from_before_owners_were_kept_opens_and_gains_the_owner_column(store, store_url):
+    from sqlalchemy import text
+
+    (old_id,) = _queued(store)
+    with store.engine.begin() as connection:  # as an earlier version left it: no owner_id column
+        connection.execute(text("ALTER TABLE train_runs DROP COLUMN owner_id"))
+    store.dispose()
+    reopened = open_store(store_url)
+    try:
+        assert reopened.get(old_id).owner is None and reopened.get(old_id).user == "alice"
+        new_id = reopened.create_run({"epochs": 1}, "new", user="Sam", backend="diskcache", owner="7")
+        assert reopened.get(new_id).owner == "7"
+        assert [run.id for run in reopened.list_runs(owner="7")] == [new_id]
+        assert [run.queue_position for run in reopened.list_runs(owner="7")] == [2], "its place in the whole queue"
+    finally:
+        reopened.dispose()
