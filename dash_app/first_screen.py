@@ -16,7 +16,6 @@ escaped.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Callable
@@ -259,7 +258,8 @@ def _dcc_link(node, context):
 # ---- the grid ------------------------------------------------------------------------------------------------
 
 def cell_text(value) -> str:
-    """A value as the grid shows it: JavaScript's ``String(value)`` of the JSON the grid receives."""
+    """A value as the grid shows it: JavaScript's ``String(value)`` of the JSON-safe value the grid receives
+    (dash_app/data/cells.py makes every cell a string, number, boolean or None)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -272,8 +272,6 @@ def cell_text(value) -> str:
         if 1e-7 <= abs(value) < 1e21:
             return format(Decimal(repr(value)), "f")
         return repr(value).replace("e-0", "e-").replace("e+0", "e+")  # 1e-07 -> 1e-7, as JavaScript writes it
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
     return str(value)
 
 

@@ -37,14 +37,14 @@ def shop(tmp_path):
 
 def screen_of(html: str) -> str:
     """The first screen's HTML in a page's HTML ('' when it has none)."""
-    match = re.search(r'<div class="app-first-screen".*?(?=<div id="react-entry-point")', html, re.S)
+    match = re.search(r'<div class="app-first-screen".*?(?=<div id="react-entry-point")', html, re.DOTALL)
     return match.group(0) if match else ""
 
 
 def cells(screen: str, row: int) -> list[str]:
     body = screen.split("<tbody>", 1)[1]
-    line = re.findall(r"<tr>(.*?)</tr>", body, re.S)[row]
-    return [unescape(re.sub(r"<[^>]+>", "", text)) for text in re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)]
+    line = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)[row]
+    return [unescape(re.sub(r"<[^>]+>", "", text)) for text in re.findall(r"<td[^>]*>(.*?)</td>", line, re.DOTALL)]
 
 
 def test_the_data_pages_html_shows_the_table_with_its_first_rows(shop):
@@ -117,7 +117,7 @@ def test_pages_are_not_kept_by_shared_caches(shop):
 @pytest.mark.parametrize(("value", "text"), [
     (None, ""), (True, "true"), (False, "false"), (3.0, "3"), (0.1, "0.1"), (-2.5, "-2.5"), (1e21, "1e+21"),
     (1.5e-8, "1.5e-8"), (123456789.125, "123456789.125"), (1e20, "100000000000000000000"), (7, "7"),
-    ("a < b", "a < b"), (float("nan"), ""), ({"k": 1}, '{"k": 1}'),
+    ("a < b", "a < b"), (float("nan"), ""),
 ])
 def test_values_read_as_the_grid_writes_them(value, text):
     assert first_screen.cell_text(value) == text
