@@ -237,25 +237,17 @@ def on_text_fields(values: dict[str, Any], scene: Scene, selected: str | None) -
     spec = layer.text.model_dump()
     shown = {"content": values.get("text"), "font": values.get("font"), "color": values.get("text_color"),
              "align": values.get("align")}
-    for field, name in (("size", "font_size"), ("weight", "weight"), ("padding", "padding"), ("radius", "radius")):
+    weight = values.get("weight")  # a select's value is a string ("700")
+    shown["weight"] = int(weight) if isinstance(weight, str) and weight.isdigit() else weight
+    for field, name in (("size", "font_size"), ("padding", "padding"), ("radius", "radius")):
         value = values.get(name)
-        shown[field] = None if value in (None, "") else round(_number(_numeric(value), field))
+        shown[field] = None if value in (None, "") else round(_number(value, field))
     changes = {field: value for field, value in shown.items() if value is not None}
     if values.get("box") is not None:  # the switch: a box of the chosen colour, or none
         changes["box"] = (values.get("box_color") or spec["box"] or "#ffffff") if values["box"] else None
     if spec | changes == spec:
         return Outcome(scene, selected, history="none")
     return Outcome(edit.update_text(scene, layer_id, **changes), layer_id)
-
-
-def _numeric(value: Any) -> Any:
-    """A number from a select's string value ("700"), anything else as it is."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
 
 
 def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, *, max_side: int) -> Outcome:

@@ -51,45 +51,40 @@ class TextStyle(Protocol):
     radius: int
 
 
+def _require(condition: bool, message: str) -> None:
+    """ValueError with ``message`` (a sentence for the user) unless ``condition`` holds."""
+    if not condition:
+        raise ValueError(message)
+
+
 def check_content(content: str) -> str:
     """The text, or ValueError saying why it cannot be drawn (empty, too long, too many lines)."""
-    if not content.strip():
-        msg = "the text is empty: type something, or delete the layer"
-        raise ValueError(msg)
-    if len(content) > MAX_CHARS:
-        msg = f"the text has {len(content):,} characters; a text layer holds at most {MAX_CHARS:,}"
-        raise ValueError(msg)
-    if content.count("\n") >= MAX_LINES:
-        msg = f"the text has {content.count(chr(10)) + 1} lines; a text layer holds at most {MAX_LINES}"
-        raise ValueError(msg)
+    _require(bool(content.strip()), "the text is empty: type something, or delete the layer")
+    _require(len(content) <= MAX_CHARS,
+             f"the text has {len(content):,} characters; a text layer holds at most {MAX_CHARS:,}")
+    lines = content.count("\n") + 1
+    _require(lines <= MAX_LINES, f"the text has {lines} lines; a text layer holds at most {MAX_LINES}")
     return content
 
 
 def check_font(name: str) -> str:
-    if name not in FONTS:
-        msg = f"the font {name[:60]!r} is not shipped with the app; choose {', '.join(FONTS)}"
-        raise ValueError(msg)
+    _require(name in FONTS, f"the font {name[:60]!r} is not shipped with the app; choose {', '.join(FONTS)}")
     return name
 
 
 def check_size(size: int) -> int:
-    if not MIN_SIZE <= size <= MAX_SIZE:
-        msg = f"a font size is {MIN_SIZE} to {MAX_SIZE} px, not {size}"
-        raise ValueError(msg)
+    _require(MIN_SIZE <= size <= MAX_SIZE, f"a font size is {MIN_SIZE} to {MAX_SIZE} px, not {size}")
     return size
 
 
 def check_weight(weight: int) -> int:
-    if weight not in WEIGHTS:
-        msg = f"a weight is {' or '.join(str(w) for w in WEIGHTS)} ({' or '.join(WEIGHTS.values())}), not {weight}"
-        raise ValueError(msg)
+    allowed = f"{' or '.join(str(w) for w in WEIGHTS)} ({' or '.join(WEIGHTS.values())})"
+    _require(weight in WEIGHTS, f"a weight is {allowed}, not {weight}")
     return weight
 
 
 def check_spacing(value: int, what: str) -> int:
-    if not 0 <= value <= MAX_PADDING:
-        msg = f"the box {what} is 0 to {MAX_PADDING} px, not {value}"
-        raise ValueError(msg)
+    _require(0 <= value <= MAX_PADDING, f"the box {what} is 0 to {MAX_PADDING} px, not {value}")
     return value
 
 
