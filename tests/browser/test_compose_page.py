@@ -943,3 +943,25 @@ def test_screenshots_of_the_new_tools(compose_app, open_page, image_files, scree
             box = page.locator(selector).first.bounding_box()
             assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
     assert page.console_errors == []
+
+
+def test_a_corner_drag_grows_a_text_by_its_font_size_and_a_double_click_edits_it(compose_app, open_page):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    page.click("#compose-add-text")
+    wait_for_scene(page, "s.layers.length === 1")
+    page.wait_for_function("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('.compose-layer-img'))")
+    cx, cy = _layer_centre(page)
+    corner = page.locator(".compose-layer .compose-handle-se").bounding_box()
+    hx, hy = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
+    page.mouse.move(hx, hy)
+    page.mouse.down()
+    page.mouse.move(cx + (hx - cx) * 1.5, cy + (hy - cy) * 1.5, steps=10)
+    page.mouse.up()
+    text = wait_for_scene(page, "s.layers[0].text.size !== 86")["layers"][0]["text"]
+    assert text["size"] == pytest.approx(129, abs=1), "the font grows; the drawing is made again, sharp"
+    page.wait_for_function("document.querySelector('#compose-font-size').value === String("
+                           f"{text['size']})")
+    page.locator(".compose-layer").first.dblclick()
+    assert page.evaluate("document.activeElement.id") == "compose-text"
+    assert page.console_errors == []
