@@ -254,18 +254,24 @@ def test_snap_guides_catch_the_canvas_centre(compose_app, open_page, image_files
     assert page.locator(".compose-guide.is-visible").count() == 0
 
 
-def test_corner_and_rotation_handles_scale_and_turn_the_layer(compose_app, open_page, image_files):
-    url, _ = compose_app
-    page = open_compose(open_page, url)
-    add_images(page, image_files["badge.png"])
-    wait_for_scene(page, "s.layers.length === 1")
+def _drag_corner_out(page, factor: float) -> tuple[float, float]:
+    """Drag the first layer's bottom-right corner ``factor`` times as far from its centre; return the centre."""
     cx, cy = _layer_centre(page)
     corner = page.locator(".compose-layer .compose-handle-se").bounding_box()
     hx, hy = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
     page.mouse.move(hx, hy)
     page.mouse.down()
-    page.mouse.move(cx + (hx - cx) * 1.5, cy + (hy - cy) * 1.5, steps=10)
+    page.mouse.move(cx + (hx - cx) * factor, cy + (hy - cy) * factor, steps=10)
     page.mouse.up()
+    return cx, cy
+
+
+def test_corner_and_rotation_handles_scale_and_turn_the_layer(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    cx, cy = _drag_corner_out(page, 1.5)
     layer = wait_for_scene(page, "s.layers[0].scale !== 1")["layers"][0]
     assert layer["scale"] == pytest.approx(1.5, abs=0.01), "keeps the aspect: one uniform scale"
 
@@ -951,13 +957,7 @@ def test_a_corner_drag_grows_a_text_by_its_font_size_and_a_double_click_edits_it
     page.click("#compose-add-text")
     wait_for_scene(page, "s.layers.length === 1")
     page.wait_for_function("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('.compose-layer-img'))")
-    cx, cy = _layer_centre(page)
-    corner = page.locator(".compose-layer .compose-handle-se").bounding_box()
-    hx, hy = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
-    page.mouse.move(hx, hy)
-    page.mouse.down()
-    page.mouse.move(cx + (hx - cx) * 1.5, cy + (hy - cy) * 1.5, steps=10)
-    page.mouse.up()
+    _drag_corner_out(page, 1.5)
     text = wait_for_scene(page, "s.layers[0].text.size !== 86")["layers"][0]["text"]
     assert text["size"] == pytest.approx(129, abs=1), "the font grows; the drawing is made again, sharp"
     page.wait_for_function("document.querySelector('#compose-font-size').value === String("
