@@ -1,6 +1,6 @@
-"""Compose benchmark: export a 3840x2160, 6-layer scene through the app's real HTTP path, against a bare Pillow
-pipeline for the same scene in the same run; the preview background against the full-resolution render; and the
-server process's peak memory during exports.
+"""Compose benchmark: export a 3840x2160 scene (six image layers, two cropped image layers and three text layers)
+through the app's real HTTP path, against a bare Pillow pipeline for the same scene in the same run; the preview
+background against the full-resolution render; and the server process's peak memory during exports.
 
 Run from the repository root: ``.venv/bin/python benchmarks/compose.py``. The last line is one JSON object.
 Targets: export_vs_pillow <= 1.2, preview_vs_full <= 0.3.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 import requests
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from dash_app.compose.export import preview_background  # noqa: E402
 from dash_app.compose.render import render_background  # noqa: E402
 from dash_app.compose.scene import background_from_dict  # noqa: E402
+from dash_app.compose.text import FONT_DIR, FONTS  # noqa: E402
 
 DATA = REPO_ROOT / "benchmarks" / ".data" / "compose"
 RUNS = 7
@@ -43,6 +44,20 @@ PLACEMENTS = [
     ((1024, 512), 800, 1750, 1.1, -25, 0.9, False),
     ((600, 900), 1900, 1200, 1.5, 80, 0.6, True),
     ((1400, 700), 2000, 400, 0.75, 160, 0.8, False),
+]
+# (source index, crop (x, y, width, height) in source px, centre x, centre y, scale, rotation, opacity, flip_x)
+CROPPED = [
+    (0, (200, 150, 900, 700), 3300, 1850, 0.7, 12, 1.0, False),
+    (3, (0, 0, 512, 512), 500, 500, 1.3, -15, 0.9, True),
+]
+# (text spec, centre x, centre y, rotation, opacity): a boxed title, a Cyrillic serif subtitle, a mono caption
+TEXTS = [
+    ({"content": "Quarterly results\nRésultats trimestriels", "size": 160, "weight": 700, "color": "#ffffff",
+      "align": "center", "box": "#0f172a", "padding": 48, "radius": 36}, 1920, 420, 0.0, 1.0),
+    ({"content": "Отчёт о продажах — 2025", "font": "Noto Serif", "size": 96, "color": "#fdf2f8",
+      "align": "left"}, 1500, 1900, -4.0, 1.0),
+    ({"content": "export_vs_pillow <= 1.2", "font": "DejaVu Sans Mono", "size": 64, "color": "#e0e7ff",
+      "align": "right"}, 3100, 2050, 0.0, 0.85),
 ]
 
 
@@ -89,7 +104,30 @@ def build_scene(image_ids: list[str]) -> dict:
     for index, ((_size, x, y, scale, rotation, opacity, flip), image_id) in enumerate(zip(PLACEMENTS, image_ids)):
         layers.append({"id": f"{index:08x}", "image_id": image_id, "x": x, "y": y, "scale": scale,
                        "rotation": rotation, "opacity": opacity, "flip_x": flip})
+    for index, (source, (cx, cy, cw, ch), x, y, scale, rotation, opacity, flip) in enumerate(CROPPED):
+        layers.append({"id": f"c{index:07x}", "image_id": image_ids[source], "x": x, "y": y, "scale": scale,
+                       "rotation": rotation, "opacity": opacity, "flip_x": flip,
+                       "crop": {"x": cx, "y": cy, "width": cw, "height": ch}})
+    for index, (spec, x, y, rotation, opacity) in enumerate(TEXTS):
+        layers.append({"id": f"d{index:07x}", "kind": "text", "text": spec, "x": x, "y": y, "rotation": rotation,
+                       "opacity": opacity})
     return {"canvas": {"width": WIDTH, "height": HEIGHT}, "background": BACKGROUND, "layers": layers}
+
+
+def plain_text(spec: dict) -> Image.Image:
+    """A text written plainly with Pillow: measure, an optional rounded box, multiline text on top."""
+    path = FONT_DIR / FONTS[spec.get("font", "Inter")][spec.get("weight", 400)]
+    font = ImageFont.truetype(str(path), spec["size"])
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    box = measure.multiline_textbbox((0, 0), spec["content"], font=font, align=spec["align"])
+    left, top, right, bottom = math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
+    pad = spec.get("padding", 24) if spec.get("box") else spec["size"] // 8
+    image = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if spec.get("box"):
+        draw.rounded_rectangle([0, 0, image.width - 1, image.height - 1], spec.get("radius", 16), fill=spec["box"])
+    draw.multiline_text((pad - left, pad - top), spec["content"], font=font, fill=spec["color"], align=spec["align"])
+    return image
 
 
 def bare_pillow(scene: dict, paths: dict[str, Path]) -> bytes:
@@ -102,11 +140,17 @@ def bare_pillow(scene: dict, paths: dict[str, Path]) -> bytes:
     canvas = Image.composite(Image.new("RGBA", (WIDTH, HEIGHT), BACKGROUND["color_to"]),
                              Image.new("RGBA", (WIDTH, HEIGHT), BACKGROUND["color_from"]), ramp)
     for layer in scene["layers"]:
-        image = Image.open(paths[layer["image_id"]]).convert("RGBA")
-        if layer["flip_x"]:
-            image = ImageOps.mirror(image)
-        size = (round(image.width * layer["scale"]), round(image.height * layer["scale"]))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+        if layer.get("kind") == "text":
+            image = plain_text(layer["text"])
+        else:
+            image = Image.open(paths[layer["image_id"]]).convert("RGBA")
+            if "crop" in layer:
+                crop = layer["crop"]
+                image = image.crop((crop["x"], crop["y"], crop["x"] + crop["width"], crop["y"] + crop["height"]))
+            if layer["flip_x"]:
+                image = ImageOps.mirror(image)
+            size = (round(image.width * layer["scale"]), round(image.height * layer["scale"]))
+            image = image.resize(size, Image.Resampling.LANCZOS)
         image = image.rotate(-layer["rotation"], resample=Image.Resampling.BICUBIC, expand=True)
         if layer["opacity"] < 1:
             image.putalpha(image.getchannel("A").point([round(v * layer["opacity"]) for v in range(256)]))
@@ -194,7 +238,8 @@ def main() -> None:
         process.wait(timeout=15)
 
     export_ratio, preview_ratio = export_s / pillow_s, preview_s / full_s
-    print(f"scene: {WIDTH}x{HEIGHT}, {len(PLACEMENTS)} layers (scaled, rotated, semi-transparent), linear gradient")
+    print(f"scene: {WIDTH}x{HEIGHT}, {len(PLACEMENTS)} image layers (scaled, rotated, semi-transparent), "
+          f"{len(CROPPED)} cropped image layers, {len(TEXTS)} text layers, linear gradient")
     print(f"export over HTTP (POST compose/export, PNG {size[0]}x{size[1]}, {len(exported) / 2**20:.1f} MB): "
           f"{export_s * 1000:.0f} ms median of {RUNS}")
     print(f"bare Pillow pipeline, same scene, same PNG encoding ({len(bare) / 2**20:.1f} MB): "
@@ -205,8 +250,12 @@ def main() -> None:
     print(f"preview_vs_full: {preview_ratio:.3f} (target <= 0.3)")
     print(f"server process memory: {idle_mb:.0f} MB idle, {peak_mb:.0f} MB peak during exports "
           f"(+{peak_mb - idle_mb:.0f} MB)")
+    layers = scene["layers"]
     print(json.dumps({"benchmark": "compose", "export_vs_pillow": round(export_ratio, 3),
-                      "preview_vs_full": round(preview_ratio, 3), "export_peak_mb": round(peak_mb, 1)}))
+                      "preview_vs_full": round(preview_ratio, 3), "export_peak_mb": round(peak_mb, 1),
+                      "image_layers": sum(layer.get("kind", "image") == "image" for layer in layers),
+                      "text_layers": sum(layer.get("kind") == "text" for layer in layers),
+                      "cropped_layers": sum("crop" in layer for layer in layers), "chart_layers": 0}))
 
 
 if __name__ == "__main__":

@@ -25,9 +25,17 @@ from dash_app.compose.storage import StorageError
 from dash_app.workbench import get_workbench
 
 LAYER_BUTTONS = {ids.COMPOSE_FLIP_X: "flip_x", ids.COMPOSE_FLIP_Y: "flip_y", ids.COMPOSE_FORWARD: "forward",
-                 ids.COMPOSE_BACKWARD: "backward", ids.COMPOSE_DUPLICATE: "duplicate", ids.COMPOSE_DELETE: "delete"}
+                 ids.COMPOSE_BACKWARD: "backward", ids.COMPOSE_DUPLICATE: "duplicate", ids.COMPOSE_DELETE: "delete",
+                 ids.COMPOSE_CROP_RESET: "crop_reset"}
 LAYER_FIELDS = {ids.COMPOSE_X: "x", ids.COMPOSE_Y: "y", ids.COMPOSE_SCALE: "scale",
                 ids.COMPOSE_ROTATION: "rotation", ids.COMPOSE_OPACITY: "opacity"}
+NAME_FIELDS = {ids.COMPOSE_NAME: "name"}
+CROP_FIELDS = {ids.COMPOSE_CROP_X: "crop_x", ids.COMPOSE_CROP_Y: "crop_y", ids.COMPOSE_CROP_W: "crop_w",
+               ids.COMPOSE_CROP_H: "crop_h"}
+TEXT_FIELDS = {ids.COMPOSE_TEXT: "text", ids.COMPOSE_FONT: "font", ids.COMPOSE_FONT_SIZE: "font_size",
+               ids.COMPOSE_WEIGHT: "weight", ids.COMPOSE_TEXT_COLOR: "text_color", ids.COMPOSE_ALIGN: "align",
+               ids.COMPOSE_BOX: "box", ids.COMPOSE_BOX_COLOR: "box_color", ids.COMPOSE_PADDING: "padding",
+               ids.COMPOSE_RADIUS: "radius"}
 CANVAS_FIELDS = {ids.COMPOSE_PRESET: "preset", ids.COMPOSE_WIDTH: "width", ids.COMPOSE_HEIGHT: "height",
                  ids.COMPOSE_BG_KIND: "kind", ids.COMPOSE_COLOR_1: "color_1", ids.COMPOSE_COLOR_2: "color_2",
                  ids.COMPOSE_ANGLE: "angle", ids.COMPOSE_SPACING: "spacing", ids.COMPOSE_FIT: "fit"}
@@ -39,9 +47,10 @@ VIEW_OUTPUTS = {
     "redo_disabled": (ids.COMPOSE_REDO, "disabled"), "saved_options": (ids.COMPOSE_SAVED, "options"),
     "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
+    "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
 }
-VALUE_OUTPUTS = {**{name: (cid, "value") for cid, name in LAYER_FIELDS.items()},
-                 **{name: (cid, "value") for cid, name in CANVAS_FIELDS.items()}}
+FIELDS = {**LAYER_FIELDS, **NAME_FIELDS, **CROP_FIELDS, **TEXT_FIELDS, **CANVAS_FIELDS}  # every field the callback fills
+VALUE_OUTPUTS = {name: (cid, "value") for cid, name in FIELDS.items()}
 STATE_OUTPUTS = {"scene": (ids.COMPOSE_SCENE, "data"), "history": (ids.COMPOSE_HISTORY, "data"),
                  "selected": (ids.COMPOSE_SELECTED, "data"), "alerts": (ids.COMPOSE_ALERTS, "children")}
 NAMESPACE = "compose"
@@ -54,8 +63,8 @@ def register(app: Dash) -> None:
         "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
         "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
         "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
-        "buttons": [Input(cid, "n_clicks") for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS}],  # which one fired counts
-        **{name: Input(cid, "value") for cid, name in {**LAYER_FIELDS, **CANVAS_FIELDS}.items()},
+        "buttons": [Input(cid, "n_clicks") for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS, ids.COMPOSE_ADD_TEXT: "add"}],
+        **{name: Input(cid, "value") for cid, name in FIELDS.items()},
     }
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
              "chosen_layer": State(ids.COMPOSE_SELECTED, "data"), "keydown": State(ids.COMPOSE_KEYS, "keydown"),
@@ -100,7 +109,7 @@ def update(trigger, stored, past, chosen_layer, keydown, save_name, saved, **inp
     except (SceneError, StorageError, MissingImage) as error:  # bad input: say so, keep the scene
         outcome, list_saved = actions.Outcome(scene, chosen_layer, ("danger", _sentence(str(error))), "none"), True
     else:
-        list_saved = trigger not in LAYER_FIELDS and trigger not in CANVAS_FIELDS
+        list_saved = trigger not in FIELDS
     return _untouched_fields(_render(outcome, scene, past, list_saved=list_saved), inputs)
 
 
@@ -130,10 +139,19 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> ac
         return actions.on_key(keydown, scene, selected)
     if trigger in (ids.COMPOSE_UNDO, ids.COMPOSE_REDO):
         return actions.Outcome(scene, selected, history="undo" if trigger == ids.COMPOSE_UNDO else "redo")
+    if trigger == ids.COMPOSE_ADD_TEXT:
+        return actions.on_add_text(scene)
     if trigger in LAYER_BUTTONS:
-        return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS)
+        return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS, workbench.compose)
     if trigger in LAYER_FIELDS:
         return actions.on_layer_fields(_typed_layer_fields(trigger, inputs, scene, selected), scene, selected)
+    if trigger in NAME_FIELDS:
+        return actions.on_name(inputs["name"], scene, selected)
+    if trigger in CROP_FIELDS:
+        values = {name: inputs.get(name) for name in CROP_FIELDS.values()}
+        return actions.on_crop_fields(values, scene, selected, workbench.compose)
+    if trigger in TEXT_FIELDS:  # every text field as shown: a field changed just before is not lost
+        return actions.on_text_fields({name: inputs.get(name) for name in TEXT_FIELDS.values()}, scene, selected)
     if trigger in CANVAS_FIELDS:
         values = {name: inputs[name] for name in CANVAS_FIELDS.values()}
         return actions.on_canvas(values, CANVAS_FIELDS[trigger], scene, selected,
@@ -186,12 +204,14 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
     compose = get_workbench().compose
     scene, new_past, selected = _apply_history(outcome, before, past)
     selected = selected if selected and scene.layer(selected) else None
+    sizes = views.image_sizes(compose, scene)
     result = {
         "scene": scene_to_dict(scene), "history": new_past, "selected": selected,
         "alerts": _alert(outcome.message),
-        "canvas": views.stage_view(scene, selected, views.image_sizes(compose, scene)),
+        "canvas": views.stage_view(scene, selected, sizes),
         "layers": views.layer_list(scene, selected), "count": str(len(scene.layers)),
         **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
+        **views.crop_values(scene, selected, sizes), **views.text_values(scene, selected),
     }
     result["saved_options"] = (
         [{"label": saved.name, "value": saved.name} for saved in compose.list(current_identity().id)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash_app.compose import edit
-from dash_app.compose.scene import MAX_LAYERS, Scene, SceneError
+from dash_app.compose.scene import MAX_LAYERS, Layer, Scene, SceneError, TextLayer
 from dash_app.compose.storage import ComposeStorage, StorageError
 
 NUDGE = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
@@ -52,7 +52,11 @@ def on_event(event: Any, scene: Scene, selected: str | None, compose: ComposeSto
     if kind == "layerselect":
         return _select(scene, detail.get("id"))
     if kind == "layerdrop":
-        return _drop(scene, detail)
+        return _drop(scene, detail, compose)
+    if kind == "layertoggle":
+        return _toggle(scene, selected, detail)
+    if kind == "layerorder":
+        return _reorder(scene, selected, detail)
     if kind == "composeupload":
         return _uploaded(scene, selected, detail, compose)
     if kind == "composenotice":
@@ -66,20 +70,50 @@ def _select(scene: Scene, layer_id: Any) -> Outcome:
     return Outcome(scene, layer_id if known else None, history="none")
 
 
-def _drop(scene: Scene, detail: dict) -> Outcome:
-    """The end of a drag on the stage: a move, a scale, a rotation, or just a click that selects."""
-    action, layer_id = detail.get("kind"), detail.get("id")
-    if action in ("select", "deselect") or layer_id is None:
-        return _select(scene, layer_id if action == "select" else None)
+def _known_layer(scene: Scene, layer_id: Any) -> str:
     if not isinstance(layer_id, str) or scene.layer(layer_id) is None:
         msg = "that layer is no longer in the composition"
         raise SceneError(msg)
+    return layer_id
+
+
+def _drop(scene: Scene, detail: dict, compose: ComposeStorage) -> Outcome:
+    """The end of a drag on the stage: a move, a scale, a rotation, a crop, or just a click that selects."""
+    action, layer_id = detail.get("kind"), detail.get("id")
+    if action in ("select", "deselect") or layer_id is None:
+        return _select(scene, layer_id if action == "select" else None)
+    layer_id = _known_layer(scene, layer_id)
+    if action == "crop":
+        layer = scene.layer(layer_id)
+        size = compose.image_size(layer.image_id) if isinstance(layer, Layer) else (0, 0)
+        crop = detail.get("crop")
+        if isinstance(crop, dict):
+            crop = {name: int(_number(crop.get(name), f"crop {name}")) for name in ("x", "y", "width", "height")}
+        return Outcome(edit.set_crop(scene, layer_id, crop, size), layer_id)
     fields = {"move": ("x", "y"), "scale": ("scale",), "rotate": ("rotation",)}.get(action)
     if fields is None:
         msg = f"unknown change {action!r}"
         raise SceneError(msg)
     changes = {name: _number(detail.get(name), name) for name in fields}
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
+
+
+def _toggle(scene: Scene, selected: str | None, detail: dict) -> Outcome:
+    """The eye (show/hide) or the padlock (lock/unlock) of a layer in the list."""
+    layer_id, flag = _known_layer(scene, detail.get("id")), detail.get("flag")
+    if flag not in ("visible", "locked"):
+        msg = "the page sent a layer setting it does not know"
+        raise SceneError(msg)
+    layer = scene.layer(layer_id)
+    return Outcome(edit.set_flag(scene, layer_id, flag, not getattr(layer, flag)), selected)
+
+
+def _reorder(scene: Scene, selected: str | None, detail: dict) -> Outcome:
+    """A layer dragged (or moved with the keyboard) to ``position`` in the list, which shows the top first."""
+    layer_id = _known_layer(scene, detail.get("id"))
+    position = _number(detail.get("position"), "position")
+    stack_position = len(scene.layers) - 1 - int(position)
+    return Outcome(edit.move_to(scene, layer_id, stack_position), selected)
 
 
 def _uploaded(scene: Scene, selected: str | None, detail: dict, compose: ComposeStorage) -> Outcome:
@@ -132,10 +166,22 @@ def on_key(keydown: Any, scene: Scene, selected: str | None) -> Outcome:
     return Outcome(scene, selected, history="none")
 
 
-def on_layer_button(trigger: str, scene: Scene, selected: str | None, names: dict[str, str]) -> Outcome:
-    """Flip, restack, duplicate or delete the selected layer."""
+def on_add_text(scene: Scene) -> Outcome:
+    """A new text layer on top, selected so that the panel shows its text to type over."""
+    scene, layer_id = edit.add_text(scene)
+    return Outcome(scene, layer_id)
+
+
+def on_layer_button(trigger: str, scene: Scene, selected: str | None, names: dict[str, str],
+                    compose: ComposeStorage | None = None) -> Outcome:
+    """Flip, restack, duplicate, delete or uncrop the selected layer."""
     layer_id = _selected_layer(scene, selected)
     action = names[trigger]
+    if action == "crop_reset":
+        layer = scene.layer(layer_id)
+        if not isinstance(layer, Layer) or compose is None:
+            return Outcome(scene, selected, history="none")
+        return Outcome(edit.set_crop(scene, layer_id, None, compose.image_size(layer.image_id)), layer_id)
     if action == "duplicate":
         scene, copy_id = edit.duplicate(scene, layer_id)
         return Outcome(scene, copy_id)
@@ -158,6 +204,50 @@ def on_layer_fields(values: dict[str, Any], scene: Scene, selected: str | None) 
     if not changes:
         return Outcome(scene, selected, history="none")
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
+
+
+def on_name(name: Any, scene: Scene, selected: str | None) -> Outcome:
+    """The selected layer's name, as typed."""
+    layer_id = _selected_layer(scene, selected)
+    return Outcome(edit.rename(scene, layer_id, str(name or "")), layer_id)
+
+
+def on_crop_fields(values: dict[str, Any], scene: Scene, selected: str | None, compose: ComposeStorage) -> Outcome:
+    """The crop fields of the selected image layer (image px), applied together as one crop."""
+    layer_id = _selected_layer(scene, selected)
+    layer = scene.layer(layer_id)
+    if not isinstance(layer, Layer) or any(value is None for value in values.values()):
+        return Outcome(scene, selected, history="none")  # a field cleared while typing: wait for a value
+    names = {"crop_x": "x", "crop_y": "y", "crop_w": "width", "crop_h": "height"}
+    crop = {names[field]: round(_number(value, f"crop {names[field]}")) for field, value in values.items()}
+    size = compose.image_size(layer.image_id)
+    whole = {"x": 0, "y": 0, "width": size[0], "height": size[1]}
+    current = layer.crop.model_dump() if layer.crop else whole
+    if crop == current:
+        return Outcome(scene, selected, history="none")
+    return Outcome(edit.set_crop(scene, layer_id, None if crop == whole else crop, size), layer_id)
+
+
+def on_text_fields(values: dict[str, Any], scene: Scene, selected: str | None) -> Outcome:
+    """The text fields of the selected text layer, as they show, applied as one change of its text."""
+    layer_id = _selected_layer(scene, selected)
+    layer = scene.layer(layer_id)
+    if not isinstance(layer, TextLayer):
+        return Outcome(scene, selected, history="none")
+    spec = layer.text.model_dump()
+    shown = {"content": values.get("text"), "font": values.get("font"), "color": values.get("text_color"),
+             "align": values.get("align")}
+    weight = values.get("weight")  # a select's value is a string ("700")
+    shown["weight"] = int(weight) if isinstance(weight, str) and weight.isdigit() else weight
+    for field, name in (("size", "font_size"), ("padding", "padding"), ("radius", "radius")):
+        value = values.get(name)
+        shown[field] = None if value in (None, "") else round(_number(value, field))
+    changes = {field: value for field, value in shown.items() if value is not None}
+    if values.get("box") is not None:  # the switch: a box of the chosen colour, or none
+        changes["box"] = (values.get("box_color") or spec["box"] or "#ffffff") if values["box"] else None
+    if spec | changes == spec:
+        return Outcome(scene, selected, history="none")
+    return Outcome(edit.update_text(scene, layer_id, **changes), layer_id)
 
 
 def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, *, max_side: int) -> Outcome:

@@ -2,7 +2,10 @@
 
 The stage uses the renderer's coordinate model: a layer's centre (canvas px) times the preview scale
 is the CSS position, ``translate(-50%, -50%) rotate(θ)`` turns it about that centre (clockwise, like
-the renderer), and its CSS size is the stored image's size times its scale times the preview scale.
+the renderer), and its CSS size is the stored image's size (its crop's, when cropped) times its scale
+times the preview scale. A cropped image sits in a clipping box, positioned in percentages of the crop,
+so the box can be resized while dragging; a text is the server's drawing of it (the ``/compose/text``
+route), shown like an image. Hidden layers are not on the stage; locked ones take no pointer.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import dash
 from dash import html
 
 from dash_app.compose import edit, history
+from dash_app.compose import text as text_rules
 from dash_app.compose.export import preview_scale, preview_size
-from dash_app.compose.scene import Layer, Scene
+from dash_app.compose.scene import Crop, Layer, Scene, TextLayer
 from dash_app.compose.storage import ComposeStorage
 
 HANDLES = ("nw", "ne", "sw", "se")
+CROP_EDGES = ("n", "e", "s", "w")  # shown with the corners in crop mode (assets/js/compose.js)
 
 
 def background_url(scene: Scene) -> str:
@@ -32,28 +37,67 @@ def image_url(image_id: str) -> str:
     return dash.get_relative_path("/compose/image") + "?" + urlencode({"id": image_id})
 
 
+def text_url(layer: TextLayer) -> str:
+    """URL of a text's drawing: a pure function of the text, so browsers cache it."""
+    spec = json.dumps(layer.text.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+    return dash.get_relative_path("/compose/text") + "?" + urlencode({"spec": spec})
+
+
 def _px(value: float) -> str:
     return f"{value:.3f}px"
 
 
-def layer_view(layer: Layer, size: tuple[int, int], scale: float, order: int, selected: bool) -> html.Div:
-    """One layer on the stage, with its transform handles (shown when selected)."""
-    flips = f"scale({-1 if layer.flip_x else 1}, {-1 if layer.flip_y else 1})"
+def _percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.4f}%"
+
+
+def _placed_image(src: str, crop: Crop, full: tuple[int, int], class_name: str, style: dict) -> html.Img:
+    """The whole image placed so that its ``crop`` fills the box it is in (in percentages of the crop)."""
+    return html.Img(src=src, alt="", draggable="false", className=class_name, style=style | {
+        "left": _percent(-crop.x, crop.width), "top": _percent(-crop.y, crop.height),
+        "width": _percent(full[0], crop.width), "height": _percent(full[1], crop.height)})
+
+
+def _handles() -> list:
     handles = [html.Span(className=f"compose-handle compose-handle-{corner}", **{"data-handle": corner})
                for corner in HANDLES]
+    handles += [html.Span(className=f"compose-handle compose-crop-edge compose-handle-{edge}", **{"data-handle": edge})
+                for edge in CROP_EDGES]
     handles.append(html.Span(html.Span(className="compose-rotate-knob"), className="compose-handle-rotate",
                              **{"data-handle": "rotate"}, title="Rotate (Shift: 15° steps)"))
+    return handles
+
+
+def layer_view(layer: Layer | TextLayer, size: tuple[int, int], scale: float, order: int, selected: bool) -> html.Div:
+    """One layer on the stage, with its transform handles (shown when selected).
+
+    ``size`` is the stored image's size (a text's drawn size); the box is the crop's size when cropped.
+    """
+    flips = {"transform": f"scale({-1 if layer.flip_x else 1}, {-1 if layer.flip_y else 1})"}
+    crop = layer.crop or Crop(x=0, y=0, width=size[0], height=size[1])
+    if isinstance(layer, TextLayer):
+        picture = html.Img(src=text_url(layer), alt=layer.text.content[:120], draggable="false",
+                           className="compose-layer-img", style={"opacity": layer.opacity})
+        content = [html.Div(picture, className="compose-layer-clip")]
+    else:
+        src = image_url(layer.image_id)
+        ghost = html.Div(_placed_image(src, crop, size, "compose-ghost-img", {}), className="compose-layer-ghost",
+                         style=flips)
+        picture = _placed_image(src, crop, size, "compose-layer-img", {"opacity": layer.opacity})
+        picture.alt = layer.name or "layer"
+        content = [ghost, html.Div(picture, className="compose-layer-clip", style=flips)]
+    classes = ["compose-layer", f"is-{layer.kind}"] + ["is-selected"] * selected + ["is-locked"] * layer.locked
     return html.Div(
-        [html.Img(src=image_url(layer.image_id), alt=layer.name or "layer", draggable="false",
-                  className="compose-layer-img", style={"opacity": layer.opacity, "transform": flips}),
-         *handles],
+        [*content, *_handles()],
         key=layer.id,
-        className="compose-layer is-selected" if selected else "compose-layer",
+        className=" ".join(classes),
         style={"left": _px(layer.x * scale), "top": _px(layer.y * scale),
-               "width": _px(size[0] * layer.scale * scale), "height": _px(size[1] * layer.scale * scale),
+               "width": _px(crop.width * layer.scale * scale), "height": _px(crop.height * layer.scale * scale),
                "transform": f"translate(-50%, -50%) rotate({layer.rotation:g}deg)", "zIndex": order + 1},
-        **{"data-id": layer.id, "data-x": layer.x, "data-y": layer.y, "data-w": size[0], "data-h": size[1],
-           "data-scale": layer.scale, "data-rotation": layer.rotation},
+        **{"data-id": layer.id, "data-kind": layer.kind, "data-x": layer.x, "data-y": layer.y,
+           "data-w": crop.width, "data-h": crop.height, "data-scale": layer.scale, "data-rotation": layer.rotation,
+           "data-full-w": size[0], "data-full-h": size[1], "data-crop-x": crop.x, "data-crop-y": crop.y,
+           "data-flip-x": int(layer.flip_x), "data-flip-y": int(layer.flip_y)},
     )
 
 
@@ -67,8 +111,8 @@ def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, i
     url = background_url(scene)
     children = [html.Img(src=url, srcSet=f"{url} 1x, {url}&density=2 2x", alt="", draggable="false",
                          className="compose-bg", width=str(width), height=str(height))]
-    children += [layer_view(layer, sizes[layer.image_id], scale, order, layer.id == selected)
-                 for order, layer in enumerate(scene.layers)]
+    children += [layer_view(layer, layer_size(layer, sizes), scale, order, layer.id == selected)
+                 for order, layer in enumerate(scene.layers) if layer.visible]
     children += [html.Div(className=f"compose-guide compose-guide-{axis}") for axis in ("v", "h")]
     if not scene.layers:
         children.append(html.Div([html.I(className="bi bi-cloud-arrow-up"),
@@ -82,37 +126,66 @@ def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, i
     )
 
 
+def layer_size(layer: Layer | TextLayer, sizes: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """The stored image's size, or the drawn size of a text, in canvas px before scaling."""
+    return text_rules.measure(layer.text) if isinstance(layer, TextLayer) else sizes[layer.image_id]
+
+
+def _toggle(layer: Layer | TextLayer, flag: str) -> html.Button:
+    """The eye or the padlock of a layer in the list (assets/js/compose.js sends the change)."""
+    on = layer.visible if flag == "visible" else layer.locked
+    icon, title = {("visible", True): ("bi-eye", "Hide"), ("visible", False): ("bi-eye-slash", "Show"),
+                   ("locked", True): ("bi-lock-fill", "Unlock"), ("locked", False): ("bi-unlock", "Lock")}[flag, on]
+    return html.Button(html.I(className=f"bi {icon}"), type="button", title=f"{title} “{edit.label(layer)}”",
+                       className=f"compose-layer-toggle compose-toggle-{flag}" + (" is-on" if on else ""),
+                       **{"data-compose-toggle": flag, "data-layer": layer.id, "aria-label": title,
+                          "aria-pressed": "true" if on else "false"})
+
+
 def layer_list(scene: Scene, selected: str | None) -> list:
-    """Layer panel entries, top layer first."""
+    """Layer panel entries, top layer first: grip to reorder, the layer (selects it), eye and padlock."""
     if not scene.layers:
-        return [html.P("No layers yet. Add images or drop them on the canvas.", className="compose-muted")]
+        return [html.P("No layers yet. Add images or text, or drop images on the canvas.", className="compose-muted")]
     items = []
     for number, layer in reversed(list(enumerate(scene.layers, start=1))):
-        items.append(html.Button(
-            [html.Span(html.Img(src=image_url(layer.image_id), alt=""), className="compose-thumb"),
-             html.Span([html.Span(layer.name or f"Layer {number}", className="compose-layer-name"),
+        thumb = (html.I(className="bi bi-fonts") if isinstance(layer, TextLayer)
+                 else html.Img(src=image_url(layer.image_id), alt=""))
+        name = layer.name or (edit.label(layer) if isinstance(layer, TextLayer) else f"Layer {number}")
+        classes = ["compose-layer-item"] + ["is-selected"] * (layer.id == selected) + \
+            ["is-hidden"] * (not layer.visible) + ["is-locked"] * layer.locked
+        grip = html.Span(html.I(className="bi bi-grip-vertical"), className="compose-layer-grip", tabIndex="0",
+                         role="button", title="Drag to reorder (or focus and press ↑ ↓)",
+                         **{"data-compose-grip": layer.id, "aria-label": f"Reorder “{name}”"})
+        pick = html.Button(
+            [html.Span(thumb, className="compose-thumb"),
+             html.Span([html.Span(name, className="compose-layer-name"),
                         html.Span(_summary(layer), className="compose-layer-meta")], className="compose-layer-text")],
-            type="button", key=layer.id,
-            className="compose-layer-item is-selected" if layer.id == selected else "compose-layer-item",
-            **{"data-compose-select": layer.id, "aria-pressed": "true" if layer.id == selected else "false"},
-        ))
+            type="button", className="compose-layer-pick",
+            **{"aria-pressed": "true" if layer.id == selected else "false"})
+        items.append(html.Div([grip, pick, _toggle(layer, "visible"), _toggle(layer, "locked")], key=layer.id,
+                              className=" ".join(classes), **{"data-compose-select": layer.id}))
     return items
 
 
-def _summary(layer: Layer) -> str:
-    parts = [f"{layer.scale * 100:.0f}%"]
+def _summary(layer: Layer | TextLayer) -> str:
+    if isinstance(layer, TextLayer):
+        parts = [f"{layer.text.font} {layer.text.size} px"]
+    else:
+        parts = [f"{layer.scale * 100:.0f}%"] + ["cropped"] * (layer.crop is not None)
     if layer.rotation:
         parts.append(f"{layer.rotation:g}°")
     if layer.opacity < 1:
         parts.append(f"opacity {layer.opacity * 100:.0f}%")
     if layer.flip_x or layer.flip_y:
         parts.append("flipped")
+    parts += ["hidden"] * (not layer.visible) + ["locked"] * layer.locked
     return " · ".join(parts)
 
 
 def image_sizes(compose: ComposeStorage, scene: Scene) -> dict[str, tuple[int, int]]:
     """Size of each stored image of the scene's layers, read from the files' headers."""
-    return {image_id: compose.image_size(image_id) for image_id in {layer.image_id for layer in scene.layers}}
+    return {image_id: compose.image_size(image_id)
+            for image_id in {layer.image_id for layer in scene.layers if isinstance(layer, Layer)}}
 
 
 def layer_values(scene: Scene, selected: str | None) -> dict:
@@ -120,10 +193,34 @@ def layer_values(scene: Scene, selected: str | None) -> dict:
     layer = scene.layer(selected) if selected else None
     if layer is None:
         return {"panel_hidden": True, "empty_hidden": False, "x": None, "y": None, "scale": 100,
-                "rotation": None, "opacity": 100}
+                "rotation": None, "opacity": 100, "name": "", "image_group_hidden": False, "text_group_hidden": True}
     return {"panel_hidden": False, "empty_hidden": True, "x": round(layer.x, 2), "y": round(layer.y, 2),
             "scale": min(400, max(1, round(layer.scale * 100))), "rotation": round(layer.rotation, 2),
-            "opacity": round(layer.opacity * 100)}
+            "opacity": round(layer.opacity * 100), "name": layer.name,
+            "image_group_hidden": isinstance(layer, TextLayer), "text_group_hidden": not isinstance(layer, TextLayer)}
+
+
+def crop_values(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, int]]) -> dict:
+    """The crop fields: the selected image layer's crop, or its whole image (empty for anything else)."""
+    layer = scene.layer(selected) if selected else None
+    if not isinstance(layer, Layer) or layer.image_id not in sizes:
+        return {"crop_x": None, "crop_y": None, "crop_w": None, "crop_h": None}
+    width, height = sizes[layer.image_id]
+    crop = layer.crop or Crop(x=0, y=0, width=width, height=height)
+    return {"crop_x": crop.x, "crop_y": crop.y, "crop_w": crop.width, "crop_h": crop.height}
+
+
+def text_values(scene: Scene, selected: str | None) -> dict:
+    """The text fields: the selected text layer's text (defaults for anything else)."""
+    layer = scene.layer(selected) if selected else None
+    spec = layer.text if isinstance(layer, TextLayer) else None
+    if spec is None:
+        return {"text": "", "font": text_rules.DEFAULT_FONT, "font_size": None, "weight": "400",
+                "text_color": "#111827", "align": "center", "box": False, "box_color": "#ffffff", "padding": None,
+                "radius": None}
+    return {"text": spec.content, "font": spec.font, "font_size": spec.size, "weight": str(spec.weight),
+            "text_color": spec.color, "align": spec.align, "box": spec.box is not None,
+            "box_color": spec.box or "#ffffff", "padding": spec.padding, "radius": spec.radius}
 
 
 def canvas_values(scene: Scene) -> dict:

@@ -220,6 +220,26 @@ COMPOSE_SAVE = "compose-save"
 COMPOSE_SAVED = "compose-saved"
 COMPOSE_OPEN = "compose-open"
 COMPOSE_DELETE_SAVED = "compose-delete-saved"
+COMPOSE_ADD_TEXT = "compose-add-text"
+COMPOSE_NAME = "compose-name"  # the selected layer's name
+COMPOSE_IMAGE_GROUP = "compose-image-group"  # controls only an image layer has (scale, flips, crop)
+COMPOSE_TEXT_GROUP = "compose-text-group"  # controls only a text layer has
+COMPOSE_CROP_X = "compose-crop-x"
+COMPOSE_CROP_Y = "compose-crop-y"
+COMPOSE_CROP_W = "compose-crop-w"
+COMPOSE_CROP_H = "compose-crop-h"
+COMPOSE_CROP_MODE = "compose-crop-mode"  # toggles crop handles on the canvas (assets/js/compose.js, no request)
+COMPOSE_CROP_RESET = "compose-crop-reset"
+COMPOSE_TEXT = "compose-text"
+COMPOSE_FONT = "compose-font"
+COMPOSE_FONT_SIZE = "compose-font-size"
+COMPOSE_WEIGHT = "compose-weight"
+COMPOSE_TEXT_COLOR = "compose-text-color"
+COMPOSE_ALIGN = "compose-align"
+COMPOSE_BOX = "compose-box"
+COMPOSE_BOX_COLOR = "compose-box-color"
+COMPOSE_PADDING = "compose-padding"
+COMPOSE_RADIUS = "compose-radius"
 
 # end of the Compose page's ids
 # ---------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ PAGE = {
 }
 
 STAGE_EVENTS = [{"event": name, "props": ["type", "detail"]}
-                for name in ("layerdrop", "layerselect", "composeupload", "composenotice")]
+                for name in ("layerdrop", "layerselect", "layertoggle", "layerorder", "composeupload", "composenotice")]
 SHORTCUTS = [*("ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Delete", "Backspace"),
              *({"key": key, modifier: True} for key in ("z", "Z", "y") for modifier in ("ctrlKey", "metaKey"))]
 
@@ -58,6 +58,8 @@ def _icon_button(icon: str, label: str, component_id: str, **kwargs) -> dbc.Butt
 def _toolbar() -> html.Div:
     add = _file_button("layers", [html.I(className="bi bi-plus-lg"), html.Span("Add images")], ids.COMPOSE_ADD_BUTTON,
                        "btn btn-primary compose-add", "Add PNG, JPEG or WebP images")
+    add_text = dbc.Button([html.I(className="bi bi-fonts"), html.Span("Add text")], id=ids.COMPOSE_ADD_TEXT,
+                          color="primary", outline=True, className="compose-add-text", title="Add a text layer")
     history = html.Div(
         [_icon_button("bi-arrow-counterclockwise", "Undo (Ctrl+Z)", ids.COMPOSE_UNDO, disabled=True),
          _icon_button("bi-arrow-clockwise", "Redo (Ctrl+Shift+Z)", ids.COMPOSE_REDO, disabled=True)],
@@ -74,7 +76,8 @@ def _toolbar() -> html.Div:
         ],
         className="compose-tool-group compose-export-group",
     )
-    return html.Div([add, history, html.Div(className="compose-toolbar-spacer"), export], className="compose-toolbar")
+    return html.Div([add, add_text, history, html.Div(className="compose-toolbar-spacer"), export],
+                    className="compose-toolbar")
 
 
 def _file_button(purpose: str, content: list, component_id: str, class_name: str, title: str) -> html.Button:
@@ -103,7 +106,8 @@ def _stage_column() -> html.Section:
         [html.Span([html.Kbd("Drag"), " move"]), html.Span([html.Kbd("Corners"), " scale"]),
          html.Span([html.Kbd("Top handle"), " rotate (", html.Kbd("Shift"), " 15°)"]),
          html.Span([html.Kbd("← → ↑ ↓"), " nudge (", html.Kbd("Shift"), " 10 px)"]),
-         html.Span([html.Kbd("Ctrl+Z"), " undo"]), html.Span(["Drop image files on the canvas to add them"])],
+         html.Span([html.Kbd("Ctrl+Z"), " undo"]), html.Span([html.Kbd("Double-click"), " a text to edit it"]),
+         html.Span(["Drop image files on the canvas to add them"])],
         className="compose-hints",
     )
     settings_row = html.Div([canvas_card(settings.max_canvas_side), saved_card()], className="compose-settings")

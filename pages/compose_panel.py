@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
+from dash_app.compose import text as text_rules
 
 PRESET_OPTIONS = [
     {"label": "Full HD · 1920 × 1080", "value": "1920x1080"},
@@ -69,19 +70,23 @@ def layers_card() -> dbc.Card:
 
 
 def layer_card() -> dbc.Card:
-    """Controls of the selected layer; hidden behind a hint when none is selected."""
+    """Controls of the selected layer; hidden behind a hint when none is selected.
+
+    Image layers show scale, flips and crop; text layers show their text and its style instead.
+    """
+    name = dbc.Input(id=ids.COMPOSE_NAME, debounce=TYPING_PAUSE_MS, maxlength=120, placeholder="Layer name")
     controls = html.Div(
         [
+            field("Name", name),
             html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
                       field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
                       field("Rotation (°)", _number(ids.COMPOSE_ROTATION, step="any"))],
                      className="compose-row compose-row-3"),
-            field("Scale (%)", _slider(ids.COMPOSE_SCALE, 1, 400, {1: "1", 100: "100", 200: "200", 400: "400"})),
+            _image_controls(),
+            _text_controls(),
             field("Opacity (%)", _slider(ids.COMPOSE_OPACITY, 0, 100, {0: "0", 50: "50", 100: "100"})),
             html.Div(
-                [_tool("bi-symmetry-vertical", "Flip horizontally", ids.COMPOSE_FLIP_X),
-                 _tool("bi-symmetry-horizontal", "Flip vertically", ids.COMPOSE_FLIP_Y),
-                 _tool("bi-chevron-bar-up", "Bring forward", ids.COMPOSE_FORWARD),
+                [_tool("bi-chevron-bar-up", "Bring forward", ids.COMPOSE_FORWARD),
                  _tool("bi-chevron-bar-down", "Send backward", ids.COMPOSE_BACKWARD),
                  _tool("bi-copy", "Duplicate", ids.COMPOSE_DUPLICATE),
                  _tool("bi-trash3", "Delete", ids.COMPOSE_DELETE)],
@@ -94,6 +99,67 @@ def layer_card() -> dbc.Card:
     empty = html.P("Select a layer on the canvas or in the list to move, scale, rotate or restack it.",
                    id=ids.COMPOSE_LAYER_EMPTY, className="compose-muted")
     return card("Selected layer", "bi-bounding-box-circles", [empty, controls])
+
+
+def _image_controls() -> html.Div:
+    """Scale, flips and the crop of an image layer (the crop in the image's own pixels)."""
+    crop_mode = html.Button([html.I(className="bi bi-crop"), html.Span("Crop on canvas")], id=ids.COMPOSE_CROP_MODE,
+                            type="button", className="btn btn-outline-secondary compose-crop-mode",
+                            title="Drag the edges and corners on the canvas to crop (Esc or Enter: done)",
+                            **{"data-compose-crop": "toggle", "aria-pressed": "false"})
+    reset = dbc.Button([html.I(className="bi bi-arrows-fullscreen"), html.Span("Reset")], id=ids.COMPOSE_CROP_RESET,
+                       color="secondary", outline=True, className="compose-crop-reset",
+                       title="Show the whole image again")
+    crop = html.Div(
+        [html.Div([html.Span("Crop (image px)", className="compose-label"), crop_mode, reset],
+                  className="compose-crop-head"),
+         html.Div([field("Left", _number(ids.COMPOSE_CROP_X, step=1)), field("Top", _number(ids.COMPOSE_CROP_Y, step=1)),
+                   field("Width", _number(ids.COMPOSE_CROP_W, step=1)),
+                   field("Height", _number(ids.COMPOSE_CROP_H, step=1))], className="compose-row compose-row-4")],
+        className="compose-crop",
+    )
+    return html.Div(
+        [field("Scale (%)", _slider(ids.COMPOSE_SCALE, 1, 400, {1: "1", 100: "100", 200: "200", 400: "400"})),
+         html.Div([_tool("bi-symmetry-vertical", "Flip horizontally", ids.COMPOSE_FLIP_X),
+                   _tool("bi-symmetry-horizontal", "Flip vertically", ids.COMPOSE_FLIP_Y)],
+                  className="compose-tools compose-tools-2"),
+         crop],
+        id=ids.COMPOSE_IMAGE_GROUP,
+    )
+
+
+ALIGN_OPTIONS = [{"label": html.I(className=f"bi bi-text-{side}", title=f"Align {word}"), "value": value}
+                 for side, word, value in (("left", "left", "left"), ("center", "centre", "center"),
+                                           ("right", "right", "right"))]
+
+
+def _text_controls() -> html.Div:
+    """The text of a text layer, its font, size, weight, colour, alignment and background box."""
+    fonts = [{"label": name, "value": name} for name in text_rules.FONTS]
+    weights = [{"label": label, "value": str(weight)} for weight, label in text_rules.WEIGHTS.items()]
+    colour = dict(type="color", debounce=PICKING_PAUSE_MS, className="compose-color")
+    return html.Div(
+        [field("Text", dbc.Textarea(id=ids.COMPOSE_TEXT, debounce=TYPING_PAUSE_MS, rows=2,
+                                    className="compose-text-input", placeholder="Type the text")),
+         html.Div([field("Font", dbc.Select(id=ids.COMPOSE_FONT, options=fonts, value=text_rules.DEFAULT_FONT)),
+                   field("Weight", dbc.Select(id=ids.COMPOSE_WEIGHT, options=weights, value="400"))],
+                  className="compose-row compose-row-font"),
+         html.Div([field("Size (px)", _number(ids.COMPOSE_FONT_SIZE, step=1)),
+                   field("Colour", dbc.Input(id=ids.COMPOSE_TEXT_COLOR, **colour)),
+                   html.Div([dbc.Label("Align", className="compose-label"),
+                             dbc.RadioItems(id=ids.COMPOSE_ALIGN, options=ALIGN_OPTIONS, value="center", inline=True,
+                                            className="btn-group compose-align", inputClassName="btn-check",
+                                            labelClassName="btn btn-outline-secondary",
+                                            labelCheckedClassName="active")],
+                            className="compose-field")],
+                  className="compose-row compose-row-3"),
+         html.Div([html.Div(dbc.Switch(id=ids.COMPOSE_BOX, label="Box", value=False), className="compose-field"),
+                   field("Box colour", dbc.Input(id=ids.COMPOSE_BOX_COLOR, **colour)),
+                   field("Padding", _number(ids.COMPOSE_PADDING, step=1)),
+                   field("Radius", _number(ids.COMPOSE_RADIUS, step=1))],
+                  className="compose-row compose-row-4 compose-row-box")],
+        id=ids.COMPOSE_TEXT_GROUP, hidden=True,
+    )
 
 
 def canvas_card(max_side: int) -> dbc.Card:

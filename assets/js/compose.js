@@ -4,7 +4,11 @@
    ("layerdrop") bubbles to the dash_extensions EventListener around the workspace, which turns it into
    one Dash callback that stores the placement. Listeners are delegated from `document`, so they keep
    working when Dash re-renders the layers. Coordinates follow dash_app/compose/render.py: a layer's
-   data-x/data-y is its centre in canvas pixels; the surface's data-scale is preview px per canvas px. */
+   data-x/data-y is its centre in canvas pixels; the surface's data-scale is preview px per canvas px.
+   In crop mode (the stage has .is-cropping) the selected image layer's corners and edges move its crop
+   (data-crop-x/-y, data-w/-h in the image's pixels) instead of scaling it, with the same arithmetic as
+   edit.set_crop in dash_app/compose/edit.py, so the server's answer lands where the layer is shown.
+   The layer list reorders by dragging a grip (one "layerorder" event on release) or with ↑/↓ on it. */
 (function () {
   "use strict";
 
@@ -15,6 +19,8 @@
   var ROTATE_STEP = 15; // degrees, with Shift
   var ACCEPT = "image/png,image/jpeg,image/webp,.png,.jpg,.jpeg,.webp";
   var drag = null;
+  var reorder = null;
+  var refocusGrip = null; // the grip to focus again once Dash has redrawn the list after a keyboard move
 
   function stage() {
     return document.getElementById("compose-stage");
@@ -129,6 +135,65 @@
     d.layer.style.transform = "translate(-50%, -50%) rotate(" + d.now.rotation + "deg)";
   }
 
+  /* Crop: which source edges a handle moves, then the new crop (whole image px) and the new centre. */
+  function cropTo(d, event) {
+    var t = (d.rotation * Math.PI) / 180;
+    var cos = Math.cos(t);
+    var sin = Math.sin(t);
+    var dx = (event.clientX - d.startX) / d.g.k;
+    var dy = (event.clientY - d.startY) / d.g.k;
+    var du = (cos * dx + sin * dy) / d.scale; // along the layer's own (shown) axes, in image px
+    var dv = (-sin * dx + cos * dy) / d.scale;
+    var x = cropAxis(d.crop.x, d.w, d.full.w, d.flipX, d.edge.indexOf("w") >= 0 ? du : 0,
+                     d.edge.indexOf("e") >= 0 ? du : 0);
+    var y = cropAxis(d.crop.y, d.h, d.full.h, d.flipY, d.edge.indexOf("n") >= 0 ? dv : 0,
+                     d.edge.indexOf("s") >= 0 ? dv : 0);
+    var su = (x.start + x.size / 2 - (d.crop.x + d.w / 2)) * (d.flipX ? -1 : 1) * d.scale;
+    var sv = (y.start + y.size / 2 - (d.crop.y + d.h / 2)) * (d.flipY ? -1 : 1) * d.scale;
+    d.now = { crop: { x: x.start, y: y.start, width: x.size, height: y.size },
+              x: d.x + cos * su - sin * sv, y: d.y + sin * su + cos * sv };
+    var k = d.g.scale;
+    d.layer.style.left = d.now.x * k + "px";
+    d.layer.style.top = d.now.y * k + "px";
+    d.layer.style.width = x.size * d.scale * k + "px";
+    d.layer.style.height = y.size * d.scale * k + "px";
+    placeImages(d.layer, d.now.crop, d.full);
+  }
+
+  /* One axis of a crop: the shown near/far edges moved by `near`/`far` image px, flipped when the layer is. */
+  function cropAxis(start, size, whole, flipped, near, far) {
+    var low = start + (flipped ? -far : near);
+    var high = start + size + (flipped ? -near : far);
+    var movesLow = flipped ? far !== 0 : near !== 0;
+    low = Math.round(low);
+    high = Math.round(high);
+    if (movesLow) low = clamp(low, 0, high - 1);
+    else high = clamp(high, low + 1, whole);
+    return { start: low, size: high - low };
+  }
+
+  function placeImages(layer, crop, full) {
+    layer.querySelectorAll(".compose-layer-img, .compose-ghost-img").forEach(function (image) {
+      image.style.left = (-100 * crop.x) / crop.width + "%";
+      image.style.top = (-100 * crop.y) / crop.height + "%";
+      image.style.width = (100 * full.w) / crop.width + "%";
+      image.style.height = (100 * full.h) / crop.height + "%";
+    });
+  }
+
+  function cropping(layer) {
+    var element = stage();
+    return element && element.classList.contains("is-cropping") && layer.classList.contains("is-image") &&
+      layer.classList.contains("is-selected");
+  }
+
+  function dragKind(handle, layer) {
+    if (!handle) return "move";
+    var name = handle.getAttribute("data-handle");
+    if (name === "rotate") return "rotate";
+    return cropping(layer) ? "crop" : "scale";
+  }
+
   function onPointerDown(event) {
     var surface = event.target.closest && event.target.closest(".compose-surface");
     if (!surface || event.button > 0 || drag) return;
@@ -146,13 +211,16 @@
     var handle = event.target.closest("[data-handle]");
     var g = geometry(surface);
     var d = {
-      kind: handle ? (handle.getAttribute("data-handle") === "rotate" ? "rotate" : "scale") : "move",
+      kind: dragKind(handle, layer), edge: handle ? handle.getAttribute("data-handle") : "",
       layer: layer, surface: surface, g: g, pointerId: event.pointerId,
       wasSelected: layer.classList.contains("is-selected"),
       startX: event.clientX, startY: event.clientY, moved: false,
       x: attr(layer, "x"), y: attr(layer, "y"), w: attr(layer, "w"), h: attr(layer, "h"),
       scale: attr(layer, "scale"), rotation: attr(layer, "rotation"),
       style: layer.getAttribute("style"),
+      full: { w: attr(layer, "full-w"), h: attr(layer, "full-h") },
+      crop: { x: attr(layer, "crop-x"), y: attr(layer, "crop-y") },
+      flipX: attr(layer, "flip-x") === 1, flipY: attr(layer, "flip-y") === 1,
     };
     d.cx = g.rect.left + d.x * g.k;
     d.cy = g.rect.top + d.y * g.k;
@@ -174,6 +242,7 @@
     drag.moved = true;
     if (drag.kind === "move") move(drag, event);
     else if (drag.kind === "scale") scaleTo(drag, event);
+    else if (drag.kind === "crop") cropTo(drag, event);
     else rotateTo(drag, event);
   }
 
@@ -190,9 +259,15 @@
     var id = d.layer.getAttribute("data-id");
     if (cancelled) {
       d.layer.setAttribute("style", d.style);
+      if (d.kind === "crop") placeImages(d.layer, { x: d.crop.x, y: d.crop.y, width: d.w, height: d.h }, d.full);
       return;
     }
-    if (d.moved && Object.keys(d.now).length) {
+    if (d.moved && d.kind === "crop" && d.now.crop) {
+      var crop = d.now.crop;
+      [["crop-x", crop.x], ["crop-y", crop.y], ["w", crop.width], ["h", crop.height], ["x", d.now.x], ["y", d.now.y]]
+        .forEach(function (pair) { d.layer.setAttribute("data-" + pair[0], String(pair[1])); });
+      emit("layerdrop", { kind: "crop", id: id, crop: crop });
+    } else if (d.moved && Object.keys(d.now).length) {
       // Remember the new placement at once: a second drag before the server answers starts from here.
       Object.keys(d.now).forEach(function (name) { d.layer.setAttribute("data-" + name, String(d.now[name])); });
       emit("layerdrop", Object.assign({ kind: d.kind, id: id }, d.now));
@@ -209,6 +284,20 @@
      Elsewhere on the page (but not while typing in a field), Ctrl+Z / Ctrl+Shift+Z press Undo / Redo. */
   function onKeyDown(event) {
     var target = event.target;
+    if (target && target.getAttribute && target.getAttribute("data-compose-grip") &&
+        (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      var item = target.closest(".compose-layer-item");
+      var position = listItems().indexOf(item) + (event.key === "ArrowUp" ? -1 : 1);
+      if (position >= 0 && position < listItems().length) {
+        refocusGrip = target.getAttribute("data-compose-grip");
+        sendOrder(item, refocusGrip, position);
+      }
+      return;
+    }
+    if (target && target.id === "compose-stage" && (event.key === "Escape" || event.key === "Enter")) {
+      setCropMode(false);
+    }
     if (target && target.id === "compose-stage") {
       if (/^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Delete|Backspace)$/.test(event.key)) event.preventDefault();
       return;
@@ -224,11 +313,105 @@
   }
 
   function onLayerItemClick(event) {
+    var toggle = event.target.closest && event.target.closest("[data-compose-toggle]");
+    if (toggle) {
+      toggle.dispatchEvent(new CustomEvent("layertoggle", {
+        bubbles: true,
+        detail: { id: toggle.getAttribute("data-layer"), flag: toggle.getAttribute("data-compose-toggle") },
+      }));
+      return;
+    }
+    if (event.target.closest && event.target.closest("[data-compose-grip]")) return;
     var item = event.target.closest && event.target.closest("[data-compose-select]");
     if (!item) return;
     item.dispatchEvent(new CustomEvent("layerselect", {
       bubbles: true, detail: { id: item.getAttribute("data-compose-select") },
     }));
+  }
+
+  /* Crop mode: a toggle on the stage (no request); the crop itself is sent once per handle drag. */
+  function setCropMode(on) {
+    var element = stage();
+    var button = document.getElementById("compose-crop-mode");
+    if (!element) return;
+    element.classList.toggle("is-cropping", on);
+    if (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.classList.toggle("active", on);
+      var label = button.querySelector("span");
+      if (label) label.textContent = on ? "Done" : "Crop on canvas";
+    }
+  }
+
+  function onCropModeClick(event) {
+    var button = event.target.closest && event.target.closest("[data-compose-crop]");
+    if (!button) return;
+    var element = stage();
+    setCropMode(!(element && element.classList.contains("is-cropping")));
+    if (element) element.focus({ preventScroll: true });
+  }
+
+  /* A double click on a text layer puts the cursor in the panel's text field. */
+  function onDoubleClick(event) {
+    var layer = event.target.closest && event.target.closest(".compose-layer.is-text");
+    var field = layer && document.getElementById("compose-text");
+    if (field) {
+      field.focus();
+      field.select();
+    }
+  }
+
+  /* The layer list: drag a grip to reorder (the list shows the top layer first). */
+  function listItems() {
+    return Array.prototype.slice.call(document.querySelectorAll("#compose-layer-list .compose-layer-item"));
+  }
+
+  function sendOrder(item, id, position) {
+    item.dispatchEvent(new CustomEvent("layerorder", { bubbles: true, detail: { id: id, position: position } }));
+  }
+
+  function onGripDown(event) {
+    var grip = event.target.closest && event.target.closest("[data-compose-grip]");
+    if (!grip || event.button > 0 || reorder) return;
+    event.preventDefault();
+    var item = grip.closest(".compose-layer-item");
+    reorder = { grip: grip, item: item, id: grip.getAttribute("data-compose-grip"), pointerId: event.pointerId,
+                from: listItems().indexOf(item), to: listItems().indexOf(item), startY: event.clientY };
+    grip.setPointerCapture(event.pointerId);
+    item.classList.add("is-reordering");
+  }
+
+  function onGripMove(event) {
+    if (!reorder || event.pointerId !== reorder.pointerId) return;
+    var others = listItems().filter(function (other) { return other !== reorder.item; });
+    var above = others.filter(function (other) {
+      var box = other.getBoundingClientRect();
+      return box.top + box.height / 2 < event.clientY;
+    }).length;
+    reorder.to = above;
+    reorder.item.style.transform = "translateY(" + (event.clientY - reorder.startY) + "px)";
+    others.forEach(function (other, index) {
+      other.classList.toggle("is-drop-before", index === above && above !== reorder.from);
+      other.classList.toggle("is-drop-after", index === above - 1 && index === others.length - 1 &&
+        above !== reorder.from);
+    });
+  }
+
+  function onGripUp(event) {
+    if (!reorder || event.pointerId !== reorder.pointerId) return;
+    var r = reorder;
+    reorder = null;
+    r.item.classList.remove("is-reordering");
+    r.item.style.transform = "";
+    listItems().forEach(function (other) { other.classList.remove("is-drop-before", "is-drop-after"); });
+    if (r.grip.hasPointerCapture && r.grip.hasPointerCapture(event.pointerId)) r.grip.releasePointerCapture(event.pointerId);
+    if (event.type === "pointerup" && r.to !== r.from) sendOrder(r.item, r.id, r.to);
+  }
+
+  function keepGripFocus() {
+    if (!refocusGrip) return;
+    var grip = document.querySelector('[data-compose-grip="' + refocusGrip + '"]');
+    if (grip && document.activeElement !== grip) grip.focus({ preventScroll: true });
   }
 
   /* Uploads: multipart POSTs to the app's own route, one file at a time, then ONE event with the results. */
@@ -426,6 +609,15 @@
   }
 
   document.addEventListener("pointerdown", onPointerDown);
+  document.addEventListener("pointerdown", onGripDown);
+  document.addEventListener("pointermove", onGripMove);
+  document.addEventListener("pointerup", onGripUp);
+  document.addEventListener("pointercancel", onGripUp);
+  document.addEventListener("pointerdown", function (event) {
+    if (!(event.target.closest && event.target.closest("[data-compose-grip]"))) refocusGrip = null;
+  });
+  document.addEventListener("click", onCropModeClick);
+  document.addEventListener("dblclick", onDoubleClick);
   document.addEventListener("pointermove", onPointerMove);
   document.addEventListener("pointerup", function (event) { finish(event, false); });
   document.addEventListener("pointercancel", function (event) { finish(event, true); });
@@ -436,7 +628,10 @@
   document.addEventListener("dragleave", onDragLeave);
   document.addEventListener("drop", onDrop);
   window.addEventListener("resize", queueFit);
-  new MutationObserver(queueFit).observe(document.documentElement, { childList: true, subtree: true });
+  new MutationObserver(function () {
+    queueFit();
+    keepGripFocus();
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     compose: { exportScene: exportScene },

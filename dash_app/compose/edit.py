@@ -6,19 +6,26 @@ layer may move, what duplicating means) lives here, tested without a browser.
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
+
+from dash_app.compose import text as text_rules
 from dash_app.compose.scene import (
     MAX_LAYERS,
     MAX_SCALE,
     MIN_SCALE,
+    Crop,
     Layer,
     Scene,
     SceneError,
     SolidBackground,
+    TextLayer,
     scene_from_dict,
     scene_to_dict,
+    text_spec_from_dict,
 )
 
 FIT_SHARE = 0.8  # a new layer fills at most this share of the canvas
@@ -30,6 +37,9 @@ PRESETS = {
     "a4-300dpi": (2480, 3508),
 }
 DEFAULT_BACKGROUND = {"kind": "linear", "color_from": "#eef2ff", "color_to": "#c7d2fe", "angle": 135.0}
+NEW_TEXT = "Your text"
+NEW_TEXT_SHARE = 0.08  # a new text's font size, as a share of the canvas height
+LOCKED_FIELDS = frozenset({"x", "y", "scale", "rotation", "flip_x", "flip_y", "crop"})  # what a lock keeps
 
 
 def new_layer_id() -> str:
@@ -66,6 +76,34 @@ def add_image(scene: Scene, image_id: str, size: tuple[int, int], name: str = ""
     return _rebuild(scene, layers=[*data["layers"], layer]), layer["id"]
 
 
+def add_text(scene: Scene, content: str = NEW_TEXT, **style: Any) -> tuple[Scene, str]:
+    """Add a text as the top layer, centred, sized to the canvas; return the scene and the layer id."""
+    if len(scene.layers) >= MAX_LAYERS:
+        msg = f"a composition holds at most {MAX_LAYERS} layers"
+        raise SceneError(msg)
+    width, height = scene.canvas.size
+    size = min(max(round(height * NEW_TEXT_SHARE), text_rules.MIN_SIZE), text_rules.MAX_SIZE)
+    spec = text_spec_from_dict({"content": content, "size": size} | style)
+    layer = {"kind": "text", "id": new_layer_id(), "x": width / 2, "y": height / 2, "text": spec.model_dump()}
+    return _rebuild(scene, layers=[*scene_to_dict(scene)["layers"], layer]), layer["id"]
+
+
+def label(layer: Layer | TextLayer) -> str:
+    """How messages and the layer list name a layer: its name, or its text, or "this layer"."""
+    if layer.name:
+        return layer.name
+    if isinstance(layer, TextLayer):
+        first = layer.text.content.strip().splitlines()[0]
+        return first[:40] + ("…" if len(first) > 40 else "")
+    return "this layer"
+
+
+def _unlocked(layer: Layer | TextLayer, what: str) -> None:
+    if layer.locked:
+        msg = f"“{label(layer)}” is locked: unlock it in the Layers list to {what} it"
+        raise SceneError(msg)
+
+
 def _index(scene: Scene, layer_id: str) -> int:
     for index, layer in enumerate(scene.layers):
         if layer.id == layer_id:
@@ -77,6 +115,12 @@ def _index(scene: Scene, layer_id: str) -> int:
 def update_layer(scene: Scene, layer_id: str, **changes: Any) -> Scene:
     """Change fields of one layer (positions are kept within one canvas of the edges, scale within limits)."""
     index = _index(scene, layer_id)
+    layer = scene.layers[index]
+    if LOCKED_FIELDS.intersection(changes):
+        _unlocked(layer, "move, turn, scale or crop")
+    if isinstance(layer, TextLayer) and "scale" in changes:  # a text grows by its font size, never stretched
+        factor = float(changes.pop("scale"))
+        changes["text"] = _resized_text(layer, factor)
     width, height = scene.canvas.size
     if "x" in changes:
         changes["x"] = _clamped(float(changes["x"]), -width, 2 * width)
@@ -91,6 +135,92 @@ def update_layer(scene: Scene, layer_id: str, **changes: Any) -> Scene:
     layers = scene_to_dict(scene)["layers"]
     layers[index] = layers[index] | changes
     return _rebuild(scene, layers=layers)
+
+
+def _resized_text(layer: TextLayer, factor: float) -> dict:
+    """The layer's text with its size, padding and radius times ``factor`` (the size kept within its limits)."""
+    spec = layer.text
+    size = min(max(round(spec.size * factor), text_rules.MIN_SIZE), text_rules.MAX_SIZE)
+    ratio = size / spec.size
+    grown = {"size": size, "padding": min(round(spec.padding * ratio), text_rules.MAX_PADDING),
+             "radius": min(round(spec.radius * ratio), text_rules.MAX_PADDING)}
+    return text_spec_from_dict(spec.model_dump() | grown).model_dump()
+
+
+def update_text(scene: Scene, layer_id: str, **changes: Any) -> Scene:
+    """Change the text of a text layer (content, font, size, weight, colour, alignment, box); checked first."""
+    layer = scene.layers[_index(scene, layer_id)]
+    if not isinstance(layer, TextLayer):
+        msg = "only a text layer has a text to change"
+        raise SceneError(msg)
+    spec = text_spec_from_dict(layer.text.model_dump() | changes)
+    return update_layer(scene, layer_id, text=spec.model_dump())
+
+
+def set_crop(scene: Scene, layer_id: str, crop: dict | None, image_size: tuple[int, int]) -> Scene:
+    """Crop an image layer to ``crop`` (image px; None: the whole image), the shown part staying in place.
+
+    The source image is kept; only the rectangle is stored. A crop outside the image, or empty, is refused.
+    """
+    layer = scene.layers[_index(scene, layer_id)]
+    if not isinstance(layer, Layer):
+        msg = "only an image layer can be cropped"
+        raise SceneError(msg)
+    _unlocked(layer, "move, turn, scale or crop")
+    width, height = image_size
+    whole = Crop(x=0, y=0, width=width, height=height)
+    new = whole if crop is None else _checked_crop(crop, image_size)
+    old = layer.crop or whole
+    # Shift the centre by how far the crop's centre moved, in the layer's turned and flipped frame.
+    du = ((new.x + new.width / 2) - (old.x + old.width / 2)) * (-1 if layer.flip_x else 1) * layer.scale
+    dv = ((new.y + new.height / 2) - (old.y + old.height / 2)) * (-1 if layer.flip_y else 1) * layer.scale
+    theta = math.radians(layer.rotation)
+    dx, dy = du * math.cos(theta) - dv * math.sin(theta), du * math.sin(theta) + dv * math.cos(theta)
+    return update_layer(scene, layer_id, x=layer.x + dx, y=layer.y + dy,
+                        crop=None if new == whole else new.model_dump())
+
+
+def _checked_crop(crop: Any, image_size: tuple[int, int]) -> Crop:
+    if not isinstance(crop, dict):
+        msg = "a crop is x, y, width and height in the image's pixels"
+        raise SceneError(msg)
+    try:
+        checked = Crop.model_validate(crop)
+    except ValidationError as error:
+        reasons = [f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}".removeprefix(": ")
+                   if item["type"] != "value_error" else str(item["msg"]).removeprefix("Value error, ")
+                   for item in error.errors(include_url=False)]
+        raise SceneError("; ".join(reasons)) from None
+    width, height = image_size
+    if checked.x + checked.width > width or checked.y + checked.height > height:
+        msg = (f"the crop ({checked.x}, {checked.y}, {checked.width} × {checked.height}) reaches outside the "
+               f"{width} × {height} px image: x + width must be at most {width} and y + height at most {height}")
+        raise SceneError(msg)
+    return checked
+
+
+def set_flag(scene: Scene, layer_id: str, flag: str, value: bool) -> Scene:
+    """Show or hide (``"visible"``), lock or unlock (``"locked"``) a layer."""
+    if flag not in ("visible", "locked"):
+        msg = f"unknown layer setting {flag!r}"
+        raise SceneError(msg)
+    _index(scene, layer_id)
+    return update_layer(scene, layer_id, **{flag: bool(value)})
+
+
+def rename(scene: Scene, layer_id: str, name: str) -> Scene:
+    """Give a layer a name (spaces trimmed; at most 120 characters; empty: the default label)."""
+    name = " ".join(str(name).split())
+    if len(name) > 120:
+        msg = f"a layer name is at most 120 characters, not {len(name)}"
+        raise SceneError(msg)
+    return update_layer(scene, layer_id, name=name)
+
+
+def move_to(scene: Scene, layer_id: str, position: int) -> Scene:
+    """Put a layer at ``position`` in the stack (0: bottom), the others keeping their order."""
+    index = _index(scene, layer_id)
+    return restack(scene, layer_id, int(position) - index)
 
 
 def normalised_angle(degrees: float) -> float:
@@ -108,6 +238,9 @@ def nudge(scene: Scene, layer_id: str, dx: float, dy: float) -> Scene:
 def flip(scene: Scene, layer_id: str, axis: str) -> Scene:
     """Mirror a layer left-right (``"x"``) or top-bottom (``"y"``)."""
     layer = scene.layers[_index(scene, layer_id)]
+    if isinstance(layer, TextLayer):
+        msg = "a text layer cannot be flipped"
+        raise SceneError(msg)
     field = {"x": "flip_x", "y": "flip_y"}[axis]
     return update_layer(scene, layer_id, **{field: not getattr(layer, field)})
 
@@ -137,8 +270,9 @@ def duplicate(scene: Scene, layer_id: str) -> tuple[Scene, str]:
 
 
 def delete(scene: Scene, layer_id: str) -> Scene:
-    """Remove a layer."""
+    """Remove a layer (not a locked one)."""
     index = _index(scene, layer_id)
+    _unlocked(scene.layers[index], "delete")
     layers = scene_to_dict(scene)["layers"]
     del layers[index]
     return _rebuild(scene, layers=layers)
@@ -168,5 +302,6 @@ def background_color(scene: Scene) -> str:
     return getattr(spec, "color", None) or getattr(spec, "color_from", "#ffffff")
 
 
-__all__ = ["Layer", "PRESETS", "add_image", "background_color", "delete", "duplicate", "flip", "new_scene",
-           "nudge", "resize_canvas", "restack", "set_background", "update_layer"]
+__all__ = ["Layer", "PRESETS", "add_image", "add_text", "background_color", "delete", "duplicate", "flip", "label",
+           "move_to", "new_scene", "nudge", "rename", "resize_canvas", "restack", "set_background", "set_crop",
+           "set_flag", "update_layer", "update_text"]

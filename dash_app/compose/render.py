@@ -5,6 +5,11 @@ output pixel grid back into the (pre-shrunk) source image, so its centre lands o
 position the browser uses for ``translate(-50%, -50%) rotate(θ)``; CSS ``rotate()`` turns clockwise on
 screen, and so does this mapping. Rotating with ``Image.rotate(expand=True)`` and pasting at a whole
 pixel would shift each layer by up to half a pixel; the affine mapping does not.
+
+A hidden layer is not drawn. A cropped layer draws only its crop of the stored image (cut before the flips,
+as the browser's clipping box shows it). A text layer is drawn by dash_app/compose/text.py at canvas
+resolution and then placed exactly like an image, so the preview (that drawing, scaled by the browser)
+and the export agree.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from collections.abc import Mapping
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
+from dash_app.compose import text as text_drawing
 from dash_app.compose.scene import (
     Background,
+    Crop,
     Layer,
     LinearBackground,
     PatternBackground,
@@ -24,6 +31,7 @@ from dash_app.compose.scene import (
     RadialBackground,
     Scene,
     SolidBackground,
+    TextLayer,
 )
 
 EDGE_PAD = 2  # transparent pixels around a layer so its edges are interpolated (anti-aliased) like the browser's
@@ -159,11 +167,25 @@ def render_scene(
         raise ValueError(msg)
     canvas = background.convert("RGBA") if background.mode != "RGBA" else background.copy()
     for layer in scene.layers:
-        draw_layer(canvas, layer, images[layer.image_id], scale)
+        if not layer.visible:
+            continue
+        if isinstance(layer, TextLayer):
+            draw_layer(canvas, layer, text_drawing.draw_text(layer.text), scale)
+        else:
+            draw_layer(canvas, layer, cropped(images[layer.image_id], layer.crop), scale)
     return canvas
 
 
-def draw_layer(canvas: Image.Image, layer: Layer, image: Image.Image, scale: float) -> None:
+def cropped(image: Image.Image, crop: Crop | None) -> Image.Image:
+    """The part of ``image`` the layer shows: its crop, kept within the image (the whole image without one)."""
+    if crop is None:
+        return image
+    left, top = min(crop.x, image.width - 1), min(crop.y, image.height - 1)
+    right, bottom = min(crop.x + crop.width, image.width), min(crop.y + crop.height, image.height)
+    return image.crop((left, top, max(right, left + 1), max(bottom, top + 1)))
+
+
+def draw_layer(canvas: Image.Image, layer: Layer | TextLayer, image: Image.Image, scale: float) -> None:
     """Composite one layer onto ``canvas`` in place (the part of it that falls on the canvas)."""
     source = image if image.mode == "RGBA" else image.convert("RGBA")
     if layer.flip_x:

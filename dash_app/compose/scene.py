@@ -5,17 +5,32 @@ ranges enforced) before anything is rendered. The canvas limit comes from the se
 validation context (``{"max_side": n}``); without one the hard ceiling of the settings applies.
 
 Coordinates are canvas pixels; a layer's ``x``/``y`` is its centre. Layers are listed bottom first:
-their order in ``layers`` is their stacking order.
+their order in ``layers`` is their stacking order. A layer is an image (``kind`` "image", the default, so
+compositions saved before text layers existed still open) or a text (``kind`` "text"); either can be
+hidden (not drawn in the preview nor the export) or locked (not moved, turned, scaled, cropped or deleted).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from dash_app.compose import text as text_rules
 
 HARD_MAX_SIDE = 16384  # the largest max_canvas_side the settings allow
+HARD_MAX_IMAGE_SIDE = 100_000  # no stored image is larger (intake limits the pixels); a crop stays within it
 MAX_LAYERS = 60
 MIN_SCALE, MAX_SCALE = 0.01, 50.0
 IMAGE_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -97,26 +112,108 @@ BackgroundSpec = SolidBackground | LinearBackground | RadialBackground | Pattern
 Background = Annotated[BackgroundSpec, Field(discriminator="kind")]
 
 
-class Layer(_Strict):
-    """One placed image: centre in canvas pixels, uniform scale of the stored image, clockwise degrees."""
+class Crop(_Strict):
+    """The part of the stored image a layer shows, in the image's own pixels (the image itself is kept)."""
+
+    x: int = Field(ge=0, le=HARD_MAX_IMAGE_SIDE)
+    y: int = Field(ge=0, le=HARD_MAX_IMAGE_SIDE)
+    width: int = Field(le=HARD_MAX_IMAGE_SIDE)
+    height: int = Field(le=HARD_MAX_IMAGE_SIDE)
+
+    @field_validator("width", "height")
+    @classmethod
+    def _not_empty(cls, value: int) -> int:
+        if value < 1:
+            msg = "the crop is empty: its width and height are at least 1 px"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom), as Pillow's ``crop`` takes it."""
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
+
+class _Placed(_Strict):
+    """What every layer has: where it is, how it is turned and faded, and whether it is shown or locked."""
 
     id: str = Field(pattern=LAYER_ID_PATTERN)
-    image_id: ImageId
     name: str = Field("", max_length=120)
     x: float = Field(allow_inf_nan=False)
     y: float = Field(allow_inf_nan=False)
-    scale: float = Field(1.0, ge=MIN_SCALE, le=MAX_SCALE, allow_inf_nan=False)
     rotation: Angle = 0.0
     opacity: float = Field(1.0, ge=0.0, le=1.0, allow_inf_nan=False)
+    visible: bool = True
+    locked: bool = False
+
+
+class Layer(_Placed):
+    """One placed image: centre in canvas pixels, uniform scale of the stored image, clockwise degrees."""
+
+    kind: Literal["image"] = "image"
+    image_id: ImageId
+    scale: float = Field(1.0, ge=MIN_SCALE, le=MAX_SCALE, allow_inf_nan=False)
     flip_x: bool = False
     flip_y: bool = False
+    crop: Crop | None = None
+
+
+class TextSpec(_Strict):
+    """What a text layer draws: the limits and their messages are in dash_app/compose/text.py."""
+
+    content: str
+    font: str = text_rules.DEFAULT_FONT
+    size: int = 96
+    weight: int = 400
+    color: Color = "#111827"
+    align: Literal["left", "center", "right"] = "center"
+    box: Color | None = None  # a background box of this colour, or none
+    padding: int = 24
+    radius: int = 16
+
+    @field_validator("content", "font", "size", "weight", "padding", "radius")
+    @classmethod
+    def _within_limits(cls, value: Any, info: ValidationInfo) -> Any:
+        checks = {"content": text_rules.check_content, "font": text_rules.check_font, "size": text_rules.check_size,
+                  "weight": text_rules.check_weight}
+        if info.field_name in checks:
+            return checks[info.field_name](value)
+        return text_rules.check_spacing(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _fits(self) -> TextSpec:
+        text_rules.check_fits(self)
+        return self
+
+
+class TextLayer(_Placed):
+    """A text drawn by the server (dash_app/compose/text.py), placed like an image at its natural size."""
+
+    kind: Literal["text"]
+    text: TextSpec
+
+    scale: ClassVar[float] = 1.0  # a text is resized by its font size, never stretched
+    flip_x: ClassVar[bool] = False
+    flip_y: ClassVar[bool] = False
+    crop: ClassVar[None] = None
+
+
+def _layer_kind(value: Any) -> str:
+    """The layer's kind: "image" when it says none (compositions saved before text layers existed)."""
+    kind = value.get("kind", "image") if isinstance(value, dict) else getattr(value, "kind", "image")
+    return kind if kind in ("image", "text") else "unknown"
+
+
+AnyLayer = Annotated[Annotated[Layer, Tag("image")] | Annotated[TextLayer, Tag("text")],
+                     Discriminator(_layer_kind, custom_error_type="layer_kind",
+                                   custom_error_message="kind must be 'image' or 'text'")]
 
 
 class Scene(_Strict):
     version: Literal[1] = 1
     canvas: Canvas
     background: Background
-    layers: tuple[Layer, ...] = Field((), max_length=MAX_LAYERS, strict=False)  # JSON has lists, not tuples
+    layers: tuple[AnyLayer, ...] = Field((), max_length=MAX_LAYERS, strict=False)  # JSON has lists, not tuples
 
     @model_validator(mode="after")
     def _layers_fit(self) -> Scene:
@@ -132,13 +229,13 @@ class Scene(_Strict):
                 raise ValueError(msg)
         return self
 
-    def layer(self, layer_id: str) -> Layer | None:
+    def layer(self, layer_id: str) -> Layer | TextLayer | None:
         """The layer with this id, or None."""
         return next((layer for layer in self.layers if layer.id == layer_id), None)
 
     def image_ids(self) -> set[str]:
         """Every stored image the scene uses (layers and a photo background)."""
-        used = {layer.image_id for layer in self.layers}
+        used = {layer.image_id for layer in self.layers if isinstance(layer, Layer)}
         if isinstance(self.background, PhotoBackground):
             used.add(self.background.image_id)
         return used
@@ -148,7 +245,9 @@ def _describe(error: ValidationError) -> str:
     """One readable line per problem: where in the scene, and what is wrong."""
     problems = []
     for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"] if not _is_union_tag(part)) or "scene"
+        loc = item["loc"]
+        where = ".".join(str(part) for index, part in enumerate(loc)
+                         if not (index and _is_union_tag(part) and _is_union_owner(loc[index - 1]))) or "scene"
         reason = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             reason = "is not a known field"
@@ -157,7 +256,12 @@ def _describe(error: ValidationError) -> str:
 
 
 def _is_union_tag(part: Any) -> bool:
-    return part in {"solid", "linear", "radial", "grid", "dots", "photo"}
+    return part in {"solid", "linear", "radial", "grid", "dots", "photo", "image", "text"}
+
+
+def _is_union_owner(part: Any) -> bool:
+    """A background, or a layer (its index), is where pydantic names which kind it tried."""
+    return part == "background" or isinstance(part, int)
 
 
 def scene_from_dict(data: Any, *, max_side: int = HARD_MAX_SIDE) -> Scene:
@@ -186,6 +290,23 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
 def scene_to_json(scene: Scene) -> str:
     """The scene as compact JSON."""
     return scene.model_dump_json()
+
+
+def text_spec_from_dict(data: Any) -> TextSpec:
+    """Validate a text layer's text on its own (the text route, and edits from the panel).
+
+    The rules' own messages (dash_app/compose/text.py) say what is wrong in words; the others are
+    prefixed with the field they concern.
+    """
+    try:
+        return TextSpec.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            reason = str(item["msg"]).removeprefix("Value error, ")
+            field = ".".join(str(part) for part in item["loc"])
+            problems.append(reason if item["type"] == "value_error" or not field else f"{field}: {reason}")
+        raise SceneError("; ".join(problems)) from None
 
 
 def background_from_dict(data: Any) -> BackgroundSpec:

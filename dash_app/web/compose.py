@@ -20,7 +20,14 @@ from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dash_app.compose import export, intake
-from dash_app.compose.scene import SceneError, background_from_dict, scene_from_dict, scene_from_json
+from dash_app.compose.scene import (
+    SceneError,
+    background_from_dict,
+    scene_from_dict,
+    scene_from_json,
+    text_spec_from_dict,
+)
+from dash_app.compose.text import draw_text
 from dash_app.settings import Settings
 from dash_app.workbench import get_workbench
 
@@ -51,6 +58,7 @@ def register(server: Flask, settings: Settings) -> None:
     server.add_url_rule(f"{base}upload", "compose_upload", upload, methods=["POST"])
     server.add_url_rule(f"{base}image", "compose_image", image, methods=["GET"])
     server.add_url_rule(f"{base}background", "compose_background", background, methods=["GET"])
+    server.add_url_rule(f"{base}text", "compose_text", text_image, methods=["GET"])
     server.add_url_rule(f"{base}export", "compose_export", partial(export_view, renderer), methods=["GET", "POST"])
 
 
@@ -112,6 +120,19 @@ def background() -> Response:
         return _error(str(error), 404)
     buffer = io.BytesIO()
     picture.convert("RGB").save(buffer, format="PNG", compress_level=1)
+    response = Response(buffer.getvalue(), mimetype="image/png")
+    response.headers["Cache-Control"] = PRIVATE_FOREVER
+    return response
+
+
+def text_image() -> Response:
+    """A text layer's drawing at canvas resolution (what the export draws), for the stage to show scaled."""
+    try:
+        spec = text_spec_from_dict(json.loads(request.args.get("spec", "")))
+    except (ValueError, SceneError) as error:  # bad JSON or a text the rules refuse
+        return _error(f"bad text: {error}")
+    buffer = io.BytesIO()
+    draw_text(spec).save(buffer, format="PNG", compress_level=1)
     response = Response(buffer.getvalue(), mimetype="image/png")
     response.headers["Cache-Control"] = PRIVATE_FOREVER
     return response

@@ -254,18 +254,24 @@ def test_snap_guides_catch_the_canvas_centre(compose_app, open_page, image_files
     assert page.locator(".compose-guide.is-visible").count() == 0
 
 
-def test_corner_and_rotation_handles_scale_and_turn_the_layer(compose_app, open_page, image_files):
-    url, _ = compose_app
-    page = open_compose(open_page, url)
-    add_images(page, image_files["badge.png"])
-    wait_for_scene(page, "s.layers.length === 1")
+def _drag_corner_out(page, factor: float) -> tuple[float, float]:
+    """Drag the first layer's bottom-right corner ``factor`` times as far from its centre; return the centre."""
     cx, cy = _layer_centre(page)
     corner = page.locator(".compose-layer .compose-handle-se").bounding_box()
     hx, hy = corner["x"] + corner["width"] / 2, corner["y"] + corner["height"] / 2
     page.mouse.move(hx, hy)
     page.mouse.down()
-    page.mouse.move(cx + (hx - cx) * 1.5, cy + (hy - cy) * 1.5, steps=10)
+    page.mouse.move(cx + (hx - cx) * factor, cy + (hy - cy) * factor, steps=10)
     page.mouse.up()
+    return cx, cy
+
+
+def test_corner_and_rotation_handles_scale_and_turn_the_layer(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"])
+    wait_for_scene(page, "s.layers.length === 1")
+    cx, cy = _drag_corner_out(page, 1.5)
     layer = wait_for_scene(page, "s.layers[0].scale !== 1")["layers"][0]
     assert layer["scale"] == pytest.approx(1.5, abs=0.01), "keeps the aspect: one uniform scale"
 
@@ -673,4 +679,289 @@ def test_canvas_presets_custom_sizes_and_backgrounds(compose_app, open_page):
     assert scene["background"]["spacing"] == 40
     assert page.locator("#compose-spacing-group").is_visible() and not page.locator("#compose-angle-group").is_visible()
     page.wait_for_function("(i => i.complete && i.naturalWidth === 620)(document.querySelector('.compose-bg'))")
+    assert page.console_errors == []
+
+
+# Layer panel, crop and text (issue 15: items 1, 5, 6 and 8)
+
+
+def _list_item(page, position: int):
+    """The layer list's entry at ``position`` (the list shows the top layer first)."""
+    return page.locator(".compose-layer-item").nth(position)
+
+
+def test_layers_are_hidden_locked_renamed_and_reordered_from_the_list(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["badge.png"], image_files["logo.png"])
+    scene = wait_for_scene(page, "s.layers.length === 2")
+    bottom, top = (layer["id"] for layer in scene["layers"])
+
+    _list_item(page, 0).locator("[data-compose-toggle=visible]").click()  # hide the top layer (logo)
+    wait_for_scene(page, "!s.layers[1].visible")
+    page.wait_for_function("document.querySelectorAll('.compose-layer').length === 1")
+    assert page.get_attribute(".compose-layer", "data-id") == bottom, "a hidden layer is not on the canvas"
+    assert "hidden" in _list_item(page, 0).inner_text()
+    page.click("#compose-undo")  # one step per action
+    wait_for_scene(page, "s.layers[1].visible")
+    page.click("#compose-redo")
+    wait_for_scene(page, "!s.layers[1].visible")
+
+    _list_item(page, 1).locator("[data-compose-toggle=locked]").click()  # lock the badge
+    locked = wait_for_scene(page, "s.layers[0].locked")["layers"][0]
+    page.wait_for_selector(".compose-layer.is-locked")
+    x, y = _layer_centre(page, 0)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 80, y + 40, steps=6)
+    page.mouse.up()
+    page.wait_for_load_state("networkidle")
+    assert stored_scene(page)["layers"][0]["x"] == locked["x"], "a locked layer does not move on the canvas"
+    assert page.locator(".compose-layer.is-selected").count() == 0, "nor can it be selected there"
+    _list_item(page, 1).locator(".compose-layer-pick").click()  # the list still selects it
+    page.wait_for_selector(".compose-layer.is-locked.is-selected")
+    page.focus("#compose-stage")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#compose-alerts >> text=is locked: unlock it in the Layers list")
+    assert stored_scene(page)["layers"][0]["x"] == locked["x"]
+
+    page.fill("#compose-name", "Green badge")
+    page.press("#compose-name", "Enter")
+    wait_for_scene(page, "s.layers[0].name === 'Green badge'")
+    page.wait_for_selector(".compose-layer-item >> text=Green badge")
+
+    grip = _list_item(page, 1).locator("[data-compose-grip]").bounding_box()  # drag the badge above the logo
+    target = _list_item(page, 0).bounding_box()
+    gx, gy = grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
+    page.mouse.move(gx, gy)
+    page.mouse.down()
+    count = len(_server_requests(page, url))
+    page.mouse.move(gx, target["y"] + 4, steps=8)
+    assert len(_server_requests(page, url)) == count, "no request while the row is dragged"
+    page.mouse.up()
+    wait_for_scene(page, f"s.layers[1].id === '{bottom}'")
+    assert page.inner_text(".compose-layer-item >> nth=0").startswith("Green badge")
+    page.focus(f"[data-compose-grip='{bottom}']")  # the keyboard moves it back down
+    page.keyboard.press("ArrowDown")
+    wait_for_scene(page, f"s.layers[0].id === '{bottom}'")
+    page.click("#compose-undo")
+    wait_for_scene(page, f"s.layers[1].id === '{bottom}'")
+    assert page.console_errors == []
+
+
+def test_a_text_layer_is_added_styled_dragged_and_undone(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    page.click("#compose-add-text")
+    layer = wait_for_scene(page, "s.layers.length === 1 && s.layers[0].kind === 'text'")["layers"][0]
+    assert layer["text"]["content"] == "Your text" and page.input_value("#compose-text") == "Your text"
+    assert page.locator("#compose-text-group").is_visible() and not page.locator("#compose-image-group").is_visible()
+    page.wait_for_function("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('.compose-layer-img'))")
+
+    page.fill("#compose-text", "Ёлка & Crème brûlée")
+    page.locator("#compose-text").blur()
+    wait_for_scene(page, "s.layers[0].text.content === 'Ёлка & Crème brûlée'")
+    page.select_option("#compose-font", "Noto Serif")
+    wait_for_scene(page, "s.layers[0].text.font === 'Noto Serif'")
+    page.select_option("#compose-weight", "700")
+    wait_for_scene(page, "s.layers[0].text.weight === 700")
+    page.fill("#compose-font-size", "120")
+    page.press("#compose-font-size", "Enter")
+    wait_for_scene(page, "s.layers[0].text.size === 120")
+    page.locator("#compose-align label").first.click()
+    wait_for_scene(page, "s.layers[0].text.align === 'left'")
+    page.locator("#compose-box").check()
+    boxed = wait_for_scene(page, "s.layers[0].text.box !== null")["layers"][0]["text"]
+    assert boxed["box"] == "#ffffff" and boxed["padding"] == 24
+    page.wait_for_function("(i => i.complete && i.naturalWidth > 0 && i.src.includes('Noto'))"
+                           "(document.querySelector('.compose-layer-img'))")
+
+    page.click("#compose-undo")  # each change was one step
+    wait_for_scene(page, "s.layers[0].text.box === null && s.layers[0].text.align === 'left'")
+    page.click("#compose-redo")
+    wait_for_scene(page, "s.layers[0].text.box !== null")
+
+    before = stored_scene(page)
+    for content, message in (("", "The text is empty"), ("x" * 100_000, "100,000 characters")):
+        page.fill("#compose-text", content)
+        page.locator("#compose-text").blur()
+        page.wait_for_selector(f"#compose-alerts >> text={message}")
+        assert stored_scene(page) == before, "refused: nothing changes"
+
+    page.locator(".compose-layer").first.scroll_into_view_if_needed()  # a text drags like an image
+    x, y = _layer_centre(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    during = len(_server_requests(page, url))
+    page.mouse.move(x + 60, y + 30, steps=20)
+    moving = _server_requests(page, url)[during:]
+    page.mouse.up()
+    wait_for_scene(page, f"s.layers[0].x !== {before['layers'][0]['x']}")
+    page.wait_for_load_state("networkidle")
+    released = _server_requests(page, url)[during:]
+    assert moving == [] and [urlsplit(r.url).path for r in released] == ["/_dash-update-component"]
+
+    answer = page.evaluate("""async (url) => {
+        const scene = JSON.parse(sessionStorage.getItem('compose-scene'));
+        scene.layers[0].text.font = 'Comic Sans MS';
+        const r = await fetch(url + 'compose/export', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                       body: JSON.stringify({scene: scene, format: 'png'})});
+        return {status: r.status, body: await r.json()};
+    }""", url)
+    assert answer["status"] == 400 and "'Comic Sans MS' is not shipped" in answer["body"]["error"]
+    assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_an_image_is_cropped_with_the_fields_and_on_the_canvas(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    add_images(page, image_files["photo.jpg"])  # 480 x 320, shown at scale 1
+    layer = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
+    assert [page.input_value(f"#compose-crop-{name}") for name in "xywh"] == ["0", "0", "480", "320"]
+    page.fill("#compose-crop-w", "240")
+    page.press("#compose-crop-w", "Enter")
+    cropped = wait_for_scene(page, "s.layers[0].crop !== null")["layers"][0]
+    assert cropped["crop"] == {"x": 0, "y": 0, "width": 240, "height": 320}
+    assert cropped["x"] == pytest.approx(layer["x"] - 120), "the kept half stays where it was"
+    page.wait_for_function("document.querySelector('.compose-layer').dataset.w === '240'")
+    k = _screen_per_canvas_px(page)
+    assert page.locator(".compose-layer").first.bounding_box()["width"] == pytest.approx(240 * k, abs=1)
+
+    page.fill("#compose-crop-w", "999")  # outside the image: refused, nothing changes
+    page.press("#compose-crop-w", "Enter")
+    page.wait_for_selector("#compose-alerts >> text=reaches outside the 480 × 320 px image")
+    assert stored_scene(page)["layers"][0]["crop"]["width"] == 240
+    page.wait_for_function("document.querySelector('#compose-crop-w').value === '240'")
+
+    page.click("#compose-crop-mode")
+    page.wait_for_selector("#compose-stage.is-cropping")
+    page.wait_for_selector(".compose-layer.is-selected .compose-handle-n", state="visible")
+    assert page.locator(".compose-layer-ghost").is_visible(), "the rest of the image shows faintly"
+    edge = page.locator(".compose-layer.is-selected .compose-handle-s").bounding_box()
+    ex, ey = edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2
+    page.mouse.move(ex, ey)
+    page.mouse.down()
+    during = len(_server_requests(page, url))
+    page.mouse.move(ex, ey - 100 * k, steps=20)  # the bottom edge up by 100 canvas px
+    moving = _server_requests(page, url)[during:]
+    page.mouse.up()
+    after = wait_for_scene(page, "s.layers[0].crop.height !== 320")["layers"][0]
+    page.wait_for_load_state("networkidle")
+    released = _server_requests(page, url)[during:]
+    assert moving == [] and [urlsplit(r.url).path for r in released] == ["/_dash-update-component"]
+    assert after["crop"]["height"] == pytest.approx(220, abs=2) and after["crop"]["y"] == 0
+    assert after["y"] == pytest.approx(cropped["y"] - (320 - after["crop"]["height"]) / 2, abs=0.6)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#compose-stage:not(.is-cropping)")
+
+    page.click("#compose-crop-reset")
+    restored = wait_for_scene(page, "s.layers[0].crop === null")["layers"][0]
+    assert restored["x"] == pytest.approx(layer["x"], abs=0.6) and restored["y"] == pytest.approx(layer["y"], abs=0.6)
+    page.click("#compose-undo")
+    wait_for_scene(page, "s.layers[0].crop !== null")
+    assert page.console_errors == []
+
+
+TOOLS_SCENE = {
+    "canvas": {"width": 1920, "height": 1080},
+    "background": {"kind": "linear", "color_from": "#0f172a", "color_to": "#6366f1", "angle": 25},
+    "layers": [
+        {"id": "c0000001", "image_id": "photo", "name": "Product shot", "x": 620, "y": 560, "scale": 1.6,
+         "rotation": -5, "crop": {"x": 60, "y": 40, "width": 360, "height": 250}},
+        {"id": "c0000002", "image_id": "logo", "name": "Logo", "x": 1500, "y": 250, "scale": 0.8, "locked": True,
+         "crop": {"x": 0, "y": 0, "width": 300, "height": 240}},
+        {"id": "c0000003", "image_id": "badge", "name": "Draft badge", "x": 1500, "y": 800, "visible": False},
+        {"id": "c0000004", "kind": "text", "name": "Title", "x": 1360, "y": 560, "rotation": 0,
+         "text": {"content": "Spring launch\nВесна · Printemps", "size": 88, "weight": 700, "color": "#0f172a",
+                  "align": "center", "box": "#f8fafc", "padding": 36, "radius": 28}},
+        {"id": "c0000005", "kind": "text", "name": "Caption", "x": 1360, "y": 820, "opacity": 0.9,
+         "text": {"content": "Available from 1 April — à partir du 1er avril", "font": "Noto Serif", "size": 40,
+                  "color": "#e0e7ff", "align": "left"}},
+    ],
+}
+
+
+def tools_scene(ids: dict[str, str]) -> dict:
+    scene = json.loads(json.dumps(TOOLS_SCENE))
+    for layer in scene["layers"]:
+        if "image_id" in layer:
+            layer["image_id"] = ids[layer["image_id"]]
+    return scene
+
+
+def _uploaded_ids(page, image_files) -> dict[str, str]:
+    add_images(page, image_files["photo.jpg"], image_files["logo.png"], image_files["badge.png"])
+    layers = wait_for_scene(page, "s.layers.length === 3")["layers"]
+    return {name: layer["image_id"] for name, layer in zip(("photo", "logo", "badge"), layers, strict=True)}
+
+
+def test_preview_equals_export_with_text_crop_locked_and_hidden_layers(compose_app, open_page, image_files):
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, height=1200)
+    scene = tools_scene(_uploaded_ids(page, image_files))
+    open_saved(page, data_dir, "tools check", scene)
+    page.mouse.move(5, 5)
+    assert page.locator(".compose-layer").count() == 4, "the hidden layer is not on the canvas"
+
+    from dash_app.compose.export import load_images, preview_scale
+    from dash_app.compose.render import render_scene
+    from dash_app.compose.scene import scene_from_dict
+
+    model = scene_from_dict(scene)
+    images = load_images(data_dir, model.image_ids())
+    server = render_scene(model, images, scale=preview_scale(1920, 1080)).convert("RGB")
+    browser = surface_shot(page)
+    assert browser.size == server.size
+    difference = mean_abs_difference(browser, server)
+    print(f"tools scene: preview vs server render {difference:.3f}/255 per channel")
+    assert difference <= 4  # the threshold of the first parity test above
+
+    with page.expect_download() as download:
+        page.click("#compose-export")
+    exported = Image.open(download.value.path()).convert("RGB")
+    expected = render_scene(model, images).convert("RGB")
+    assert exported.size == (1920, 1080) and exported.tobytes() == expected.tobytes(), "export is the full render"
+    assert mean_abs_difference(exported.resize(server.size, Image.Resampling.BOX), server) <= 4
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_the_new_tools(compose_app, open_page, image_files, screenshot_dir, scheme, width_name):
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name], scheme=scheme)
+    open_saved(page, data_dir, "Tools showcase", tools_scene(_uploaded_ids(page, image_files)))
+    page.locator(".compose-layer-item").nth(1).locator(".compose-layer-pick").click()  # the title (text)
+    page.wait_for_selector("#compose-text-group:not([hidden])")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=screenshot_dir / f"compose-text-{scheme}-{width_name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    page.locator(".compose-layer-item").nth(4).locator(".compose-layer-pick").click()  # the product shot
+    page.wait_for_selector("#compose-image-group:not([hidden])")
+    page.click("#compose-crop-mode")
+    page.wait_for_selector("#compose-stage.is-cropping")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=screenshot_dir / f"compose-crop-{scheme}-{width_name}.png", full_page=True)
+    if width_name == "narrow":
+        for selector in ("#compose-add-text", "[data-compose-toggle]", "[data-compose-grip]", "#compose-crop-mode"):
+            box = page.locator(selector).first.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
+    assert page.console_errors == []
+
+
+def test_a_corner_drag_grows_a_text_by_its_font_size_and_a_double_click_edits_it(compose_app, open_page):
+    url, _ = compose_app
+    page = open_compose(open_page, url)
+    page.click("#compose-add-text")
+    wait_for_scene(page, "s.layers.length === 1")
+    page.wait_for_function("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('.compose-layer-img'))")
+    _drag_corner_out(page, 1.5)
+    text = wait_for_scene(page, "s.layers[0].text.size !== 86")["layers"][0]["text"]
+    assert text["size"] == pytest.approx(129, abs=1), "the font grows; the drawing is made again, sharp"
+    page.wait_for_function("document.querySelector('#compose-font-size').value === String("
+                           f"{text['size']})")
+    page.locator(".compose-layer").first.dblclick()
+    assert page.evaluate("document.activeElement.id") == "compose-text"
     assert page.console_errors == []

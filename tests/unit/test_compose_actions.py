@@ -145,3 +145,31 @@ def test_a_field_edit_sent_with_the_scene_from_before_an_earlier_one_keeps_both(
     assert typed == {"x": 400, "rotation": 30}, "what the fields show and the scene lacks"
     layer = actions.on_layer_fields(typed, scene, layer_id).scene.layers[0]
     assert (layer.x, layer.rotation) == (400, 30)
+
+
+@pytest.mark.parametrize("detail", [
+    {"id": "nope", "flag": "visible"}, {"flag": "visible"}, {"id": None, "flag": "locked"},
+])
+def test_hostile_toggle_and_order_details_are_refused(compose, scene_with_layer, detail):
+    scene, layer_id = scene_with_layer
+    with pytest.raises(SceneError):
+        actions.on_event(event("layertoggle", **detail), scene, layer_id, compose)
+    with pytest.raises(SceneError, match="setting it does not know"):
+        actions.on_event(event("layertoggle", id=layer_id, flag="rotation"), scene, layer_id, compose)
+    with pytest.raises(SceneError, match="position must be a number"):
+        actions.on_event(event("layerorder", id=layer_id, position="top"), scene, layer_id, compose)
+    with pytest.raises(SceneError, match="crop x must be a number"):
+        actions.on_event(event("layerdrop", kind="crop", id=layer_id, crop={"x": "0", "y": 0, "width": 1,
+                                                                            "height": 1}), scene, layer_id, compose)
+
+
+def test_text_and_crop_fields_do_nothing_for_the_other_kind_of_layer(compose, scene_with_layer):
+    scene, layer_id = scene_with_layer
+    same = actions.on_text_fields({"text": "Hi"}, scene, layer_id)
+    assert same.scene == scene and same.history == "none"
+    text_scene, text_id = edit.add_text(scene)
+    same = actions.on_crop_fields({"crop_x": 0, "crop_y": 0, "crop_w": 5, "crop_h": 5}, text_scene, text_id, compose)
+    assert same.scene == text_scene and same.history == "none"
+    cleared = actions.on_crop_fields({"crop_x": 0, "crop_y": None, "crop_w": 5, "crop_h": 5}, scene, layer_id,
+                                     compose)
+    assert cleared.history == "none", "a field cleared while typing waits for a value"

@@ -110,7 +110,7 @@ def test_a_stored_composition_whose_images_are_gone_is_refused_and_the_page_star
 def test_every_button_and_field_of_the_page_is_an_input_of_the_callback(app):
     """Two controls with the same argument name would leave one of them dead (the layer's Delete once was)."""
     wired = {item["id"] for callback in app.callback_map.values() for item in callback["inputs"]}
-    controls = {**compose.LAYER_BUTTONS, **compose.SAVED_BUTTONS, **compose.LAYER_FIELDS, **compose.CANVAS_FIELDS}
+    controls = {**compose.LAYER_BUTTONS, **compose.SAVED_BUTTONS, **compose.FIELDS, ids.COMPOSE_ADD_TEXT: "add"}
     assert set(controls) - wired == set()
 
 
@@ -118,3 +118,97 @@ def test_the_layer_delete_button_deletes_the_selected_layer(app, stored_id):
     scene, layer_id = edit.add_image(edit.new_scene(), stored_id, (200, 100), "blue.png")
     deleted = update(ids.COMPOSE_DELETE, scene_to_dict(scene), None, layer_id)
     assert deleted["count"] == "0" and deleted["selected"] is None and deleted["panel_hidden"] is True
+
+
+def _components(component, found=None) -> list:
+    """Every component inside ``component`` (depth first)."""
+    found = [] if found is None else found
+    if isinstance(component, (list, tuple)):
+        for child in component:
+            _components(child, found)
+    elif hasattr(component, "to_plotly_json"):
+        found.append(component)
+        _components(getattr(component, "children", None), found)
+    return found
+
+
+def _event(name: str, **detail) -> dict:
+    return {"type": name, "detail": detail}
+
+
+def test_add_text_shows_the_text_panel_and_its_drawing_on_the_stage(app):
+    added = update(ids.COMPOSE_ADD_TEXT)
+    layer = added["scene"]["layers"][0]
+    assert layer["kind"] == "text" and added["selected"] == layer["id"]
+    assert (added["text_group_hidden"], added["image_group_hidden"]) == (False, True)
+    assert (added["text"], added["font"], added["font_size"], added["weight"]) == ("Your text", "Inter", 86, "400")
+    images = [c for c in _components(added["canvas"]) if getattr(c, "className", "") == "compose-layer-img"]
+    assert images[0].src.startswith("/compose/text?spec=")
+    assert "Your text" in text(added["layers"]) and "Inter 86 px" in text(added["layers"])
+    styled = update(ids.COMPOSE_WEIGHT, added["scene"], added["history"], added["selected"],
+                    **{name: added[name] for name in compose.TEXT_FIELDS.values()} | {"weight": "700", "box": True})
+    assert styled["scene"]["layers"][0]["text"] == layer["text"] | {"weight": 700, "box": "#ffffff"}
+    undone = update(ids.COMPOSE_UNDO, styled["scene"], styled["history"], styled["selected"])
+    assert undone["scene"]["layers"][0]["text"] == layer["text"], "one undo step for the change"
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ({"text": ""}, "The text is empty: type something, or delete the layer."),
+    ({"text": "x" * 100_000}, "The text has 100,000 characters; a text layer holds at most 2,000."),
+    ({"font": "Wingdings"}, "The font 'Wingdings' is not shipped with the app"),
+    ({"font_size": 100_000}, "A font size is 6 to 1000 px, not 100000."),
+])
+def test_bad_text_is_refused_with_a_message_and_nothing_changes(app, typed, message):
+    added = update(ids.COMPOSE_ADD_TEXT)
+    fields = {name: added[name] for name in compose.TEXT_FIELDS.values()} | typed
+    trigger = {"text": ids.COMPOSE_TEXT, "font": ids.COMPOSE_FONT, "font_size": ids.COMPOSE_FONT_SIZE}[next(iter(typed))]
+    refused = update(trigger, added["scene"], added["history"], added["selected"], **fields)
+    assert text(refused["alerts"]).startswith(message) and refused["alerts"].color == "danger"
+    assert refused["scene"] == added["scene"] and refused["history"] == added["history"]
+
+
+def test_the_list_hides_locks_and_reorders_layers_one_undo_step_each(app, stored_id):
+    scene, first = edit.add_image(edit.new_scene(), stored_id, (200, 100), "blue.png")
+    scene, second = edit.add_text(scene)
+    shown = update(ids.COMPOSE_EVENTS, scene_to_dict(scene), None, second,
+                   event=_event("layertoggle", id=second, flag="visible"))
+    assert shown["scene"]["layers"][1]["visible"] is False
+    stage_ids = [getattr(c, "key", None) for c in _components(shown["canvas"]) if "compose-layer " in
+                 f"{getattr(c, 'className', '')} "]
+    assert stage_ids == [first], "the hidden layer is not on the stage"
+    assert "hidden" in text(shown["layers"])
+    locked = update(ids.COMPOSE_EVENTS, shown["scene"], shown["history"], second,
+                    event=_event("layertoggle", id=first, flag="locked"))
+    assert locked["scene"]["layers"][0]["locked"] is True
+    moved = update(ids.COMPOSE_EVENTS, locked["scene"], locked["history"], second,
+                   event=_event("layerorder", id=first, position=0))
+    assert [layer["id"] for layer in moved["scene"]["layers"]] == [second, first]
+    refused = update(ids.COMPOSE_EVENTS, moved["scene"], moved["history"], first,
+                     event=_event("layerdrop", kind="move", id=first, x=10, y=10))
+    assert "is locked" in text(refused["alerts"]) and refused["scene"] == moved["scene"]
+    undone = update(ids.COMPOSE_UNDO, moved["scene"], moved["history"], second)
+    assert [layer["id"] for layer in undone["scene"]["layers"]] == [first, second]
+    renamed = update(ids.COMPOSE_NAME, moved["scene"], moved["history"], first, name="Hero")
+    assert renamed["scene"]["layers"][1]["name"] == "Hero" and "Hero" in text(renamed["layers"])
+
+
+def test_crop_fields_and_a_crop_drag_crop_the_selected_image(app, stored_id):
+    scene, layer_id = edit.add_image(edit.new_scene(), stored_id, (200, 100), "blue.png")
+    shown = update(ids.COMPOSE_EVENTS, scene_to_dict(scene), None, layer_id,
+                   event=_event("layerselect", id=layer_id))
+    assert (shown["crop_x"], shown["crop_y"], shown["crop_w"], shown["crop_h"]) == (0, 0, 200, 100)
+    assert (shown["image_group_hidden"], shown["text_group_hidden"]) == (False, True)
+    fields = {"crop_x": 0, "crop_y": 0, "crop_w": 100, "crop_h": 100}
+    cropped = update(ids.COMPOSE_CROP_W, shown["scene"], shown["history"], layer_id, **fields)
+    assert cropped["scene"]["layers"][0]["crop"] == {"x": 0, "y": 0, "width": 100, "height": 100}
+    assert "cropped" in text(cropped["layers"])
+    outside = update(ids.COMPOSE_CROP_W, cropped["scene"], cropped["history"], layer_id, **fields | {"crop_w": 900})
+    assert "reaches outside the 200 × 100 px image" in text(outside["alerts"])
+    assert outside["scene"] == cropped["scene"] and outside["crop_w"] == 100, "the field shows the crop again"
+    dragged = update(ids.COMPOSE_EVENTS, cropped["scene"], cropped["history"], layer_id,
+                     event=_event("layerdrop", kind="crop", id=layer_id, crop={"x": 0, "y": 20, "width": 100,
+                                                                                "height": 80}))
+    assert dragged["scene"]["layers"][0]["crop"]["y"] == 20
+    reset = update(ids.COMPOSE_CROP_RESET, dragged["scene"], dragged["history"], layer_id)
+    assert reset["scene"]["layers"][0]["crop"] is None
+    assert reset["scene"]["layers"][0]["x"] == pytest.approx(960)

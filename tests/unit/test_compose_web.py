@@ -158,3 +158,28 @@ def test_export_refuses_an_unknown_format(compose_client):
     scene = a_scene(upload(client, png()).json["image"]["id"])
     answer = client.post("/compose/export", json={"scene": scene, "format": "gif"})
     assert answer.status_code == 400 and "format must be one of png, jpeg, webp" in answer.json["error"]
+
+
+def test_a_text_is_served_as_the_drawing_the_export_uses(compose_client):
+    from dash_app.compose.scene import text_spec_from_dict
+    from dash_app.compose.text import draw_text
+
+    client, _ = compose_client
+    spec = {"content": "Привет, Zoë", "font": "Noto Serif", "size": 48, "box": "#111827", "color": "#ffffff"}
+    answer = client.get("/compose/text", query_string={"spec": json.dumps(spec)})
+    assert answer.status_code == 200 and answer.mimetype == "image/png"
+    assert "immutable" in answer.headers["Cache-Control"]
+    served = Image.open(io.BytesIO(answer.data))
+    assert served.tobytes() == draw_text(text_spec_from_dict(spec)).tobytes()
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("{", "bad text"),
+    (json.dumps({"content": ""}), "the text is empty"),
+    (json.dumps({"content": "Hi", "font": "../../etc/passwd"}), "is not shipped with the app"),
+    (json.dumps({"content": "Hi", "size": 10**9}), "a font size is 6 to 1000 px"),
+])
+def test_a_bad_text_request_is_refused(compose_client, spec, message):
+    client, _ = compose_client
+    answer = client.get("/compose/text", query_string={"spec": spec})
+    assert answer.status_code == 400 and message in answer.json["error"]

@@ -51,7 +51,8 @@ def test_only_dash_app_is_added_to_site_packages(installed_site):
 @pytest.mark.parametrize(
     "packaged_file",
     ["pages/home.py", "callbacks/shell.py", "jobs/__init__.py", "assets/css/app.css", "assets/js/shell.js",
-     "assets/vendor/bootstrap/bootstrap.min.css", "assets/vendor/bootstrap-icons/fonts/bootstrap-icons.woff2"],
+     "assets/vendor/bootstrap/bootstrap.min.css", "assets/vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
+     "compose/fonts/Inter-Regular.otf", "compose/fonts/NotoSerif-Bold.ttf", "compose/fonts/Inter-OFL.txt"],
 )
 def test_the_folders_of_the_repository_are_installed_under_dash_app(installed_site, packaged_file):
     assert (installed_site / "dash_app" / packaged_file).is_file()
