@@ -1,4 +1,8 @@
-"""A run's own page: read from the store every second while the run is active, once when it has ended."""
+"""A run's own page: read from the store every second while the run is active, once when it has ended.
+
+A cancelled or interrupted run offers Resume: a new attempt of the same run that continues from its
+last finished epoch (dash_app/runs/control.py ``resume_run``); the page then follows it again.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from dash_app.components.training import (
     ARTIFACT_TITLES, config_table, format_seconds, image_card, progress_block, status_badge,
 )
 from dash_app.runs.artifacts import artifact_path
-from dash_app.runs.control import cancel_run
-from dash_app.runs.store import Run
+from dash_app.runs.control import cancel_run, reap, resume_run
+from dash_app.runs.store import RESUMABLE, Run
 from dash_app.workbench import get_workbench
 
 
@@ -38,13 +42,23 @@ def register(app: Dash) -> None:
         state={"button_ids": State(ids.train_run_cancel(ALL), "id")},
         prevent_initial_call=True,
     )(cancel_from_run_page)
+    app.callback(
+        output={"message": Output(ids.TRAIN_RUN_ALERT, "children", allow_duplicate=True),
+                "poll_off": Output(ids.TRAIN_RUN_POLL, "disabled", allow_duplicate=True)},
+        inputs={"clicks": Input(ids.train_run_resume(ALL), "n_clicks")},
+        state={"button_ids": State(ids.train_run_resume(ALL), "id")},
+        prevent_initial_call=True,
+    )(resume_from_run_page)
 
 
 def show_run(n_intervals, run_id_text) -> dict:
     """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended."""
-    store = get_workbench().runs
+    workbench = get_workbench()
+    store = workbench.runs
     run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
     run = store.get(run_ids[0]) if run_ids else None
+    if run is not None and run.is_active and reap(store, [run], workbench.settings.heartbeat_timeout_s):
+        run = store.get(run.id)  # its job had died: the page says so at once
     if run is None:
         missing = alert(f"There is no run {run_id_text!r}.", color="warning")
         return {"heading": missing, "details": "", "figure": empty_figure("No such run"), "artifacts": "",
@@ -58,10 +72,8 @@ def show_run(n_intervals, run_id_text) -> dict:
 
 
 def heading(run: Run) -> html.Div:
-    cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
-                        color="danger", outline=True, className="train-cancel") if run.is_active else None
     parts = [
-        html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), cancel],
+        html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), _action(run)],
                  className="train-run-title"),
         html.P(run.summary, className="app-page-subtitle"),
     ]
@@ -72,12 +84,25 @@ def heading(run: Run) -> html.Div:
     return html.Div(parts)
 
 
+def _action(run: Run) -> dbc.Button | None:
+    """Cancel while the run is active; Resume once it was cancelled or interrupted."""
+    if run.is_active:
+        return dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
+                          color="danger", outline=True, className="train-cancel")
+    if run.status in RESUMABLE:
+        return dbc.Button([html.I(className="bi bi-play-circle me-1"), "Resume"], id=ids.train_run_resume(run.id),
+                          color="primary", outline=True, className="train-resume",
+                          title="Continue from the last finished epoch, as a new attempt of this run")
+    return None
+
+
 def details(run: Run) -> list:
     facts = [
         ("Started by", run.user or "local"),
         ("Device", run.device or "–"),
         ("Created", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))),
         ("Ran for", format_seconds(run.duration(time.time())) if run.started_at else "–"),
+        *([("Attempt", f"{run.attempt} (resumed)")] if run.attempt > 1 else []),
     ]
     block = [progress_block(run)] if run.is_active else []
     return [
@@ -117,3 +142,20 @@ def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     if run is None:
         return {"message": no_update}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}
+
+
+def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
+    """Resume the run whose page this is (its Resume button was pressed); the page follows it again."""
+    pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
+    if not pressed:
+        raise PreventUpdate
+    workbench = get_workbench()
+    run = resume_run(workbench.runs, workbench.launcher, pressed[0])
+    if run is None:
+        return {"message": no_update, "poll_off": no_update}
+    if run.status == "queued" or (run.is_active and run.attempt > 1):
+        message = alert(f"Run #{run.id} resumed: attempt {run.attempt} continues from its last finished epoch.",
+                        color="success", icon="bi-play-circle")
+        return {"message": message, "poll_off": False}
+    return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-info-circle"),
+            "poll_off": not run.is_active}

@@ -37,7 +37,9 @@ runs = Table(
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),
-    Column("heartbeat_at", Float),
+    Column("heartbeat_at", Float),  # written by the job's heartbeat; a stale one means its worker died
+    # 1, then one more each time the run is resumed (dash_app/runs/control.py resume_run): the run keeps its id.
+    Column("attempt", Integer, nullable=False, default=1, server_default="1"),
 )
 
 metrics = Table(
