@@ -52,8 +52,8 @@ def hand_over(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_i
 class ProcessLauncher:
     """Start queued runs in ``python -m dash_app.runs.job`` as slots free; a job that ends without ending its run interrupts it."""
 
-    def __init__(self, settings_json: str, store: Callable[[], RunStore], *, max_running: int = 1,
-                 heartbeat_timeout_s: float = 20.0, poll_s: float = DISPATCH_POLL_S) -> None:
+    def __init__(self, settings_json: str, store: Callable[[], RunStore], *, max_running: int,
+                 heartbeat_timeout_s: float, poll_s: float = DISPATCH_POLL_S) -> None:
         self.settings_json, self.store = settings_json.encode(), store
         self.max_running, self.heartbeat_timeout_s, self.poll_s = max_running, heartbeat_timeout_s, poll_s
         self._reset()
