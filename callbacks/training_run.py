@@ -153,7 +153,7 @@ def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     run = resume_run(workbench.runs, workbench.launcher, pressed[0])
     if run is None:
         return {"message": no_update, "poll_off": no_update}
-    if run.status == "queued" or (run.is_active and run.attempt > 1):
+    if run.is_active and run.attempt > 1:
         message = alert(f"Run #{run.id} resumed: attempt {run.attempt} continues from its last finished epoch.",
                         color="success", icon="bi-play-circle")
         return {"message": message, "poll_off": False}

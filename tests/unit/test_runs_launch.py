@@ -93,3 +93,29 @@ def test_a_job_killed_with_sigkill_is_interrupted_and_the_queue_moves_on(tmp_pat
     assert store.get(first).error == PROCESS_DIED
     allow_epochs(settings.holds_dir, second, 2)
     wait_until(lambda: store.get(second).status == "succeeded")
+
+
+def test_a_celery_task_is_taken_once_and_a_late_task_of_an_earlier_attempt_does_not_run_the_run(tmp_path):
+    from dash_app.background import TRAIN_TASK, build_celery
+    from dash_app.runs.launch import CeleryLauncher
+
+    settings = load_settings(data_dir=tmp_path, background="celery")
+    celery_app = build_celery(settings)  # builds the app only: nothing connects to Redis here
+    assert celery_app.conf.task_acks_late is False, "acknowledged when taken: the broker never delivers it again"
+    sent = []
+
+    class Task:
+        def apply_async(self, args, retry):
+            sent.append(args)
+
+    CeleryLauncher(Task()).launch(7, 2)
+    assert sent == [[7, 2]], "the task names the attempt it is for"
+
+    store = open_store(settings.store_url)
+    run_id = store.create_run(SMALL.to_json(), "resumed", user=None, backend="celery")
+    store.request_cancel(run_id)
+    assert store.resume(run_id).attempt == 2
+    assert celery_app.tasks[TRAIN_TASK].run(run_id, 1) == "queued", "the first attempt's task, delivered late"
+    run = store.get(run_id)
+    assert (run.status, run.process, run.started_at) == ("queued", None, None), "it left the run untouched"
+    store.dispose()
