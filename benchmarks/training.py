@@ -3,7 +3,7 @@
 1. bare: a plain PyTorch loop written here (same data split, model, optimizer, batches and per-epoch
    validation as the job), no reporting, no artifacts;
 2. jobs: ``dash_app.jobs.train.train`` with progress reported into a real run store (the adapter the
-   app uses), then the artifacts written;
+   app uses) and a checkpoint after every epoch, then the artifacts written;
 3. app: ``python -m dash_app`` in a subprocess; the page's Start callback is called over HTTP (POST
    /_dash-update-component with the form's values, as the browser does), which queues the run and
    launches its job process; the run's end is read from the app's store.
@@ -96,7 +96,7 @@ def through_jobs(config: TrainConfig) -> tuple[float, int, str]:
         reporter(progress)
 
     started = time.perf_counter()
-    result = train(config, report=report, should_stop=reporter.should_stop)
+    result = train(config, report=report, should_stop=reporter.should_stop, folder=folder / "artifacts")
     write_artifacts(result, folder / "artifacts")
     elapsed = time.perf_counter() - started
     store.dispose()

@@ -26,8 +26,7 @@ from dash_app.data.service import DataError
 from dash_app.jobs.config import (
     DATASET_RULES, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
 )
-from dash_app.runs.launch import LaunchError
-from dash_app.runs.schema import FAILED, QUEUED
+from dash_app.runs.launch import hand_over
 from dash_app.workbench import get_workbench
 
 # Errors of the Data service whose message is written for the user.
@@ -157,10 +156,8 @@ def _queue_and_launch(config: TrainConfig):
     starter = current_identity()  # the run is theirs: filed under their stable id, labelled with their name
     run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
                               backend=workbench.settings.background)
-    try:
-        workbench.launcher.launch(run_id)
-    except LaunchError as error:
-        store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
+    error = hand_over(store, workbench.launcher, run_id)
+    if error is not None:
         return alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",
                       html.A("its page", href=run_href(run_id)), " keeps the reason."])
     return alert([f"Run #{run_id} queued: ", html.A("open its page", href=run_href(run_id))],

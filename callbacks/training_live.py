@@ -23,7 +23,7 @@ from dash_app.components import alert
 from dash_app.components.training import (
     POLL_ACTIVE_MS, POLL_IDLE_MS, active_card, format_seconds, progress_block, run_href,
 )
-from dash_app.runs.control import cancel_run, reap_dead
+from dash_app.runs.control import cancel_run, reap
 from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
@@ -65,10 +65,11 @@ def refresh(n_intervals, refreshed, signature) -> dict:
     Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
     never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
     """
-    store = get_workbench().runs
+    workbench = get_workbench()
+    store = workbench.runs
     viewer = Viewer()
     runs = store.list_runs(owner=viewer.owner_filter)
-    if reap_dead(store, [run for run in runs if run.status == "running"]):
+    if reap(store, [run for run in runs if run.is_active], workbench.settings.heartbeat_timeout_s):
         runs = store.list_runs(owner=viewer.owner_filter)
     active = [run for run in runs if run.is_active]
     new_signature = _signature(runs, active)

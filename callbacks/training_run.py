@@ -1,7 +1,9 @@
 """A run's own page: read from the store every second while the run is active, once when it has ended.
 
-Another user's run shows read-only when runs are shared (no Cancel), and not at all otherwise; a Cancel
-replayed for a run that is not yours is refused (callbacks/training_support.py ``Viewer``).
+Another user's run shows read-only when runs are shared (no Cancel, no Resume), and not at all otherwise; a
+Cancel or Resume replayed for a run that is not yours is refused (callbacks/training_support.py ``Viewer``).
+A cancelled or interrupted run offers its owner (and admins) Resume: a new attempt of the same run that continues
+from its last finished epoch (dash_app/runs/control.py ``resume_run``); the page then follows it again.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import Viewer, not_shared_message, not_yours_to_cancel, parse_run_ids
+from dash_app.callbacks.training_support import (
+    Viewer, not_shared_message, not_yours_to_cancel, not_yours_to_resume, parse_run_ids,
+)
 from dash_app.components import alert
 from dash_app.components.training import (
     ARTIFACT_TITLES, config_table, format_seconds, image_card, progress_block, status_badge,
 )
 from dash_app.runs.artifacts import artifact_path
-from dash_app.runs.control import cancel_run
-from dash_app.runs.store import Run
+from dash_app.runs.control import cancel_run, reap, resume_run
+from dash_app.runs.store import RESUMABLE, Run
 from dash_app.workbench import get_workbench
 
 
@@ -42,14 +46,25 @@ def register(app: Dash) -> None:
         state={"button_ids": State(ids.train_run_cancel(ALL), "id")},
         prevent_initial_call=True,
     )(cancel_from_run_page)
+    app.callback(
+        output={"message": Output(ids.TRAIN_RUN_ALERT, "children", allow_duplicate=True),
+                "poll_off": Output(ids.TRAIN_RUN_POLL, "disabled", allow_duplicate=True)},
+        inputs={"clicks": Input(ids.train_run_resume(ALL), "n_clicks")},
+        state={"button_ids": State(ids.train_run_resume(ALL), "id")},
+        prevent_initial_call=True,
+    )(resume_from_run_page)
 
 
 def show_run(n_intervals, run_id_text) -> dict:
     """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended."""
-    store = get_workbench().runs
+    workbench = get_workbench()
+    store = workbench.runs
     run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
     run = store.get(run_ids[0]) if run_ids else None
     viewer = Viewer()
+    if run is not None and viewer.may_view(run) and run.is_active \
+            and reap(store, [run], workbench.settings.heartbeat_timeout_s):
+        run = store.get(run.id)  # its job had died: the page says so at once
     if run is None or not viewer.may_view(run):
         text = f"There is no run {run_id_text!r}." if run is None else not_shared_message(run.id)
         return {"heading": alert(text, color="warning"), "details": "", "figure": empty_figure("No such run"),
@@ -58,19 +73,15 @@ def show_run(n_intervals, run_id_text) -> dict:
     classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
     artifacts = artifact_gallery(run, store.artifacts(run.id)) if not run.is_active else ""
-    return {"heading": heading(run, can_cancel=viewer.may_cancel(run)),
+    return {"heading": heading(run, can_control=viewer.may_cancel(run)),
             "details": details(run, show_owner_id=viewer.identity.admin), "figure": figure, "artifacts": artifacts,
             "poll_off": not run.is_active}
 
 
-def heading(run: Run, *, can_cancel: bool = True) -> html.Div:
-    """Title, status and (for its owner and admins, while active) the Cancel button of a run."""
-    cancel = None
-    if run.is_active and can_cancel:
-        cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
-                            color="danger", outline=True, className="train-cancel")
+def heading(run: Run, *, can_control: bool = True) -> html.Div:
+    """Title, status and (for its owner and admins) the run's action: Cancel or Resume."""
     parts = [
-        html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), cancel],
+        html.Div([html.H1(f"Run #{run.id}", className="app-page-title"), status_badge(run.status), _action(run, can_control)],
                  className="train-run-title"),
         html.P(run.summary, className="app-page-subtitle"),
     ]
@@ -79,6 +90,20 @@ def heading(run: Run, *, can_cancel: bool = True) -> html.Div:
         parts.append(alert([html.Strong("Error: "), run.error], color, icon="bi-exclamation-octagon", dismissable=False,
                            className="train-run-error"))
     return html.Div(parts)
+
+
+def _action(run: Run, can_control: bool) -> dbc.Button | None:
+    """Cancel while the run is active; Resume once it was cancelled or interrupted; nothing for other users."""
+    if not can_control:
+        return None
+    if run.is_active:
+        return dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_run_cancel(run.id),
+                          color="danger", outline=True, className="train-cancel")
+    if run.status in RESUMABLE:
+        return dbc.Button([html.I(className="bi bi-play-circle me-1"), "Resume"], id=ids.train_run_resume(run.id),
+                          color="primary", outline=True, className="train-resume",
+                          title="Continue from the last finished epoch, as a new attempt of this run")
+    return None
 
 
 def details(run: Run, *, show_owner_id: bool = False) -> list:
@@ -91,6 +116,7 @@ def details(run: Run, *, show_owner_id: bool = False) -> list:
         ("Device", run.device or "–"),
         ("Created", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))),
         ("Ran for", format_seconds(run.duration(time.time())) if run.started_at else "–"),
+        *([("Attempt", f"{run.attempt} (resumed)")] if run.attempt > 1 else []),
     ]
     block = [progress_block(run)] if run.is_active else []
     return [
@@ -134,3 +160,24 @@ def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     if run is None:
         return {"message": no_update}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}
+
+
+def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
+    """Resume the run whose page this is (its Resume button was pressed); the page follows it again."""
+    pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
+    if not pressed:
+        raise PreventUpdate
+    workbench = get_workbench()
+    found = workbench.runs.get(pressed[0])
+    if found is not None and not Viewer().may_cancel(found):
+        return {"message": alert(not_yours_to_resume(found), color="danger", icon="bi-shield-lock"),
+                "poll_off": no_update}
+    run = resume_run(workbench.runs, workbench.launcher, pressed[0])
+    if run is None:
+        return {"message": no_update, "poll_off": no_update}
+    if run.is_active and run.attempt > 1:
+        message = alert(f"Run #{run.id} resumed: attempt {run.attempt} continues from its last finished epoch.",
+                        color="success", icon="bi-play-circle")
+        return {"message": message, "poll_off": False}
+    return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-info-circle"),
+            "poll_off": not run.is_active}

@@ -51,3 +51,8 @@ def not_shared_message(run_id: int) -> str:
 def not_yours_to_cancel(run: Run) -> str:
     started_by = f" ({run.user})" if run.user else ""
     return (f"Run #{run.id} was not cancelled: only the user who started it{started_by} or an admin may cancel it.")
+
+
+def not_yours_to_resume(run: Run) -> str:
+    started_by = f" ({run.user})" if run.user else ""
+    return f"Run #{run.id} was not resumed: only the user who started it{started_by} or an admin may resume it."

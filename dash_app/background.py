@@ -47,17 +47,20 @@ def build_celery(settings: Settings):
     celery_app = Celery("dash_app", broker=settings.redis_url, backend=settings.redis_url)
     celery_app.conf.update(
         broker_connection_retry_on_startup=True,
-        task_acks_late=True,
+        # A task is acknowledged when a worker takes it, so the broker never delivers it again: a run whose
+        # worker dies is not silently run a second time but interrupted by its missing heartbeat, and the
+        # user may resume it (dash_app/runs/control.py). The task's claim checks the run's attempt too.
+        task_acks_late=False,
         worker_prefetch_multiplier=1,
         worker_concurrency=settings.max_concurrent_jobs,
     )
 
     @celery_app.task(name=TRAIN_TASK)
-    def train_run(run_id: int) -> str:
-        """Run one queued training run with this worker's settings (dash_app/runs/job.py)."""
+    def train_run(run_id: int, attempt: int = 1) -> str:
+        """Run one attempt of a queued training run with this worker's settings (dash_app/runs/job.py)."""
         from dash_app.runs.job import run_job
 
-        return run_job(settings, run_id)
+        return run_job(settings, run_id, attempt)
 
     return celery_app
 
@@ -69,7 +72,8 @@ def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager
 
     if isinstance(manager, CeleryManager):
         return CeleryLauncher(manager.handle.tasks[TRAIN_TASK])
-    return ProcessLauncher(settings.model_dump_json(), runs)
+    return ProcessLauncher(settings.model_dump_json(), runs, max_running=settings.max_concurrent_jobs,
+                           heartbeat_timeout_s=settings.heartbeat_timeout_s)
 
 
 def check_background(settings: Settings, timeout_s: float = 3.0) -> str:

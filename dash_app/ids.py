@@ -164,6 +164,11 @@ def train_run_cancel(run_id: int) -> dict[str, object]:
     return {"type": "train-run-cancel", "run": run_id}
 
 
+def train_run_resume(run_id: int) -> dict[str, object]:
+    """Id of the Resume button on the page of a cancelled or interrupted run."""
+    return {"type": "train-run-resume", "run": run_id}
+
+
 # end of the Training page's ids
 # ---------------------------------------------------------------------------------------------------
 

@@ -109,6 +109,13 @@ class Settings(BaseSettings):
             " and admins. Cancel stays with the owner and admins either way"
         ),
     )
+    heartbeat_timeout_s: float = Field(
+        20.0, ge=1, le=3600,
+        json_schema_extra=_allowed(
+            "seconds from 1 to 3600: a running training run whose job has given no sign of life for this long"
+            " is marked interrupted (its worker died); jobs beat 4 times per timeout"
+        ),
+    )
     hold_runs: bool = Field(
         False,
         json_schema_extra=_allowed(

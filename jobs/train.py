@@ -4,14 +4,23 @@ In the style of PyTorch Lightning's callbacks: ``train(config, report=..., shoul
 ``report`` with a small frozen :class:`Progress` at most every ``report_every_s`` seconds (and once at
 the end), never per sample, so reporting stays off the hot path; ``should_stop`` is asked about as
 often, and a True answer ends training after the current step.
+
+Given a run folder, every finished epoch leaves a checkpoint there (``checkpoint.pt``: model, optimizer,
+random number generator states, epoch and history), and ``resume=True`` continues from it: on the CPU
+the resumed run ends with the same weights as one that was never stopped.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import math
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -24,6 +33,8 @@ from dash_app.jobs.models import build_model, build_optimizer
 REPORT_EVERY_S = 0.25
 STOP_CHECK_EVERY_S = 0.1
 EVAL_BATCH = 8192
+CHECKPOINT = "checkpoint.pt"
+CHECKPOINT_FORMAT = 1
 
 
 class TrainingDiverged(ValueError):
@@ -76,19 +87,61 @@ def train(
     should_stop: Callable[[], bool] = lambda: False,
     databases: Mapping[str, str] | None = None,
     report_every_s: float = REPORT_EVERY_S,
+    folder: Path | None = None,
+    resume: bool = False,
 ) -> TrainResult:
-    """Train the model the config describes; seeded, so two CPU runs of one config give the same weights."""
+    """Train the model the config describes; seeded, so two CPU runs of one config give the same weights.
+
+    With ``folder``, each finished epoch is checkpointed there; with ``resume`` too, training continues
+    after the epoch of the checkpoint found there (from the start if there is none for this config).
+    """
     torch.manual_seed(config.seed)
     data = load_dataset(config, databases, should_stop)
     device = pick_device()
-    return _Trainer(config, data, device, report, should_stop, report_every_s).run()
+    checkpoints = Checkpoints(folder, config) if folder is not None else None
+    restored = checkpoints.load() if checkpoints is not None and resume else None
+    if checkpoints is not None and not resume:
+        checkpoints.clear()  # a folder reused by a new run must not hand it an old run's state
+    return _Trainer(config, data, device, report, should_stop, report_every_s, checkpoints).run(restored)
+
+
+class Checkpoints:
+    """The checkpoint of a run in its folder: written after every epoch, replaced whole (never half-written)."""
+
+    def __init__(self, folder: Path, config: TrainConfig) -> None:
+        self.path = Path(folder) / CHECKPOINT
+        self.config_key = json.dumps(config.to_json(), sort_keys=True)
+
+    def save(self, state: dict[str, Any]) -> None:
+        # Serialised in memory and written in one go: torch.save straight to a file makes many small
+        # writes (about 14 ms against 2 ms for a small MLP), paid after every epoch.
+        buffer = io.BytesIO()
+        torch.save({"format": CHECKPOINT_FORMAT, "config": self.config_key, **state}, buffer)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f".{CHECKPOINT}.{os.getpid()}.tmp")
+        partial.write_bytes(buffer.getbuffer())
+        os.replace(partial, self.path)
+
+    def load(self) -> dict[str, Any] | None:
+        """The checkpoint of this config, on the CPU; None when there is none (or it is of other settings)."""
+        try:
+            state = torch.load(self.path, map_location="cpu", weights_only=True)
+        except FileNotFoundError:
+            return None
+        if state.get("format") != CHECKPOINT_FORMAT or state.get("config") != self.config_key:
+            return None
+        return state
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class _Trainer:
     """One training run: the hot loop stays plain tensor work; reports are time-gated."""
 
-    def __init__(self, config, data: Dataset, device, report, should_stop, report_every_s) -> None:
-        self.config, self.data, self.device = config, data, device
+    def __init__(self, config, data: Dataset, device, report, should_stop, report_every_s,
+                 checkpoints: Checkpoints | None = None) -> None:
+        self.config, self.data, self.device, self.checkpoints = config, data, device, checkpoints
         self.report, self.should_stop, self.report_every_s = report, should_stop, report_every_s
         self.classifier = config.is_classifier
         self.model = build_model(config, data.n_features, data.n_classes if self.classifier else 1).to(device)
@@ -102,6 +155,7 @@ class _Trainer:
         self.total_steps = self.steps_per_epoch * config.epochs
         self.history: list[dict[str, float]] = []
         self.unreported: list[dict[str, float]] = []
+        self.elapsed_before = 0.0  # seconds trained by earlier attempts of a resumed run
 
     def _tensors(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         if self.classifier:
@@ -110,20 +164,51 @@ class _Trainer:
             target = torch.from_numpy(((y - self.y_mean) / self.y_std).astype(np.float32)).unsqueeze(1)
         return torch.from_numpy(x).to(self.device), target.to(self.device)
 
-    def run(self) -> TrainResult:
+    def run(self, restored: dict[str, Any] | None = None) -> TrainResult:
         self.started = time.monotonic()
         self.next_report = self.next_stop_check = self.started
         self.step, self.epoch, self.running_loss = 0, 1, None
+        if restored is not None:
+            self._restore(restored)
         stopped = self._send(force=True)
         while not stopped and self.epoch <= self.config.epochs:
             stopped = self._train_epoch()
             if not stopped:
                 self.history.append(self._epoch_metrics())
+                self._checkpoint()
                 self.unreported.append(self.history[-1])
                 self.epoch += 1
         self.epoch = min(self.epoch, self.config.epochs)
         self._send(force=True, done=True)
         return self._result(stopped)
+
+    def _checkpoint(self) -> None:
+        """Save everything the next epoch depends on, so a resumed run continues exactly as this one would."""
+        if self.checkpoints is None:
+            return
+        self.checkpoints.save({
+            "epoch": self.epoch, "step": self.step, "elapsed": self._elapsed(time.monotonic()),
+            "history": self.history, "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "torch_rng": torch.get_rng_state(), "generator_rng": self.generator.get_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
+        })
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        """Continue after the checkpoint's epoch: its weights, optimizer, generators, step and history."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])  # moves its tensors to the parameters' device
+        torch.set_rng_state(state["torch_rng"])
+        self.generator.set_state(state["generator_rng"])
+        if self.device.type == "cuda" and len(state["cuda_rng"]) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        self.history = [dict(row) for row in state["history"]]
+        self.unreported = list(self.history)  # sent again: a store replaces the epochs it already has
+        self.epoch, self.step = int(state["epoch"]) + 1, int(state["step"])
+        self.elapsed_before = float(state["elapsed"])
+        self.running_loss = self.history[-1]["train_loss"] if self.history else None
+
+    def _elapsed(self, now: float) -> float:
+        return self.elapsed_before + now - self.started
 
     def _train_epoch(self) -> bool:
         """Run one epoch; return True when a stop was asked for."""
@@ -194,7 +279,7 @@ class _Trainer:
         if not force and now < self.next_report:
             return False
         self.next_report = now + self.report_every_s
-        elapsed = now - self.started
+        elapsed = self._elapsed(now)
         eta = elapsed / self.step * (self.total_steps - self.step) if self.step else None
         self.report(Progress(
             epoch=self.epoch, epochs=self.config.epochs, step=self.step, total_steps=self.total_steps,

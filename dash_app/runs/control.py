@@ -1,19 +1,29 @@
-"""Stop runs from outside their job: a user's cancel, and the clean-up when the server starts.
+"""Stop runs from outside their job (a user's cancel, a dead job, the clean-up when the server starts), and resume them.
 
 Cancel works from any page, tab or user because it goes through the store, not through the Dash call
 that started the job: a queued run is cancelled at once; a running one gets ``cancel_requested``,
 which its job reads within ``executor.CANCEL_POLL_S``; a job that has not stopped after
 ``CANCEL_GRACE_S`` (stuck in a long step or a slow query) is killed, children first, and the
 cancelling side writes "cancelled", since a killed process cannot.
+
+A job whose process died says nothing, so whoever looks at the runs (the Training pages' poll, the
+dispatcher in dash_app/runs/launch.py) ends it with :func:`reap`: a local process that is gone, or a
+heartbeat older than ``Settings.heartbeat_timeout_s`` (a worker on any machine). A cancelled or
+interrupted run can be resumed (:func:`resume_run`) as a new attempt that continues from its checkpoint.
 """
 
 from __future__ import annotations
 
 import time
 
+from typing import TYPE_CHECKING
+
 from dash_app.runs import processes
-from dash_app.runs.schema import CANCELLED, RUNNING
-from dash_app.runs.store import PROCESS_DIED, Run, RunStore
+from dash_app.runs.schema import CANCELLED, QUEUED, RUNNING
+from dash_app.runs.store import PROCESS_DIED, RESUMABLE, Run, RunStore
+
+if TYPE_CHECKING:
+    from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
 
 CANCEL_GRACE_S = 1.5
 CANCEL_POLL_S = 0.05
@@ -59,9 +69,46 @@ def interrupt_orphans(store: RunStore, background: str) -> list[Run]:
 
 def reap_dead(store: RunStore, runs: list[Run]) -> list[int]:
     """Interrupt running runs whose local job process died without saying so (killed, out of memory)."""
-    dead = [run.id for run in runs if run.status == RUNNING and run.process is not None
+    dead = [run for run in runs if run.status == RUNNING and run.process is not None
             and processes.is_local(run.process) and not processes.is_alive(run.process)]
-    if dead:
-        store.mark_interrupted(dead, reason=PROCESS_DIED)
-    return dead
+    for run in dead:
+        store.mark_interrupted([run.id], reason=PROCESS_DIED, attempt=run.attempt)
+    return [run.id for run in dead]
+
+
+def reap(store: RunStore, runs: list[Run], heartbeat_timeout_s: float, now: float | None = None) -> list[int]:
+    """Interrupt the active runs (of ``runs``, as just read) whose job is gone; return their ids.
+
+    Gone means a local process that died, or no heartbeat for ``heartbeat_timeout_s`` seconds wherever
+    the job runs. Reading ``runs`` costs nothing more: the store is written only when one is found. A
+    silent job still alive on this machine (hung) is killed, so it holds no resources past its slot.
+    """
+    dead = reap_dead(store, runs)
+    now = time.time() if now is None else now
+    silent = [run for run in runs if run.is_active and run.id not in dead and run.heartbeat_at is not None
+              and now - run.heartbeat_at > heartbeat_timeout_s]
+    if not silent:
+        return dead
+    ended = store.interrupt_silent([run.id for run in silent], heartbeat_timeout_s)
+    for run in silent:
+        if run.id in ended and run.process is not None:
+            processes.kill(run.process)
+    return dead + ended
+
+
+def resume_run(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int) -> Run | None:
+    """Queue a cancelled or interrupted run again as its next attempt and launch it; return it as it now is.
+
+    A run in another state (or missing: None) is returned unchanged. The new attempt continues from the
+    last epoch the run finished (its checkpoint), under the same id.
+    """
+    from dash_app.runs.launch import hand_over
+
+    run = store.get(run_id)
+    if run is None or run.status not in RESUMABLE:
+        return run
+    resumed = store.resume(run_id)
+    if resumed is not None and resumed.status == QUEUED and resumed.attempt == run.attempt + 1:
+        hand_over(store, launcher, run_id, resumed.attempt)
+    return store.get(run_id)
 

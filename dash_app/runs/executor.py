@@ -1,13 +1,19 @@
-"""A run's life inside its job process: wait for a slot, train, write artifacts, record how it ended.
+"""A run's life inside its job process: (wait for a slot,) train, write artifacts, record how it ended.
 
 Called in the job process (``python -m dash_app.runs.job`` with diskcache, a Celery worker's task
 otherwise; see dash_app/runs/launch.py), never in the web process: this is the only module of
-``dash_app.runs`` that imports torch, and only inside :func:`execute_run`.
+``dash_app.runs`` that imports torch, and only inside :func:`run_claimed`.
+
+While it trains, a :class:`Heartbeat` thread writes the run's ``heartbeat_at`` every few seconds,
+whatever training is doing (loading a table, drawing artifacts, held by a test); a run whose heartbeat
+stops is interrupted by whoever looks (dash_app/runs/control.py ``reap``). Every finished epoch leaves a
+checkpoint in the run's folder (jobs/train.py), and a later attempt of a resumed run continues from it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
@@ -15,12 +21,13 @@ from pathlib import Path
 
 from dash_app.jobs.config import ConfigError, parse_config
 from dash_app.runs.schema import CANCELLED, FAILED, RUNNING, SUCCEEDED
-from dash_app.runs.store import CLAIMED, GONE, RunStore, current_process
+from dash_app.runs.store import CLAIMED, GONE, Run, RunStore, current_process
 
 log = logging.getLogger(__name__)
 QUEUE_POLL_S = 0.5
 CANCEL_POLL_S = 0.2
 HOLD_POLL_S = 0.05
+HEARTBEAT_EVERY_S = 5.0  # the default heartbeat timeout (Settings.heartbeat_timeout_s) is 4 beats
 
 
 def run_folder(data_dir: Path, run_id: int) -> Path:
@@ -30,26 +37,44 @@ def run_folder(data_dir: Path, run_id: int) -> Path:
 
 def execute_run(
     store: RunStore, run_id: int, *, data_dir: Path, max_running: int, databases: Mapping[str, str],
-    holds_dir: Path | None = None,
+    holds_dir: Path | None = None, attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S,
 ) -> str:
-    """Run ``run_id`` to its end and return its final status.
+    """Wait until ``run_id`` (its ``attempt``, when given) claims a slot, run it to its end, return its final status.
 
-    ``holds_dir`` is for tests (``Settings.hold_runs``): the run then starts an epoch only once
-    ``<holds_dir>/<run id>`` allows it (see :class:`EpochHold`).
+    A Celery task's way (dash_app/background.py). ``holds_dir`` is for tests (``Settings.hold_runs``):
+    the run then starts an epoch only once ``<holds_dir>/<run id>`` allows it (see :class:`EpochHold`).
     """
     me = current_process()
-    while (outcome := store.claim_slot(run_id, max_running, me)) != CLAIMED:
+    while (outcome := store.claim_slot(run_id, max_running, me, attempt)) != CLAIMED:
         if outcome == GONE:
             run = store.get(run_id)
             return run.status if run else CANCELLED
         time.sleep(QUEUE_POLL_S)
-    hold = EpochHold(holds_dir, run_id) if holds_dir is not None else None
-    return _train_and_record(store, run_id, data_dir, databases, hold)
+    return run_claimed(store, run_id, data_dir=data_dir, databases=databases, holds_dir=holds_dir,
+                       heartbeat_s=heartbeat_s)
 
 
-def _train_and_record(store, run_id, data_dir, databases, hold: EpochHold | None) -> str:
+def run_claimed(
+    store: RunStore, run_id: int, *, data_dir: Path, databases: Mapping[str, str], holds_dir: Path | None = None,
+    attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S,
+) -> str:
+    """Run a claimed (running) run to its end, beating its heartbeat meanwhile; return its final status.
+
+    The dispatcher's job process starts here (dash_app/runs/job.py). A run that is not running (or is
+    at another ``attempt``) is left as it is. A later attempt continues from the run's checkpoint.
+    """
     run = store.get(run_id)
-    reporter = StoreReporter(store, run_id, hold)
+    if run is None or run.status != RUNNING or (attempt is not None and run.attempt != attempt):
+        return run.status if run else CANCELLED
+    hold = EpochHold(holds_dir, run_id) if holds_dir is not None else None
+    with Heartbeat(store, run_id, heartbeat_s) as heartbeat:
+        return _train_and_record(store, run, data_dir, databases, hold, heartbeat)
+
+
+def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | None, heartbeat: Heartbeat) -> str:
+    run_id = run.id
+    reporter = StoreReporter(store, run_id, hold, heartbeat)
+    folder = run_folder(data_dir, run_id)
     try:
         config = parse_config(run.config)
         from dash_app.jobs.datasets import DataCancelled, DataError
@@ -60,7 +85,7 @@ def _train_and_record(store, run_id, data_dir, databases, hold: EpochHold | None
         every_s = 0.0 if hold is not None else REPORT_EVERY_S
         try:
             result = train(config, report=reporter, should_stop=reporter.should_stop, databases=databases,
-                           report_every_s=every_s)
+                           report_every_s=every_s, folder=folder, resume=run.attempt > 1)
         except DataCancelled:
             return _end(store, run_id, CANCELLED)
         except (DataError, TrainingDiverged) as error:
@@ -69,7 +94,6 @@ def _train_and_record(store, run_id, data_dir, databases, hold: EpochHold | None
             return _end(store, run_id, CANCELLED)
         from dash_app.jobs.artifacts import write_artifacts  # matplotlib: only once there is something to draw
 
-        folder = run_folder(data_dir, run_id)
         names = write_artifacts(result, folder)
         return _end(store, run_id, SUCCEEDED, artifacts=[(name, (folder / name).stat().st_size) for name in names])
     except ConfigError as error:
@@ -108,11 +132,48 @@ class EpochHold:
             time.sleep(HOLD_POLL_S)
 
 
+class Heartbeat:
+    """A thread that writes the run's heartbeat every ``every_s`` seconds while the job lives.
+
+    It beats whatever the job's main thread is doing; it stops, and says so in ``lost``, once the run is
+    no longer running (someone ended it), so the job stops too.
+    """
+
+    def __init__(self, store: RunStore, run_id: int, every_s: float) -> None:
+        self.store, self.run_id, self.every_s = store, run_id, every_s
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"run-{run_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        """Beat at once (the job has just started), then every ``every_s`` until told to stop."""
+        while True:
+            try:
+                alive = self.store.beat(self.run_id)
+            except Exception:  # noqa: BLE001 - a store that does not answer for a moment: beat again later
+                log.warning("run %s: heartbeat not written", self.run_id, exc_info=True)
+                alive = True
+            if not alive:
+                self.lost = True
+                return
+            if self._stop.wait(self.every_s):
+                return
+
+
 class StoreReporter:
     """Adapts ``jobs.train``'s report/should_stop to the run store (and to a test's :class:`EpochHold`)."""
 
-    def __init__(self, store: RunStore, run_id: int, hold: EpochHold | None = None) -> None:
-        self.store, self.run_id, self.hold = store, run_id, hold
+    def __init__(self, store: RunStore, run_id: int, hold: EpochHold | None = None,
+                 heartbeat: Heartbeat | None = None) -> None:
+        self.store, self.run_id, self.hold, self.heartbeat = store, run_id, hold, heartbeat
         self.device: str | None = None
         self.stop = False
         self.next_check = 0.0
@@ -130,6 +191,8 @@ class StoreReporter:
     def should_stop(self) -> bool:
         """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap."""
         now = time.monotonic()
+        if self.heartbeat is not None and self.heartbeat.lost:
+            self.stop = True
         if not self.stop and now >= self.next_check:
             self.next_check = now + CANCEL_POLL_S
             self.stop = self.store.cancel_requested(self.run_id)

@@ -1,54 +1,141 @@
-"""Hand a queued run to the process that runs it: from the server, in the request that queued it.
+"""Hand a queued run to what runs it: from the server, in the request that queued it.
 
 Start writes the run to the store and launches it in the same request, so a run never depends on the
-page that asked for it: a reload, a closed tab or a lost request after Start changes nothing. The job
-process then waits for a slot in the store's queue, trains and records how the run ended
-(dash_app/runs/executor.py). Two ways, chosen by settings (dash_app/background.py builds the one):
+page that asked for it: a reload, a closed tab or a lost request after Start changes nothing. Two ways,
+chosen by settings (dash_app/background.py builds the one):
 
-- :class:`ProcessLauncher` (diskcache, one machine): a new Python process per run. It is started with
-  fork and exec, never a bare fork: the web server has threads, and a forked copy of it can inherit a
-  lock another thread held at that moment and wait on it for ever.
+- :class:`ProcessLauncher` (diskcache, one machine): queued runs wait in the store and cost nothing
+  there, no process and no thread each. One dispatcher thread per web process starts the first queued
+  run in a process of its own (``python -m dash_app.runs.job``) when a slot is free: it is woken by a
+  Start, a Resume and the end of one of its jobs, and polls every ``DISPATCH_POLL_S`` only while runs
+  wait (for slots freed by other web processes). Its claim (``RunStore.claim_next``) is decided in the
+  store under the queue lock, so two web processes never start the same run and the limit holds across
+  them. The job process is started with fork and exec, never a bare fork: the web server has threads,
+  and a forked copy of it can inherit a lock another thread held at that moment and wait on it for ever.
 - :class:`CeleryLauncher`: the run's task goes to the broker, and a worker runs it.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from dash_app.runs import processes
+from dash_app.runs.control import reap
+from dash_app.runs.schema import FAILED, QUEUED, RUNNING
 from dash_app.runs.store import PROCESS_DIED, RunStore
+
+log = logging.getLogger(__name__)
+BACKEND = "diskcache"
+DISPATCH_POLL_S = 1.0
 
 
 class LaunchError(RuntimeError):
     """The run could not be handed over; the message is for the user."""
 
 
+def hand_over(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int, attempt: int = 1) -> str | None:
+    """Launch the queued run's ``attempt``; if it cannot be, end it failed with the reason and return that."""
+    try:
+        launcher.launch(run_id, attempt)
+    except LaunchError as error:
+        store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
+        return str(error)
+    return None
+
+
 class ProcessLauncher:
-    """Run each run in ``python -m dash_app.runs.job``; a run whose process ends without ending it is interrupted."""
+    """Start queued runs in ``python -m dash_app.runs.job`` as slots free; a job that ends without ending its run interrupts it."""
 
-    def __init__(self, settings_json: str, store: Callable[[], RunStore]) -> None:
+    def __init__(self, settings_json: str, store: Callable[[], RunStore], *, max_running: int,
+                 heartbeat_timeout_s: float, poll_s: float = DISPATCH_POLL_S) -> None:
         self.settings_json, self.store = settings_json.encode(), store
+        self.max_running, self.heartbeat_timeout_s, self.poll_s = max_running, heartbeat_timeout_s, poll_s
+        self._reset()
 
-    def launch(self, run_id: int) -> None:
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def launch(self, run_id: int, attempt: int = 1) -> None:  # noqa: ARG002 - the queue in the store says which run
+        """The run waits in the store's queue: have this process' dispatcher look at the queue now."""
+        self.wake()
+
+    def wake(self) -> None:
+        """Make the dispatcher look at the queue now, starting its thread if it is not running."""
+        if self._pid != os.getpid():  # a forked copy of the web process: the parent's thread is not here
+            self._reset()
+        with self._lock:
+            self._wake.set()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._dispatch_loop, name="run-dispatcher", daemon=True)
+                self._thread.start()
+
+    def _dispatch_loop(self) -> None:
+        """Dispatch when woken, and every ``poll_s`` while runs wait; end when none waits (a wake restarts it)."""
+        while True:
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+            try:
+                waiting = self.dispatch()
+            except Exception:  # noqa: BLE001 - the store did not answer: the queue is looked at again next tick
+                log.exception("the run dispatcher could not read the queue")
+                waiting = True
+            with self._lock:
+                if not waiting and not self._wake.is_set():
+                    self._thread = None
+                    return
+
+    def dispatch(self) -> bool:
+        """End runs whose job is gone, start queued runs while slots are free; return whether runs still wait.
+
+        Waiting costs reads only: a claim (a write under the queue lock) is tried only when a slot looks free.
+        """
+        store = self.store()
+        active = store.list_runs(active_only=True)
+        if reap(store, active, self.heartbeat_timeout_s):
+            active = store.list_runs(active_only=True)
+        queued = sum(run.status == QUEUED and run.backend == BACKEND for run in active)
+        free = self.max_running - sum(run.status == RUNNING for run in active)
+        while queued and free > 0 and (claimed := store.claim_next(self.max_running, BACKEND)) is not None:
+            self._start(store, *claimed)
+            queued, free = queued - 1, free - 1
+        return queued > 0
+
+    def _start(self, store: RunStore, run_id: int, attempt: int) -> None:
+        """Start the job process of a claimed run and watch it; a process that cannot start fails the run."""
         try:
-            child = subprocess.Popen([sys.executable, "-m", "dash_app.runs.job", str(int(run_id))],
+            child = subprocess.Popen([sys.executable, "-m", "dash_app.runs.job", str(run_id), str(attempt)],
                                      stdin=subprocess.PIPE)
         except (OSError, subprocess.SubprocessError) as error:
-            raise LaunchError(f"the job's process could not be started ({error.__class__.__name__})") from None
-        threading.Thread(target=self._watch, args=(child, run_id), name=f"run-{run_id}-watch", daemon=True).start()
+            reason = f"Not started: the job's process could not be started ({error.__class__.__name__})."
+            store.finish(run_id, FAILED, error=reason)
+            return
+        reference = processes.reference(child.pid)
+        if reference is not None:
+            store.set_process(run_id, reference)
+        threading.Thread(target=self._watch, args=(child, run_id, attempt), name=f"run-{run_id}-watch",
+                         daemon=True).start()
         try:
             with child.stdin:  # a few kB: fits the pipe's buffer, so this never waits for the job
                 child.stdin.write(self.settings_json)
         except OSError:  # the process ended at once; its watcher ends the run
             pass
 
-    def _watch(self, child: subprocess.Popen, run_id: int) -> None:
-        """Reap the job's process and make sure its run has ended (a crash at start must not block the queue)."""
+    def _watch(self, child: subprocess.Popen, run_id: int, attempt: int) -> None:
+        """Reap the job's process, make sure its run has ended (a crash must not hold a slot), and dispatch."""
         child.wait()
-        self.store().mark_interrupted([run_id], reason=PROCESS_DIED)
+        try:
+            self.store().mark_interrupted([run_id], reason=PROCESS_DIED, attempt=attempt)
+        finally:
+            self.wake()
 
 
 class CeleryLauncher:
@@ -57,8 +144,8 @@ class CeleryLauncher:
     def __init__(self, task: Any) -> None:
         self.task = task
 
-    def launch(self, run_id: int) -> None:
+    def launch(self, run_id: int, attempt: int = 1) -> None:
         try:
-            self.task.apply_async(args=[int(run_id)], retry=False)
+            self.task.apply_async(args=[int(run_id), int(attempt)], retry=False)
         except Exception as error:  # noqa: BLE001 - kombu raises several kinds; each means the same to the user
             raise LaunchError(f"the job queue does not answer ({error.__class__.__name__})") from None

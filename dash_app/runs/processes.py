@@ -21,6 +21,14 @@ def is_local(process: ProcessRef) -> bool:
     return process.host == socket.gethostname()
 
 
+def reference(pid: int) -> ProcessRef | None:
+    """The reference of a local process by its pid (None if it has already gone)."""
+    try:
+        return ProcessRef(socket.gethostname(), pid, psutil.Process(pid).create_time())
+    except psutil.NoSuchProcess:
+        return None
+
+
 def find(process: ProcessRef) -> psutil.Process | None:
     """The live local process the reference names, or None (gone, elsewhere, or a reused pid)."""
     if not is_local(process):

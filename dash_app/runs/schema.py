@@ -29,7 +29,7 @@ runs = Table(
     Column("user_name", String(200)),  # the owner's display name when the run was started: a label only
     # Who owns the run: the host's stable user id (dash_app/identity.py); NULL for standalone runs and runs
     # from before owners were recorded, which only admins (and the standalone user) may cancel.
-    # Added after the first release: RunStore.create_tables adds it to an existing store (ADDED_COLUMNS).
+    # Added after the first release: RunStore.create_tables adds it to an existing store (store.py).
     Column("owner_id", String(200)),
     Column("device", String(16)),
     Column("backend", String(16), nullable=False),  # diskcache or celery: who owns the job process
@@ -41,11 +41,10 @@ runs = Table(
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),
-    Column("heartbeat_at", Float),
+    Column("heartbeat_at", Float),  # written by the job's heartbeat; a stale one means its worker died
+    # 1, then one more each time the run is resumed (dash_app/runs/control.py resume_run): the run keeps its id.
+    Column("attempt", Integer, nullable=False, default=1, server_default="1"),
 )
-
-# Columns added to ``train_runs`` after stores existed: nullable, added by RunStore.create_tables when missing.
-ADDED_COLUMNS = ("owner_id",)
 
 metrics = Table(
     "train_metrics", metadata,

@@ -16,17 +16,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.schema import CreateColumn
 
 from dash_app.runs import schema
 from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
+
+RESUMABLE = (CANCELLED, INTERRUPTED)
 
 SQLITE_BUSY_TIMEOUT_S = 30
 CLAIMED, WAITING, GONE = "claimed", "waiting", "gone"
 SERVER_STOPPED = "The server stopped while this run was queued or running."
 PROCESS_DIED = "The job's process ended without finishing the run (killed or out of memory)."
+HEARTBEAT_LOST = ("Its job gave no sign of life for {seconds:g} s: the worker was killed, ran out of memory"
+                  " or lost its machine.")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class Run:
     finished_at: float | None
     queue_position: int | None = None  # 1 for the next run to start; None unless queued
     owner: str | None = None  # the owner's stable user id (None: standalone, or from before owners were kept)
+    attempt: int = 1  # 2 and more once resumed (the run keeps its id)
+    heartbeat_at: float | None = None  # the job's last sign of life
 
     @property
     def is_active(self) -> bool:
@@ -113,32 +120,13 @@ class RunStore:
 
     def create_tables(self) -> None:
         schema.metadata.create_all(self.engine)
-        self._add_missing_columns()
+        _add_missing_columns(self.engine)
         try:
             with self.engine.begin() as connection:
                 if connection.execute(select(schema.queue_lock.c.id)).first() is None:
                     connection.execute(insert(schema.queue_lock).values(id=1, version=0))
         except IntegrityError:  # another process inserted the row first: that is all we wanted
             pass
-
-    def _add_missing_columns(self) -> None:
-        """Add the columns of ``schema.ADDED_COLUMNS`` that an older store lacks (nullable, so rows stay valid)."""
-        table = schema.runs
-        present = {column["name"] for column in inspect(self.engine).get_columns(table.name)}
-        preparer = self.engine.dialect.identifier_preparer
-        for name in schema.ADDED_COLUMNS:
-            if name in present:
-                continue
-            column = table.c[name]
-            kind = column.type.compile(dialect=self.engine.dialect)
-            statement = f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(name)} {kind}"
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(text(statement))
-            except DBAPIError:  # another process added it first: fine if it is there now
-                inspector = inspect(self.engine)
-                if name not in {item["name"] for item in inspector.get_columns(table.name)}:
-                    raise
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -220,17 +208,19 @@ class RunStore:
 
     # -- the queue ------------------------------------------------------------------------------------
 
-    def claim_slot(self, run_id: int, max_running: int, process: ProcessRef) -> str:
+    def claim_slot(self, run_id: int, max_running: int, process: ProcessRef, attempt: int | None = None) -> str:
         """Start the run if it is first in the queue and a slot is free: CLAIMED, WAITING, or GONE.
 
-        GONE means the run is no longer queued (cancelled or interrupted while it waited).
+        GONE means the run is no longer queued (cancelled or interrupted while it waited), or, with
+        ``attempt``, that it is queued for another attempt (a resumed run): a task for an earlier attempt,
+        delivered late or twice by the broker, never runs it.
         """
         runs = schema.runs
         now = time.time()
         with self.engine.begin() as connection:
             connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
-            status = connection.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar_one_or_none()
-            if status != QUEUED:
+            row = connection.execute(select(runs.c.status, runs.c.attempt).where(runs.c.id == run_id)).first()
+            if row is None or row.status != QUEUED or (attempt is not None and row.attempt != attempt):
                 return GONE
             running = connection.execute(select(func.count()).where(runs.c.status == RUNNING)).scalar_one()
             first = connection.execute(select(func.min(runs.c.id)).where(runs.c.status == QUEUED)).scalar_one()
@@ -242,7 +232,60 @@ class RunStore:
             connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
         return CLAIMED if claimed else WAITING
 
+    def claim_next(self, max_running: int, backend: str) -> tuple[int, int] | None:
+        """Start the first queued run of ``backend`` if a slot is free; return its (id, attempt), else None.
+
+        The dispatcher's claim (dash_app/runs/launch.py): decided under the queue lock and conditional on
+        the run still being queued, so two web processes never start the same run and the number running
+        never exceeds ``max_running``. The run is "running" from here; its process is recorded when it
+        has one (:meth:`set_process`), and its heartbeat starts now, so a job that never starts is noticed.
+        """
+        runs = schema.runs
+        now = time.time()
+        with self.engine.begin() as connection:
+            connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
+            running = connection.execute(select(func.count()).where(runs.c.status == RUNNING)).scalar_one()
+            if running >= max_running:
+                return None
+            first = connection.execute(
+                select(runs.c.id, runs.c.attempt).where(runs.c.status == QUEUED, runs.c.backend == backend)
+                .order_by(runs.c.id).limit(1)
+            ).first()
+            if first is None:
+                return None
+            claimed = connection.execute(
+                update(runs).where(runs.c.id == first.id, runs.c.status == QUEUED)
+                .values(status=RUNNING, started_at=now, heartbeat_at=now, host=None, pid=None, pid_started=None)
+            )
+        return (int(first.id), int(first.attempt)) if claimed.rowcount == 1 else None
+
+    def has_queued(self, backend: str) -> bool:
+        """Whether any run of ``backend`` waits in the queue (a cheap read before a claim)."""
+        runs = schema.runs
+        query = select(runs.c.id).where(runs.c.status == QUEUED, runs.c.backend == backend).limit(1)
+        with self.engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def set_process(self, run_id: int, process: ProcessRef) -> bool:
+        """Record the process that runs a claimed run (so Cancel can stop it); False if it is no longer running."""
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING)
+                .values(host=process.host, pid=process.pid, pid_started=process.started)
+            )
+        return result.rowcount == 1
+
     # -- written by the job ---------------------------------------------------------------------------
+
+    def beat(self, run_id: int) -> bool:
+        """The job's heartbeat: it is alive. False when the run is no longer running (the job should stop)."""
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(heartbeat_at=time.time())
+            )
+        return result.rowcount == 1
 
     def record_progress(self, run_id: int, progress: Mapping[str, Any], epochs: Iterable[Mapping[str, float]] = (),
                         device: str | None = None) -> bool:
@@ -259,8 +302,11 @@ class RunStore:
                 return False
             rows = [{"run_id": run_id, "epoch": int(row["epoch"]),
                      "values": json.dumps(_finite({k: v for k, v in row.items() if k != "epoch"}))} for row in epochs]
-            if rows:
-                connection.execute(insert(schema.metrics), rows)
+            if rows:  # a resumed attempt sends its checkpoint's epochs again: they replace what is there
+                table = schema.metrics
+                connection.execute(delete(table).where(table.c.run_id == run_id,
+                                                       table.c.epoch.in_([row["epoch"] for row in rows])))
+                connection.execute(insert(table), rows)
         return True
 
     def finish(self, run_id: int, status: str, *, error: str | None = None,
@@ -303,16 +349,20 @@ class RunStore:
             )
         return self.get(run_id)
 
-    def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED) -> list[Run]:
+    def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED,
+                         attempt: int | None = None) -> list[Run]:
         """End queued and running runs (all, or those given) whose job is gone; return them as they were.
 
         Such a run is interrupted with ``reason``, or cancelled if a cancel had been asked for (a job
-        killed by its cancel ends here too, whoever notices first).
+        killed by its cancel ends here too, whoever notices first). With ``attempt``, only that attempt
+        is ended: a run resumed meanwhile is left alone.
         """
         runs = schema.runs
         condition = runs.c.status.in_(ACTIVE)
         if run_ids is not None:
             condition = condition & runs.c.id.in_(list(run_ids))
+        if attempt is not None:
+            condition = condition & (runs.c.attempt == attempt)
         with self.engine.begin() as connection:
             rows = connection.execute(select(runs).where(condition)).mappings().all()
             if rows:
@@ -324,6 +374,66 @@ class RunStore:
                                    .values(status=INTERRUPTED, finished_at=now, error=reason))
         return [_run(row, None) for row in rows]
 
+    def interrupt_silent(self, run_ids: Iterable[int], timeout_s: float) -> list[int]:
+        """Interrupt those of the runs whose job has not beaten its heartbeat for ``timeout_s``; their ids.
+
+        Conditional on the heartbeat still being that old, so a job that has just beaten (or a run
+        resumed meanwhile, which starts a fresh heartbeat) is left alone.
+        """
+        runs = schema.runs
+        cutoff = time.time() - timeout_s
+        silent = (runs.c.id.in_(list(run_ids)) & runs.c.status.in_(ACTIVE)
+                  & runs.c.heartbeat_at.is_not(None) & (runs.c.heartbeat_at < cutoff))
+        reason = HEARTBEAT_LOST.format(seconds=timeout_s)
+        with self.engine.begin() as connection:
+            found = list(connection.execute(select(runs.c.id).where(silent)).scalars())
+            if found:
+                chosen = silent & runs.c.id.in_(found)
+                now = time.time()
+                connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_(True))
+                                   .values(status=CANCELLED, finished_at=now))
+                connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_not(True))
+                                   .values(status=INTERRUPTED, finished_at=now, error=reason))
+        return found
+
+    def resume(self, run_id: int) -> Run | None:
+        """Queue a cancelled or interrupted run again as its next attempt; return it as it now is.
+
+        The run keeps its id, settings, metrics and folder (its job continues from the last checkpoint,
+        dash_app/runs/executor.py); a run in any other state is returned unchanged. It takes its old
+        place in the queue (by id), ahead of runs started after it.
+        """
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(runs).where(runs.c.id == run_id, runs.c.status.in_(RESUMABLE))
+                .values(status=QUEUED, attempt=runs.c.attempt + 1, cancel_requested=False, error=None,
+                        progress=None, finished_at=None, heartbeat_at=None, host=None, pid=None, pid_started=None)
+            )
+        return self.get(run_id)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns a store made by an earlier version lacks (``create_all`` only makes missing tables).
+
+    Only nullable columns or columns with a server default are ever added to these tables, so old rows
+    stay valid. Another process adding the same column at the same moment is not an error.
+    """
+    for table in schema.metadata.sorted_tables:
+        with engine.begin() as connection:
+            present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+            missing = [column for column in table.columns if column.name not in present]
+        for column in missing:
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)}"
+                                               f" ADD COLUMN {ddl}")
+            except DBAPIError:  # another process added it first: fine if it is there now
+                with engine.connect() as connection:
+                    if column.name not in {c["name"] for c in inspect(connection).get_columns(table.name)}:
+                        raise
+
 
 def _run(row: Mapping[str, Any], position: int | None) -> Run:
     return Run(
@@ -332,7 +442,7 @@ def _run(row: Mapping[str, Any], position: int | None) -> Run:
         pid=row["pid"], pid_started=row["pid_started"], cancel_requested=bool(row["cancel_requested"]),
         progress=json.loads(row["progress"]) if row["progress"] else None, created_at=row["created_at"],
         started_at=row["started_at"], finished_at=row["finished_at"], queue_position=position,
-        owner=row.get("owner_id"),
+        owner=row.get("owner_id"), attempt=row["attempt"] or 1, heartbeat_at=row["heartbeat_at"],
     )
 
 

@@ -325,6 +325,37 @@ def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, ope
     _assert_clean(page, server.base_url)
 
 
+def test_a_cancelled_run_resumes_from_its_page_and_finishes_its_epochs(server, open_page):
+    page = open_page()
+    open_training(page, server.base_url)
+    run_id = start_run(page, epochs=4, batch_size=64)
+    allow(server.data_dir, run_id, 2)
+    wait_for_epochs(server.data_dir, run_id, 2)  # and held before its third
+    page.click(f"{active_card(run_id)} .train-cancel")
+    page.wait_for_selector("#train-cancel-alert .alert")
+    assert f"Run #{run_id} cancelled" in page.inner_text("#train-cancel-alert")
+    store = store_of(server.data_dir)
+    logged = store.metrics([run_id])[run_id]
+
+    page.goto(f"{server.base_url}training/runs/{run_id}")
+    page.wait_for_selector("#train-run-status .train-resume")
+    assert "Cancelled" in page.inner_text("#train-run-status")
+    page.click("#train-run-status .train-resume")
+    page.wait_for_selector("#train-run-alert .alert-success")
+    assert f"Run #{run_id} resumed: attempt 2" in page.inner_text("#train-run-alert")
+    page.wait_for_selector("#train-run-status .train-cancel")  # the page follows the run again
+    allow(server.data_dir, run_id)
+    page.wait_for_selector("#train-run-status .train-status-succeeded", timeout=120_000)
+    page.wait_for_selector("#train-run-page img.train-artifact-image")
+    assert "2 (resumed)" in page.inner_text("#train-run-progress")
+    run = store.get(run_id)
+    history = store.metrics([run_id])[run_id]
+    assert run.attempt == 2 and [row["epoch"] for row in history] == [1, 2, 3, 4], history
+    assert history[:2] == logged, "it continued after its second epoch: the first two are the ones it had"
+    store.dispose()
+    _assert_clean(page, server.base_url)
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, screenshot_dir, scheme, width_name):

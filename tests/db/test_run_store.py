@@ -145,3 +145,108 @@ def test_a_store_from_before_owners_were_kept_opens_and_gains_the_owner_column(s
         assert [run.queue_position for run in reopened.list_runs(owner="7")] == [2], "its place in the whole queue"
     finally:
         reopened.dispose()
+
+
+def _claim_next_in_process(url: str, results) -> None:
+    store = open_store(url)
+    results.put(store.claim_next(2, "diskcache"))
+    store.dispose()
+
+
+def test_the_dispatchers_claim_takes_the_first_queued_run_within_the_limit(store):
+    first, second, third = _queued(store, 3)
+    celery = store.create_run({"epochs": 1}, "celery's", user=None, backend="celery")
+    assert store.claim_next(1, "diskcache") == (first, 1)
+    run = store.get(first)
+    assert run.status == RUNNING and run.process is None and run.heartbeat_at is not None
+    assert store.claim_next(1, "diskcache") is None, "one slot, taken"
+    assert store.claim_next(3, "diskcache") == (second, 1)
+    assert store.set_process(second, ME) and store.get(second).process == ME
+    store.request_cancel(third)
+    assert store.claim_next(5, "diskcache") is None, "a cancelled run never starts, another backend's run waits there"
+    assert store.get(celery).status == QUEUED
+    store.finish(second, SUCCEEDED)
+    assert not store.set_process(second, ME), "a process is recorded only for a running run"
+
+
+def test_concurrent_dispatchers_in_processes_start_each_run_once_and_never_exceed_the_limit(store, store_url):
+    ids = _queued(store, 5)
+    store.engine.dispose()  # forked children must not share pooled connections
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [context.Process(target=_claim_next_in_process, args=(store_url, results)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    claims = [results.get(timeout=5) for _ in workers]
+    started = [claim[0] for claim in claims if claim is not None]
+    assert sorted(started) == ids[:2], "exactly the limit, in queue order, each run once"
+    assert [run.id for run in store.list_runs() if run.status == RUNNING] == ids[1::-1]
+
+
+def test_the_heartbeat_is_written_only_while_running_and_a_silent_run_is_interrupted(store):
+    silent, beating, queued = _queued(store, 3)
+    assert not store.beat(queued), "a queued run has no heartbeat"
+    store.claim_slot(silent, 5, ME)
+    store.claim_slot(beating, 5, ME)
+    with store.engine.begin() as connection:  # the silent one last beat a minute ago
+        connection.execute(schema.runs.update().where(schema.runs.c.id == silent).values(heartbeat_at=1.0))
+    assert store.beat(beating)
+    assert store.interrupt_silent([silent, beating, queued], 30.0) == [silent]
+    run = store.get(silent)
+    assert run.status == INTERRUPTED and "no sign of life for 30 s" in run.error
+    assert store.get(beating).status == RUNNING and store.get(queued).status == QUEUED
+    assert not store.beat(silent), "its job learns that it was given up"
+    assert store.interrupt_silent([silent], 30.0) == []
+
+
+def test_a_cancelled_or_interrupted_run_is_resumed_as_its_next_attempt(store):
+    cancelled, interrupted, done = _queued(store, 3)
+    for run_id in (cancelled, interrupted, done):
+        store.claim_slot(run_id, 5, ME)
+    store.record_progress(cancelled, {"epoch": 2}, [{"epoch": 1, "val_loss": 0.5}])
+    store.request_cancel(cancelled)
+    store.finish(cancelled, CANCELLED)
+    store.mark_interrupted([interrupted], reason="gone")
+    store.finish(done, SUCCEEDED)
+    resumed = store.resume(cancelled)
+    assert (resumed.status, resumed.attempt, resumed.cancel_requested, resumed.error) == (QUEUED, 2, False, None)
+    assert resumed.process is None and resumed.progress is None and resumed.finished_at is None
+    assert store.metrics([cancelled])[cancelled] == [{"epoch": 1, "val_loss": 0.5}], "what it learnt stays"
+    assert store.claim_slot(cancelled, 5, ME, attempt=1) == GONE, "a late task of the first attempt never runs it"
+    assert store.claim_slot(cancelled, 5, ME, attempt=2) == CLAIMED
+    assert store.record_progress(cancelled, {"epoch": 2}, [{"epoch": 1, "val_loss": 0.5}, {"epoch": 2, "val_loss": 0.4}])
+    assert [row["epoch"] for row in store.metrics([cancelled])[cancelled]] == [1, 2], "epochs sent again replace theirs"
+    assert store.resume(interrupted).attempt == 2
+    assert store.resume(done).status == SUCCEEDED and store.get(done).attempt == 1, "a finished run stays finished"
+    assert store.resume(999) is None
+    assert store.mark_interrupted([cancelled], reason="late watcher", attempt=1) == [], "an earlier attempt's end"
+
+
+def test_a_store_made_before_attempts_gets_the_new_column_and_keeps_its_runs(tmp_path):
+    """Checked on SQLite, the strictest about ALTER TABLE; the statement is the same on the other engines."""
+    from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, insert, inspect
+
+    store_url = f"sqlite:///{tmp_path / 'old-store.sqlite'}"
+    old = MetaData()
+    Table("train_runs", old, Column("id", Integer, primary_key=True), Column("config", Text, nullable=False),
+          Column("summary", String(300), nullable=False), Column("status", String(16), nullable=False),
+          Column("error", Text), Column("user_name", String(200)), Column("device", String(16)),
+          Column("backend", String(16), nullable=False), Column("host", String(255)), Column("pid", Integer),
+          Column("pid_started", Float), Column("cancel_requested", Integer, nullable=False),
+          Column("progress", Text), Column("created_at", Float, nullable=False), Column("started_at", Float),
+          Column("finished_at", Float), Column("heartbeat_at", Float))
+    engine = create_engine(store_url)
+    old.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(old.tables["train_runs"]).values(
+            id=1, config="{}", summary="old", status=SUCCEEDED, backend="diskcache", cancel_requested=0,
+            created_at=1.0))
+    engine.dispose()
+    upgraded = open_store(store_url)
+    assert "attempt" in {column["name"] for column in inspect(upgraded.engine).get_columns("train_runs")}
+    assert upgraded.get(1).attempt == 1 and upgraded.get(1).summary == "old"
+    open_store(store_url).dispose()  # a second opening finds nothing to add
+    schema.metadata.drop_all(upgraded.engine)
+    upgraded.dispose()

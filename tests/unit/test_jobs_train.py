@@ -78,3 +78,49 @@ def test_a_diverging_loss_fails_with_a_reason():
                          batch_size=1)
     with pytest.raises(TrainingDiverged, match="Lower the learning rate"):
         train(config, report_every_s=0)
+
+
+class _Interrupted(Exception):
+    """Raised by a reporter to stop training as a killed job would: without its end being written."""
+
+
+def _interrupt_after(epochs: int):
+    """A reporter that raises once it has been told of ``epochs`` finished epochs (after their checkpoint)."""
+    told: list[int] = []
+
+    def report(progress: Progress) -> None:
+        told.extend(row["epoch"] for row in progress.completed)
+        if len(told) >= epochs:
+            raise _Interrupted
+
+    return report
+
+
+@pytest.mark.parametrize("config", [TINY_SPIRALS, TrainConfig(dataset="digits", model="cnn", epochs=4, hidden_size=16,
+                                                              batch_size=128, optimizer="sgd")])
+def test_a_resumed_run_ends_with_the_weights_of_a_run_never_stopped(tmp_path, config):
+    whole = train(config, folder=tmp_path / "whole")
+    with pytest.raises(_Interrupted):
+        train(config, folder=tmp_path / "stopped", report=_interrupt_after(2), report_every_s=0)
+    reports: list[Progress] = []
+    resumed = train(config, folder=tmp_path / "stopped", resume=True, report=reports.append, report_every_s=0)
+    assert reports[0].epoch == 3 and reports[0].step == 2 * reports[0].total_steps // config.epochs, \
+        "it continues after the last finished epoch, not from the start"
+    assert [row["epoch"] for row in reports[0].completed] == [1, 2], "the checkpoint's epochs are reported again"
+    assert resumed.history == whole.history
+    assert resumed.state_dict.keys() == whole.state_dict.keys()
+    for name, tensor in whole.state_dict.items():
+        assert torch.equal(tensor, resumed.state_dict[name]), name
+
+
+def test_a_fresh_run_ignores_and_replaces_an_old_checkpoint_in_its_folder(tmp_path):
+    from dash_app.jobs.train import CHECKPOINT
+
+    other = TrainConfig(**{**TINY_SPIRALS.to_json(), "seed": 5, "epochs": 2, "features": ()})
+    train(other, folder=tmp_path)
+    reports: list[Progress] = []
+    train(TINY_SPIRALS, folder=tmp_path, resume=True, report=reports.append, report_every_s=60)
+    assert reports[0].epoch == 1, "a checkpoint of other settings is not resumed from"
+    state = torch.load(tmp_path / CHECKPOINT, weights_only=True)
+    assert state["epoch"] == TINY_SPIRALS.epochs and len(state["history"]) == TINY_SPIRALS.epochs
+    assert set(state) >= {"model", "optimizer", "torch_rng", "generator_rng", "history", "epoch"}

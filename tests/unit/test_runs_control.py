@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import multiprocess
@@ -9,10 +11,10 @@ import psutil
 
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs import processes
-from dash_app.runs.control import cancel_run, interrupt_orphans, reap_dead
+from dash_app.runs.control import cancel_run, interrupt_orphans, reap, reap_dead, resume_run
 from dash_app.runs.executor import execute_run
 from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING
-from dash_app.runs.store import current_process, open_store
+from dash_app.runs.store import ProcessRef, current_process, open_store
 from tests.unit.runs_support import allow_epochs, wait_until
 
 # Spawned, not forked: this test process has run torch, and a fork of it could hang in torch's thread pool.
@@ -104,3 +106,56 @@ def test_a_running_run_whose_process_died_is_interrupted_by_the_page(store):
     store.claim_slot(run_id, 1, type(me)(me.host, 2**22 + 17, 1.0))
     assert reap_dead(store, store.list_runs()) == [run_id]
     assert "ended without finishing" in store.get(run_id).error
+
+
+def _claimed_in_child(url: str, run_id: int, data_dir: str) -> None:
+    """A job as the dispatcher starts one (its run claimed already), beating every 0.1 s, held before epoch 1."""
+    from pathlib import Path
+
+    from dash_app.runs.executor import run_claimed
+
+    run_claimed(open_store(url), run_id, data_dir=Path(data_dir), databases={}, holds_dir=Path(data_dir) / "holds",
+                heartbeat_s=0.1)
+
+
+def test_a_job_killed_on_another_machine_is_interrupted_by_its_missing_heartbeat(store, store_url, tmp_path):
+    run_id = store.create_run(LONG.to_json(), "remote", user=None, backend="celery")
+    assert store.claim_next(1, "celery") == (run_id, 1)
+    job = _started(store, store_url, _claimed_in_child, run_id, str(tmp_path))
+    wait_until(lambda: store.get(run_id).progress is not None)  # running in the store
+    timeout_s = 1.0
+
+    def looked_at() -> str:
+        reap(store, store.list_runs(active_only=True), timeout_s)  # what the page's poll and the dispatcher do
+        return store.get(run_id).status
+
+    beat = store.get(run_id).heartbeat_at
+
+    def beating_for_a_while() -> bool:
+        assert looked_at() == RUNNING, "a job that beats is never given up"
+        return store.get(run_id).heartbeat_at > beat + 2 * timeout_s
+
+    wait_until(beating_for_a_while)
+    # Seen from here, the job runs on another machine: only its heartbeat says whether it lives.
+    store.set_process(run_id, ProcessRef("another-machine", job.pid, 1.0))
+    os.kill(job.pid, signal.SIGKILL)
+    job.join(30)
+    wait_until(lambda: looked_at() == INTERRUPTED, timeout_s=30)
+    run = store.get(run_id)
+    assert "no sign of life for 1 s" in run.error
+    assert run.finished_at - run.heartbeat_at >= timeout_s
+
+
+def test_a_cancelled_run_is_resumed_and_launched_as_its_next_attempt(store):
+    launched = []
+
+    class Launcher:
+        def launch(self, run_id, attempt=1):
+            launched.append((run_id, attempt))
+
+    run_id = store.create_run(LONG.to_json(), "waiting", user=None, backend="diskcache")
+    assert resume_run(store, Launcher(), run_id).status == QUEUED and launched == [], "an active run is left alone"
+    cancel_run(store, run_id)
+    run = resume_run(store, Launcher(), run_id)
+    assert (run.status, run.attempt, launched) == (QUEUED, 2, [(run_id, 2)])
+    assert resume_run(store, Launcher(), 999) is None

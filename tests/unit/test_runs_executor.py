@@ -102,3 +102,58 @@ def test_a_held_run_finishes_only_the_epochs_it_is_allowed_and_can_be_cancelled_
     job.join(60)
     assert store.get(run_id).status == "cancelled"
     assert [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1, 2]
+
+
+def test_a_cancelled_run_resumed_ends_as_a_run_never_stopped_would(store, store_url, tmp_path):
+    import torch
+
+    from dash_app.jobs.artifacts import WEIGHTS
+
+    config = TrainConfig(dataset="spirals", epochs=4, spiral_points=60)
+    whole, _ = _run(store, config, tmp_path)
+    run_id = store.create_run(config.to_json(), "stopped", user=None, backend="diskcache")
+    allow_epochs(tmp_path / "holds", run_id, 2)
+    store.engine.dispose()
+    job = SPAWN.Process(target=_execute_in_child, args=(store_url, run_id, str(tmp_path)))
+    job.start()
+    wait_until(lambda: len(store.metrics([run_id])[run_id]) == 2)  # held before its third epoch
+    store.request_cancel(run_id)
+    job.join(60)
+    assert store.get(run_id).status == "cancelled"
+    logged = store.metrics([run_id])[run_id]
+
+    assert store.resume(run_id).attempt == 2
+    assert execute_run(store, run_id, data_dir=tmp_path, max_running=1, databases={}, attempt=2) == SUCCEEDED
+    run = store.get(run_id)
+    assert run.attempt == 2 and run.progress["step"] == run.progress["total_steps"]
+    history = store.metrics([run_id])[run_id]
+    assert [row["epoch"] for row in history] == [1, 2, 3, 4] and history[:2] == logged, "epochs continued"
+    assert history == store.metrics([whole])[whole]
+    resumed = torch.load(run_folder(tmp_path, run_id) / WEIGHTS, weights_only=True)
+    uninterrupted = torch.load(run_folder(tmp_path, whole) / WEIGHTS, weights_only=True)
+    for name, tensor in uninterrupted.items():
+        assert torch.equal(tensor, resumed[name]), name
+
+
+def test_a_job_stops_when_its_run_was_given_up_and_beats_while_it_waits(store, store_url, tmp_path):
+    run_id = store.create_run(SMALL.to_json(), "held", user=None, backend="diskcache")
+    assert store.claim_next(1, "diskcache") == (run_id, 1)
+    store.engine.dispose()
+    job = SPAWN.Process(target=_claimed_in_child, args=(store_url, run_id, str(tmp_path)))
+    job.start()
+    wait_until(lambda: store.get(run_id).progress is not None)  # held before its first epoch
+    beat = store.get(run_id).heartbeat_at
+    wait_until(lambda: store.get(run_id).heartbeat_at > beat)
+    assert store.interrupt_silent([run_id], 0.0) == [run_id]  # as if it had been silent too long
+    job.join(60)
+    assert job.exitcode == 0, "the job learnt it was given up and ended on its own"
+    assert store.get(run_id).status == "interrupted"
+
+
+def _claimed_in_child(url: str, run_id: int, data_dir: str) -> None:
+    from pathlib import Path
+
+    from dash_app.runs.executor import run_claimed
+
+    run_claimed(open_store(url), run_id, data_dir=Path(data_dir), databases={}, holds_dir=Path(data_dir) / "holds",
+                heartbeat_s=0.1)

@@ -1,6 +1,11 @@
-"""Launching runs from the server: a process per run that needs no page, and a run never left queued by its job."""
+"""Launching runs from the server: queued runs cost no process, one dispatcher starts them as slots free,
+and a run whose process dies never blocks the queue."""
 
 from __future__ import annotations
+
+import os
+import signal
+import threading
 
 import psutil
 
@@ -13,22 +18,104 @@ from tests.unit.runs_support import allow_epochs, wait_until
 SMALL = TrainConfig(dataset="spirals", epochs=2, spiral_points=40)
 
 
-def test_launched_runs_queue_run_and_a_run_whose_process_dies_never_blocks_the_queue(tmp_path):
-    settings = load_settings(data_dir=tmp_path, hold_runs=True)
+def _job_processes() -> list[psutil.Process]:
+    """This test process' children that are training jobs."""
+    jobs = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "dash_app.runs.job" in child.cmdline():
+                jobs.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return jobs
+
+
+def _launcher(tmp_path, **settings):
+    settings = load_settings(data_dir=tmp_path, hold_runs=True, **settings)
     store = open_store(settings.store_url)
-    launcher = build_launcher(settings, build_background_manager(settings), lambda: store)
-    first, second, third = (store.create_run(SMALL.to_json(), name, user=None, backend="diskcache")
-                            for name in "abc")
-    for run_id in (first, second, third):
-        launcher.launch(run_id)
-    wait_until(lambda: store.get(first).status == "running" and store.get(second).process is not None)
-    assert store.get(second).status == "queued"
+    return settings, store, build_launcher(settings, build_background_manager(settings), lambda: store)
 
-    psutil.Process(store.get(second).pid).kill()  # killed (or out of memory) while it waited for a slot
-    wait_until(lambda: store.get(second).status == "interrupted")
-    assert store.get(second).error == PROCESS_DIED
 
+def test_fifty_starts_make_one_job_process_and_the_queued_runs_wait_in_the_store(tmp_path):
+    settings, store, launcher = _launcher(tmp_path)
+    threads_before = {thread.ident for thread in threading.enumerate()}
+    run_ids = []
+    for index in range(50):
+        run_ids.append(store.create_run(SMALL.to_json(), f"run {index}", user=None, backend="diskcache"))
+        launcher.launch(run_ids[-1])
+    first = run_ids[0]
+    wait_until(lambda: store.get(first).status == "running" and store.get(first).progress is not None)
+    jobs = _job_processes()
+    assert [job.pid for job in jobs] == [store.get(first).pid], "one process: the running run's"
+    waiting = [store.get(run_id) for run_id in run_ids[1:]]
+    assert all(run.status == "queued" and run.process is None for run in waiting)
+    assert [run.queue_position for run in waiting] == list(range(1, 50))
+    threads = {thread.ident for thread in threading.enumerate()} - threads_before
+    assert len(threads) <= 3, "a dispatcher and a watcher per running job, not a thread per queued run"
+
+    for run_id in run_ids[2:]:
+        store.request_cancel(run_id)
     allow_epochs(settings.holds_dir, first, 2)
-    allow_epochs(settings.holds_dir, third, 2)
-    wait_until(lambda: store.get(third).status == "succeeded")
-    assert store.get(first).status == "succeeded", "the queue moved on past the dead run"
+    allow_epochs(settings.holds_dir, run_ids[1], 2)
+    wait_until(lambda: store.get(run_ids[1]).status == "succeeded")
+    assert store.get(first).status == "succeeded"
+    assert store.get(run_ids[1]).started_at >= store.get(first).finished_at, "one slot: one after the other"
+    wait_until(lambda: not _job_processes())
+
+
+def test_the_limit_holds_with_two_dispatchers_on_one_store(tmp_path):
+    settings, store, launcher = _launcher(tmp_path, max_concurrent_jobs=2)
+    other = build_launcher(settings, build_background_manager(settings), lambda: store)  # a second web process'
+    run_ids = [store.create_run(SMALL.to_json(), f"run {i}", user=None, backend="diskcache") for i in range(3)]
+    for run_id in run_ids:
+        launcher.launch(run_id)
+        other.launch(run_id)
+    wait_until(lambda: all(store.get(run_id).process is not None for run_id in run_ids[:2]))
+    assert [store.get(run_id).status for run_id in run_ids] == ["running", "running", "queued"]
+    assert len(_job_processes()) == 2
+    for run_id in run_ids:
+        allow_epochs(settings.holds_dir, run_id, 2)
+    wait_until(lambda: all(store.get(run_id).status == "succeeded" for run_id in run_ids))
+    runs = [store.get(run_id) for run_id in run_ids]
+    spans = sorted((run.started_at, run.finished_at) for run in runs)
+    for start, _ in spans:
+        assert sum(begin <= start < end for begin, end in spans) <= 2, "never more than two at once"
+
+
+def test_a_job_killed_with_sigkill_is_interrupted_and_the_queue_moves_on(tmp_path):
+    settings, store, launcher = _launcher(tmp_path)
+    first, second = (store.create_run(SMALL.to_json(), name, user=None, backend="diskcache") for name in "ab")
+    for run_id in (first, second):
+        launcher.launch(run_id)
+    wait_until(lambda: store.get(first).status == "running" and store.get(first).process is not None)
+    os.kill(store.get(first).pid, signal.SIGKILL)  # killed (or out of memory) mid-run
+    wait_until(lambda: store.get(first).status == "interrupted")
+    assert store.get(first).error == PROCESS_DIED
+    allow_epochs(settings.holds_dir, second, 2)
+    wait_until(lambda: store.get(second).status == "succeeded")
+
+
+def test_a_celery_task_is_taken_once_and_a_late_task_of_an_earlier_attempt_does_not_run_the_run(tmp_path):
+    from dash_app.background import TRAIN_TASK, build_celery
+    from dash_app.runs.launch import CeleryLauncher
+
+    settings = load_settings(data_dir=tmp_path, background="celery")
+    celery_app = build_celery(settings)  # builds the app only: nothing connects to Redis here
+    assert celery_app.conf.task_acks_late is False, "acknowledged when taken: the broker never delivers it again"
+    sent = []
+
+    class Task:
+        def apply_async(self, args, retry):
+            sent.append(args)
+
+    CeleryLauncher(Task()).launch(7, 2)
+    assert sent == [[7, 2]], "the task names the attempt it is for"
+
+    store = open_store(settings.store_url)
+    run_id = store.create_run(SMALL.to_json(), "resumed", user=None, backend="celery")
+    store.request_cancel(run_id)
+    assert store.resume(run_id).attempt == 2
+    assert celery_app.tasks[TRAIN_TASK].run(run_id, 1) == "queued", "the first attempt's task, delivered late"
+    run = store.get(run_id)
+    assert (run.status, run.process, run.started_at) == ("queued", None, None), "it left the run untouched"
+    store.dispose()

@@ -204,7 +204,7 @@ def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_p
 def test_a_run_whose_launch_fails_ends_failed_with_the_reason(app, settings, monkeypatch):
     from dash_app.runs.launch import LaunchError
 
-    def refuse(_run_id):
+    def refuse(_run_id, _attempt=1):
         raise LaunchError("the job queue does not answer (OperationalError)")
 
     monkeypatch.setattr(get_workbench(app.server).launcher, "launch", refuse)
@@ -226,3 +226,42 @@ def test_cancel_needs_a_run_id_and_answers_for_any_run(app, finished):
     assert "Run #999 does not exist." in _json(missing["message"]) and missing["refresh"] is no_update
     assert "had already ended: succeeded" in _json(ended["message"])
     assert f"Run #{finished[2]} cancelled." in _json(queued["message"]) and queued["refresh"] == 5
+
+
+def test_a_cancelled_run_offers_resume_and_resuming_it_queues_its_next_attempt(app, finished, monkeypatch):
+    launched = []
+    monkeypatch.setattr(get_workbench(app.server).launcher, "launch",
+                        lambda run_id, attempt=1: launched.append((run_id, attempt)))
+    queued = finished[2]
+    button = [{"type": "train-run-resume", "run": queued}]
+    with app.server.test_request_context("/"):
+        training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": queued}])
+        cancelled = training_run.show_run(0, str(queued))
+        succeeded = training_run.show_run(0, str(finished[0]))
+        with pytest.raises(PreventUpdate):
+            training_run.resume_from_run_page([None], button)
+        answer = training_run.resume_from_run_page([1], button)
+        again = training_run.show_run(1, str(queued))
+        twice = training_run.resume_from_run_page([1], [{"type": "train-run-resume", "run": finished[0]}])
+    assert "train-run-resume" in _json(cancelled["heading"]) and cancelled["poll_off"]
+    assert "train-run-resume" not in _json(succeeded["heading"]), "only a cancelled or interrupted run resumes"
+    assert f"Run #{queued} resumed: attempt 2" in _json(answer["message"]) and answer["poll_off"] is False
+    assert launched == [(queued, 2)]
+    assert "Queued" in _json(again["heading"]) and "train-run-cancel" in _json(again["heading"])
+    assert "2 (resumed)" in _json(again["details"]) and not again["poll_off"]
+    assert f"Run #{finished[0]} is succeeded" in _json(twice["message"]) and launched == [(queued, 2)]
+
+
+def test_the_page_interrupts_a_run_whose_job_stopped_beating(app, finished):
+    store = get_workbench(app.server).runs
+    run_id = finished[2]
+    assert store.claim_next(1, "celery") is None and store.claim_next(1, "diskcache") == (run_id, 1)
+    with store.engine.begin() as connection:  # its worker went silent long ago
+        from dash_app.runs import schema
+
+        connection.execute(schema.runs.update().where(schema.runs.c.id == run_id).values(heartbeat_at=1.0))
+    with app.server.test_request_context("/"):
+        page = training_run.show_run(0, str(run_id))
+        live = training_live.refresh(0, 0, None)
+    assert "Interrupted" in _json(page["heading"]) and "no sign of life" in _json(page["heading"])
+    assert "No run is queued or running" in _json(live["cards"])
