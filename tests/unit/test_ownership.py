@@ -276,7 +276,8 @@ def test_a_run_from_before_owners_were_kept_is_private_to_admins(private_host):
 
 def test_start_records_the_starters_id_and_display_name(host, monkeypatch):
     launched = []
-    monkeypatch.setattr(get_workbench(host).launcher, "launch", launched.append)
+    monkeypatch.setattr(get_workbench(host).launcher, "launch",
+                        lambda run_id, attempt=1: launched.append(run_id))
     defaults = TrainConfig()
     numbers = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
     choices = {"dataset": "digits", "model": "mlp", "optimizer": "adam"}
