@@ -383,7 +383,8 @@ class Session:
 
 # ---- measurements ----------------------------------------------------------------------------------
 
-def run_actions(session: Session, sides: list[str], repeat: int) -> tuple[dict, dict, dict]:
+def run_actions(session: Session, sides: list[str], repeat: int, actions: tuple[str, ...] = ACTIONS
+                ) -> tuple[dict, dict, dict]:
     """Median seconds per side and action (sides take turns, each first in every other run), the last
     first-rows page's bytes per side, and how many runs showed an error instead ("side_action": n); those
     are logged and left out of the medians."""
@@ -392,7 +393,7 @@ def run_actions(session: Session, sides: list[str], repeat: int) -> tuple[dict, 
     failures: dict[str, int] = defaultdict(int)
     for side in sides:  # one unmeasured opening each: the servers' first request and the file's pages
         attempt(f"  warm-up    {side:<9}", session.measure, side, "first_rows", 0)
-    for action in ACTIONS:
+    for action in actions:
         for repetition in range(repeat):
             for side in (sides if repetition % 2 == 0 else sides[::-1]):
                 label = f"  {action:<10} {side:<9} run {repetition + 1}:"
@@ -447,7 +448,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="fresh contexts per figure (median reported)")
     parser.add_argument("--chromium", default=os.environ.get("TEST_CHROMIUM"),
                         help="Chromium executable (default: TEST_CHROMIUM, else /usr/bin/chromium, else Playwright's)")
+    parser.add_argument("--only", nargs="+", choices=ACTIONS, default=list(ACTIONS),
+                        help="measure only these actions (and not the Training and Compose pages)")
     args = parser.parse_args()
+    actions = tuple(action for action in ACTIONS if action in args.only)
     repeat = max(args.repeat, 1)
     began = time.perf_counter()
     build_table()
@@ -471,8 +475,8 @@ def main() -> int:
             log(f"chromium {browser.version} ({executable or 'Playwright’s own'}), {VIEWPORT['width']}x"
                 f"{VIEWPORT['height']}, a fresh context per run, medians of {repeat}")
             session = Session(browser, urls, known)
-            medians, traffic, failures = run_actions(session, list(urls), repeat)
-            pages = run_pages(session, base, repeat)
+            medians, traffic, failures = run_actions(session, list(urls), repeat, actions)
+            pages = run_pages(session, base, repeat) if actions == ACTIONS else {}
             browser.close()
         report(result, medians, traffic, pages)
         result.update({"rows": ROWS, "repeat": repeat, "chromium": browser.version,

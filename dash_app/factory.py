@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from pathlib import Path
 
 import dash
@@ -26,9 +27,12 @@ VENDOR_STYLESHEETS = (
     "vendor/inter/inter.css",
 )
 # Runs in the page's head, before anything is drawn: the reader's stored choices (colour mode, the Data page's
-# density and side panel) and the first screen's removal (dash_app/first_screen.py). Dash loads the other
-# scripts of assets/ at the end of the page, after the first screen is already on screen.
-HEAD_SCRIPTS = ("head/first-paint.js",)
+# density and side panel) and the first screen's removal (dash_app/first_screen.py).
+HEAD_SCRIPTS = ("boot/first-paint.js",)
+# Adds Dash's scripts and starts Dash once the page's HTML has been drawn (see _started_after_first_paint).
+START_SCRIPT = "boot/start-dash.js"
+DASH_START = "var renderer = new DashRenderer();"  # what Dash writes inline when no renderer hooks are set
+SCRIPT_TAG = re.compile(r'\s*<script src="([^"]+)"></script>|\s*<script>(.*?)</script>', re.DOTALL)
 # Fonts the first paint needs, asked for with the stylesheets instead of after them: text and icons are then
 # drawn once, in their own font (each URL exactly as its stylesheet names it, or the browser loads it twice).
 HEAD_FONTS = (
@@ -95,7 +99,35 @@ class _Dash(Dash):
         kwargs["css"] = kwargs.get("css", "") + routing.preload_links(self, request.path) + head
         kwargs["app_entry"] = (first_screen.page_html(self, request.path, request.query_string.decode("latin-1"))
                                + kwargs.get("app_entry", ""))
+        started = _started_after_first_paint(self, prefix, kwargs.get("scripts", ""))
+        if started:
+            kwargs["css"] += started.pop("preload")
+            kwargs.update(started)
         return super().interpolate_index(**kwargs)
+
+
+def _started_after_first_paint(app: Dash, prefix: str, scripts: str) -> dict:
+    """The index's ``scripts`` and ``renderer`` (and the head's ``preload``) so that the browser draws the page
+    before it runs Dash's scripts.
+
+    Dash's script files go into an inert ``<template>`` and are preloaded from the head; assets/boot/start-dash.js
+    adds them after the first frame and starts Dash (the line Dash would write inline). Dash's own inline functions
+    (the page title's) stay as module scripts, which run once the HTML is parsed. Where the scripts are not only
+    those, or Dash has renderer hooks, the page is left as Dash writes it.
+    """
+    parts = list(SCRIPT_TAG.finditer(scripts))
+    if app.renderer != DASH_START or "".join(part.group(0) for part in parts).strip() != scripts.strip():
+        return {}
+    files = [part.group(1) for part in parts if part.group(1)]
+    inline = [part.group(2) for part in parts if part.group(2) is not None]
+    preload = "".join(f'<link rel="preload" as="script" href="{source}">' for source in files)
+    listed = "".join(f'<script src="{source}"></script>' for source in files)
+    return {
+        "preload": preload,
+        "scripts": f'<template id="app-scripts">{listed}</template>'
+                   + "".join(f'<script type="module">{code}</script>' for code in inline),
+        "renderer": f'<script defer id="_dash-renderer" src="{prefix}assets/{START_SCRIPT}"></script>',
+    }
 
 
 def _build_dash(settings: Settings, manager) -> Dash:
@@ -110,8 +142,8 @@ def _build_dash(settings: Settings, manager) -> Dash:
         update_title=None,
         assets_folder=str(assets_folder()),
         # Vendored stylesheets are listed in order below; auto-including them would sort them after ours. The
-        # head's scripts are put in the head (HEAD_SCRIPTS), not at the end of the page with the others.
-        assets_path_ignore=["vendor", "head"],
+        # page's own start-up scripts (boot/) are placed by interpolate_index, not at the end with the others.
+        assets_path_ignore=["vendor", "boot"],
         external_stylesheets=[f"{prefix}assets/{path}" for path in VENDOR_STYLESHEETS],
         background_callback_manager=manager,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

@@ -7,7 +7,7 @@ the HTML therefore carries the page as it will look: the same component tree (th
 in it), written out as the HTML the components render, with the grid's first rows in it. It lies over the app
 (``.app-first-screen``, assets/css/first-screen.css) until the page shows what the page's
 ``PAGE["first_screen_until"]`` selector names (its own rows, or a message), and then goes
-(assets/head/first-paint.js). It is a picture: it takes no clicks and screen readers skip it.
+(assets/boot/first-paint.js). It is a picture: it takes no clicks and screen readers skip it.
 
 Only the component types listed here are written out; any other renders its children alone (a test renders the
 Data page and finds none such, so a new one is added here, not silently dropped). Every text and attribute is
@@ -41,6 +41,9 @@ ATTRIBUTES = {"className": "class", "href": "href", "title": "title", "role": "r
               "disabled": "disabled", "value": "value", "alt": "alt", "src": "src"}
 NOTHING = frozenset({"Store", "Location", "Interval", "Popover", "Tooltip", "Download", "Modal", "Offcanvas"})
 DEFAULT_WIDTH, DEFAULT_MIN_WIDTH = 200, 110  # AG Grid's default column width; the page's minWidth
+# Rows drawn in the grid's picture: more than a 1440 px tall window shows in the compact density; each row more
+# is style and layout work before the first paint.
+GRID_ROWS = 50
 
 
 class Context:
@@ -291,7 +294,7 @@ def _grid(node, context):
                    for column in columns)
     body = "".join("<tr>" + "".join(tag("td", {"class": _cell_class(column)},
                                         tag("div", {"class": "app-first-cell"}, _cell(column, row))) for column in columns)
-                   + "</tr>" for row in rows or [])
+                   + "</tr>" for row in (rows or [])[:GRID_ROWS])
     table = tag("table", {"class": "app-first-grid-table", "width": sum(widths)},
                 f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody>")
     frame = tag("div", {"class": "app-first-grid-frame"}, tag("div", {"class": "app-first-grid-scroll"}, table))

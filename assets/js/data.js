@@ -4,7 +4,7 @@
   "use strict";
 
   // AG Grid's Quartz theme (colorSchemeVariable) follows data-ag-theme-mode: mirror Bootstrap's mode there as it
-  // changes (assets/head/first-paint.js sets both before the first paint).
+  // changes (assets/boot/first-paint.js sets both before the first paint).
   function mirrorColourMode() {
     var mode = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";
     document.documentElement.setAttribute("data-ag-theme-mode", mode);
@@ -15,7 +15,7 @@
   });
 
   // The reader's grid density and side panel (callbacks/data_display.py), mirrored onto the document for
-  // assets/css/data.css. assets/head/first-paint.js applies the stored choices before the first paint, so a
+  // assets/css/data.css. assets/boot/first-paint.js applies the stored choices before the first paint, so a
   // reload does not jump; the values must stay the same there. The first value is the default.
   var DENSITY = { store: "data-density-store", attribute: "data-grid-density", values: ["comfortable", "compact"] };
   var PANEL = { store: "data-panel-store", attribute: "data-side-panel", values: ["open", "collapsed"] };

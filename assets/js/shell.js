@@ -24,7 +24,7 @@
     document.documentElement.setAttribute("data-bs-theme", mode);
   }
 
-  // assets/head/first-paint.js applies the stored or system mode before the first paint (no white flash).
+  // assets/boot/first-paint.js applies the stored or system mode before the first paint (no white flash).
 
   // Until the user chooses, follow the system setting as it changes; the switch follows without storing.
   var followingSystem = false;

@@ -19,7 +19,7 @@ GRID_CHUNK = "/_dash-component-suites/dash_ag_grid/async-community.js"
 
 
 def script_urls(client, path: str) -> list[str]:
-    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+    return re.findall(r'<script[^>]* src="([^"]+)"', client.get(path).get_data(as_text=True))
 
 
 def test_scripts_pages_and_callback_answers_are_compressed(client):

@@ -12,7 +12,6 @@ import dash
 import pytest
 
 from dash_app import create_app, first_screen
-from dash_app.components.data import BLOCK_ROWS
 from dash_app.factory import HEAD_FONTS, HEAD_SCRIPTS, assets_folder
 from dash_app.settings import load_settings
 from dash_app.workbench import get_workbench
@@ -56,11 +55,11 @@ def test_the_data_pages_html_shows_the_table_with_its_first_rows(shop):
     assert [unescape(name) for name in head] == ["id", "name", "price", "<b>note</b>"]
     assert cells(screen, 0) == ["1", "product 1", "1.5", HOSTILE]
     assert cells(screen, 1) == ["2", "product 2", "3", ""]  # 3.0 as the grid writes it; NULL is empty
-    assert len(re.findall(r"<tr>", screen.split("<tbody>", 1)[1])) == BLOCK_ROWS  # the grid's first block
+    assert len(re.findall(r"<tr>", screen.split("<tbody>", 1)[1])) == first_screen.GRID_ROWS
     assert "<img" not in screen and "<b>note" not in screen, "values and names are text, never markup"
     assert "300 rows" in screen  # the count, the export links and the page around the grid, as the app shows them
     assert 'class="app-nav-link nav-link active"' in screen and "product 299" not in screen
-    assert screen.index("app-first-screen") < html.index("react-entry-point") < html.index("dash-renderer")
+    assert html.index("app-first-screen") < html.index("react-entry-point") < html.index("app-scripts")
 
 
 def test_every_component_of_the_shell_and_the_data_page_is_written_as_it_renders(shop):
@@ -134,3 +133,23 @@ def test_the_head_asks_for_its_fonts_as_their_stylesheets_name_them_and_runs_its
     for script in HEAD_SCRIPTS:
         assert f'<script src="/assets/{script}"></script>' in head
         assert html.count(f"assets/{script}") == 1, "not loaded again with the page's other scripts"
+
+
+def test_dash_starts_after_the_page_is_drawn_and_the_product_adds_no_inline_script(shop):
+    """A browser runs downloaded scripts before it draws anything: Dash's scripts are listed in an inert template
+    (downloading at once: the head preloads each), assets/boot/start-dash.js adds them after the first frame and
+    starts Dash. The only inline scripts are Dash's own functions (module scripts) and its JSON configuration."""
+    html = shop.server.test_client().get("/data?db=shop&table=products").get_data(as_text=True)
+    head, body = html.split("<body>", 1)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)  # Dash's note for old IE
+    listed = re.search(r'<template id="app-scripts">(.*?)</template>', body, re.DOTALL).group(1)
+    sources = re.findall(r'<script src="([^"]+)"></script>', listed)
+    assert len(sources) > 10 and any("dash_renderer" in source for source in sources)
+    assert all(f'<link rel="preload" as="script" href="{source}">' in head for source in sources)
+    outside = re.findall(r"<script([^>]*)>(.*?)</script>", body.replace(listed, ""), re.DOTALL)
+    for attributes, text in outside:
+        if "src=" in attributes:
+            assert attributes == ' defer id="_dash-renderer" src="/assets/boot/start-dash.js"'
+        elif 'type="application/json"' not in attributes:
+            assert attributes == ' type="module"' and text.strip() in {code.strip() for code in shop._inline_scripts}
+    assert "new DashRenderer" not in html
