@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from browser_support import DEMO_ROWS, REPO_ROOT, WIDTHS, clean_environment, free_port, serve_process
+from browser_support import DEMO_ROWS, REPO_ROOT, clean_environment, free_port, serve_process, sign_in_to_host
 
 NAME = "Sam Lee"
 PASSWORD = "correct horse battery"
@@ -45,13 +45,7 @@ def roles_host(tmp_path_factory) -> Iterator[str]:
 
 
 def sign_in(open_page, base_url: str, username: str, path: str):
-    page = open_page(width=WIDTHS["wide"])
-    page.goto(base_url + "dashboard/" + path)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#data-page")
-    return page
+    return sign_in_to_host(open_page, base_url, username, PASSWORD, path, "#data-page")
 
 
 def menu_items(page) -> list[str]:
