@@ -75,8 +75,3 @@ class DatabaseAccess:
     def tables(self, viewer: Viewer, database: str, names: Iterable[str], action: str = BROWSE) -> list[str]:
         """The tables of ``database`` that ``viewer`` may use for ``action``, in the given order."""
         return [name for name in names if self.allows(viewer, database, name, action)]
-
-    @property
-    def restricts(self) -> bool:
-        """Whether any database is narrowed at all (with no rules every user may use everything)."""
-        return bool(self._rules)

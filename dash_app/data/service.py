@@ -420,7 +420,8 @@ class DataService:
         table = self.table(database, table_name)
         edit = edits.check_edit(database, table, row, column, old, new, self.engine(database).dialect.name)
         try:
-            edits.apply_edit(self._writer(database), self.store(), table, edit, user, getattr(self._viewer(), "id", None))
+            user_id = getattr(self._viewer(), "id", None)
+            edits.apply_edit(self._writer(database), self.store(), table, edit, user, user_id)
         except DBAPIError as error:
             raise DataError(_describe(database, error)) from None
         return edit

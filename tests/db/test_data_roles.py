@@ -207,8 +207,8 @@ def test_trainings_table_source_offers_and_starts_only_what_the_user_may_train_o
 
 def start(table: str) -> dict:
     """Start as the Training page sends it: a Table run on ``table`` of "db"."""
-    choices = {"dataset": "table", "model": "mlp", "optimizer": "adam", "database": "db", "table": table, "features": ["id"],
-               "target": "grp", "task": "classification"}
+    choices = {"dataset": "table", "model": "mlp", "optimizer": "adam", "database": "db", "table": table,
+               "features": ["id"], "target": "grp", "task": "classification"}
     numbers = {"epochs": 1, "batch_size": 32, "learning_rate": 0.01, "hidden_size": 8, "max_rows": 100,
                "val_split": 0.2, "seed": 1}
     return training_form.start_run(1, list(numbers.values()), [{"field": name} for name in numbers],
