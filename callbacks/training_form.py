@@ -19,6 +19,7 @@ from dash_app import ids
 from dash_app.auth import current_identity
 from dash_app.components import alert
 from dash_app.components.training import run_href
+from dash_app.data.access import NotAvailable
 from dash_app.data.engines import DatabaseUnavailable
 from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
@@ -109,14 +110,14 @@ def check_numbers(numbers: list, choices: list, number_ids: list[dict], choice_i
 
 
 def list_tables(database: str | None) -> dict:
-    """The tables and views of the chosen database, from the Data service's schema."""
+    """The tables and views of the chosen database that the user may train on, from the Data service's schema."""
     if not database:
         return {"options": [], "value": None, "note": ""}
     data = get_workbench().data
-    if database not in data.database_names:
+    if database not in data.databases_for("train"):
         return {"options": [], "value": None, "note": "Not a configured database."}
     try:
-        return {"options": data.table_names(database), "value": None, "note": ""}
+        return {"options": data.table_names(database, "train"), "value": None, "note": ""}
     except SCHEMA_ERRORS as error:
         return {"options": [], "value": None, "note": str(error)}
 
@@ -125,9 +126,10 @@ def list_columns(table: str | None, database: str | None) -> dict:
     """Numeric columns (as the Data page's catalog says) become the feature choices; every column may be the target."""
     empty = {"features": [], "chosen": [], "targets": [], "target": None, "note": ""}
     data = get_workbench().data
-    if not table or database not in data.database_names:
+    if not table or database not in data.databases_for("train"):
         return empty
     try:
+        data.require(database, table, "train")
         columns = data.table(database, table).columns
     except SCHEMA_ERRORS as error:
         return empty | {"note": str(error)}
@@ -143,10 +145,22 @@ def start_run(clicks, numbers: list, number_ids: list[dict], choices: list, choi
     fields = [item["field"] for item in feedback_ids]
     try:
         config = parse_config(values)
+        _check_table_source(config)
     except ConfigError as error:
         message = alert("Nothing started: fix the fields marked in red.", color="warning")
         return {"message": message, "refresh": no_update, "feedback": [error.problems.get(name, "") for name in fields]}
     return {"message": _queue_and_launch(config), "refresh": (refresh or 0) + 1, "feedback": ["" for _ in fields]}
+
+
+def _check_table_source(config: TrainConfig) -> None:
+    """A Table run only on a table the user may train on (dash_app/data/access.py); ConfigError says where not."""
+    if config.dataset != "table":
+        return
+    try:
+        get_workbench().data.require(config.database, config.table, "train")
+    except NotAvailable as error:
+        field = "table" if get_workbench().data.may(config.database, None, "train") else "database"
+        raise ConfigError({field: str(error)}) from None
 
 
 def _queue_and_launch(config: TrainConfig):

@@ -10,9 +10,9 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 from sqlalchemy.engine import make_url
@@ -27,6 +27,24 @@ DEMO_DATABASE_NAME = "demo"
 DEMO_DATABASE_FILE = "demo.sqlite"
 _PREFIX_PATTERN = re.compile(r"^/((?!\.+/)[A-Za-z0-9._~-]+/)*$")  # no "." or ".." segments
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+DATABASE_ACTIONS = ("export", "chart", "edit", "train")  # what DASH_APP_DATABASE_ROLES may narrow beyond browsing
+RoleNames = list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]]
+
+
+class DatabaseRoles(BaseModel):
+    """Who may use one database (DASH_APP_DATABASE_ROLES; the rule itself: dash_app/data/access.py).
+
+    ``roles``: the roles that may browse it (absent: every user); ``tables``: tables open only to these roles
+    (within the database's); ``actions``: export, chart, edit or train on it only with these roles (ditto).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roles: RoleNames | None = None
+    tables: dict[str, RoleNames] = Field(default_factory=dict)
+    actions: dict[Literal["export", "chart", "edit", "train"], RoleNames] = Field(default_factory=dict)
 
 
 class SettingsError(ValueError):
@@ -84,6 +102,15 @@ class Settings(BaseSettings):
         json_schema_extra=_allowed(
             'a JSON object of database name -> list of table names whose cells may be edited,'
             ' e.g. {"demo": ["products"]}; every other table is read-only'
+        ),
+    )
+    database_roles: dict[str, DatabaseRoles] = Field(
+        default_factory=dict,
+        json_schema_extra=_allowed(
+            'a JSON object of database name -> {"roles": [...], "tables": {table: [...]}, "actions": {action: [...]}},'
+            ' e.g. {"sales": {"roles": ["analyst"], "tables": {"salaries": ["hr"]}, "actions": {"export": ["lead"]}}};'
+            " each list narrows who may use it (actions: " + ", ".join(DATABASE_ACTIONS) + "); admins may use"
+            " everything; a database not named is open to every user"
         ),
     )
     query_timeout_s: float = Field(
@@ -186,10 +213,11 @@ class Settings(BaseSettings):
             object.__setattr__(self, "databases", {DEMO_DATABASE_NAME: f"sqlite:///{self.demo_database_path}"})
         if self.store_url is None:
             object.__setattr__(self, "store_url", f"sqlite:///{self.data_dir / 'store.sqlite'}")
-        unknown = sorted(set(self.editable_tables) - set(self.databases))
-        if unknown:
-            msg = f"editable_tables: names databases that are not configured: {', '.join(unknown)}"
-            raise ValueError(msg)
+        for field in ("editable_tables", "database_roles"):
+            unknown = sorted(set(getattr(self, field)) - set(self.databases))
+            if unknown:
+                msg = f"{field}: names databases that are not configured: {', '.join(unknown)}"
+                raise ValueError(msg)
         return self
 
     @property
@@ -257,7 +285,9 @@ def _describe(error: ValidationError) -> str:
         named, _, rest = reason.partition(": ")
         if not field and named in Settings.model_fields:  # a check across fields names the one it blames
             field, reason = named, rest
-            value = json.dumps(_redacted(getattr(item["input"], named, item["input"])), default=str)
+            given = item["input"]
+            given = given.get(named, given) if isinstance(given, dict) else getattr(given, named, given)
+            value = json.dumps(_redacted(given), default=str)
         variable = ENV_PREFIX + field.upper() if field else "settings"
         info = Settings.model_fields.get(field)
         allowed = (info.json_schema_extra or {}).get("allowed") if info else None

@@ -32,7 +32,8 @@ class Workbench:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.data = DataService(settings, app_store=lambda: self.runs.engine)
+        # The Data service acts for the user of each request (its rules: dash_app/data/access.py).
+        self.data = DataService(settings, app_store=lambda: self.runs.engine, viewer=self._viewer)
         self._compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side)
         self.launcher: ProcessLauncher | CeleryLauncher | None = None  # set by init_app with the manager
         self.endpoints: frozenset[str] = frozenset()  # the product's Flask endpoints, set by init_app
@@ -44,9 +45,13 @@ class Workbench:
     @property
     def compose(self) -> ComposeStorage:
         """The Compose storage, acting for the user of this request (dash_app/auth.py ``current_identity``)."""
+        return self._compose.as_user(self._viewer())
+
+    def _viewer(self):
+        """The user this request, callback or background job acts for (dash_app/auth.py ``current_identity``)."""
         from dash_app.auth import current_identity  # imported here: auth imports Flask
 
-        return self._compose.as_user(current_identity(self))
+        return current_identity(self)
 
     @property
     def runs(self) -> RunStore:

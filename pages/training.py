@@ -159,7 +159,7 @@ def spirals_fields() -> html.Div:
 
 
 def table_fields() -> html.Div:
-    names = sorted(get_workbench().settings.databases)
+    names = sorted(get_workbench().data.databases_for("train"))  # those the user may train on
     dropdown = {"className": "train-dropdown", "clearable": False}
     return html.Div(
         dbc.Row([

@@ -14,7 +14,8 @@ from dash import dcc, html
 from dash_app import ids
 from dash_app.components import alert
 from dash_app.data import export
-from dash_app.data.catalog import RowCount, Table, TableSummary
+from dash_app.data.access import refused_action
+from dash_app.data.catalog import RowCount, Table, TableSummary, visible_references
 from dash_app.data.cells import ValueProblem
 from dash_app.data.edits import EditRefused, column_editable
 from dash_app.data.export import ExportTooLarge
@@ -226,8 +227,10 @@ def _open(init: dict | None) -> dict:
     database, problem = data.pick_database(init.get("db"))
     if problem:
         messages.append(alert(problem, "warning"))
-    label, items = database_menu(data.database_names, database)
+    label, items = database_menu(data.database_names, database or "No database")
     menu = {"db_label": label, "db_items": items}
+    if database is None:  # the user may browse no database at all
+        return {**NO_TABLE, **menu, "alerts": messages}
     try:
         opened = data.open(database, init.get("table"), init.get("view"))
     except USER_ERRORS as error:
@@ -238,8 +241,9 @@ def _open(init: dict | None) -> dict:
         return {**NO_TABLE, **menu, "tables": tables, "title": "No tables",
                 "alerts": [*messages, alert(f"{database!r} has no tables or views.", "info")]}
     editable = data.is_editable(database, opened.table.name)
-    return {**menu, "tables": tables, **_table_outputs(database, opened.table, opened.spec, editable),
-            "alerts": messages}
+    # References to tables the user may not browse are not shown (nor linked): they would say the table is there.
+    table = visible_references(opened.table, {item.name for item in opened.summaries})
+    return {**menu, "tables": tables, **_table_outputs(database, table, opened.spec, editable), "alerts": messages}
 
 
 def _table_outputs(database: str, table: Table, spec: ViewSpec, editable: bool) -> dict:
@@ -325,6 +329,12 @@ def view_summary(view, *, wait: bool = True) -> dict:
         count = data.view_count(view["db"], table, spec) if wait else data.known_count(view["db"], table, spec)
     except USER_ERRORS as error:
         return {**shown, "count": "", **NO_EXCEL, "export_note": problem_alert(error)}
+    if not data.may(view["db"], table.name, "export"):  # the view is theirs to see, not to download
+        shown["csv_href"] = None
+        note = html.P([html.I(className="bi bi-info-circle me-1"), str(refused_action(table.name, "export"))],
+                      className="data-export-note")
+        return {**shown, "count": count_badge(count.value, count.exact) if count else "", **NO_EXCEL,
+                "xlsx_title": "", "export_note": note}
     if count is None:  # not known without counting: shown when counted
         return {**shown, "count": "", **_excel_link(f"{base}.xlsx?{query}", RowCount(None, exact=False))}
     return {**shown, "count": count_badge(count.value, count.exact), **_excel_link(f"{base}.xlsx?{query}", count)}

@@ -7,7 +7,7 @@ engine's own estimate is used and marked approximate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -108,6 +108,15 @@ class TableSummary:
     name: str
     is_view: bool
     count: RowCount
+
+
+def visible_references(table: Table, visible: set[str]) -> Table:
+    """The table without the foreign keys that point at tables outside ``visible`` (what the user may browse)."""
+    if all(column.foreign_key is None or column.foreign_key.table in visible for column in table.columns):
+        return table
+    columns = tuple(column if column.foreign_key is None or column.foreign_key.table in visible
+                    else replace(column, foreign_key=None) for column in table.columns)
+    return replace(table, columns=columns)
 
 
 def table_names(engine: Engine) -> tuple[list[str], list[str]]:

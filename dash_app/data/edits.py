@@ -4,7 +4,7 @@ The grid sends the value it showed (``old``) and the new one. In one transaction
 the row is first touched by primary key (taking the row lock, or SQLite's write lock), then read, and
 its current value, shown the way the grid shows it, must equal ``old``; only then is the cell updated.
 Each accepted edit is recorded in ``data_edit_audit`` in the app's own store (its own MetaData: the
-store is shared with other pages' tables).
+store is shared with other pages' tables), with the editor's stable user id and display name.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ AUDIT = sa.Table(
     AUDIT_METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("edited_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),  # the editor's display name: a label only
+    # The editor's stable id (dash_app/identity.py; NULL standalone and in rows from before it was kept): added
+    # after the first release, to an existing audit table by _create_audit.
+    sa.Column("user_id", sa.String(200)),
     sa.Column("database_name", sa.String(64), nullable=False),
     sa.Column("table_name", sa.String(200), nullable=False),
     sa.Column("primary_key", sa.Text, nullable=False),
@@ -112,8 +115,9 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
         raise EditRefused(f"{column.name}: {error}") from None
 
 
-def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: str) -> None:
-    """Write the edit and its audit row; raise EditRefused if the row changed or is gone."""
+def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: str, user_id: str | None = None) -> None:
+    """Write the edit and its audit row (``user``: the display name, ``user_id``: the stable id); raise EditRefused
+    if the row changed or is gone."""
     column = table.column(edit.column)
     # Untyped lightweight columns: values go to the driver exactly as checked (see cells.py).
     plain = sa.table(table.name, *[sa.column(name) for name in {*edit.key, edit.column}])
@@ -132,7 +136,7 @@ def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: st
                 "Your edit was not saved; the grid shows the current value."
             )
         connection.execute(sa.update(plain).where(by_key).values({target: sa.literal(edit.new, sa.types.NullType())}))
-        _audit(store, edit, user, cells.to_text(column.kind, current) if current is not None else None)
+        _audit(store, edit, (user, user_id), cells.to_text(column.kind, current) if current is not None else None)
 
 
 def _same(shown: object, old: object) -> bool:
@@ -146,13 +150,30 @@ def _same(shown: object, old: object) -> bool:
     return shown == old or str(shown) == str(old)
 
 
-def _audit(store: Engine, edit: Edit, user: str, old_text: str | None) -> None:
+def _create_audit(store: Engine) -> None:
+    """Create the audit table, or add ``user_id`` to one from before it was kept (nullable: old rows stay)."""
     AUDIT_METADATA.create_all(store, checkfirst=True)
+    if "user_id" in {column["name"] for column in sa.inspect(store).get_columns(AUDIT.name)}:
+        return
+    preparer = store.dialect.identifier_preparer
+    kind = AUDIT.c.user_id.type.compile(dialect=store.dialect)
+    try:
+        with store.begin() as connection:
+            connection.execute(sa.text(f"ALTER TABLE {preparer.format_table(AUDIT)} ADD COLUMN user_id {kind}"))
+    except sa.exc.DBAPIError:  # another process added it first: fine if it is there now
+        if "user_id" not in {column["name"] for column in sa.inspect(store).get_columns(AUDIT.name)}:
+            raise
+
+
+def _audit(store: Engine, edit: Edit, user: tuple[str, str | None], old_text: str | None) -> None:
+    _create_audit(store)
     new_text = None if edit.new is None else cells.to_text("text", edit.new)
+    name, user_id = user
     with store.begin() as connection:
         connection.execute(AUDIT.insert().values(
             edited_at=datetime.now(timezone.utc),
-            user_name=user[:200],
+            user_name=name[:200],
+            user_id=user_id,
             database_name=edit.database,
             table_name=edit.table,
             primary_key=json.dumps(edit.key, default=str, sort_keys=True),
@@ -164,7 +185,7 @@ def _audit(store: Engine, edit: Edit, user: str, old_text: str | None) -> None:
 
 def audit_rows(store: Engine, limit: int = 50) -> list[dict]:
     """The latest audit rows, newest first."""
-    AUDIT_METADATA.create_all(store, checkfirst=True)
+    _create_audit(store)
     with store.connect() as connection:
         rows = connection.execute(AUDIT.select().order_by(AUDIT.c.id.desc()).limit(limit)).mappings().all()
     return [dict(row) for row in rows]

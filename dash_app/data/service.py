@@ -5,6 +5,10 @@ use, never at import; after a fork (a background job) the workbench calls
 :meth:`DataService.reset_after_fork` so that the child opens its own, since pooled connections must not
 cross processes. Every database error becomes :class:`DataError` (or QueryTimeout) with a message for the
 user; nothing here knows about Dash or Flask.
+
+The service acts for the user of the request: the workbench gives it a ``viewer`` (a callable that returns the
+current identity), and every operation applies the rules of dash_app/data/access.py to it, so a database or
+table the user may not use is answered as an unknown one, wherever it is asked for.
 """
 
 from __future__ import annotations
@@ -24,11 +28,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dash_app.data import catalog, charts, edits, paging
+from dash_app.data.access import BROWSE, DatabaseAccess, NotAvailable, Viewer, refused_action, unknown_database, \
+    unknown_table
 from dash_app.data.catalog import SchemaError, Table, TableSummary
 from dash_app.data.engines import error_reason, open_read_only
 from dash_app.data.limits import (GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, WAYPOINT_SECONDS, QueryTimeout, is_timeout,
                                   time_limit)
 from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
+from dash_app.identity import STANDALONE
 from dash_app.settings import Settings
 
 SCHEMA_TTL_S = 60.0
@@ -57,9 +64,12 @@ class Opened:
 class DataService:
     """Browse the configured databases for one app."""
 
-    def __init__(self, settings: Settings, app_store: Callable[[], Engine]) -> None:
+    def __init__(self, settings: Settings, app_store: Callable[[], Engine],
+                 viewer: Callable[[], Viewer] = lambda: STANDALONE) -> None:
         self.settings = settings
         self._app_store = app_store
+        self._viewer = viewer
+        self.access = DatabaseAccess(settings.database_roles)
         self.keysets = paging.KeysetMemory()
         self.statements = paging.StatementCache()
         self._lock = threading.Lock()
@@ -75,24 +85,54 @@ class DataService:
     # ---- configuration ---------------------------------------------------------------------------
     @property
     def database_names(self) -> list[str]:
-        return list(self.settings.databases)
+        """The databases the user may browse, in the configured order."""
+        return self.databases_for(BROWSE)
+
+    def databases_for(self, action: str) -> list[str]:
+        """The databases the user may use for ``action`` (dash_app/data/access.py ACTIONS)."""
+        return self.access.databases(self._viewer(), self.settings.databases, action)
 
     @property
-    def default_database(self) -> str:
-        return self.database_names[0]
+    def default_database(self) -> str | None:
+        """The first database the user may browse; None when there is none."""
+        return next(iter(self.database_names), None)
+
+    def may(self, database: object, table: object = None, action: str = BROWSE) -> bool:
+        """Whether the user may use ``database`` (and ``table``) for ``action``; False for anything unknown."""
+        if not isinstance(database, str) or database not in self.settings.databases:
+            return False
+        if table is not None and not isinstance(table, str):
+            return False
+        return self.access.allows(self._viewer(), database, table, action)
 
     def check_database(self, name: object) -> str:
-        if not isinstance(name, str) or name not in self.settings.databases:
-            msg = f"There is no database called {str(name)[:60]!r}. Pick one of: {', '.join(self.database_names)}."
-            raise QueryError(msg)
+        """The name of a database the user may browse; NotAvailable (as for an unknown one) otherwise."""
+        if not self.may(name):
+            raise unknown_database(name, self.database_names)
         return name
 
-    def pick_database(self, name: object) -> tuple[str, str | None]:
-        """The database the address names, or the default one with the reason when it names none we know."""
+    def require(self, database: object, table: object, action: str) -> str:
+        """Check that the user may use ``table`` of ``database`` for ``action``; NotAvailable says it is not.
+
+        What the user may not browse reads as unknown; an action refused on what they see says so.
+        """
+        database = self.check_database(database)
+        if not self.may(database, table):
+            raise unknown_table(table)
+        if not self.may(database, table, action):
+            raise refused_action(table, action)
+        return database
+
+    def pick_database(self, name: object) -> tuple[str | None, str | None]:
+        """The database the address names, or the default one with the reason when it names none the user may
+        browse; (None, the reason) when the user may browse none."""
+        default = self.default_database
+        if default is None:
+            return None, "No database is available to you."
         try:
-            return self.check_database(name or self.default_database), None
+            return self.check_database(name or default), None
         except QueryError as error:
-            return self.default_database, str(error)
+            return default, str(error)
 
     def open(self, database: str, table_name: object, raw_view: object) -> Opened:
         """The table the address names (else the first one) with its view (else the plain table).
@@ -118,14 +158,17 @@ class DataService:
         return Opened(summaries, table, spec, tuple(problems))
 
     def is_editable(self, database: object, table: object) -> bool:
-        """Whether ``table`` is listed as editable in ``database`` (False for anything that is not a name)."""
+        """Whether ``table`` is listed as editable in ``database`` and the user may edit it (False for anything
+        that is not a name)."""
         if not isinstance(database, str) or not isinstance(table, str):
             return False
-        return table in self.settings.editable_tables.get(database, [])
+        return table in self.settings.editable_tables.get(database, []) and self.may(database, table, "edit")
 
     def engine(self, database: str) -> Engine:
-        """The read-only engine of a configured database, opened on first use in this process."""
-        self.check_database(database)
+        """The read-only engine of a configured database, opened on first use in this process.
+
+        Not a check of the user's rights (the background waypoints use it too): callers check first."""
+        self._configured(database)
         with self._lock:
             if database not in self._engines:
                 self._engines[database] = open_read_only(self.settings.databases[database])
@@ -153,11 +196,15 @@ class DataService:
 
     def _writer(self, database: str) -> Engine:
         """A writable engine, only ever for a database with editable tables."""
-        self.check_database(database)
+        self._configured(database)
         with self._lock:
             if database not in self._writers:
                 self._writers[database] = sa.create_engine(self.settings.databases[database], pool_pre_ping=True)
             return self._writers[database]
+
+    def _configured(self, database: object) -> None:
+        if not isinstance(database, str) or database not in self.settings.databases:
+            raise unknown_database(database, self.database_names)
 
     def store(self) -> Engine:
         """The app's own store (edit audit): the run store's engine, shared through the workbench."""
@@ -179,36 +226,45 @@ class DataService:
 
     # ---- schema ----------------------------------------------------------------------------------
     def summaries(self, database: str) -> list[TableSummary]:
-        """Tables and views with row counts (cached briefly: counting is not free)."""
+        """Tables and views the user may browse, with row counts (cached briefly: counting is not free)."""
+        database = self.check_database(database)
         cached = self._summaries.get(database)
         if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
-            return cached[1]
-        found = self._guarded(database, lambda engine: catalog.summaries(engine))
-        self._summaries[database] = (time.monotonic(), found)
-        return found
+            found = cached[1]
+        else:
+            found = self._guarded(database, lambda engine: catalog.summaries(engine))
+            self._summaries[database] = (time.monotonic(), found)
+        return [item for item in found if self.may(database, item.name)]
 
     def table(self, database: str, name: object) -> Table:
-        """The reflected table or view called ``name``; raise QueryError for an unknown one."""
+        """The reflected table or view called ``name``; raise QueryError for an unknown one (or one the user may
+        not browse, in the same words)."""
         database = self.check_database(database)
         if not isinstance(name, str) or not name or len(name) > 200:
             raise QueryError("Pick a table from the list.")
+        if not self.may(database, name):
+            raise unknown_table(name)
         cached = self._tables.get((database, name))
         if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
             return cached[1]
         try:
             table = self._guarded(database, lambda engine: catalog.reflect_table(engine, name))
-        except SchemaError as error:
-            raise QueryError(str(error)) from None
+        except SchemaError as error:  # not there: the same answer as for a table the user may not browse
+            raise NotAvailable(str(error)) from None
         self._tables[(database, name)] = (time.monotonic(), table)
         return table
 
-    def table_names(self, database: str) -> list[str]:
-        """Names of the tables and views, sorted; from the cached summaries when fresh, else without counting."""
+    def table_names(self, database: str, action: str = BROWSE) -> list[str]:
+        """Names of the tables and views the user may use for ``action``, sorted; from the cached summaries when
+        fresh, else without counting."""
+        database = self.check_database(database)
         cached = self._summaries.get(database)
         if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
-            return sorted(item.name for item in cached[1])
-        tables, views = self._guarded(database, catalog.table_names)
-        return sorted(tables + views)
+            names = [item.name for item in cached[1]]
+        else:
+            tables, views = self._guarded(database, catalog.table_names)
+            names = tables + views
+        return sorted(self.access.tables(self._viewer(), database, names, action))
 
     def row_count(self, database: str, table: Table) -> catalog.RowCount:
         return self._guarded(database, lambda engine: catalog.row_count(engine, table))
@@ -340,6 +396,7 @@ class DataService:
 
     # ---- charts, facets, edits ------------------------------------------------------------------------
     def chart(self, database: str, table: Table, spec: ViewSpec, request: charts.ChartRequest) -> charts.Series:
+        self.require(database, table.name, "chart")
         with self.connect(database) as connection:
             return charts.aggregate(connection, table, spec, request)
 
@@ -352,14 +409,19 @@ class DataService:
 
     def edit(self, database: str, table_name: object, row: object, column: object, old: object, new: object,
              user: str) -> edits.Edit:
-        """Apply one cell edit to an editable table; raise EditRefused (or QueryError) with the reason."""
+        """Apply one cell edit to an editable table; raise EditRefused (or QueryError) with the reason.
+
+        The audit row keeps ``user`` (the editor's display name, a label) and the stable id of the user the
+        service acts for (dash_app/identity.py; None standalone). A table the user may not browse or edit is
+        refused as read-only, exactly as an unknown one."""
         database = self.check_database(database)
         if not self.is_editable(database, table_name):
             raise edits.read_only(table_name)
         table = self.table(database, table_name)
         edit = edits.check_edit(database, table, row, column, old, new, self.engine(database).dialect.name)
         try:
-            edits.apply_edit(self._writer(database), self.store(), table, edit, user)
+            user_id = getattr(self._viewer(), "id", None)
+            edits.apply_edit(self._writer(database), self.store(), table, edit, user, user_id)
         except DBAPIError as error:
             raise DataError(_describe(database, error)) from None
         return edit
@@ -385,4 +447,4 @@ def _describe(database: str, error: SQLAlchemyError) -> str:
     return f"Database {database!r} could not answer: {error_reason(error)}"
 
 
-__all__ = ["DataService", "DataError", "Opened", "QueryError", "QueryTimeout", "first_table"]
+__all__ = ["DataService", "DataError", "NotAvailable", "Opened", "QueryError", "QueryTimeout", "first_table"]

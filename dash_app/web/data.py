@@ -2,7 +2,8 @@
 
 Registered by ``init_app`` before it snapshots endpoints, so the host's login guards them like every
 page. Every parameter is checked the way the callbacks check it (``DataService.view``); a bad one
-gets a 400 with a one-line reason, never a server error.
+gets a 400 with a one-line reason, never a server error. A database or table that is not there, or that the
+user may not export (dash_app/data/access.py), gets a 404 with the same words either way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import quote
 from flask import Flask, Response, request, stream_with_context
 
 from dash_app.data import export
+from dash_app.data.access import NotAvailable
 from dash_app.data.cells import ValueProblem
 from dash_app.data.limits import EXPORT_COUNT_SECONDS, QueryTimeout
 from dash_app.data.query import QueryError
@@ -36,7 +38,7 @@ def register(server: Flask, settings: Settings) -> None:
 def _checked_view():
     service = get_workbench().data
     state = read_query(request.args.to_dict())
-    database = service.check_database(state.database or service.default_database)
+    database = service.require(state.database or service.default_database, state.table, "export")
     table, spec = service.view(database, state.table, state.view)
     return service, database, table, spec
 
@@ -53,6 +55,8 @@ def _attachment(name: str, extension: str) -> str:
 def _export_csv() -> Response:
     try:
         service, database, table, spec = _checked_view()
+    except NotAvailable as problem:
+        return _refusal(str(problem), status=404)
     except (StateProblem, QueryError, ValueProblem, DataError) as problem:
         return _refusal(str(problem))
 
@@ -73,6 +77,8 @@ def _export_xlsx() -> Response:
         service, database, table, spec = _checked_view()
         rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=EXPORT_COUNT_SECONDS)
         export.check_excel_fits(rows)
+    except NotAvailable as problem:
+        return _refusal(str(problem), status=404)
     except (StateProblem, QueryError, ValueProblem, DataError) as problem:
         return _refusal(str(problem))
     except export.ExportTooLarge as problem:

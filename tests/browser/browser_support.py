@@ -91,3 +91,15 @@ def serve_app(data_dir: Path, **environment: str) -> Iterator[subprocess.Popen]:
     with serve_process(command, base_url, clean_environment(**environment), log) as process:
         process.base_url = base_url
         yield process
+
+
+def sign_in_to_host(open_page, base_url: str, username: str, password: str, path: str, ready: str):
+    """A new wide page of the example host, signed in as ``username`` through its login form on the way to
+    ``dashboard/<path>``; returned once ``ready`` (a selector) is on it."""
+    page = open_page(width=WIDTHS["wide"])
+    page.goto(base_url + "dashboard/" + path)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(ready)
+    return page

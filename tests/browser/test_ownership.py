@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from browser_support import DEMO_ROWS, REPO_ROOT, WIDTHS, clean_environment, free_port, serve_process
+from browser_support import DEMO_ROWS, REPO_ROOT, clean_environment, free_port, serve_process, sign_in_to_host
 from training_support import active_card, open_training, start_run, wait_for_status
 
 NAME = "Sam Lee"
@@ -40,12 +40,7 @@ def owned_host(tmp_path_factory) -> Iterator[tuple[str, object]]:
 
 
 def sign_in(open_page, base_url: str, username: str, path: str):
-    page = open_page(width=WIDTHS["wide"])
-    page.goto(base_url + "dashboard/" + path)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#shell-user")
+    page = sign_in_to_host(open_page, base_url, username, PASSWORD, path, "#shell-user")
     assert page.inner_text("#shell-user").strip() == NAME
     return page
 
