@@ -41,7 +41,7 @@ FORM = {ids.COMPOSE_SOURCE_RUN: "source_run", ids.COMPOSE_SOURCE_PICTURE: "sourc
         ids.COMPOSE_CHART_Y: "chart_y"}
 DATA_ERRORS = (QueryError, DataError, QueryTimeout)
 RUN_CHOICES = {"runs": (ids.COMPOSE_SOURCE_RUN, "options"), "run": (ids.COMPOSE_SOURCE_RUN, "value"),
-               "run_note": (ids.COMPOSE_SOURCE_RUN_NOTE, "children"),
+               "run_note": (ids.COMPOSE_SOURCE_RUN_NOTE, "children"), "no_runs": (ids.COMPOSE_ADD_ARTIFACT, "disabled"),
                "databases": (ids.COMPOSE_CHART_DB, "options"), "database": (ids.COMPOSE_CHART_DB, "value")}
 PICTURE_CHOICES = {"pictures": (ids.COMPOSE_SOURCE_PICTURE, "options"),
                    "picture": (ids.COMPOSE_SOURCE_PICTURE, "value")}
@@ -103,7 +103,7 @@ def dialog_choices(is_open, run, database) -> dict:
     runs = _options([(item.run.id, _run_label(item.run)) for item in sources.finished_runs()])
     databases = _options([(name, name) for name in sources.databases()])
     note = "" if runs else "No finished Training run you may view has pictures yet."
-    return {"runs": runs, "run": _kept(run, runs), "run_note": note, "databases": databases,
+    return {"runs": runs, "run": _kept(run, runs), "run_note": note, "no_runs": not runs, "databases": databases,
             "database": _kept(database, databases)}
 
 

@@ -303,13 +303,19 @@ def test_the_dialog_offers_finished_runs_with_pictures_and_the_databases(app):
     choices = compose_sources.dialog_choices(True, None, None)
     assert [option["value"] for option in choices["runs"]] == [str(run_id)]
     assert choices["runs"][0]["label"].startswith(f"#{run_id} · Digits · MLP")
-    assert choices["run"] == str(run_id) and choices["run_note"] == ""
+    assert choices["run"] == str(run_id) and choices["run_note"] == "" and choices["no_runs"] is False
     assert choices["databases"] == [{"label": "shop", "value": "shop"}] and choices["database"] == "shop"
     pictures = compose_sources.run_pictures(str(run_id), None)
     assert pictures["pictures"] == [{"label": "Loss and accuracy", "value": "curves.png"},
                                     {"label": "Confusion matrix", "value": "confusion_matrix.png"}]
     assert compose_sources.run_pictures("../1", None)["pictures"] == []
     assert compose_sources.dialog_choices(False, None, None)["runs"] is no_update
+
+
+def test_with_no_finished_run_the_dialog_says_so_and_offers_no_picture(app):
+    choices = compose_sources.dialog_choices(True, None, None)
+    assert choices["runs"] == [] and choices["no_runs"] is True
+    assert choices["run_note"] == "No finished Training run you may view has pictures yet."
 
 
 def test_the_dialog_offers_the_tables_and_the_columns_as_the_data_page_does(app):
