@@ -356,10 +356,7 @@ def text_spec_from_dict(data: Any) -> TextSpec:
 
 def source_from_dict(data: Any) -> RunArtifactSource | DataChartSource:
     """Validate a layer's source on its own (what the page's form asks to add)."""
-    try:
-        return _SourceOnly.model_validate({"source": data}).source
-    except ValidationError as error:
-        raise SceneError(_describe(error)) from None
+    return _alone(_SourceOnly, "source", data)
 
 
 class _SourceOnly(_Strict):
@@ -368,8 +365,13 @@ class _SourceOnly(_Strict):
 
 def background_from_dict(data: Any) -> BackgroundSpec:
     """Validate a background spec on its own (the preview route receives only this)."""
+    return _alone(_BackgroundOnly, "background", data)
+
+
+def _alone(holder: type[_Strict], field: str, data: Any) -> Any:
+    """Validate ``data`` as the one field of ``holder`` (so errors name it as a scene would)."""
     try:
-        return _BackgroundOnly.model_validate({"background": data}).background
+        return getattr(holder.model_validate({field: data}), field)
     except ValidationError as error:
         raise SceneError(_describe(error)) from None
 
