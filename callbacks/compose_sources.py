@@ -136,15 +136,13 @@ def database_tables(database, table) -> dict:
 
 
 def table_columns(table, aggregate, database, x, y) -> dict:
-    """The chosen table's columns to group by and to aggregate (numbers for a sum or a mean), as on the Data page."""
+    """The chosen table's columns to group by (any that orders) and to aggregate (numbers: a chart plots them)."""
     try:
         columns = get_workbench().data.table(database, table).columns if database and table else []
     except DATA_ERRORS:
         columns = []
     groups = _options([(column.name, column.name) for column in columns if column.orderable])
-    numbers = [column.name for column in columns if column.kind == "number"]
-    names = numbers if aggregate in ("sum", "mean") else [column.name for column in columns if column.orderable]
-    measures = _options([(name, name) for name in names])
+    measures = _options([(column.name, column.name) for column in columns if column.kind == "number"])
     dates = [option["value"] for option in groups if _is_date(columns, option["value"])]
     return {"x_options": groups, "x": x if x in [g["value"] for g in groups] else _first(dates, groups),
             "y_options": measures, "y": _kept(y, measures), "y_disabled": aggregate in (None, "count")}

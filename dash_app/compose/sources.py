@@ -25,6 +25,7 @@ from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError, DataService
 from dash_app.identity import Identity, may_view_run
+from dash_app.runs.executor import run_folder
 from dash_app.runs.schema import SUCCEEDED
 from dash_app.runs.store import Run, RunStore
 
@@ -85,7 +86,7 @@ class Sources:
         if run.status != SUCCEEDED:
             msg = f"run #{source.run_id} has not finished successfully ({run.status})"
             raise SourceGone(msg)
-        path = self.data_dir / "runs" / str(source.run_id) / source.name  # dash_app/runs/executor.py run_folder
+        path = run_folder(self.data_dir, source.run_id) / source.name
         if not self.runs.has_artifact(source.run_id, source.name) or not path.is_file():
             msg = f"run #{source.run_id} has no {source.name} any more"
             raise SourceGone(msg)
@@ -108,15 +109,17 @@ class Sources:
             if source.table not in self.table_names(source.database):
                 msg = f"the table {source.table!r} is no longer in the database {source.database!r}"
                 raise SourceGone(msg)
-            table = self.data.table(source.database, source.table)
+            table, spec = self.data.view(source.database, source.table, {})  # the whole table, no filter
             request = check_chart(table, source.x, source.y, source.aggregate, source.bucket)
-            _table, spec = self.data.view(source.database, source.table, {})
             series = self.data.chart(source.database, table, spec, request)
         except SourceGone:
             raise
         except (QueryError, DataError, QueryTimeout) as error:
             msg = f"the chart of {where} cannot be drawn: {str(error).rstrip('.')}"
             raise SourceGone(msg) from None
+        if any(isinstance(value, str) for value in series.y):  # the min or max of a text or date column
+            msg = f"the chart of {where} cannot be drawn: the {y_label(source)} is not a number"
+            raise SourceGone(msg)
         note = f" (first {MAX_GROUPS:,} groups)" if series.truncated else ""
         return chart.draw_chart(series.x, series.y, title=chart_title(source) + note, x_label=x_label(source),
                                 y_label=y_label(source), dated=series.x_is_date, size=size)

@@ -204,6 +204,7 @@ def test_a_date_bucket_and_a_count_need_no_y(app):
     ({"chart_table": "refunds"}, "the table 'refunds' is no longer in the database 'shop'"),
     ({"chart_x": "colour"}, "colour"),
     ({"chart_y": "region", "chart_aggregate": "mean"}, "mean needs a numeric column"),
+    ({"chart_y": "region", "chart_aggregate": "max"}, "the max of region is not a number"),
 ])
 def test_a_chart_that_cannot_be_drawn_is_refused_with_a_message_and_nothing_changes(app, form, message):
     before = add_chart()
@@ -326,7 +327,7 @@ def test_the_dialog_offers_the_tables_and_the_columns_as_the_data_page_does(app)
     assert [option["value"] for option in count["x_options"]] == ["id", "region", "amount", "sold_on"]
     assert count["x"] == "sold_on" and count["y_disabled"] is True, "a date to group by first, as on the Data page"
     mean = compose_sources.table_columns("sales", "mean", "shop", "region", None)
-    assert [option["value"] for option in mean["y_options"]] == ["id", "amount"]
+    assert [option["value"] for option in mean["y_options"]] == ["id", "amount"], "numbers: a chart plots them"
     assert (mean["x"], mean["y_disabled"]) == ("region", False)
 
 
