@@ -1,6 +1,7 @@
-"""Compose benchmark: export a 3840x2160 scene (six image layers, two cropped image layers and three text layers)
-through the app's real HTTP path, against a bare Pillow pipeline for the same scene in the same run; the preview
-background against the full-resolution render; and the server process's peak memory during exports.
+"""Compose benchmark: export a 3840x2160 scene (six image layers, two cropped image layers, three text layers
+and a chart layer) through the app's real HTTP path, against a bare Pillow pipeline for the same scene in the
+same run; the preview background against the full-resolution render; and the server process's peak memory
+during exports.
 
 Run from the repository root: ``.venv/bin/python benchmarks/compose.py``. The last line is one JSON object.
 Targets: export_vs_pillow <= 1.2, preview_vs_full <= 0.3.
@@ -27,6 +28,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from dash_app.compose.chart import draw_chart  # noqa: E402
 from dash_app.compose.export import preview_background  # noqa: E402
 from dash_app.compose.render import render_background  # noqa: E402
 from dash_app.compose.scene import background_from_dict  # noqa: E402
@@ -59,6 +61,24 @@ TEXTS = [
     ({"content": "export_vs_pillow <= 1.2", "font": "DejaVu Sans Mono", "size": 64, "color": "#e0e7ff",
       "align": "right"}, 3100, 2050, 0.0, 0.85),
 ]
+
+# A chart layer as "From the app" adds it (dash_app/compose/sources.py): drawn by the server once, stored like an
+# upload, remembered with its source; the export draws it as an image, and so does the Pillow baseline.
+CHART_SOURCE = {"kind": "data_chart", "database": "demo", "table": "order_lines", "x": "product_id",
+                "aggregate": "sum", "y": "line_total"}
+CHART = ((2304, 1728), 2950, 1150, 0.6, 6.0, 0.95)  # (drawn size, centre x, centre y, scale, rotation, opacity)
+
+
+def make_chart(folder: Path) -> Path:
+    """The chart layer's picture, drawn by the app's chart renderer at the size a 4K canvas asks for."""
+    size, *_rest = CHART
+    groups = [f"product {index}" for index in range(1, 25)]
+    picture = draw_chart(groups, [1000 + 137 * (index % 7) * index for index in range(24)],
+                         title="sum of line_total by product_id", x_label="product_id", y_label="sum of line_total",
+                         dated=False, size=size)
+    path = folder / "chart.png"
+    picture.save(path)
+    return path
 
 
 def make_sources(folder: Path) -> list[Path]:
@@ -99,7 +119,7 @@ def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the app did not start")
 
 
-def build_scene(image_ids: list[str]) -> dict:
+def build_scene(image_ids: list[str], chart_id: str) -> dict:
     layers = []
     for index, ((_size, x, y, scale, rotation, opacity, flip), image_id) in enumerate(zip(PLACEMENTS, image_ids)):
         layers.append({"id": f"{index:08x}", "image_id": image_id, "x": x, "y": y, "scale": scale,
@@ -111,6 +131,9 @@ def build_scene(image_ids: list[str]) -> dict:
     for index, (spec, x, y, rotation, opacity) in enumerate(TEXTS):
         layers.append({"id": f"d{index:07x}", "kind": "text", "text": spec, "x": x, "y": y, "rotation": rotation,
                        "opacity": opacity})
+    _size, x, y, scale, rotation, opacity = CHART
+    layers.append({"id": "e0000000", "image_id": chart_id, "x": x, "y": y, "scale": scale, "rotation": rotation,
+                   "opacity": opacity, "flip_x": False, "source": CHART_SOURCE})
     return {"canvas": {"width": WIDTH, "height": HEIGHT}, "background": BACKGROUND, "layers": layers}
 
 
@@ -197,17 +220,18 @@ def main() -> None:
     shutil.rmtree(DATA, ignore_errors=True)
     (DATA / "sources").mkdir(parents=True)
     sources = make_sources(DATA / "sources")
+    chart = make_chart(DATA / "sources")
     process, url = start_app(DATA / "app")
     session = requests.Session()
     try:
         image_ids = []
-        for path in sources:
+        for path in [*sources, chart]:
             answer = session.post(url + "compose/upload", files={"file": (path.name, path.read_bytes(), "image/png")},
                                   headers={"X-Compose-Upload": "1"})
             answer.raise_for_status()
             image_ids.append(answer.json()["image"]["id"])
         stored = {image_id: DATA / "app" / "compose" / "images" / f"{image_id}.png" for image_id in image_ids}
-        scene = build_scene(image_ids)
+        scene = build_scene(image_ids[:-1], image_ids[-1])
 
         def export() -> bytes:
             answer = session.post(url + "compose/export", json={"scene": scene, "format": "png"})
@@ -239,7 +263,7 @@ def main() -> None:
 
     export_ratio, preview_ratio = export_s / pillow_s, preview_s / full_s
     print(f"scene: {WIDTH}x{HEIGHT}, {len(PLACEMENTS)} image layers (scaled, rotated, semi-transparent), "
-          f"{len(CROPPED)} cropped image layers, {len(TEXTS)} text layers, linear gradient")
+          f"{len(CROPPED)} cropped image layers, {len(TEXTS)} text layers, 1 chart layer, linear gradient")
     print(f"export over HTTP (POST compose/export, PNG {size[0]}x{size[1]}, {len(exported) / 2**20:.1f} MB): "
           f"{export_s * 1000:.0f} ms median of {RUNS}")
     print(f"bare Pillow pipeline, same scene, same PNG encoding ({len(bare) / 2**20:.1f} MB): "
@@ -253,9 +277,11 @@ def main() -> None:
     layers = scene["layers"]
     print(json.dumps({"benchmark": "compose", "export_vs_pillow": round(export_ratio, 3),
                       "preview_vs_full": round(preview_ratio, 3), "export_peak_mb": round(peak_mb, 1),
-                      "image_layers": sum(layer.get("kind", "image") == "image" for layer in layers),
+                      "image_layers": sum(layer.get("kind", "image") == "image" and "source" not in layer
+                                          for layer in layers),
                       "text_layers": sum(layer.get("kind") == "text" for layer in layers),
-                      "cropped_layers": sum("crop" in layer for layer in layers), "chart_layers": 0}))
+                      "cropped_layers": sum("crop" in layer for layer in layers),
+                      "chart_layers": sum(layer.get("source", {}).get("kind") == "data_chart" for layer in layers)}))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash_app import ids
 from dash_app.auth import current_identity
 from dash_app.callbacks import compose_actions as actions
+from dash_app.callbacks import compose_sources as sources
 from dash_app.callbacks import compose_views as views
 from dash_app.callbacks.wiring import clientside, outputs
 from dash_app.components import alert
@@ -48,6 +49,7 @@ VIEW_OUTPUTS = {
     "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
     "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
+    "source_hidden": (ids.COMPOSE_SOURCE_GROUP, "hidden"), "source_text": (ids.COMPOSE_SOURCE_TEXT, "children"),
 }
 FIELDS = {**LAYER_FIELDS, **NAME_FIELDS, **CROP_FIELDS, **TEXT_FIELDS, **CANVAS_FIELDS}  # every field the callback fills
 VALUE_OUTPUTS = {name: (cid, "value") for cid, name in FIELDS.items()}
@@ -63,16 +65,19 @@ def register(app: Dash) -> None:
         "keys": Input(ids.COMPOSE_KEYS, "n_keydowns"),
         "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
         "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
-        "buttons": [Input(cid, "n_clicks") for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS, ids.COMPOSE_ADD_TEXT: "add"}],
+        "buttons": [Input(cid, "n_clicks")
+                    for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS, **sources.BUTTONS, ids.COMPOSE_ADD_TEXT: "add"}],
         **{name: Input(cid, "value") for cid, name in FIELDS.items()},
     }
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
              "chosen_layer": State(ids.COMPOSE_SELECTED, "data"), "keydown": State(ids.COMPOSE_KEYS, "keydown"),
-             "save_name": State(ids.COMPOSE_SAVE_NAME, "value"), "saved": State(ids.COMPOSE_SAVED, "value")}
+             "save_name": State(ids.COMPOSE_SAVE_NAME, "value"), "saved": State(ids.COMPOSE_SAVED, "value"),
+             **{name: State(cid, "value") for cid, name in sources.FORM.items()}}  # the "From the app" dialog
     app.callback(output=outputs({**STATE_OUTPUTS, **VIEW_OUTPUTS, **VALUE_OUTPUTS}), inputs=inputs, state=state)(_on_input)
     clientside(app, NAMESPACE, "exportScene", Output(ids.COMPOSE_EXPORT_STATE, "data"), Input(ids.COMPOSE_EXPORT, "n_clicks"),
                State(ids.COMPOSE_SCENE, "data"), State(ids.COMPOSE_FORMAT, "value"), State(ids.COMPOSE_SAVE_NAME, "value"),
                prevent_initial_call=True)
+    sources.register(app)
 
 
 def _current_scene(stored) -> tuple[Scene, str | None]:
@@ -141,6 +146,8 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> ac
         return actions.Outcome(scene, selected, history="undo" if trigger == ids.COMPOSE_UNDO else "redo")
     if trigger == ids.COMPOSE_ADD_TEXT:
         return actions.on_add_text(scene)
+    if trigger in sources.BUTTONS:
+        return sources.on_button(trigger, inputs, scene, selected, workbench.compose, workbench.sources)
     if trigger in LAYER_BUTTONS:
         return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS, workbench.compose)
     if trigger in LAYER_FIELDS:
@@ -212,6 +219,7 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
         "layers": views.layer_list(scene, selected), "count": str(len(scene.layers)),
         **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
         **views.crop_values(scene, selected, sizes), **views.text_values(scene, selected),
+        **sources.source_values(scene, selected),
     }
     result["saved_options"] = (
         [{"label": saved.name, "value": saved.name} for saved in compose.list(current_identity().id)]

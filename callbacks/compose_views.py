@@ -172,6 +172,8 @@ def _summary(layer: Layer | TextLayer) -> str:
         parts = [f"{layer.text.font} {layer.text.size} px"]
     else:
         parts = [f"{layer.scale * 100:.0f}%"] + ["cropped"] * (layer.crop is not None)
+        if layer.source is not None:  # drawn from the app: callbacks/compose_sources.py
+            parts.append("chart" if layer.source.kind == "data_chart" else f"run #{layer.source.run_id}")
     if layer.rotation:
         parts.append(f"{layer.rotation:g}°")
     if layer.opacity < 1:

@@ -245,6 +245,25 @@ COMPOSE_BOX = "compose-box"
 COMPOSE_BOX_COLOR = "compose-box-color"
 COMPOSE_PADDING = "compose-padding"
 COMPOSE_RADIUS = "compose-radius"
+# "From the app": a run's picture or a Data chart as a layer (pages/compose_sources.py), and its refresh
+COMPOSE_ADD_SOURCE = "compose-add-source"  # opens the dialog
+COMPOSE_SOURCE_DIALOG = "compose-source-dialog"
+COMPOSE_SOURCE_CLOSE = "compose-source-close"
+COMPOSE_SOURCE_RUN = "compose-source-run"
+COMPOSE_SOURCE_PICTURE = "compose-source-picture"
+COMPOSE_SOURCE_RUN_NOTE = "compose-source-run-note"
+COMPOSE_ADD_ARTIFACT = "compose-add-artifact"
+COMPOSE_CHART_DB = "compose-chart-db"
+COMPOSE_CHART_TABLE = "compose-chart-table"
+COMPOSE_CHART_X = "compose-chart-x"
+COMPOSE_CHART_BUCKET = "compose-chart-bucket"
+COMPOSE_CHART_AGG = "compose-chart-agg"
+COMPOSE_CHART_Y = "compose-chart-y"
+COMPOSE_CHART_NOTE = "compose-chart-note"
+COMPOSE_ADD_CHART = "compose-add-chart"
+COMPOSE_SOURCE_GROUP = "compose-source-group"  # the selected layer's source, when it has one
+COMPOSE_SOURCE_TEXT = "compose-source-text"
+COMPOSE_REFRESH = "compose-refresh"
 
 # end of the Compose page's ids
 # ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from dash_app.compose.sources import Sources
 from dash_app.compose.storage import ComposeStorage
 from dash_app.data.service import DataService
 from dash_app.runs.store import RunStore, open_store
@@ -52,6 +53,14 @@ class Workbench:
         from dash_app.auth import current_identity  # imported here: auth imports Flask
 
         return current_identity(self)
+
+    @property
+    def sources(self) -> Sources:
+        """The runs and tables Compose may draw layers from, for the user of this request."""
+        from dash_app.auth import current_identity  # imported here: auth imports Flask
+
+        return Sources(self.data, self.runs, self.settings.data_dir, current_identity(self),
+                       shared=self.settings.share_runs)
 
     @property
     def runs(self) -> RunStore:

@@ -8,6 +8,7 @@ from dash_extensions import EventListener, Keyboard
 from dash_app import ids
 from dash_app.components import page_header
 from dash_app.pages.compose_panel import canvas_card, layer_card, layers_card, saved_card
+from dash_app.pages.compose_sources import source_dialog
 from dash_app.workbench import get_workbench
 
 PAGE = {
@@ -38,6 +39,7 @@ def layout(**_query: str) -> html.Div:
             dcc.Store(id=ids.COMPOSE_EXPORT_STATE),
             _toolbar(),
             html.Div(id=ids.COMPOSE_ALERTS, className="compose-alerts", role="status"),
+            source_dialog(),
             EventListener(
                 html.Div([_stage_column(), _panel()], id=ids.COMPOSE_WORKSPACE, className="compose-workspace"),
                 id=ids.COMPOSE_EVENTS,
@@ -60,6 +62,9 @@ def _toolbar() -> html.Div:
                        "btn btn-primary compose-add", "Add PNG, JPEG or WebP images")
     add_text = dbc.Button([html.I(className="bi bi-fonts"), html.Span("Add text")], id=ids.COMPOSE_ADD_TEXT,
                           color="primary", outline=True, className="compose-add-text", title="Add a text layer")
+    from_app = dbc.Button([html.I(className="bi bi-bar-chart-line"), html.Span("From the app")],
+                          id=ids.COMPOSE_ADD_SOURCE, color="primary", outline=True, className="compose-add-source",
+                          title="Add a Training run's picture or a chart of a Data table")
     history = html.Div(
         [_icon_button("bi-arrow-counterclockwise", "Undo (Ctrl+Z)", ids.COMPOSE_UNDO, disabled=True),
          _icon_button("bi-arrow-clockwise", "Redo (Ctrl+Shift+Z)", ids.COMPOSE_REDO, disabled=True)],
@@ -76,7 +81,7 @@ def _toolbar() -> html.Div:
         ],
         className="compose-tool-group compose-export-group",
     )
-    return html.Div([add, add_text, history, html.Div(className="compose-toolbar-spacer"), export],
+    return html.Div([add, add_text, from_app, history, html.Div(className="compose-toolbar-spacer"), export],
                     className="compose-toolbar")
 
 

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.compose import text as text_rules
+from dash_app.pages.compose_sources import source_group
 
 PRESET_OPTIONS = [
     {"label": "Full HD · 1920 × 1080", "value": "1920x1080"},
@@ -78,6 +79,7 @@ def layer_card() -> dbc.Card:
     controls = html.Div(
         [
             field("Name", name),
+            source_group(),
             html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
                       field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
                       field("Rotation (°)", _number(ids.COMPOSE_ROTATION, step="any"))],

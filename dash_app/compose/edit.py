@@ -38,6 +38,7 @@ PRESETS = {
 }
 DEFAULT_BACKGROUND = {"kind": "linear", "color_from": "#eef2ff", "color_to": "#c7d2fe", "angle": 135.0}
 NEW_TEXT = "Your text"
+CHART_ASPECT = 4 / 3  # a new chart's width to height
 NEW_TEXT_SHARE = 0.08  # a new text's font size, as a share of the canvas height
 LOCKED_FIELDS = frozenset({"x", "y", "scale", "rotation", "flip_x", "flip_y", "crop"})  # what a lock keeps
 
@@ -63,17 +64,55 @@ def _clamped(value: float, low: float, high: float) -> float:
     return round(min(max(value, low), high), 2)
 
 
-def add_image(scene: Scene, image_id: str, size: tuple[int, int], name: str = "") -> tuple[Scene, str]:
-    """Add an image as the top layer, centred and scaled down to fit; return the scene and the layer id."""
+def add_image(scene: Scene, image_id: str, size: tuple[int, int], name: str = "", *,
+              source: dict | None = None) -> tuple[Scene, str]:
+    """Add an image as the top layer, centred and scaled down to fit; return the scene and the layer id.
+
+    ``source`` says where the app drew the image from (a run's picture, a Data chart), for a refresh.
+    """
     if len(scene.layers) >= MAX_LAYERS:
         msg = f"a composition holds at most {MAX_LAYERS} layers"
         raise SceneError(msg)
     width, height = scene.canvas.size
     fit = min(1.0, FIT_SHARE * width / size[0], FIT_SHARE * height / size[1])
     layer = {"id": new_layer_id(), "image_id": image_id, "name": name[:120], "x": width / 2, "y": height / 2,
-             "scale": max(MIN_SCALE, round(fit, 4))}
+             "scale": max(MIN_SCALE, round(fit, 4))} | ({"source": source} if source else {})
     data = scene_to_dict(scene)
     return _rebuild(scene, layers=[*data["layers"], layer]), layer["id"]
+
+
+def chart_box(scene: Scene) -> tuple[int, int]:
+    """The size a new chart is drawn at (canvas px): CHART_ASPECT, filling FIT_SHARE of the canvas at most."""
+    width, height = scene.canvas.size
+    chart_width = min(FIT_SHARE * width, FIT_SHARE * height * CHART_ASPECT)
+    return round(chart_width), round(chart_width / CHART_ASPECT)
+
+
+def replace_image(scene: Scene, layer_id: str, image_id: str, old_size: tuple[int, int],
+                  new_size: tuple[int, int]) -> Scene:
+    """Show another stored image in an image layer (a refresh from its source), in the same place and size.
+
+    The layer keeps its centre, turn, flips and shown width; a crop keeps the same share of the image.
+    Nothing moves on the canvas, so a locked layer may be refreshed too.
+    """
+    index = _index(scene, layer_id)
+    layer = scene.layers[index]
+    if not isinstance(layer, Layer):
+        msg = "only an image layer shows a picture to refresh"
+        raise SceneError(msg)
+    (old_w, old_h), (new_w, new_h) = old_size, new_size
+    crop = None
+    if layer.crop is not None:
+        left = min(round(layer.crop.x * new_w / old_w), new_w - 1)
+        top = min(round(layer.crop.y * new_h / old_h), new_h - 1)
+        crop = {"x": left, "y": top,
+                "width": max(1, min(round(layer.crop.width * new_w / old_w), new_w - left)),
+                "height": max(1, min(round(layer.crop.height * new_h / old_h), new_h - top))}
+    shown_width = (layer.crop.width if layer.crop else old_w) * layer.scale
+    scale = shown_width / (crop["width"] if crop else new_w)
+    layers = scene_to_dict(scene)["layers"]
+    layers[index] |= {"image_id": image_id, "crop": crop, "scale": round(min(max(scale, MIN_SCALE), MAX_SCALE), 4)}
+    return _rebuild(scene, layers=layers)
 
 
 def add_text(scene: Scene, content: str = NEW_TEXT, **style: Any) -> tuple[Scene, str]:
@@ -302,6 +341,6 @@ def background_color(scene: Scene) -> str:
     return getattr(spec, "color", None) or getattr(spec, "color_from", "#ffffff")
 
 
-__all__ = ["Layer", "PRESETS", "add_image", "add_text", "background_color", "delete", "duplicate", "flip", "label",
-           "move_to", "new_scene", "nudge", "rename", "resize_canvas", "restack", "set_background", "set_crop",
-           "set_flag", "update_layer", "update_text"]
+__all__ = ["Layer", "PRESETS", "add_image", "add_text", "background_color", "chart_box", "delete", "duplicate", "flip",
+           "label", "move_to", "new_scene", "nudge", "rename", "replace_image", "resize_canvas", "restack",
+           "set_background", "set_crop", "set_flag", "update_layer", "update_text"]

@@ -169,6 +169,11 @@ def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int
     except _DECODE_ERRORS:  # malformed EXIF or palette data surfaces only here
         msg = "the file's metadata is damaged and it cannot be read"
         raise ImageRejected(msg) from None
+    return store_image(image, data_dir=data_dir, owner=owner)
+
+
+def store_image(image: Image.Image, *, data_dir: Path, owner: str | None = None) -> StoredImage:
+    """Store a checked (or server-drawn) RGB or RGBA image as ``owner``'s under a new id, with its display copy."""
     image_id = uuid.uuid4().hex
     folder = images_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)

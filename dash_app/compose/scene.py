@@ -8,6 +8,9 @@ Coordinates are canvas pixels; a layer's ``x``/``y`` is its centre. Layers are l
 their order in ``layers`` is their stacking order. A layer is an image (``kind`` "image", the default, so
 compositions saved before text layers existed still open) or a text (``kind`` "text"); either can be
 hidden (not drawn in the preview nor the export) or locked (not moved, turned, scaled, cropped or deleted).
+An image layer drawn from the app itself (a Training run's artifact, a chart of a Data table) remembers where
+it came from in ``source``, so the page can draw it again from there (dash_app/compose/sources.py); the
+image it shows is stored like an upload, so the renderer draws it as any image layer.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ MIN_SCALE, MAX_SCALE = 0.01, 50.0
 IMAGE_ID_PATTERN = r"^[0-9a-f]{32}$"
 LAYER_ID_PATTERN = r"^[0-9a-f]{8,32}$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+ARTIFACT_PICTURE_PATTERN = r"^[a-z][a-z0-9_]{0,60}\.png$"  # a run's picture (dash_app/runs/artifacts.py names)
+CHART_AGGREGATES = ("count", "sum", "mean", "min", "max")  # dash_app/data/charts.py AGGREGATES
+CHART_BUCKETS = ("day", "week", "month", "quarter", "year")  # dash_app/data/charts.py BUCKETS
 
 Color = Annotated[str, Field(pattern=COLOR_PATTERN, description="#rrggbb")]
 ImageId = Annotated[str, Field(pattern=IMAGE_ID_PATTERN)]
@@ -134,6 +140,43 @@ class Crop(_Strict):
         return self.x, self.y, self.x + self.width, self.y + self.height
 
 
+class RunArtifactSource(_Strict):
+    """A picture a finished Training run left behind (curves, confusion matrix, predictions...)."""
+
+    kind: Literal["run_artifact"]
+    run_id: int = Field(ge=1, le=2**53)
+    name: str = Field(pattern=ARTIFACT_PICTURE_PATTERN)
+
+
+class DataChartSource(_Strict):
+    """A chart of a Data table, as the Data page's Chart tab draws it: rows grouped by ``x``, ``y`` aggregated.
+
+    Only the names are checked here; whether the database, table and columns still exist is checked
+    when the chart is drawn (dash_app/compose/sources.py).
+    """
+
+    kind: Literal["data_chart"]
+    database: str = Field(min_length=1, max_length=120)
+    table: str = Field(min_length=1, max_length=200)
+    x: str = Field(min_length=1, max_length=200)
+    aggregate: Literal[CHART_AGGREGATES] = "count"
+    y: str | None = Field(None, min_length=1, max_length=200)
+    bucket: Literal[CHART_BUCKETS] | None = None
+
+    @model_validator(mode="after")
+    def _y_when_needed(self) -> DataChartSource:
+        if self.aggregate != "count" and self.y is None:
+            msg = f"y: the {self.aggregate} of which column? Only count needs none"
+            raise ValueError(msg)
+        if self.aggregate == "count" and self.y is not None:
+            msg = "y: a count of rows takes no column"
+            raise ValueError(msg)
+        return self
+
+
+Source = Annotated[RunArtifactSource | DataChartSource, Field(discriminator="kind")]
+
+
 class _Placed(_Strict):
     """What every layer has: where it is, how it is turned and faded, and whether it is shown or locked."""
 
@@ -156,6 +199,7 @@ class Layer(_Placed):
     flip_x: bool = False
     flip_y: bool = False
     crop: Crop | None = None
+    source: Source | None = None  # where the image came from, when the app drew it (refreshable)
 
 
 class TextSpec(_Strict):
@@ -256,12 +300,13 @@ def _describe(error: ValidationError) -> str:
 
 
 def _is_union_tag(part: Any) -> bool:
-    return part in {"solid", "linear", "radial", "grid", "dots", "photo", "image", "text"}
+    return part in {"solid", "linear", "radial", "grid", "dots", "photo", "image", "text", "run_artifact",
+                    "data_chart"}
 
 
 def _is_union_owner(part: Any) -> bool:
-    """A background, or a layer (its index), is where pydantic names which kind it tried."""
-    return part == "background" or isinstance(part, int)
+    """A background, a source, or a layer (its index), is where pydantic names which kind it tried."""
+    return part in ("background", "source") or isinstance(part, int)
 
 
 def scene_from_dict(data: Any, *, max_side: int = HARD_MAX_SIDE) -> Scene:
@@ -309,10 +354,24 @@ def text_spec_from_dict(data: Any) -> TextSpec:
         raise SceneError("; ".join(problems)) from None
 
 
+def source_from_dict(data: Any) -> RunArtifactSource | DataChartSource:
+    """Validate a layer's source on its own (what the page's form asks to add)."""
+    return _alone(_SourceOnly, "source", data)
+
+
+class _SourceOnly(_Strict):
+    source: Source
+
+
 def background_from_dict(data: Any) -> BackgroundSpec:
     """Validate a background spec on its own (the preview route receives only this)."""
+    return _alone(_BackgroundOnly, "background", data)
+
+
+def _alone(holder: type[_Strict], field: str, data: Any) -> Any:
+    """Validate ``data`` as the one field of ``holder`` (so errors name it as a scene would)."""
     try:
-        return _BackgroundOnly.model_validate({"background": data}).background
+        return getattr(holder.model_validate({field: data}), field)
     except ValidationError as error:
         raise SceneError(_describe(error)) from None
 

@@ -93,6 +93,14 @@ class ComposeStorage:
         return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels,
                                    owner=self.viewer.id)
 
+    def store_picture(self, picture: Image.Image) -> intake.StoredImage:
+        """Store an image the app drew itself (a chart, a run's artifact) as the viewer's, like an upload."""
+        if self.viewer.is_nobody:
+            msg = "sign in to add pictures"
+            raise intake.ImageRejected(msg)
+        image = picture if picture.mode in ("RGB", "RGBA") else picture.convert("RGBA")
+        return intake.store_image(image, data_dir=self.data_dir, owner=self.viewer.id)
+
     def image_owner(self, image_id: str) -> str | None:
         """The stable id of the user who uploaded the image (None: standalone, or before owners were kept)."""
         return intake.image_owner(self.data_dir, image_id)

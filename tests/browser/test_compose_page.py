@@ -965,3 +965,140 @@ def test_a_corner_drag_grows_a_text_by_its_font_size_and_a_double_click_edits_it
     page.locator(".compose-layer").first.dblclick()
     assert page.evaluate("document.activeElement.id") == "compose-text"
     assert page.console_errors == []
+
+
+def _finished_run_with_a_picture(data_dir: Path) -> tuple[int, Image.Image]:
+    """A succeeded run with its curves picture on disk, written into the store as a job leaves it (no training)."""
+    from training_support import store_of
+
+    from dash_app.runs.executor import run_folder
+    from dash_app.runs.store import ProcessRef
+
+    picture = Image.new("RGB", (800, 600), "white")
+    ImageDraw.Draw(picture).line([(60, 540), (380, 200), (740, 90)], fill=(37, 99, 235), width=8)
+    store = store_of(data_dir)
+    try:
+        run_id = store.create_run({"dataset": "digits", "epochs": 2}, "Digits · MLP", user=None, backend="diskcache")
+        folder = run_folder(data_dir, run_id)
+        folder.mkdir(parents=True)
+        picture.save(folder / "curves.png")
+        store.claim_slot(run_id, 8, ProcessRef("test-host", 4242, 1.0))
+        assert store.finish(run_id, "succeeded", artifacts=[("curves.png", 1)])
+    finally:
+        store.dispose()
+    return run_id, picture
+
+
+def _delete_run(data_dir: Path, run_id: int) -> None:
+    from sqlalchemy import delete
+    from training_support import store_of
+
+    from dash_app.runs import schema
+
+    store = store_of(data_dir)
+    try:
+        with store.engine.begin() as connection:
+            connection.execute(delete(schema.runs).where(schema.runs.c.id == run_id))
+    finally:
+        store.dispose()
+
+
+def _open_from_the_app(page) -> None:
+    page.click("#compose-add-source")
+    page.wait_for_selector("#compose-source-dialog .modal-body", state="visible")
+
+
+def _choose(page, select: str, value: str) -> None:
+    """Pick ``value`` in a select of the dialog once the server has offered it."""
+    page.wait_for_selector(f"{select}:not([disabled]) option[value='{value}']", state="attached")
+    page.select_option(select, value)
+
+
+def test_a_run_picture_and_a_data_chart_become_layers_that_refresh_and_export(compose_app, open_page):
+    url, data_dir = compose_app
+    run_id, picture = _finished_run_with_a_picture(data_dir)
+    page = open_compose(open_page, url, height=1200)
+
+    _open_from_the_app(page)
+    _choose(page, "#compose-source-run", str(run_id))
+    _choose(page, "#compose-source-picture", "curves.png")
+    page.click("#compose-add-artifact")
+    page.wait_for_selector("#compose-source-dialog .modal-body", state="hidden")
+    artifact = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
+    assert artifact["source"] == {"kind": "run_artifact", "run_id": run_id, "name": "curves.png"}
+    page.wait_for_selector(f"#compose-source-text >> text=Loss and accuracy of Training run #{run_id}")
+
+    _open_from_the_app(page)
+    _choose(page, "#compose-chart-db", "demo")
+    _choose(page, "#compose-chart-table", "products")
+    _choose(page, "#compose-chart-x", "category")
+    page.select_option("#compose-chart-agg", "mean")
+    _choose(page, "#compose-chart-y", "unit_price")
+    page.click("#compose-add-chart")
+    chart = wait_for_scene(page, "s.layers.length === 2")["layers"][1]
+    assert chart["source"] == {"kind": "data_chart", "database": "demo", "table": "products", "x": "category",
+                               "aggregate": "mean", "y": "unit_price", "bucket": None}
+    page.wait_for_selector("#compose-source-text >> text=Chart of demo › products: mean of unit_price by category")
+    assert "chart" in page.inner_text(".compose-layer-item.is-selected")
+
+    page.click("#compose-refresh")  # one undo step: the chart drawn again from the table
+    refreshed = wait_for_scene(page, f"s.layers[1].image_id !== '{chart['image_id']}'")["layers"][1]
+    page.wait_for_selector("#compose-alerts >> text=Refreshed")
+    kept = ("x", "y", "scale", "source")
+    assert {key: refreshed[key] for key in kept} == {key: chart[key] for key in kept}
+    page.click("#compose-undo")
+    wait_for_scene(page, f"s.layers[1].image_id === '{chart['image_id']}'")
+    page.click("#compose-redo")
+    scene = wait_for_scene(page, f"s.layers[1].image_id === '{refreshed['image_id']}'")
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(5, 5)
+
+    from dash_app.compose.export import load_images, preview_scale
+    from dash_app.compose.render import render_scene
+    from dash_app.compose.scene import scene_from_dict
+
+    model = scene_from_dict(scene)
+    images = load_images(data_dir, model.image_ids())
+    assert images[artifact["image_id"]].convert("RGB").tobytes() == picture.tobytes(), "the run's picture, as is"
+    preview = render_scene(model, images, scale=preview_scale(1920, 1080)).convert("RGB")
+    difference = mean_abs_difference(surface_shot(page), preview)
+    print(f"run picture and chart: preview vs server render {difference:.3f}/255 per channel")
+    assert difference <= 4  # the threshold of the first parity test above
+    with page.expect_download() as download:
+        page.click("#compose-export")
+    exported = Image.open(download.value.path()).convert("RGB")
+    assert exported.tobytes() == render_scene(model, images).convert("RGB").tobytes(), "export is the full render"
+
+    _delete_run(data_dir, run_id)  # the run is gone: its layer cannot be refreshed, and nothing changes
+    page.locator(".compose-layer-item").nth(1).locator(".compose-layer-pick").click()
+    page.wait_for_selector(f"#compose-source-text >> text=Training run #{run_id}")
+    page.click("#compose-refresh")
+    page.wait_for_selector(f"#compose-alerts >> text=Run #{run_id} no longer exists")
+    page.wait_for_load_state("networkidle")
+    assert stored_scene(page) == scene
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_a_chart_layer_and_the_dialog(compose_app, open_page, screenshot_dir, scheme, width_name):
+    url, _ = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name], scheme=scheme)
+    _open_from_the_app(page)
+    _choose(page, "#compose-chart-table", "orders")
+    _choose(page, "#compose-chart-x", "ordered_at")
+    page.select_option("#compose-chart-bucket", "month")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=screenshot_dir / f"compose-from-the-app-{scheme}-{width_name}.png")
+    page.click("#compose-add-chart")
+    wait_for_scene(page, "s.layers.length === 1 && s.layers[0].source")
+    page.wait_for_selector("#compose-source-group:not([hidden])")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=screenshot_dir / f"compose-chart-{scheme}-{width_name}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    if width_name == "narrow":
+        for selector in ("#compose-add-source", "#compose-refresh"):
+            box = page.locator(selector).bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
+    assert page.console_errors == []
