@@ -108,12 +108,12 @@ def layer_card() -> dbc.Card:
 
 
 ARRANGE_TOOLS = (
-    ("bi-align-start", "Align left edges", ids.COMPOSE_ARRANGE_LEFT),
-    ("bi-align-center", "Align horizontal centres", ids.COMPOSE_ARRANGE_CENTER),
-    ("bi-align-end", "Align right edges", ids.COMPOSE_ARRANGE_RIGHT),
-    ("bi-align-top", "Align top edges", ids.COMPOSE_ARRANGE_TOP),
-    ("bi-align-middle", "Align vertical centres", ids.COMPOSE_ARRANGE_MIDDLE),
-    ("bi-align-bottom", "Align bottom edges", ids.COMPOSE_ARRANGE_BOTTOM),
+    ("bi-align-start", "Align left edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_LEFT),
+    ("bi-align-center", "Align horizontal centres (one layer: to the canvas)", ids.COMPOSE_ARRANGE_CENTER),
+    ("bi-align-end", "Align right edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_RIGHT),
+    ("bi-align-top", "Align top edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_TOP),
+    ("bi-align-middle", "Align vertical centres (one layer: to the canvas)", ids.COMPOSE_ARRANGE_MIDDLE),
+    ("bi-align-bottom", "Align bottom edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_BOTTOM),
     ("bi-distribute-horizontal", "Distribute horizontally (3 or more layers)", ids.COMPOSE_DISTRIBUTE_X),
     ("bi-distribute-vertical", "Distribute vertically (3 or more layers)", ids.COMPOSE_DISTRIBUTE_Y),
 )
@@ -122,7 +122,8 @@ ARRANGE_TOOLS = (
 def _arrange_tools() -> html.Div:
     """Align the selection (one layer: to the canvas) and distribute three or more (dash_app/compose/arrange.py)."""
     tools = [_tool(icon, label, component_id) for icon, label, component_id in ARRANGE_TOOLS]
-    return html.Div([html.Span("Align (one layer: to the canvas) and distribute", className="compose-label"),
+    return html.Div([html.Span("Align and distribute", className="compose-label",
+                               title="Several layers line up with the selection; one layer with the canvas"),
                      html.Div(tools, className="compose-tools compose-arrange")], className="compose-field")
 
 
