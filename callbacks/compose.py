@@ -30,6 +30,10 @@ LAYER_BUTTONS = {ids.COMPOSE_FLIP_X: "flip_x", ids.COMPOSE_FLIP_Y: "flip_y", ids
                  ids.COMPOSE_CROP_RESET: "crop_reset"}
 LAYER_FIELDS = {ids.COMPOSE_X: "x", ids.COMPOSE_Y: "y", ids.COMPOSE_SCALE: "scale",
                 ids.COMPOSE_ROTATION: "rotation", ids.COMPOSE_OPACITY: "opacity"}
+ARRANGE_BUTTONS = {ids.COMPOSE_ARRANGE_LEFT: "left", ids.COMPOSE_ARRANGE_CENTER: "center",
+                   ids.COMPOSE_ARRANGE_RIGHT: "right", ids.COMPOSE_ARRANGE_TOP: "top",
+                   ids.COMPOSE_ARRANGE_MIDDLE: "middle", ids.COMPOSE_ARRANGE_BOTTOM: "bottom",
+                   ids.COMPOSE_DISTRIBUTE_X: "horizontal", ids.COMPOSE_DISTRIBUTE_Y: "vertical"}
 NAME_FIELDS = {ids.COMPOSE_NAME: "name"}
 CROP_FIELDS = {ids.COMPOSE_CROP_X: "crop_x", ids.COMPOSE_CROP_Y: "crop_y", ids.COMPOSE_CROP_W: "crop_w",
                ids.COMPOSE_CROP_H: "crop_h"}
@@ -50,6 +54,9 @@ VIEW_OUTPUTS = {
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
     "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
     "source_hidden": (ids.COMPOSE_SOURCE_GROUP, "hidden"), "source_text": (ids.COMPOSE_SOURCE_TEXT, "children"),
+    "selection_note": (ids.COMPOSE_SELECTION_NOTE, "children"), "single_hidden": (ids.COMPOSE_SINGLE_GROUP, "hidden"),
+    "distribute_x_disabled": (ids.COMPOSE_DISTRIBUTE_X, "disabled"),
+    "distribute_y_disabled": (ids.COMPOSE_DISTRIBUTE_Y, "disabled"),
 }
 FIELDS = {**LAYER_FIELDS, **NAME_FIELDS, **CROP_FIELDS, **TEXT_FIELDS, **CANVAS_FIELDS}  # every field the callback fills
 VALUE_OUTPUTS = {name: (cid, "value") for cid, name in FIELDS.items()}
@@ -66,7 +73,8 @@ def register(app: Dash) -> None:
         "undo": Input(ids.COMPOSE_UNDO, "n_clicks"),
         "redo": Input(ids.COMPOSE_REDO, "n_clicks"),
         "buttons": [Input(cid, "n_clicks")
-                    for cid in {**LAYER_BUTTONS, **SAVED_BUTTONS, **sources.BUTTONS, ids.COMPOSE_ADD_TEXT: "add"}],
+                    for cid in {**LAYER_BUTTONS, **ARRANGE_BUTTONS, **SAVED_BUTTONS, **sources.BUTTONS,
+                                ids.COMPOSE_ADD_TEXT: "add"}],
         **{name: Input(cid, "value") for cid, name in FIELDS.items()},
     }
     state = {"stored": State(ids.COMPOSE_SCENE, "data"), "past": State(ids.COMPOSE_HISTORY, "data"),
@@ -150,6 +158,8 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> ac
         return sources.on_button(trigger, inputs, scene, selected, workbench.compose, workbench.sources)
     if trigger in LAYER_BUTTONS:
         return actions.on_layer_button(trigger, scene, selected, LAYER_BUTTONS, workbench.compose)
+    if trigger in ARRANGE_BUTTONS:
+        return actions.on_arrange(ARRANGE_BUTTONS[trigger], scene, selected, views.image_sizes(workbench.compose, scene))
     if trigger in LAYER_FIELDS:
         return actions.on_layer_fields(_typed_layer_fields(trigger, inputs, scene, selected), scene, selected)
     if trigger in NAME_FIELDS:
@@ -170,7 +180,7 @@ def _dispatch(trigger, inputs, keydown, save_name, saved, scene, selected) -> ac
     raise SceneError(msg)
 
 
-def _typed_layer_fields(trigger: str, inputs: dict, scene: Scene, selected: str | None) -> dict:
+def _typed_layer_fields(trigger: str, inputs: dict, scene: Scene, selected: actions.Selected) -> dict:
     """The layer field just changed, and every other one that shows a value the scene does not have yet.
 
     Two fields typed in quick succession send two requests; the second can leave before the first one's
@@ -189,7 +199,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
-def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene, dict, str | None]:
+def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene, dict, actions.Selected]:
     """The scene to show and the history after ``outcome`` (undo/redo step through snapshots)."""
     if outcome.history in ("undo", "redo"):
         step = (history.undo if outcome.history == "undo" else history.redo)(past, scene_to_dict(before))
@@ -200,7 +210,7 @@ def _apply_history(outcome: actions.Outcome, before: Scene, past) -> tuple[Scene
             scene = scene_from_dict(snapshot, max_side=get_workbench().settings.max_canvas_side)
         except SceneError:  # a history entry that is no longer valid (tampered, or limits changed): forget it all
             return before, history.empty(), outcome.selected
-        return scene, new_past, outcome.selected if scene.layer(outcome.selected or "") else None
+        return scene, new_past, actions.selection(scene, outcome.selected)
     if outcome.history == "record" and outcome.scene != before:
         return outcome.scene, history.record(past, scene_to_dict(before)), outcome.selected
     return outcome.scene, history.cleaned(past), outcome.selected
@@ -210,16 +220,18 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
     """Every output of the page's callback; the saved list is read from disk only when it may have changed."""
     compose = get_workbench().compose
     scene, new_past, selected = _apply_history(outcome, before, past)
-    selected = selected if selected and scene.layer(selected) else None
+    selected = actions.selection(scene, selected)  # the store keeps one id, or a list when several are selected
     sizes = views.image_sizes(compose, scene)
     result = {
-        "scene": scene_to_dict(scene), "history": new_past, "selected": selected,
+        "scene": scene_to_dict(scene), "history": new_past,
+        "selected": (selected[0] if len(selected) == 1 else list(selected)) if selected else None,
         "alerts": _alert(outcome.message),
         "canvas": views.stage_view(scene, selected, sizes),
         "layers": views.layer_list(scene, selected), "count": str(len(scene.layers)),
         **views.history_values(new_past), **views.layer_values(scene, selected), **views.canvas_values(scene),
         **views.crop_values(scene, selected, sizes), **views.text_values(scene, selected),
         **sources.source_values(scene, selected),
+        **views.selection_values(selected),
     }
     result["saved_options"] = (
         [{"label": saved.name, "value": saved.name} for saved in compose.list(current_identity().id)]

@@ -10,20 +10,25 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from dash_app.compose import edit
+from dash_app.compose import arrange, edit
 from dash_app.compose.scene import MAX_LAYERS, Layer, Scene, SceneError, TextLayer
 from dash_app.compose.storage import ComposeStorage, StorageError
 
 NUDGE = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
 SHIFT_NUDGE = 10
+Selected = str | tuple[str, ...] | list[str] | None  # one layer's id, several (a list in the page's store), none
+ARRANGE = {**{edge: "align" for edge in arrange.ALIGN_EDGES}, **{axis: "distribute" for axis in arrange.DISTRIBUTE_AXES}}
 
 
 @dataclass
 class Outcome:
-    """What an input did: the new scene and selection, and a message for the user if any."""
+    """What an input did: the new scene and selection, and a message for the user if any.
+
+    ``selected`` is one layer's id, the ids of several selected layers, or None.
+    """
 
     scene: Scene
-    selected: str | None
+    selected: str | tuple[str, ...] | None
     message: tuple[str, str] | None = None  # (Bootstrap colour, text)
     history: str = "record"  # "record" a change, or "undo"/"redo"/"none"
     saved_changed: bool = False
@@ -37,22 +42,39 @@ def _number(value: Any, what: str) -> float:
     return float(value)
 
 
-def _selected_layer(scene: Scene, selected: str | None) -> str:
-    if not selected or scene.layer(selected) is None:
+def selection(scene: Scene, selected: Any) -> tuple[str, ...]:
+    """The selected layers that are in the scene, in stacking order (the page stores one id, a list, or None)."""
+    wanted = {selected} if isinstance(selected, str) else set(selected) if isinstance(selected, (list, tuple)) else ()
+    return tuple(layer.id for layer in scene.layers if layer.id in wanted)
+
+
+def _chosen(scene: Scene, selected: Any) -> tuple[str, ...]:
+    """The selection an edit applies to; SceneError when nothing is selected."""
+    chosen = selection(scene, selected)
+    if not chosen:
         msg = "select a layer first"
         raise SceneError(msg)
-    return selected
+    return chosen
 
 
-def on_event(event: Any, scene: Scene, selected: str | None, compose: ComposeStorage) -> Outcome:
+def _selected_layer(scene: Scene, selected: Any) -> str:
+    """The one selected layer (edits of a single layer's fields); SceneError when none or several are."""
+    chosen = _chosen(scene, selected)
+    if len(chosen) > 1:
+        msg = "select one layer to change this"
+        raise SceneError(msg)
+    return chosen[0]
+
+
+def on_event(event: Any, scene: Scene, selected: Selected, compose: ComposeStorage) -> Outcome:
     """A custom DOM event from assets/js/compose.js, forwarded by the EventListener."""
     event = event if isinstance(event, dict) else {}
     detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
     kind = event.get("type")
-    if kind == "layerselect":
-        return _select(scene, detail.get("id"))
+    if kind == "layerselect":  # in the list: any layer, hidden and locked ones too
+        return _select(scene, selected, detail.get("id"), additive=detail.get("additive") is True)
     if kind == "layerdrop":
-        return _drop(scene, detail, compose)
+        return _drop(scene, selected, detail, compose)
     if kind == "layertoggle":
         return _toggle(scene, selected, detail)
     if kind == "layerorder":
@@ -65,9 +87,28 @@ def on_event(event: Any, scene: Scene, selected: str | None, compose: ComposeSto
     raise SceneError(msg)
 
 
-def _select(scene: Scene, layer_id: Any) -> Outcome:
+def _select(scene: Scene, selected: Any, layer_id: Any, *, additive: bool = False) -> Outcome:
+    """Select one layer; with ``additive`` (Shift), add it to the selection or take it out."""
     known = isinstance(layer_id, str) and scene.layer(layer_id) is not None
-    return Outcome(scene, layer_id if known else None, history="none")
+    if not additive:
+        return Outcome(scene, layer_id if known else None, history="none")
+    current = selection(scene, selected)
+    if not known:
+        return Outcome(scene, current, history="none")
+    chosen = tuple(i for i in current if i != layer_id) if layer_id in current else (*current, layer_id)
+    return Outcome(scene, chosen, history="none")
+
+
+def _select_on_canvas(scene: Scene, selected: Any, detail: dict) -> Outcome:
+    """A click or a rubber band on the stage: never a locked or hidden layer (they take no pointer there)."""
+    wanted = detail.get("ids") if isinstance(detail.get("ids"), list) else [detail.get("id")]
+    pickable = {layer.id for layer in scene.layers if layer.visible and not layer.locked}
+    touched = tuple(layer_id for layer_id in wanted if layer_id in pickable)
+    additive = detail.get("additive") is True
+    if "ids" not in detail:  # one layer clicked
+        return _select(scene, selected, touched[0] if touched else None, additive=additive)
+    current = selection(scene, selected) if additive else ()
+    return Outcome(scene, selection(scene, [*current, *touched]), history="none")
 
 
 def _known_layer(scene: Scene, layer_id: Any) -> str:
@@ -77,11 +118,16 @@ def _known_layer(scene: Scene, layer_id: Any) -> str:
     return layer_id
 
 
-def _drop(scene: Scene, detail: dict, compose: ComposeStorage) -> Outcome:
-    """The end of a drag on the stage: a move, a scale, a rotation, a crop, or just a click that selects."""
+def _drop(scene: Scene, selected: Any, detail: dict, compose: ComposeStorage) -> Outcome:
+    """The end of a drag on the stage: a move (of one layer or several), a scale, a rotation, a crop, or a click
+    or rubber band that selects."""
     action, layer_id = detail.get("kind"), detail.get("id")
-    if action in ("select", "deselect") or layer_id is None:
-        return _select(scene, layer_id if action == "select" else None)
+    if action == "moves":
+        return _moves(scene, detail)
+    if action == "select":
+        return _select_on_canvas(scene, selected, detail)
+    if action == "deselect" or layer_id is None:
+        return _select(scene, None, None)
     layer_id = _known_layer(scene, layer_id)
     if action == "crop":
         layer = scene.layer(layer_id)
@@ -98,7 +144,19 @@ def _drop(scene: Scene, detail: dict, compose: ComposeStorage) -> Outcome:
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
 
 
-def _toggle(scene: Scene, selected: str | None, detail: dict) -> Outcome:
+def _moves(scene: Scene, detail: dict) -> Outcome:
+    """Several selected layers dragged together: their new centres, as one edit; the selection as the page shows it."""
+    placed = detail.get("layers") if isinstance(detail.get("layers"), list) else []
+    if not placed or len(placed) > MAX_LAYERS or not all(isinstance(item, dict) for item in placed):
+        msg = "the page sent a move it does not know"
+        raise SceneError(msg)
+    positions = {_known_layer(scene, item.get("id")): (_number(item.get("x"), "x"), _number(item.get("y"), "y"))
+                 for item in placed}
+    shown = selection(scene, detail.get("selection"))
+    return Outcome(edit.move_layers(scene, positions), shown or tuple(positions))
+
+
+def _toggle(scene: Scene, selected: Selected, detail: dict) -> Outcome:
     """The eye (show/hide) or the padlock (lock/unlock) of a layer in the list."""
     layer_id, flag = _known_layer(scene, detail.get("id")), detail.get("flag")
     if flag not in ("visible", "locked"):
@@ -108,7 +166,7 @@ def _toggle(scene: Scene, selected: str | None, detail: dict) -> Outcome:
     return Outcome(edit.set_flag(scene, layer_id, flag, not getattr(layer, flag)), selected)
 
 
-def _reorder(scene: Scene, selected: str | None, detail: dict) -> Outcome:
+def _reorder(scene: Scene, selected: Selected, detail: dict) -> Outcome:
     """A layer dragged (or moved with the keyboard) to ``position`` in the list, which shows the top first."""
     layer_id = _known_layer(scene, detail.get("id"))
     position = _number(detail.get("position"), "position")
@@ -116,7 +174,7 @@ def _reorder(scene: Scene, selected: str | None, detail: dict) -> Outcome:
     return Outcome(edit.move_to(scene, layer_id, stack_position), selected)
 
 
-def _uploaded(scene: Scene, selected: str | None, detail: dict, compose: ComposeStorage) -> Outcome:
+def _uploaded(scene: Scene, selected: Selected, detail: dict, compose: ComposeStorage) -> Outcome:
     """Add the images the upload route accepted; report the files it refused."""
     images = detail.get("images") if isinstance(detail.get("images"), list) else []
     errors = detail.get("errors") if isinstance(detail.get("errors"), list) else []
@@ -148,7 +206,7 @@ def _upload_message(added: list[str], errors: list) -> tuple[str, str] | None:
     return None
 
 
-def on_key(keydown: Any, scene: Scene, selected: str | None) -> Outcome:
+def on_key(keydown: Any, scene: Scene, selected: Selected) -> Outcome:
     """A shortcut pressed while the stage has focus."""
     keydown = keydown if isinstance(keydown, dict) else {}
     key = keydown.get("key")
@@ -159,11 +217,17 @@ def on_key(keydown: Any, scene: Scene, selected: str | None) -> Outcome:
     if key in NUDGE:
         step = SHIFT_NUDGE if keydown.get("shiftKey") else 1
         dx, dy = NUDGE[key]
-        layer_id = _selected_layer(scene, selected)
-        return Outcome(edit.nudge(scene, layer_id, dx * step, dy * step), layer_id)
+        chosen = _chosen(scene, selected)
+        return Outcome(edit.nudge_layers(scene, chosen, dx * step, dy * step), chosen)
     if key in ("Delete", "Backspace"):
-        return Outcome(edit.delete(scene, _selected_layer(scene, selected)), None)
+        return _delete(scene, selected)
     return Outcome(scene, selected, history="none")
+
+
+def _delete(scene: Scene, selected: Any) -> Outcome:
+    """Delete the selection; its locked layers stay, still selected."""
+    scene = edit.delete_layers(scene, _chosen(scene, selected))
+    return Outcome(scene, selection(scene, selected) or None)
 
 
 def on_add_text(scene: Scene) -> Outcome:
@@ -172,29 +236,55 @@ def on_add_text(scene: Scene) -> Outcome:
     return Outcome(scene, layer_id)
 
 
-def on_layer_button(trigger: str, scene: Scene, selected: str | None, names: dict[str, str],
+def on_layer_button(trigger: str, scene: Scene, selected: Selected, names: dict[str, str],
                     compose: ComposeStorage | None = None) -> Outcome:
-    """Flip, restack, duplicate, delete or uncrop the selected layer."""
-    layer_id = _selected_layer(scene, selected)
+    """Flip or uncrop the selected layer; restack, duplicate or delete the selected layers."""
     action = names[trigger]
+    if action in ("duplicate", "delete", "forward", "backward"):
+        return _on_selection_button(action, scene, selected)
+    layer_id = _selected_layer(scene, selected)
     if action == "crop_reset":
         layer = scene.layer(layer_id)
         if not isinstance(layer, Layer) or compose is None:
             return Outcome(scene, selected, history="none")
         return Outcome(edit.set_crop(scene, layer_id, None, compose.image_size(layer.image_id)), layer_id)
-    if action == "duplicate":
-        scene, copy_id = edit.duplicate(scene, layer_id)
-        return Outcome(scene, copy_id)
+    return Outcome(edit.flip(scene, layer_id, action[-1]), layer_id)
+
+
+def _on_selection_button(action: str, scene: Scene, selected: Any) -> Outcome:
+    """Duplicate (the copies become the selection), delete, or restack every selected layer."""
     if action == "delete":
-        return Outcome(edit.delete(scene, layer_id), None)
-    if action in ("flip_x", "flip_y"):
-        return Outcome(edit.flip(scene, layer_id, action[-1]), layer_id)
-    return Outcome(edit.restack(scene, layer_id, 1 if action == "forward" else -1), layer_id)
+        return _delete(scene, selected)
+    chosen = _chosen(scene, selected)
+    if action == "duplicate":
+        scene, copies = edit.duplicate_layers(scene, chosen)
+        return Outcome(scene, tuple(copies))
+    return Outcome(edit.restack_layers(scene, chosen, 1 if action == "forward" else -1), chosen)
 
 
-def on_layer_fields(values: dict[str, Any], scene: Scene, selected: str | None) -> Outcome:
-    """Values typed or slid in the selected-layer panel, applied to the selected layer as one edit."""
-    layer_id = _selected_layer(scene, selected)
+def on_arrange(action: str, scene: Scene, selected: Any, image_sizes: dict[str, tuple[int, int]]) -> Outcome:
+    """Align the selection's edges or centres (one layer: to the canvas), or distribute three or more evenly."""
+    chosen = _chosen(scene, selected)
+    if ARRANGE.get(action) == "align":
+        return Outcome(arrange.align(scene, chosen, action, image_sizes), chosen)
+    if ARRANGE.get(action) == "distribute":
+        return Outcome(arrange.distribute(scene, chosen, action, image_sizes), chosen)
+    msg = f"unknown arrangement {action!r}"
+    raise SceneError(msg)
+
+
+def on_layer_fields(values: dict[str, Any], scene: Scene, selected: Selected) -> Outcome:
+    """Values typed or slid in the selected-layer panel, applied to the selected layer as one edit.
+
+    With several layers selected the panel shows only what applies to all of them: their opacity.
+    """
+    chosen = _chosen(scene, selected)
+    if len(chosen) > 1:
+        opacity = values.get("opacity")
+        if opacity is None:
+            return Outcome(scene, chosen, history="none")
+        return Outcome(edit.set_opacity(scene, chosen, _number(opacity, "opacity") / 100), chosen)
+    layer_id = chosen[0]
     changes: dict[str, float] = {}
     for field, value in values.items():
         if value is None:  # a field cleared while typing: keep the layer as it is
@@ -206,13 +296,13 @@ def on_layer_fields(values: dict[str, Any], scene: Scene, selected: str | None) 
     return Outcome(edit.update_layer(scene, layer_id, **changes), layer_id)
 
 
-def on_name(name: Any, scene: Scene, selected: str | None) -> Outcome:
+def on_name(name: Any, scene: Scene, selected: Selected) -> Outcome:
     """The selected layer's name, as typed."""
     layer_id = _selected_layer(scene, selected)
     return Outcome(edit.rename(scene, layer_id, str(name or "")), layer_id)
 
 
-def on_crop_fields(values: dict[str, Any], scene: Scene, selected: str | None, compose: ComposeStorage) -> Outcome:
+def on_crop_fields(values: dict[str, Any], scene: Scene, selected: Selected, compose: ComposeStorage) -> Outcome:
     """The crop fields of the selected image layer (image px), applied together as one crop."""
     layer_id = _selected_layer(scene, selected)
     layer = scene.layer(layer_id)
@@ -228,7 +318,7 @@ def on_crop_fields(values: dict[str, Any], scene: Scene, selected: str | None, c
     return Outcome(edit.set_crop(scene, layer_id, None if crop == whole else crop, size), layer_id)
 
 
-def on_text_fields(values: dict[str, Any], scene: Scene, selected: str | None) -> Outcome:
+def on_text_fields(values: dict[str, Any], scene: Scene, selected: Selected) -> Outcome:
     """The text fields of the selected text layer, as they show, applied as one change of its text."""
     layer_id = _selected_layer(scene, selected)
     layer = scene.layer(layer_id)
@@ -250,7 +340,7 @@ def on_text_fields(values: dict[str, Any], scene: Scene, selected: str | None) -
     return Outcome(edit.update_text(scene, layer_id, **changes), layer_id)
 
 
-def on_canvas(values: dict, trigger: str, scene: Scene, selected: str | None, *, max_side: int) -> Outcome:
+def on_canvas(values: dict, trigger: str, scene: Scene, selected: Selected, *, max_side: int) -> Outcome:
     """A canvas size or background control changed."""
     if trigger in ("preset", "width", "height"):
         if trigger == "preset" and values["preset"] in edit.PRESETS:
@@ -286,7 +376,7 @@ def _background_spec(values: dict, scene: Scene) -> dict | None:
     return current | {"fit": values["fit"], "color": first}
 
 
-def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: str | None, compose: ComposeStorage,
+def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: Selected, compose: ComposeStorage,
              user: str | None) -> Outcome:
     """Save, open or delete a named composition of the signed-in user (``user``: their stable id; None standalone).
 

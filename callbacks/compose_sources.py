@@ -220,12 +220,16 @@ def _store(compose: ComposeStorage, picture) -> intake.StoredImage:
         raise SceneError(str(error)) from None
 
 
-def refresh(scene: Scene, selected: str | None, compose: ComposeStorage, sources: Sources) -> Outcome:
+def refresh(scene: Scene, selected: str | tuple[str, ...] | None, compose: ComposeStorage, sources: Sources
+            ) -> Outcome:
     """Draw the selected layer again from its source, in the same place at the layer's current size (one undo step).
 
     A chart is drawn at the size the layer shows it, so it is sharp again after being enlarged.
     """
-    layer = scene.layer(selected) if selected else None
+    if not isinstance(selected, str):  # none, or several layers (a tuple of ids)
+        msg = "select one layer first"
+        raise SceneError(msg)
+    layer = scene.layer(selected)
     if layer is None:
         msg = "select a layer first"
         raise SceneError(msg)
@@ -239,9 +243,9 @@ def refresh(scene: Scene, selected: str | None, compose: ComposeStorage, sources
     return Outcome(refreshed, layer.id, ("success", f"Refreshed “{edit.label(layer)}” from {describe(layer.source)}."))
 
 
-def source_values(scene: Scene, selected: str | None) -> dict:
-    """The selected layer's source in the panel (hidden for a layer that has none)."""
-    layer = scene.layer(selected) if selected else None
+def source_values(scene: Scene, selected: str | tuple[str, ...] | None) -> dict:
+    """The selected layer's source in the panel (hidden for a layer that has none, and while several are selected)."""
+    layer = scene.layer(selected) if isinstance(selected, str) else None
     source = layer.source if isinstance(layer, Layer) else None
     return {"source_hidden": source is None, "source_text": describe(source) if source else ""}
 

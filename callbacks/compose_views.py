@@ -6,6 +6,9 @@ the renderer), and its CSS size is the stored image's size (its crop's, when cro
 times the preview scale. A cropped image sits in a clipping box, positioned in percentages of the crop,
 so the box can be resized while dragging; a text is the server's drawing of it (the ``/compose/text``
 route), shown like an image. Hidden layers are not on the stage; locked ones take no pointer.
+
+A selection is one layer's id, or several ids (a tuple, or the list the page's store keeps): each selected layer
+is outlined; with several the panel shows only what applies to all of them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import urlencode
 import dash
 from dash import html
 
-from dash_app.compose import edit, history
+from dash_app.compose import arrange, edit, history
 from dash_app.compose import text as text_rules
 from dash_app.compose.export import preview_scale, preview_size
 from dash_app.compose.scene import Crop, Layer, Scene, TextLayer
@@ -24,6 +27,20 @@ from dash_app.compose.storage import ComposeStorage
 
 HANDLES = ("nw", "ne", "sw", "se")
 CROP_EDGES = ("n", "e", "s", "w")  # shown with the corners in crop mode (assets/js/compose.js)
+Selection = str | tuple[str, ...] | list[str] | None
+
+
+def chosen(selected: Selection) -> tuple[str, ...]:
+    """The selected ids, whichever way the selection is written."""
+    if isinstance(selected, str):
+        return (selected,)
+    return tuple(selected) if isinstance(selected, (list, tuple)) else ()
+
+
+def single(selected: Selection) -> str | None:
+    """The selected layer's id when exactly one is selected, else None."""
+    ids = chosen(selected)
+    return ids[0] if len(ids) == 1 else None
 
 
 def background_url(scene: Scene) -> str:
@@ -101,8 +118,8 @@ def layer_view(layer: Layer | TextLayer, size: tuple[int, int], scale: float, or
     )
 
 
-def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, int]]) -> html.Div:
-    """The canvas surface: background preview, layers, snap guides, empty-state hint.
+def stage_view(scene: Scene, selected: Selection, sizes: dict[str, tuple[int, int]]) -> html.Div:
+    """The canvas surface: background preview, layers, snap guides, the rubber band, empty-state hint.
 
     Its data attributes give assets/js/compose.js the preview scale and canvas size.
     """
@@ -111,16 +128,18 @@ def stage_view(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, i
     url = background_url(scene)
     children = [html.Img(src=url, srcSet=f"{url} 1x, {url}&density=2 2x", alt="", draggable="false",
                          className="compose-bg", width=str(width), height=str(height))]
-    children += [layer_view(layer, layer_size(layer, sizes), scale, order, layer.id == selected)
+    ids = chosen(selected)
+    children += [layer_view(layer, layer_size(layer, sizes), scale, order, layer.id in ids)
                  for order, layer in enumerate(scene.layers) if layer.visible]
     children += [html.Div(className=f"compose-guide compose-guide-{axis}") for axis in ("v", "h")]
+    children.append(html.Div(className="compose-marquee"))
     if not scene.layers:
         children.append(html.Div([html.I(className="bi bi-cloud-arrow-up"),
                                   html.Strong("Drop PNG, JPEG or WebP images here"),
                                   html.Span("or use Add images above")], className="compose-empty"))
     return html.Div(
         children,
-        className="compose-surface",
+        className="compose-surface" + (" is-multi" if len(ids) > 1 else ""),
         style={"width": f"{width}px", "height": f"{height}px"},
         **{"data-scale": repr(scale), "data-width": scene.canvas.width, "data-height": scene.canvas.height},
     )
@@ -142,16 +161,16 @@ def _toggle(layer: Layer | TextLayer, flag: str) -> html.Button:
                           "aria-pressed": "true" if on else "false"})
 
 
-def layer_list(scene: Scene, selected: str | None) -> list:
+def layer_list(scene: Scene, selected: Selection) -> list:
     """Layer panel entries, top layer first: grip to reorder, the layer (selects it), eye and padlock."""
     if not scene.layers:
         return [html.P("No layers yet. Add images or text, or drop images on the canvas.", className="compose-muted")]
-    items = []
+    items, ids = [], chosen(selected)
     for number, layer in reversed(list(enumerate(scene.layers, start=1))):
         thumb = (html.I(className="bi bi-fonts") if isinstance(layer, TextLayer)
                  else html.Img(src=image_url(layer.image_id), alt=""))
         name = layer.name or (edit.label(layer) if isinstance(layer, TextLayer) else f"Layer {number}")
-        classes = ["compose-layer-item"] + ["is-selected"] * (layer.id == selected) + \
+        classes = ["compose-layer-item"] + ["is-selected"] * (layer.id in ids) + \
             ["is-hidden"] * (not layer.visible) + ["is-locked"] * layer.locked
         grip = html.Span(html.I(className="bi bi-grip-vertical"), className="compose-layer-grip", tabIndex="0",
                          role="button", title="Drag to reorder (or focus and press ↑ ↓)",
@@ -161,7 +180,8 @@ def layer_list(scene: Scene, selected: str | None) -> list:
              html.Span([html.Span(name, className="compose-layer-name"),
                         html.Span(_summary(layer), className="compose-layer-meta")], className="compose-layer-text")],
             type="button", className="compose-layer-pick",
-            **{"aria-pressed": "true" if layer.id == selected else "false"})
+            title="Select (Shift: add to the selection or take out of it)",
+            **{"aria-pressed": "true" if layer.id in ids else "false"})
         items.append(html.Div([grip, pick, _toggle(layer, "visible"), _toggle(layer, "locked")], key=layer.id,
                               className=" ".join(classes), **{"data-compose-select": layer.id}))
     return items
@@ -190,9 +210,15 @@ def image_sizes(compose: ComposeStorage, scene: Scene) -> dict[str, tuple[int, i
             for image_id in {layer.image_id for layer in scene.layers if isinstance(layer, Layer)}}
 
 
-def layer_values(scene: Scene, selected: str | None) -> dict:
-    """Values of the selected-layer controls (and whether they show)."""
-    layer = scene.layer(selected) if selected else None
+def layer_values(scene: Scene, selected: Selection) -> dict:
+    """Values of the selected-layer controls (and whether they show); for several layers, their opacity (the
+    highest, when they differ)."""
+    several = [layer for layer in scene.layers if layer.id in chosen(selected)]
+    if len(several) > 1:
+        return {"panel_hidden": False, "empty_hidden": True, "x": None, "y": None, "scale": 100, "rotation": None,
+                "opacity": round(max(layer.opacity for layer in several) * 100), "name": "",
+                "image_group_hidden": True, "text_group_hidden": True}
+    layer = scene.layer(single(selected) or "")
     if layer is None:
         return {"panel_hidden": True, "empty_hidden": False, "x": None, "y": None, "scale": 100,
                 "rotation": None, "opacity": 100, "name": "", "image_group_hidden": False, "text_group_hidden": True}
@@ -202,9 +228,9 @@ def layer_values(scene: Scene, selected: str | None) -> dict:
             "image_group_hidden": isinstance(layer, TextLayer), "text_group_hidden": not isinstance(layer, TextLayer)}
 
 
-def crop_values(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, int]]) -> dict:
+def crop_values(scene: Scene, selected: Selection, sizes: dict[str, tuple[int, int]]) -> dict:
     """The crop fields: the selected image layer's crop, or its whole image (empty for anything else)."""
-    layer = scene.layer(selected) if selected else None
+    layer = scene.layer(single(selected) or "")
     if not isinstance(layer, Layer) or layer.image_id not in sizes:
         return {"crop_x": None, "crop_y": None, "crop_w": None, "crop_h": None}
     width, height = sizes[layer.image_id]
@@ -212,9 +238,9 @@ def crop_values(scene: Scene, selected: str | None, sizes: dict[str, tuple[int, 
     return {"crop_x": crop.x, "crop_y": crop.y, "crop_w": crop.width, "crop_h": crop.height}
 
 
-def text_values(scene: Scene, selected: str | None) -> dict:
+def text_values(scene: Scene, selected: Selection) -> dict:
     """The text fields: the selected text layer's text (defaults for anything else)."""
-    layer = scene.layer(selected) if selected else None
+    layer = scene.layer(single(selected) or "")
     spec = layer.text if isinstance(layer, TextLayer) else None
     if spec is None:
         return {"text": "", "font": text_rules.DEFAULT_FONT, "font_size": None, "weight": "400",
@@ -223,6 +249,15 @@ def text_values(scene: Scene, selected: str | None) -> dict:
     return {"text": spec.content, "font": spec.font, "font_size": spec.size, "weight": str(spec.weight),
             "text_color": spec.color, "align": spec.align, "box": spec.box is not None,
             "box_color": spec.box or "#ffffff", "padding": spec.padding, "radius": spec.radius}
+
+
+def selection_values(selected: Selection) -> dict:
+    """What says how many layers are selected, the controls of one layer only, and whether distribute applies."""
+    count = len(chosen(selected))
+    note = f"{count} layers selected · Shift-click to add or take out" if count > 1 else ""
+    return {"selection_note": note, "single_hidden": count > 1,
+            "distribute_x_disabled": count < arrange.MIN_TO_DISTRIBUTE,
+            "distribute_y_disabled": count < arrange.MIN_TO_DISTRIBUTE}
 
 
 def canvas_values(scene: Scene) -> dict:

@@ -178,7 +178,7 @@ def train_run_resume(run_id: int) -> dict[str, object]:
 COMPOSE_PAGE = "compose-page"
 COMPOSE_SCENE = "compose-scene"  # dcc.Store: the scene as plain JSON
 COMPOSE_HISTORY = "compose-history"  # dcc.Store: undo/redo snapshots
-COMPOSE_SELECTED = "compose-selected"  # dcc.Store: id of the selected layer
+COMPOSE_SELECTED = "compose-selected"  # dcc.Store: id of the selected layer (a list of ids when several are)
 COMPOSE_EXPORT_STATE = "compose-export-state"  # dcc.Store written by the clientside export
 COMPOSE_ALERTS = "compose-alerts"
 COMPOSE_KEYS = "compose-keys"  # dash_extensions.Keyboard around the stage
@@ -264,6 +264,16 @@ COMPOSE_ADD_CHART = "compose-add-chart"
 COMPOSE_SOURCE_GROUP = "compose-source-group"  # the selected layer's source, when it has one
 COMPOSE_SOURCE_TEXT = "compose-source-text"
 COMPOSE_REFRESH = "compose-refresh"
+COMPOSE_SELECTION_NOTE = "compose-selection-note"  # "3 layers selected" when several are
+COMPOSE_SINGLE_GROUP = "compose-single-group"  # controls of one layer only (name, position, rotation)
+COMPOSE_ARRANGE_LEFT = "compose-arrange-left"  # align and distribute (the selection, or one layer to the canvas)
+COMPOSE_ARRANGE_CENTER = "compose-arrange-center"
+COMPOSE_ARRANGE_RIGHT = "compose-arrange-right"
+COMPOSE_ARRANGE_TOP = "compose-arrange-top"
+COMPOSE_ARRANGE_MIDDLE = "compose-arrange-middle"
+COMPOSE_ARRANGE_BOTTOM = "compose-arrange-bottom"
+COMPOSE_DISTRIBUTE_X = "compose-distribute-x"
+COMPOSE_DISTRIBUTE_Y = "compose-distribute-y"
 
 # end of the Compose page's ids
 # ---------------------------------------------------------------------------------------------------

@@ -100,7 +100,8 @@ def _stage_column() -> html.Section:
         tabIndex="0",
         role="application",
         **{
-            "aria-label": "Canvas: drag layers to move them; arrow keys nudge the selected layer",
+            "aria-label": "Canvas: drag layers to move them (Alt: without snapping); Shift-click or drag a band on "
+                          "the empty canvas to select several; arrow keys nudge the selection",
             "data-upload-url": dash.get_relative_path("/compose/upload"),
             "data-export-url": dash.get_relative_path("/compose/export"),
             "data-max-bytes": str(settings.max_upload_bytes),
@@ -108,7 +109,8 @@ def _stage_column() -> html.Section:
         },
     )
     hints = html.P(
-        [html.Span([html.Kbd("Drag"), " move"]), html.Span([html.Kbd("Corners"), " scale"]),
+        [html.Span([html.Kbd("Drag"), " move (", html.Kbd("Alt"), " no snapping)"]),
+         html.Span([html.Kbd("Shift-click"), " or a band: select several"]), html.Span([html.Kbd("Corners"), " scale"]),
          html.Span([html.Kbd("Top handle"), " rotate (", html.Kbd("Shift"), " 15°)"]),
          html.Span([html.Kbd("← → ↑ ↓"), " nudge (", html.Kbd("Shift"), " 10 px)"]),
          html.Span([html.Kbd("Ctrl+Z"), " undo"]), html.Span([html.Kbd("Double-click"), " a text to edit it"]),

@@ -76,17 +76,23 @@ def layer_card() -> dbc.Card:
     Image layers show scale, flips and crop; text layers show their text and its style instead.
     """
     name = dbc.Input(id=ids.COMPOSE_NAME, debounce=TYPING_PAUSE_MS, maxlength=120, placeholder="Layer name")
+    single = html.Div(
+        [field("Name", name),
+         source_group(),
+         html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
+                   field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
+                   field("Rotation (°)", _number(ids.COMPOSE_ROTATION, step="any"))],
+                  className="compose-row compose-row-3")],
+        id=ids.COMPOSE_SINGLE_GROUP,
+    )
     controls = html.Div(
         [
-            field("Name", name),
-            source_group(),
-            html.Div([field("X (px)", _number(ids.COMPOSE_X, step="any")),
-                      field("Y (px)", _number(ids.COMPOSE_Y, step="any")),
-                      field("Rotation (°)", _number(ids.COMPOSE_ROTATION, step="any"))],
-                     className="compose-row compose-row-3"),
+            html.P(id=ids.COMPOSE_SELECTION_NOTE, className="compose-selection-note", role="status"),
+            single,
             _image_controls(),
             _text_controls(),
             field("Opacity (%)", _slider(ids.COMPOSE_OPACITY, 0, 100, {0: "0", 50: "50", 100: "100"})),
+            _arrange_tools(),
             html.Div(
                 [_tool("bi-chevron-bar-up", "Bring forward", ids.COMPOSE_FORWARD),
                  _tool("bi-chevron-bar-down", "Send backward", ids.COMPOSE_BACKWARD),
@@ -101,6 +107,26 @@ def layer_card() -> dbc.Card:
     empty = html.P("Select a layer on the canvas or in the list to move, scale, rotate or restack it.",
                    id=ids.COMPOSE_LAYER_EMPTY, className="compose-muted")
     return card("Selected layer", "bi-bounding-box-circles", [empty, controls])
+
+
+ARRANGE_TOOLS = (
+    ("bi-align-start", "Align left edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_LEFT),
+    ("bi-align-center", "Align horizontal centres (one layer: to the canvas)", ids.COMPOSE_ARRANGE_CENTER),
+    ("bi-align-end", "Align right edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_RIGHT),
+    ("bi-align-top", "Align top edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_TOP),
+    ("bi-align-middle", "Align vertical centres (one layer: to the canvas)", ids.COMPOSE_ARRANGE_MIDDLE),
+    ("bi-align-bottom", "Align bottom edges (one layer: to the canvas)", ids.COMPOSE_ARRANGE_BOTTOM),
+    ("bi-distribute-horizontal", "Distribute horizontally (3 or more layers)", ids.COMPOSE_DISTRIBUTE_X),
+    ("bi-distribute-vertical", "Distribute vertically (3 or more layers)", ids.COMPOSE_DISTRIBUTE_Y),
+)
+
+
+def _arrange_tools() -> html.Div:
+    """Align the selection (one layer: to the canvas) and distribute three or more (dash_app/compose/arrange.py)."""
+    tools = [_tool(icon, label, component_id) for icon, label, component_id in ARRANGE_TOOLS]
+    return html.Div([html.Span("Align and distribute", className="compose-label",
+                               title="Several layers line up with the selection; one layer with the canvas"),
+                     html.Div(tools, className="compose-tools compose-arrange")], className="compose-field")
 
 
 def _image_controls() -> html.Div:

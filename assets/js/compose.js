@@ -1,4 +1,4 @@
-/* Compose page: the drag layer (move, scale, rotate, snap guides), file uploads and export.
+/* Compose page: the drag layer (move, scale, rotate, smart guides, selection), file uploads and export.
 
    Pointer moves are handled here, in the browser, with no server request. On release ONE custom event
    ("layerdrop") bubbles to the dash_extensions EventListener around the workspace, which turns it into
@@ -8,7 +8,12 @@
    In crop mode (the stage has .is-cropping) the selected image layer's corners and edges move its crop
    (data-crop-x/-y, data-w/-h in the image's pixels) instead of scaling it, with the same arithmetic as
    edit.set_crop in dash_app/compose/edit.py, so the server's answer lands where the layer is shown.
-   The layer list reorders by dragging a grip (one "layerorder" event on release) or with ↑/↓ on it. */
+   The layer list reorders by dragging a grip (one "layerorder" event on release) or with ↑/↓ on it.
+   Selection: Shift-click (on the stage or in the list) adds a layer to the selection or takes it out; a rubber
+   band dragged on the empty stage selects the unlocked layers it touches ("layerdrop" of kind "select" with
+   "ids"). Dragging any selected layer moves them all (ONE "layerdrop" of kind "moves" on release). While a
+   layer or a selection moves, its box (the rule of dash_app/compose/arrange.py `box`) snaps its edges to the
+   canvas's and the other layers' edges, and its centre to their centres, within SNAP_SCREEN_PX; Alt: no snap. */
 (function () {
   "use strict";
 
@@ -57,11 +62,21 @@
     if (target) target.dispatchEvent(new CustomEvent(type, { bubbles: true, detail: detail }));
   }
 
+  function selectedLayers(surface) {
+    return Array.prototype.slice.call(surface.querySelectorAll(".compose-layer.is-selected"));
+  }
+
+  /* With several layers selected, the surface shows outlines only (no handles: compose.css). */
+  function syncMulti(surface) {
+    surface.classList.toggle("is-multi", selectedLayers(surface).length > 1);
+  }
+
   function markSelected(surface, layer) {
     surface.querySelectorAll(".compose-layer.is-selected").forEach(function (other) {
       if (other !== layer) other.classList.remove("is-selected");
     });
     if (layer) layer.classList.add("is-selected");
+    syncMulti(surface);
   }
 
   /* Half the size of the layer's axis-aligned bounding box, in canvas pixels. */
@@ -75,14 +90,49 @@
     };
   }
 
-  /* The nearest of `lines` (each {at, value}) within `tolerance` of `value`, or null. */
-  function nearest(value, lines, tolerance) {
+  /* A layer's box on the canvas (canvas px): its centre plus or minus its half extents. */
+  function boxOf(layer) {
+    var half = halfExtents({ w: attr(layer, "w"), h: attr(layer, "h") }, attr(layer, "scale"), attr(layer, "rotation"));
+    var x = attr(layer, "x");
+    var y = attr(layer, "y");
+    return { left: x - half.w, top: y - half.h, right: x + half.w, bottom: y + half.h };
+  }
+
+  function union(boxes) {
+    return boxes.reduce(function (all, b) {
+      return { left: Math.min(all.left, b.left), top: Math.min(all.top, b.top),
+               right: Math.max(all.right, b.right), bottom: Math.max(all.bottom, b.bottom) };
+    });
+  }
+
+  /* The near edge, centre and far edge of a box along one axis ("x" or "y"), each marked edge or centre. */
+  function marks(b, axis) {
+    var near = axis === "x" ? b.left : b.top;
+    var far = axis === "x" ? b.right : b.bottom;
+    return [{ value: near, centre: false }, { value: (near + far) / 2, centre: true }, { value: far, centre: false }];
+  }
+
+  /* What a moving box snaps to along `axis`: the canvas's edges and centre, and those of every other layer shown. */
+  function snapLines(surface, g, moving, axis) {
+    var size = axis === "x" ? g.width : g.height;
+    var lines = marks(axis === "x" ? { left: 0, right: size } : { top: 0, bottom: size }, axis);
+    surface.querySelectorAll(".compose-layer").forEach(function (other) {
+      if (moving.indexOf(other) < 0) lines = lines.concat(marks(boxOf(other), axis));
+    });
+    return lines;
+  }
+
+  /* The smallest change of `delta` that puts an edge of the box on an edge line, or its centre on a centre line,
+     within `tolerance`: {delta, at} (`at`: where to draw the guide), or null. */
+  function snapAxis(own, delta, lines, tolerance) {
     var best = null;
-    lines.forEach(function (line) {
-      var distance = Math.abs(value - line.value);
-      if (distance <= tolerance && (!best || distance < best.distance)) {
-        best = { value: line.value, at: line.at, distance: distance };
-      }
+    own.forEach(function (mark) {
+      lines.forEach(function (line) {
+        var distance = Math.abs(mark.value + delta - line.value);
+        if (line.centre === mark.centre && distance <= tolerance && (!best || distance < best.distance)) {
+          best = { delta: line.value - mark.value, at: line.value, distance: distance };
+        }
+      });
     });
     return best;
   }
@@ -98,24 +148,63 @@
     guide.classList.add("is-visible");
   }
 
+  /* The pressed layer and the other unlocked selected layers, which a move drags along. */
+  function moveGroup(d) {
+    var layers = [d.layer].concat(selectedLayers(d.surface).filter(function (other) {
+      return other !== d.layer && !other.classList.contains("is-locked");
+    }));
+    d.group = layers.map(function (layer) {
+      return { layer: layer, x: attr(layer, "x"), y: attr(layer, "y"), style: layer.getAttribute("style") };
+    });
+    d.box = union(layers.map(boxOf));
+    d.linesX = snapLines(d.surface, d.g, layers, "x");
+    d.linesY = snapLines(d.surface, d.g, layers, "y");
+  }
+
   function move(d, event) {
     var g = d.g;
-    var x = d.x + (event.clientX - d.startX) / g.k;
-    var y = d.y + (event.clientY - d.startY) / g.k;
-    var half = halfExtents(d, d.scale, d.rotation);
+    var dx = (event.clientX - d.startX) / g.k;
+    var dy = (event.clientY - d.startY) / g.k;
     var tolerance = SNAP_SCREEN_PX / g.k;
-    var snapX = event.altKey ? null : nearest(x, [
-      { value: g.width / 2, at: g.width / 2 }, { value: half.w, at: 0 }, { value: g.width - half.w, at: g.width },
-    ], tolerance);
-    var snapY = event.altKey ? null : nearest(y, [
-      { value: g.height / 2, at: g.height / 2 }, { value: half.h, at: 0 }, { value: g.height - half.h, at: g.height },
-    ], tolerance);
-    d.now.x = round(clamp(snapX ? snapX.value : x, -g.width, 2 * g.width), 2);
-    d.now.y = round(clamp(snapY ? snapY.value : y, -g.height, 2 * g.height), 2);
+    var snapX = event.altKey ? null : snapAxis(marks(d.box, "x"), dx, d.linesX, tolerance);
+    var snapY = event.altKey ? null : snapAxis(marks(d.box, "y"), dy, d.linesY, tolerance);
+    if (snapX) dx = snapX.delta;
+    if (snapY) dy = snapY.delta;
     showGuide(d.surface, "v", snapX ? snapX.at : null, g.scale);
     showGuide(d.surface, "h", snapY ? snapY.at : null, g.scale);
-    d.layer.style.left = d.now.x * g.scale + "px";
-    d.layer.style.top = d.now.y * g.scale + "px";
+    d.group.forEach(function (member) {
+      member.now = { x: round(clamp(member.x + dx, -g.width, 2 * g.width), 2),
+                     y: round(clamp(member.y + dy, -g.height, 2 * g.height), 2) };
+      member.layer.style.left = member.now.x * g.scale + "px";
+      member.layer.style.top = member.now.y * g.scale + "px";
+    });
+    d.now = d.group[0].now;
+  }
+
+  /* The rubber band: from where the pointer went down on the empty stage to where it is (canvas px). */
+  function marqueeTo(d, event) {
+    var g = d.g;
+    var x0 = (d.startX - g.rect.left) / g.k;
+    var y0 = (d.startY - g.rect.top) / g.k;
+    var x1 = (event.clientX - g.rect.left) / g.k;
+    var y1 = (event.clientY - g.rect.top) / g.k;
+    var band = { left: Math.min(x0, x1), top: Math.min(y0, y1), right: Math.max(x0, x1), bottom: Math.max(y0, y1) };
+    if (d.band) {
+      d.band.style.left = band.left * g.scale + "px";
+      d.band.style.top = band.top * g.scale + "px";
+      d.band.style.width = (band.right - band.left) * g.scale + "px";
+      d.band.style.height = (band.bottom - band.top) * g.scale + "px";
+      d.band.classList.add("is-visible");
+    }
+    d.touched = [];
+    d.surface.querySelectorAll(".compose-layer").forEach(function (layer) {
+      var b = boxOf(layer);
+      var touches = !layer.classList.contains("is-locked") && b.left <= band.right && b.right >= band.left &&
+        b.top <= band.bottom && b.bottom >= band.top;
+      if (touches) d.touched.push(layer);
+      layer.classList.toggle("is-selected", touches || (d.additive && d.initial.indexOf(layer) >= 0));
+    });
+    syncMulti(d.surface);
   }
 
   function scaleTo(d, event) {
@@ -201,10 +290,7 @@
     if (stageElement) stageElement.focus({ preventScroll: true });
     var layer = event.target.closest(".compose-layer");
     if (!layer) {
-      if (surface.querySelector(".compose-layer.is-selected")) {
-        markSelected(surface, null);
-        emit("layerdrop", { kind: "deselect" });
-      }
+      startMarquee(event, surface);
       return;
     }
     event.preventDefault();
@@ -213,7 +299,8 @@
     var d = {
       kind: dragKind(handle, layer), edge: handle ? handle.getAttribute("data-handle") : "",
       layer: layer, surface: surface, g: g, pointerId: event.pointerId,
-      wasSelected: layer.classList.contains("is-selected"),
+      wasSelected: layer.classList.contains("is-selected"), wasMulti: surface.classList.contains("is-multi"),
+      additive: event.shiftKey && !handle,
       startX: event.clientX, startY: event.clientY, moved: false,
       x: attr(layer, "x"), y: attr(layer, "y"), w: attr(layer, "w"), h: attr(layer, "h"),
       scale: attr(layer, "scale"), rotation: attr(layer, "rotation"),
@@ -230,17 +317,50 @@
     if (d.kind === "scale" && d.startDistance < halfDiagonal / 2) d.kind = "move";
     d.startAngle = Math.atan2(event.clientY - d.cy, event.clientX - d.cx);
     d.now = {};
-    markSelected(surface, layer);
+    if (d.additive && !d.wasSelected) {
+      layer.classList.add("is-selected");
+      syncMulti(surface);
+    } else if (!d.wasSelected) {
+      markSelected(surface, layer);
+    }
+    if (d.kind === "move") moveGroup(d);
     layer.setPointerCapture(event.pointerId);
     layer.classList.add("is-dragging");
     drag = d;
+  }
+
+  function startMarquee(event, surface) {
+    drag = { kind: "marquee", surface: surface, g: geometry(surface), pointerId: event.pointerId,
+             startX: event.clientX, startY: event.clientY, moved: false, additive: event.shiftKey,
+             initial: selectedLayers(surface), touched: [], band: surface.querySelector(".compose-marquee") };
+    surface.setPointerCapture(event.pointerId);
+  }
+
+  function finishMarquee(d, event, cancelled) {
+    if (d.band) d.band.classList.remove("is-visible");
+    if (d.surface.hasPointerCapture && d.surface.hasPointerCapture(event.pointerId)) {
+      d.surface.releasePointerCapture(event.pointerId);
+    }
+    if (cancelled) {
+      d.surface.querySelectorAll(".compose-layer").forEach(function (layer) {
+        layer.classList.toggle("is-selected", d.initial.indexOf(layer) >= 0);
+      });
+      syncMulti(d.surface);
+    } else if (d.moved) {
+      var ids = d.touched.map(function (layer) { return layer.getAttribute("data-id"); });
+      emit("layerdrop", { kind: "select", ids: ids, additive: d.additive });
+    } else if (!d.additive && d.initial.length) { // a click on the empty stage selects nothing
+      markSelected(d.surface, null);
+      emit("layerdrop", { kind: "deselect" });
+    }
   }
 
   function onPointerMove(event) {
     if (!drag || event.pointerId !== drag.pointerId) return;
     if (!drag.moved && Math.hypot(event.clientX - drag.startX, event.clientY - drag.startY) < CLICK_SLOP_PX) return;
     drag.moved = true;
-    if (drag.kind === "move") move(drag, event);
+    if (drag.kind === "marquee") marqueeTo(drag, event);
+    else if (drag.kind === "move") move(drag, event);
     else if (drag.kind === "scale") scaleTo(drag, event);
     else if (drag.kind === "crop") cropTo(drag, event);
     else rotateTo(drag, event);
@@ -250,6 +370,10 @@
     if (!drag || event.pointerId !== drag.pointerId) return;
     var d = drag;
     drag = null;
+    if (d.kind === "marquee") {
+      finishMarquee(d, event, cancelled);
+      return;
+    }
     d.layer.classList.remove("is-dragging");
     showGuide(d.surface, "v", null, 1);
     showGuide(d.surface, "h", null, 1);
@@ -258,7 +382,7 @@
     }
     var id = d.layer.getAttribute("data-id");
     if (cancelled) {
-      d.layer.setAttribute("style", d.style);
+      (d.group || [d]).forEach(function (member) { member.layer.setAttribute("style", member.style); });
       if (d.kind === "crop") placeImages(d.layer, { x: d.crop.x, y: d.crop.y, width: d.w, height: d.h }, d.full);
       return;
     }
@@ -267,11 +391,24 @@
       [["crop-x", crop.x], ["crop-y", crop.y], ["w", crop.width], ["h", crop.height], ["x", d.now.x], ["y", d.now.y]]
         .forEach(function (pair) { d.layer.setAttribute("data-" + pair[0], String(pair[1])); });
       emit("layerdrop", { kind: "crop", id: id, crop: crop });
+    } else if (d.moved && d.kind === "move" && d.group.length > 1) {
+      var moved = d.group.map(function (member) {
+        member.layer.setAttribute("data-x", String(member.now.x));
+        member.layer.setAttribute("data-y", String(member.now.y));
+        return { id: member.layer.getAttribute("data-id"), x: member.now.x, y: member.now.y };
+      });
+      var selection = selectedLayers(d.surface).map(function (layer) { return layer.getAttribute("data-id"); });
+      emit("layerdrop", { kind: "moves", layers: moved, selection: selection });
     } else if (d.moved && Object.keys(d.now).length) {
       // Remember the new placement at once: a second drag before the server answers starts from here.
       Object.keys(d.now).forEach(function (name) { d.layer.setAttribute("data-" + name, String(d.now[name])); });
       emit("layerdrop", Object.assign({ kind: d.kind, id: id }, d.now));
-    } else if (!d.wasSelected) {
+    } else if (d.additive) { // Shift-click: in or out of the selection
+      if (d.wasSelected) d.layer.classList.remove("is-selected");
+      syncMulti(d.surface);
+      emit("layerdrop", { kind: "select", id: id, additive: true });
+    } else if (!d.wasSelected || d.wasMulti) { // a click on one of several selected layers selects it alone
+      markSelected(d.surface, d.layer);
       emit("layerdrop", { kind: "select", id: id });
     }
   }
@@ -325,7 +462,7 @@
     var item = event.target.closest && event.target.closest("[data-compose-select]");
     if (!item) return;
     item.dispatchEvent(new CustomEvent("layerselect", {
-      bubbles: true, detail: { id: item.getAttribute("data-compose-select") },
+      bubbles: true, detail: { id: item.getAttribute("data-compose-select"), additive: event.shiftKey },
     }));
   }
 

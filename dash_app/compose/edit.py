@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -317,6 +318,96 @@ def delete(scene: Scene, layer_id: str) -> Scene:
     return _rebuild(scene, layers=layers)
 
 
+# Edits of a selection of layers: one edit (one undo step) for all of them. A locked layer of the selection
+# stays where it is and is not deleted; an edit that would leave every layer of it as it is says which is locked.
+
+
+def chosen(scene: Scene, layer_ids: Iterable[str]) -> list[Layer | TextLayer]:
+    """The layers with these ids, in stacking order (bottom first); an id that is not in the scene is refused."""
+    wanted = set(layer_ids)
+    unknown = wanted - {layer.id for layer in scene.layers}
+    if unknown:
+        msg = "that layer is no longer in the composition"
+        raise SceneError(msg)
+    if not wanted:
+        msg = "select a layer first"
+        raise SceneError(msg)
+    return [layer for layer in scene.layers if layer.id in wanted]
+
+
+def _movable(layers: list[Layer | TextLayer], what: str) -> list[Layer | TextLayer]:
+    """The unlocked ones; when there are none, the first locked one says why nothing can change."""
+    free = [layer for layer in layers if not layer.locked]
+    if not free and layers:
+        _unlocked(layers[0], what)
+    return free
+
+
+def move_layers(scene: Scene, positions: Mapping[str, tuple[float, float]]) -> Scene:
+    """Put several layers' centres at ``positions`` (canvas px) in one edit; locked layers stay."""
+    moved = {layer.id for layer in _movable(chosen(scene, positions), "move, turn, scale or crop")}
+    width, height = scene.canvas.size
+    layers = scene_to_dict(scene)["layers"]
+    for layer in layers:
+        if layer["id"] in moved:
+            x, y = positions[layer["id"]]
+            layer["x"], layer["y"] = _clamped(float(x), -width, 2 * width), _clamped(float(y), -height, 2 * height)
+    return _rebuild(scene, layers=layers)
+
+
+def nudge_layers(scene: Scene, layer_ids: Iterable[str], dx: float, dy: float) -> Scene:
+    """Move every layer of a selection by (dx, dy) canvas pixels."""
+    return move_layers(scene, {layer.id: (layer.x + dx, layer.y + dy) for layer in chosen(scene, layer_ids)})
+
+
+def delete_layers(scene: Scene, layer_ids: Iterable[str]) -> Scene:
+    """Remove the layers of a selection (its locked ones are kept)."""
+    gone = {layer.id for layer in _movable(chosen(scene, layer_ids), "delete")}
+    return _rebuild(scene, layers=[layer for layer in scene_to_dict(scene)["layers"] if layer["id"] not in gone])
+
+
+def duplicate_layers(scene: Scene, layer_ids: Iterable[str]) -> tuple[Scene, list[str]]:
+    """Copy each layer of a selection just above itself, shifted a little; return the scene and the copies' ids."""
+    originals = chosen(scene, layer_ids)
+    if len(scene.layers) + len(originals) > MAX_LAYERS:
+        msg = f"a composition holds at most {MAX_LAYERS} layers"
+        raise SceneError(msg)
+    width, height = scene.canvas.size
+    layers, copies = [], []
+    for layer in scene_to_dict(scene)["layers"]:
+        layers.append(layer)
+        if any(original.id == layer["id"] for original in originals):
+            copy = layer | {"id": new_layer_id(), "x": _clamped(layer["x"] + DUPLICATE_OFFSET, -width, 2 * width),
+                            "y": _clamped(layer["y"] + DUPLICATE_OFFSET, -height, 2 * height)}
+            layers.append(copy)
+            copies.append(copy["id"])
+    return _rebuild(scene, layers=layers), copies
+
+
+def set_opacity(scene: Scene, layer_ids: Iterable[str], opacity: float) -> Scene:
+    """Give every layer of a selection the same opacity (0 to 1; a lock does not keep it)."""
+    wanted = {layer.id for layer in chosen(scene, layer_ids)}
+    value = round(min(max(float(opacity), 0.0), 1.0), 3)
+    layers = [layer | {"opacity": value} if layer["id"] in wanted else layer
+              for layer in scene_to_dict(scene)["layers"]]
+    return _rebuild(scene, layers=layers)
+
+
+def restack_layers(scene: Scene, layer_ids: Iterable[str], step: int) -> Scene:
+    """Move every layer of a selection one place up (``step`` > 0) or down the stack, keeping their order.
+
+    A layer already at the end, or held there by another selected layer at the end, stays.
+    """
+    wanted = {layer.id for layer in chosen(scene, layer_ids)}
+    layers = scene_to_dict(scene)["layers"]
+    order = range(len(layers) - 2, -1, -1) if step > 0 else range(1, len(layers))
+    for index in order:
+        other = index + (1 if step > 0 else -1)
+        if layers[index]["id"] in wanted and layers[other]["id"] not in wanted:
+            layers[index], layers[other] = layers[other], layers[index]
+    return _rebuild(scene, layers=layers)
+
+
 def resize_canvas(scene: Scene, width: int, height: int, *, max_side: int) -> Scene:
     """Change the canvas size, keeping each layer at the same relative place."""
     old_w, old_h = scene.canvas.size
@@ -341,6 +432,7 @@ def background_color(scene: Scene) -> str:
     return getattr(spec, "color", None) or getattr(spec, "color_from", "#ffffff")
 
 
-__all__ = ["Layer", "PRESETS", "add_image", "add_text", "background_color", "chart_box", "delete", "duplicate", "flip",
-           "label", "move_to", "new_scene", "nudge", "rename", "replace_image", "resize_canvas", "restack",
-           "set_background", "set_crop", "set_flag", "update_layer", "update_text"]
+__all__ = ["Layer", "PRESETS", "add_image", "add_text", "background_color", "chart_box", "chosen", "delete",
+           "delete_layers", "duplicate", "duplicate_layers", "flip", "label", "move_layers", "move_to", "new_scene",
+           "nudge", "nudge_layers", "rename", "replace_image", "resize_canvas", "restack", "restack_layers",
+           "set_background", "set_crop", "set_flag", "set_opacity", "update_layer", "update_text"]

@@ -881,8 +881,9 @@ TOOLS_SCENE = {
 }
 
 
-def tools_scene(ids: dict[str, str]) -> dict:
-    scene = json.loads(json.dumps(TOOLS_SCENE))
+def tools_scene(ids: dict[str, str], template: dict = TOOLS_SCENE) -> dict:
+    """``template`` with the uploaded images' ids in place of their names."""
+    scene = json.loads(json.dumps(template))
     for layer in scene["layers"]:
         if "image_id" in layer:
             layer["image_id"] = ids[layer["image_id"]]
@@ -902,7 +903,12 @@ def test_preview_equals_export_with_text_crop_locked_and_hidden_layers(compose_a
     open_saved(page, data_dir, "tools check", scene)
     page.mouse.move(5, 5)
     assert page.locator(".compose-layer").count() == 4, "the hidden layer is not on the canvas"
+    _assert_preview_and_export_match(page, data_dir, scene, "tools scene")
 
+
+def _assert_preview_and_export_match(page, data_dir: Path, scene: dict, what: str) -> None:
+    """The stage shows the server's render of ``scene`` (within the first parity test's threshold), and Export
+    downloads its full-resolution render."""
     from dash_app.compose.export import load_images, preview_scale
     from dash_app.compose.render import render_scene
     from dash_app.compose.scene import scene_from_dict
@@ -913,7 +919,7 @@ def test_preview_equals_export_with_text_crop_locked_and_hidden_layers(compose_a
     browser = surface_shot(page)
     assert browser.size == server.size
     difference = mean_abs_difference(browser, server)
-    print(f"tools scene: preview vs server render {difference:.3f}/255 per channel")
+    print(f"{what}: preview vs server render {difference:.3f}/255 per channel")
     assert difference <= 4  # the threshold of the first parity test above
 
     with page.expect_download() as download:
@@ -1101,4 +1107,249 @@ def test_screenshots_of_a_chart_layer_and_the_dialog(compose_app, open_page, scr
         for selector in ("#compose-add-source", "#compose-refresh"):
             box = page.locator(selector).bounding_box()
             assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
+
+
+# Several layers selected, align and distribute, smart guides (issue 15: items 2, 3 and 4)
+
+A, B, C, D = "d0000001", "d0000002", "d0000003", "d0000004"
+SELECT_SCENE = {  # boxes (canvas px): A 300..500 x 200..400, B 816..1104 x 604..796, C 1350..1650 x 250..450
+    "canvas": {"width": 1920, "height": 1080},
+    "background": {"kind": "linear", "color_from": "#ecfeff", "color_to": "#a5b4fc", "angle": 120},
+    "layers": [
+        {"id": A, "image_id": "badge", "name": "Badge", "x": 400, "y": 300},
+        {"id": B, "image_id": "logo", "name": "Logo", "x": 960, "y": 700, "scale": 0.8},
+        {"id": C, "image_id": "photo", "name": "Photo", "x": 1500, "y": 350,
+         "crop": {"x": 90, "y": 60, "width": 300, "height": 200}},
+        {"id": D, "kind": "text", "name": "Locked title", "x": 1500, "y": 900, "locked": True,
+         "text": {"content": "Spring", "size": 60, "weight": 700, "color": "#1e1b4b"}},
+    ],
+}
+
+
+def open_selection_scene(compose_app, open_page, image_files, name: str = "Selection", **kwargs):
+    """The Compose page (``kwargs``: its viewport and colour scheme) showing SELECT_SCENE, with nothing selected."""
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, **({"height": 1200} | kwargs))
+    open_saved(page, data_dir, name, tools_scene(_uploaded_ids(page, image_files), SELECT_SCENE))
+    page.evaluate("window.scrollTo(0, 0)")  # the whole stage in view, below the navbar and the message
+    return page
+
+
+def _canvas_point(page, x: float, y: float) -> tuple[float, float]:
+    """Where the canvas point (x, y) is on the screen (read at once: Dash may be redrawing the stage)."""
+    return tuple(page.evaluate("""([x, y]) => { const s = document.querySelector('.compose-surface');
+        const r = s.getBoundingClientRect(), k = r.width / parseFloat(s.dataset.width);
+        return [r.left + x * k, r.top + y * k]; }""", [x, y]))
+
+
+def _click_canvas(page, x: float, y: float, modifiers: tuple[str, ...] = ()) -> None:
+    """Click the canvas point (x, y), holding ``modifiers`` (the mouse takes the keys held on the keyboard)."""
+    for key in modifiers:
+        page.keyboard.down(key)
+    page.mouse.click(*_canvas_point(page, x, y))
+    for key in modifiers:
+        page.keyboard.up(key)
+
+
+def _band(page, start: tuple[float, float], end: tuple[float, float], *, shift: bool = False) -> None:
+    """Drag a rubber band on the stage between two canvas points."""
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.move(*_canvas_point(page, *start))
+    page.mouse.down()
+    page.mouse.move(*_canvas_point(page, *end), steps=8)
+    page.mouse.up()
+    if shift:
+        page.keyboard.up("Shift")
+
+
+def wait_for_selection(page, expected: list[str]) -> None:
+    """The page's store holds the selection (one id, or a list), and the stage outlines exactly those layers."""
+    stored = expected[0] if len(expected) == 1 else expected
+    page.wait_for_function("""(want) => {
+        const held = JSON.parse(window.sessionStorage.getItem('compose-selected'));
+        const shown = [...document.querySelectorAll('.compose-layer.is-selected')].map(l => l.dataset.id);
+        return JSON.stringify(held) === JSON.stringify(want[0]) && JSON.stringify(shown) === JSON.stringify(want[1]);
+    }""", arg=[stored if expected else None, expected])
+
+
+def _drag_canvas(page, start: tuple[float, float], by: tuple[float, float], steps: int = 20) -> None:
+    """Press at a canvas point and move the pointer by ``by`` canvas px (the button stays down)."""
+    k = _screen_per_canvas_px(page)
+    x, y = _canvas_point(page, *start)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + by[0] * k, y + by[1] * k, steps=steps)
+
+
+def _undo_steps(page) -> int:
+    return len(json.loads(page.evaluate("window.sessionStorage.getItem('compose-history')"))["past"])
+
+
+def select_on_canvas(page, *picks: tuple[str, float, float]) -> None:
+    """Click the first layer and Shift-click the others (each an id and a canvas point on it, bottom layer first)."""
+    chosen = []
+    for layer_id, x, y in picks:
+        _click_canvas(page, x, y, modifiers=("Shift",) if chosen else ())
+        chosen.append(layer_id)
+        wait_for_selection(page, chosen)
+
+
+def _layer(scene: dict, layer_id: str) -> dict:
+    return next(layer for layer in scene["layers"] if layer["id"] == layer_id)
+
+
+def test_shift_click_and_a_rubber_band_select_several_layers(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_selection_scene(compose_app, open_page, image_files)
+    steps = _undo_steps(page)
+    select_on_canvas(page, (A, 400, 300), (B, 960, 700))
+    page.wait_for_selector("#compose-selection-note >> text=2 layers selected")
+    assert not page.locator("#compose-single-group").is_visible(), "only what applies to all of them"
+    assert page.locator(".compose-layer.is-selected .compose-handle-se:visible").count() == 0, "no handles"
+    assert page.locator("#compose-distribute-x").is_disabled()
+    _list_item(page, 1).locator(".compose-layer-pick").click(modifiers=["Shift"])  # the photo, in the list
+    wait_for_selection(page, [A, B, C])
+    assert page.locator(".compose-layer-item.is-selected").count() == 3
+    assert page.locator("#compose-distribute-x").is_enabled()
+    _click_canvas(page, 400, 300, modifiers=("Shift",))  # out again
+    wait_for_selection(page, [B, C])
+    _click_canvas(page, 100, 1000)  # the empty canvas: nothing
+    wait_for_selection(page, [])
+    page.wait_for_selector("#compose-layer-empty:visible")
+
+    count = len(_server_requests(page, url))
+    _band(page, (60, 60), (1000, 650))
+    wait_for_selection(page, [A, B])
+    assert len(_server_requests(page, url)) == count + 1, "one request for the band, on release"
+    _band(page, (1700, 1000), (1400, 300), shift=True)  # touches the photo and the locked title
+    wait_for_selection(page, [A, B, C])
+    page.wait_for_selector("#compose-selection-note >> text=3 layers selected")
+    assert page.locator(".compose-marquee.is-visible").count() == 0
+    assert _undo_steps(page) == steps, "selecting is not an edit to undo"
+    assert page.console_errors == []
+
+
+def test_several_layers_move_nudge_and_delete_together_one_undo_step_each(compose_app, open_page, image_files):
+    url, _ = compose_app
+    page = open_selection_scene(compose_app, open_page, image_files)
+    start = stored_scene(page)
+    select_on_canvas(page, (A, 400, 300), (B, 960, 700))
+    page.wait_for_load_state("networkidle")
+
+    k = _screen_per_canvas_px(page)
+    x, y = _canvas_point(page, 400, 300)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    during = len(_server_requests(page, url))
+    for step in range(1, 31):
+        page.mouse.move(x + 200 * k * step / 30, y + 100 * k * step / 30)
+    moving = _server_requests(page, url)[during:]
+    page.mouse.up()
+    moved = wait_for_scene(page, "s.layers[0].x !== 400 && s.layers[1].x !== 960")
+    page.wait_for_load_state("networkidle")
+    released = _server_requests(page, url)[during:]
+    print(f"drag of two layers: {len(moving)} requests while moving, {len(released)} on release")
+    assert moving == [], [request.url for request in moving]
+    assert [(r.method, urlsplit(r.url).path) for r in released] == [("POST", "/_dash-update-component")]
+    shift = (_layer(moved, A)["x"] - 400, _layer(moved, A)["y"] - 300)
+    assert shift == (pytest.approx(200, abs=0.05), pytest.approx(100, abs=0.05))
+    assert (_layer(moved, B)["x"] - 960, _layer(moved, B)["y"] - 700) == (pytest.approx(shift[0], abs=0.011),
+                                                                          pytest.approx(shift[1], abs=0.011))
+    assert _layer(moved, C) == _layer(start, C) and _layer(moved, D) == _layer(start, D)
+    wait_for_selection(page, [A, B])
+
+    page.keyboard.press("Shift+ArrowRight")
+    nudged = wait_for_scene(page, f"s.layers[0].x === {_layer(moved, A)['x'] + 10}")
+    assert _layer(nudged, B)["x"] == pytest.approx(_layer(moved, B)["x"] + 10)
+    page.keyboard.press("Delete")
+    wait_for_scene(page, "s.layers.length === 2")
+    for expected in (nudged, moved, start):  # one step each
+        page.click("#compose-undo")
+        shown = wait_for_scene(page, f"s.layers.length === 4 && s.layers[0].x === {_layer(expected, A)['x']}")
+        assert shown == expected
+    assert page.console_errors == []
+
+
+def test_align_left_and_distribute_the_selection_one_undo_step_each(compose_app, open_page, image_files):
+    page = open_selection_scene(compose_app, open_page, image_files)
+    _band(page, (5, 5), (1915, 1075))  # everything but the locked title
+    wait_for_selection(page, [A, B, C])
+    page.click("#compose-arrange-left")
+    aligned = wait_for_scene(page, "s.layers[1].x !== 960")
+    assert [layer["x"] for layer in aligned["layers"]] == [400, 444, 450, 1500], "left edges at 300 (the badge's)"
+    page.click("#compose-undo")
+    wait_for_scene(page, "s.layers[1].x === 960 && s.layers[2].x === 1500")
+    page.click("#compose-distribute-x")
+    spread = wait_for_scene(page, "s.layers[1].x !== 960")
+    assert [layer["x"] for layer in spread["layers"]] == [400, 925, 1500, 1500], "gaps of 281 px either side"
+    page.click("#compose-undo")
+    wait_for_scene(page, "s.layers[1].x === 960")
+    page.click("#compose-redo")
+    wait_for_scene(page, "s.layers[1].x === 925")
+    select_on_canvas(page, (B, 925, 700))  # one layer: to the canvas
+    page.click("#compose-arrange-bottom")
+    wait_for_scene(page, "s.layers[1].y === 984")  # 1080 - 192 / 2
+    assert page.console_errors == []
+
+
+def test_a_drag_snaps_to_another_layers_edge_with_a_guide_and_alt_places_freely(compose_app, open_page, image_files):
+    page = open_selection_scene(compose_app, open_page, image_files)
+    select_on_canvas(page, (B, 960, 700))
+    scale = float(page.get_attribute(".compose-surface", "data-scale"))
+    _drag_canvas(page, (960, 700), (241, 0))  # the logo's right edge 5 px short of the photo's left edge (1350)
+    guide = page.locator(".compose-guide-v.is-visible")
+    assert guide.count() == 1 and page.locator(".compose-guide-h.is-visible").count() == 0
+    assert float(guide.evaluate("g => parseFloat(g.style.left)")) == pytest.approx(1350 * scale, abs=0.01)
+    page.mouse.up()
+    snapped = _layer(wait_for_scene(page, "s.layers[1].x !== 960"), B)
+    assert snapped["x"] + 288 / 2 == 1350 and snapped["y"] == 700, "lands exactly on the photo's left edge"
+    assert page.locator(".compose-guide.is-visible").count() == 0
+
+    page.click("#compose-undo")
+    wait_for_scene(page, "s.layers[1].x === 960")
+    page.keyboard.down("Alt")
+    _drag_canvas(page, (960, 700), (241, 0))
+    assert page.locator(".compose-guide.is-visible").count() == 0, "Alt: no guide"
+    page.mouse.up()
+    page.keyboard.up("Alt")
+    free = _layer(wait_for_scene(page, "s.layers[1].x !== 960"), B)
+    assert free["x"] == pytest.approx(960 + 241, abs=0.05), "placed where the pointer left it"
+    assert page.console_errors == []
+
+
+def test_preview_equals_export_after_several_layers_are_moved(compose_app, open_page, image_files):
+    _, data_dir = compose_app
+    page = open_selection_scene(compose_app, open_page, image_files)
+    select_on_canvas(page, (A, 400, 300), (C, 1500, 350))
+    _drag_canvas(page, (400, 300), (123, 217))
+    page.mouse.up()
+    scene = wait_for_scene(page, "s.layers[0].x !== 400 && s.layers[2].x !== 1500")
+    assert _layer(scene, C)["x"] - 1500 == pytest.approx(_layer(scene, A)["x"] - 400, abs=0.011)
+    _click_canvas(page, 100, 1000)  # nothing selected: no outlines on the preview
+    wait_for_selection(page, [])
+    page.mouse.move(5, 5)
+    _assert_preview_and_export_match(page, data_dir, scene, "several layers moved")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_screenshots_of_a_selection_snapping_to_a_guide(compose_app, open_page, image_files, screenshot_dir, scheme,
+                                                        width_name):
+    page = open_selection_scene(compose_app, open_page, image_files, "Selection showcase", width=WIDTHS[width_name],
+                                scheme=scheme)
+    select_on_canvas(page, (A, 400, 300), (B, 960, 700))
+    page.wait_for_selector("#compose-selection-note >> text=2 layers selected")
+    page.wait_for_load_state("networkidle")
+    _drag_canvas(page, (400, 300), (241, 0))  # the selection's right edge to the photo's left edge
+    assert page.locator(".compose-guide-v.is-visible").count() == 1
+    page.evaluate("window.scrollTo(0, 0)")  # the drag holds: scrolling sends it no pointer event
+    page.screenshot(path=screenshot_dir / f"compose-select-{scheme}-{width_name}.png", full_page=True)
+    page.mouse.up()
+    moved = wait_for_scene(page, "s.layers[0].x !== 400")
+    assert _layer(moved, B)["x"] + 144 == 1350 and _layer(moved, A)["x"] == 400 + 246
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width_name], "no sideways scrolling"
+    if width_name == "narrow":
+        box = page.locator("#compose-arrange-left").bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
     assert page.console_errors == []

@@ -173,3 +173,42 @@ def test_text_and_crop_fields_do_nothing_for_the_other_kind_of_layer(compose, sc
     cleared = actions.on_crop_fields({"crop_x": 0, "crop_y": None, "crop_w": 5, "crop_h": 5}, scene, layer_id,
                                      compose)
     assert cleared.history == "none", "a field cleared while typing waits for a value"
+
+
+@pytest.mark.parametrize("detail", [
+    {"kind": "moves", "layers": "all"},
+    {"kind": "moves", "layers": []},
+    {"kind": "moves", "layers": [{"id": "LAYER", "x": "1", "y": 2}]},
+    {"kind": "moves", "layers": [{"id": "LAYER", "x": float("inf"), "y": 2}]},
+    {"kind": "moves", "layers": [{"id": "0000000000", "x": 1, "y": 2}]},
+    {"kind": "moves", "layers": [7]},
+    {"kind": "moves", "layers": [{"id": "LAYER", "x": 1, "y": 2}] * 61},
+])
+def test_hostile_moves_of_several_layers_are_refused(compose, scene_with_layer, detail):
+    scene, layer_id = scene_with_layer
+    with pytest.raises(SceneError):
+        actions.on_event({"type": "layerdrop", "detail": _naming(detail, layer_id)}, scene, None, compose)
+
+
+def _naming(value, layer_id):
+    """``value`` with every "LAYER" in it replaced by ``layer_id``."""
+    if isinstance(value, dict):
+        return {key: _naming(item, layer_id) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_naming(item, layer_id) for item in value]
+    return layer_id if value == "LAYER" else value
+
+
+@pytest.mark.parametrize("stored", [{"id": "x"}, 7, ["not-a-layer", None, 3], "0000000000", None])
+def test_a_selection_from_the_browser_keeps_only_layers_of_the_scene(scene_with_layer, stored):
+    scene, layer_id = scene_with_layer
+    assert actions.selection(scene, stored) == ()
+    assert actions.selection(scene, [layer_id, layer_id, "nope"]) == (layer_id,)
+    with pytest.raises(SceneError, match="select a layer first"):
+        actions.on_key({"key": "ArrowLeft"}, scene, stored)
+
+
+def test_an_unknown_arrangement_is_refused(scene_with_layer):
+    scene, layer_id = scene_with_layer
+    with pytest.raises(SceneError, match="unknown arrangement"):
+        actions.on_arrange("diagonal", scene, layer_id, {})

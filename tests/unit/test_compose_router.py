@@ -11,7 +11,7 @@ from PIL import Image
 from dash_app import create_app, ids
 from dash_app.callbacks import compose
 from dash_app.compose import edit
-from dash_app.compose.scene import scene_to_dict
+from dash_app.compose.scene import scene_from_dict, scene_to_dict
 from dash_app.settings import load_settings
 from dash_app.workbench import get_workbench
 
@@ -110,7 +110,8 @@ def test_a_stored_composition_whose_images_are_gone_is_refused_and_the_page_star
 def test_every_button_and_field_of_the_page_is_an_input_of_the_callback(app):
     """Two controls with the same argument name would leave one of them dead (the layer's Delete once was)."""
     wired = {item["id"] for callback in app.callback_map.values() for item in callback["inputs"]}
-    controls = {**compose.LAYER_BUTTONS, **compose.SAVED_BUTTONS, **compose.FIELDS, ids.COMPOSE_ADD_TEXT: "add"}
+    controls = {**compose.LAYER_BUTTONS, **compose.ARRANGE_BUTTONS, **compose.SAVED_BUTTONS, **compose.FIELDS,
+                ids.COMPOSE_ADD_TEXT: "add"}
     assert set(controls) - wired == set()
 
 
@@ -212,3 +213,102 @@ def test_crop_fields_and_a_crop_drag_crop_the_selected_image(app, stored_id):
     reset = update(ids.COMPOSE_CROP_RESET, dragged["scene"], dragged["history"], layer_id)
     assert reset["scene"]["layers"][0]["crop"] is None
     assert reset["scene"]["layers"][0]["x"] == pytest.approx(960)
+
+
+# Several layers selected, align and distribute (issue 15, items 2 and 3)
+
+
+def _three_layers(stored_id):
+    """Three 200 x 100 image layers at x 300, 900 and 1500 (y 200, 500, 800), bottom first."""
+    scene, layer_ids = edit.new_scene(), []
+    for x, y in ((300, 200), (900, 500), (1500, 800)):
+        scene, layer_id = edit.add_image(scene, stored_id, (200, 100), "blue.png")
+        scene = edit.update_layer(scene, layer_id, x=x, y=y, scale=1)
+        layer_ids.append(layer_id)
+    return scene_to_dict(scene), layer_ids
+
+
+def _selected_on_stage(shown) -> list[str]:
+    return [c.key for c in _components(shown["canvas"]) if "is-selected" in f"{getattr(c, 'className', '')}".split()]
+
+
+def test_shift_clicks_and_a_rubber_band_select_several_layers_and_the_panel_says_how_many(app, stored_id):
+    scene, (a, b, c) = _three_layers(stored_id)
+    one = update(ids.COMPOSE_EVENTS, scene, None, a, event=_event("layerselect", id=b, additive=True))
+    assert one["selected"] == [a, b] and _selected_on_stage(one) == [a, b]
+    assert one["selection_note"].startswith("2 layers selected") and one["single_hidden"] is True
+    assert (one["image_group_hidden"], one["text_group_hidden"], one["panel_hidden"]) == (True, True, False)
+    assert one["distribute_x_disabled"] is True and "is-multi" in one["canvas"].className
+    assert one["history"] == {"past": [], "future": []}, "selecting is not an edit"
+    out = update(ids.COMPOSE_EVENTS, scene, None, [a, b], event=_event("layerdrop", kind="select", id=a,
+                                                                       additive=True))
+    assert out["selected"] == b and out["single_hidden"] is False and out["selection_note"] == ""
+    band = update(ids.COMPOSE_EVENTS, scene, None, a, event=_event("layerdrop", kind="select", ids=[c, b],
+                                                                   additive=False))
+    assert band["selected"] == [b, c] and band["distribute_x_disabled"] is True
+    added = update(ids.COMPOSE_EVENTS, scene, None, a, event=_event("layerdrop", kind="select", ids=[c, b],
+                                                                    additive=True))
+    assert added["selected"] == [a, b, c] and added["distribute_x_disabled"] is False
+    items = [c for c in _components(added["layers"]) if "compose-layer-item" in f"{getattr(c, 'className', '')}"]
+    assert all("is-selected" in item.className for item in items), "the list shows the selection too"
+
+
+def test_the_stage_never_selects_a_locked_or_hidden_layer_but_the_list_does(app, stored_id):
+    scene, (a, b, c) = _three_layers(stored_id)
+    scene = scene_to_dict(edit.set_flag(edit.set_flag(scene_from_dict(scene), a, "locked", True), b, "visible",
+                                        False))
+    band = update(ids.COMPOSE_EVENTS, scene, None, None, event=_event("layerdrop", kind="select", ids=[a, b, c]))
+    assert band["selected"] == c
+    clicked = update(ids.COMPOSE_EVENTS, scene, None, c, event=_event("layerdrop", kind="select", id=a,
+                                                                      additive=True))
+    assert clicked["selected"] == c
+    listed = update(ids.COMPOSE_EVENTS, scene, None, c, event=_event("layerselect", id=a, additive=True))
+    assert listed["selected"] == [a, c]
+
+
+def test_moving_nudging_and_fading_several_layers_is_one_undo_step_each(app, stored_id):
+    scene, (a, b, c) = _three_layers(stored_id)
+    moved = update(ids.COMPOSE_EVENTS, scene, None, [a, b], event=_event(
+        "layerdrop", kind="moves", layers=[{"id": a, "x": 350, "y": 260}, {"id": b, "x": 950, "y": 560}],
+        selection=[a, b]))
+    assert [(layer["x"], layer["y"]) for layer in moved["scene"]["layers"]] == [(350, 260), (950, 560), (1500, 800)]
+    assert moved["selected"] == [a, b] and len(moved["history"]["past"]) == 1
+    nudged = update(ids.COMPOSE_KEYS, moved["scene"], moved["history"], [a, b],
+                    keydown={"key": "ArrowLeft", "shiftKey": True})
+    assert [layer["x"] for layer in nudged["scene"]["layers"]] == [340, 940, 1500]
+    faded = update(ids.COMPOSE_OPACITY, nudged["scene"], nudged["history"], [a, b], opacity=40)
+    assert [layer["opacity"] for layer in faded["scene"]["layers"]] == [0.4, 0.4, 1]
+    assert faded["opacity"] is no_update, "the slider already shows 40"
+    undone = update(ids.COMPOSE_UNDO, faded["scene"], faded["history"], [a, b])
+    assert undone["scene"] == nudged["scene"] and undone["selected"] == [a, b]
+    undone = update(ids.COMPOSE_UNDO, undone["scene"], undone["history"], [a, b])
+    assert undone["scene"] == moved["scene"]
+    undone = update(ids.COMPOSE_UNDO, undone["scene"], undone["history"], [a, b])
+    assert undone["scene"] == scene
+
+
+def test_duplicating_and_deleting_several_layers_is_one_undo_step_each(app, stored_id):
+    scene, (a, b, c) = _three_layers(stored_id)
+    copied = update(ids.COMPOSE_DUPLICATE, scene, None, [a, c])
+    assert copied["count"] == "5" and len(copied["selected"]) == 2 and a not in copied["selected"]
+    deleted = update(ids.COMPOSE_KEYS, copied["scene"], copied["history"], copied["selected"],
+                     keydown={"key": "Delete"})
+    assert deleted["scene"] == scene and deleted["selected"] is None
+    gone = update(ids.COMPOSE_DELETE, scene, None, [a, b, c])
+    assert gone["count"] == "0"
+    undone = update(ids.COMPOSE_UNDO, gone["scene"], gone["history"], None)
+    assert undone["scene"] == scene
+
+
+def test_align_and_distribute_buttons_move_the_selection_or_one_layer_to_the_canvas(app, stored_id):
+    scene, (a, b, c) = _three_layers(stored_id)
+    left = update(ids.COMPOSE_ARRANGE_LEFT, scene, None, [a, b, c])
+    assert [layer["x"] for layer in left["scene"]["layers"]] == [300, 300, 300], "the left edge of the leftmost"
+    bottom = update(ids.COMPOSE_ARRANGE_BOTTOM, scene, None, b)
+    assert bottom["scene"]["layers"][1]["y"] == 1080 - 50, "one layer: to the canvas"
+    moved = edit.update_layer(scene_from_dict(scene), b, x=500)
+    spread = update(ids.COMPOSE_DISTRIBUTE_X, scene_to_dict(moved), None, [a, b, c])
+    assert [layer["x"] for layer in spread["scene"]["layers"]] == [300, 900, 1500]
+    assert len(spread["history"]["past"]) == 1
+    two = update(ids.COMPOSE_DISTRIBUTE_Y, scene, None, [a, b])
+    assert text(two["alerts"]) == "Select 3 or more layers to distribute them." and two["scene"] == scene
