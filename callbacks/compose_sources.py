@@ -15,6 +15,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from dash_app import ids
 from dash_app.callbacks.compose_actions import Outcome
+from dash_app.callbacks.compose_views import Selection, single
 from dash_app.callbacks.wiring import outputs
 from dash_app.components import alert
 from dash_app.components.training import ARTIFACT_TITLES
@@ -160,7 +161,7 @@ def _first(dates: list[str], groups: list[dict]) -> str | None:
 # The edits the main callback (callbacks/compose.py) dispatches here -----------------------------------------
 
 
-def on_button(trigger: str, form: dict, scene: Scene, selected: str | None, compose: ComposeStorage,
+def on_button(trigger: str, form: dict, scene: Scene, selected: Selection, compose: ComposeStorage,
               sources: Sources) -> Outcome:
     """Add the dialog's run picture or chart as a layer, or refresh the selected layer from its source."""
     action = BUTTONS[trigger]
@@ -220,16 +221,12 @@ def _store(compose: ComposeStorage, picture) -> intake.StoredImage:
         raise SceneError(str(error)) from None
 
 
-def refresh(scene: Scene, selected: str | tuple[str, ...] | None, compose: ComposeStorage, sources: Sources
-            ) -> Outcome:
+def refresh(scene: Scene, selected: Selection, compose: ComposeStorage, sources: Sources) -> Outcome:
     """Draw the selected layer again from its source, in the same place at the layer's current size (one undo step).
 
     A chart is drawn at the size the layer shows it, so it is sharp again after being enlarged.
     """
-    if not isinstance(selected, str):  # none, or several layers (a tuple of ids)
-        msg = "select one layer first"
-        raise SceneError(msg)
-    layer = scene.layer(selected)
+    layer = scene.layer(single(selected)) if single(selected) else None
     if layer is None:
         msg = "select a layer first"
         raise SceneError(msg)
@@ -243,9 +240,9 @@ def refresh(scene: Scene, selected: str | tuple[str, ...] | None, compose: Compo
     return Outcome(refreshed, layer.id, ("success", f"Refreshed “{edit.label(layer)}” from {describe(layer.source)}."))
 
 
-def source_values(scene: Scene, selected: str | tuple[str, ...] | None) -> dict:
+def source_values(scene: Scene, selected: Selection) -> dict:
     """The selected layer's source in the panel (hidden for a layer that has none, and while several are selected)."""
-    layer = scene.layer(selected) if isinstance(selected, str) else None
+    layer = scene.layer(single(selected)) if single(selected) else None
     source = layer.source if isinstance(layer, Layer) else None
     return {"source_hidden": source is None, "source_text": describe(source) if source else ""}
 
