@@ -44,6 +44,43 @@ def browser(chromium_path):
         launched.close()
 
 
+# Every Content-Security-Policy violation a page sees (the product's policy, dash_app/web/headers.py) is put on
+# the console with this marker, from the browser's own securitypolicyviolation event.
+CSP_MARKER = "CSP violation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+    "%s " + event.effectiveDirective + " blocked " + (event.blockedURI || "inline") + " at "
+    + event.sourceFile + ":" + event.lineNumber + " (" + (event.sample || "").slice(0, 80) + ")"));
+""" % CSP_MARKER
+
+
+def csp_violation(text: str) -> bool:
+    """Whether a console line reports a Content-Security-Policy violation (ours, or Chromium's own wording)."""
+    return text.startswith(CSP_MARKER) or "Content Security Policy" in text
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request, monkeypatch):
+    """Fail the test when any page of any browser context it opened (open_page's, or its own) reported a
+    Content-Security-Policy violation (SECURITY.md, "7. Headers")."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    launched = request.getfixturevalue("browser")
+    violations: list[str] = []
+    new_context = launched.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", lambda message: csp_violation(message.text) and violations.append(message.text))
+        return context
+
+    monkeypatch.setattr(launched, "new_context", watched_context)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations))
+
+
 @pytest.fixture
 def open_page(browser):
     """Open a page in a fresh browser context (fresh localStorage) and collect its errors and requests."""
