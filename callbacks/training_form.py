@@ -28,6 +28,7 @@ from dash_app.jobs.config import (
 )
 from dash_app.runs.launch import LaunchError
 from dash_app.runs.schema import FAILED, QUEUED
+from dash_app.runs.store import TooManyRuns
 from dash_app.workbench import get_workbench
 
 # Errors of the Data service whose message is written for the user.
@@ -155,8 +156,12 @@ def _queue_and_launch(config: TrainConfig):
     workbench = get_workbench()
     store = workbench.runs
     starter = current_identity()  # the run is theirs: filed under their stable id, labelled with their name
-    run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
-                              backend=workbench.settings.background)
+    try:
+        run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
+                                  backend=workbench.settings.background,
+                                  max_active=workbench.settings.max_active_runs_per_user)
+    except TooManyRuns as error:
+        return alert(f"Nothing started: {error}.", color="warning")
     try:
         workbench.launcher.launch(run_id)
     except LaunchError as error:

@@ -61,7 +61,7 @@ def upload(client, data: bytes, name: str):
 @pytest.fixture
 def server(tmp_path):
     """The standalone app with the default limits; only the upload rate is raised to let the corpus through."""
-    settings = load_settings(data_dir=tmp_path / "data")
+    settings = load_settings(data_dir=tmp_path / "data", uploads_per_minute=10_000)
     return create_app(settings).server.test_client(), settings
 
 
