@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,16 @@ def csp_violation(text: str) -> bool:
     return text.startswith(CSP_MARKER) or "Content Security Policy" in text
 
 
+FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\(?[\w$,\s]*\)?\s*=>)")
+
+
+def as_function(expression: str) -> str:
+    """The expression of a wait_for_function as an arrow function: Playwright evaluates a function once and calls
+    it at each poll, but evaluates a bare expression with eval at each poll, which the policy (no 'unsafe-eval')
+    refuses in the page."""
+    return expression if FUNCTION.match(expression) else f"() => ({expression})"
+
+
 @pytest.fixture(autouse=True)
 def no_csp_violations(request, monkeypatch):
     """Fail the test when any page of any browser context it opened (open_page's, or its own) reported a
@@ -74,6 +85,16 @@ def no_csp_violations(request, monkeypatch):
         context = new_context(*args, **kwargs)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("console", lambda message: csp_violation(message.text) and violations.append(message.text))
+        new_page = context.new_page
+
+        def page_waiting_without_eval(*page_args, **page_kwargs):
+            page = new_page(*page_args, **page_kwargs)
+            wait_for_function = page.wait_for_function
+            page.wait_for_function = lambda expression, *rest, **options: wait_for_function(
+                as_function(expression), *rest, **options)
+            return page
+
+        context.new_page = page_waiting_without_eval
         return context
 
     monkeypatch.setattr(launched, "new_context", watched_context)
