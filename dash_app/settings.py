@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         json_schema_extra=_allowed("an integer from 1 to 1000 (training runs one user may have queued or running)"),
     )
     uploads_per_minute: int = Field(
-        30, ge=1, le=10_000,
+        120, ge=1, le=10_000,
         json_schema_extra=_allowed("an integer from 1 to 10000 (Compose uploads one user may send in a minute)"),
     )
     upload_quota_mb: int = Field(

@@ -60,7 +60,8 @@ def csp_violation(text: str) -> bool:
     return text.startswith(CSP_MARKER) or "Content Security Policy" in text
 
 
-FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|\(?[\w$,\s]*\)?\s*=>)")
+# A function expression: "function", "name =>", "(a, b) =>" at the start (an immediately called "(s => ...)(x)" is not).
+FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|[\w$]+\s*=>|\([\w$,\s]*\)\s*=>)")
 
 
 def as_function(expression: str) -> str:
