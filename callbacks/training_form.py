@@ -28,6 +28,7 @@ from dash_app.jobs.config import (
     DATASET_RULES, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
 )
 from dash_app.runs.launch import hand_over
+from dash_app.runs.store import TooManyRuns
 from dash_app.workbench import get_workbench
 
 # Errors of the Data service whose message is written for the user.
@@ -168,8 +169,12 @@ def _queue_and_launch(config: TrainConfig):
     workbench = get_workbench()
     store = workbench.runs
     starter = current_identity()  # the run is theirs: filed under their stable id, labelled with their name
-    run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
-                              backend=workbench.settings.background)
+    try:
+        run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
+                                  backend=workbench.settings.background,
+                                  max_active=workbench.settings.max_active_runs_per_user)
+    except TooManyRuns as error:
+        return alert(f"Nothing started: {error}.", color="warning")
     error = hand_over(store, workbench.launcher, run_id)
     if error is not None:
         return alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",

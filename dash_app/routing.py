@@ -26,8 +26,11 @@ def page_endpoints(app: Dash) -> frozenset[str]:
 
 def is_known_page(app: Dash, path: str) -> bool:
     """Whether ``path`` (full URL path, prefix included) belongs to a registered page."""
-    page, _ = _path_to_page(app.strip_relative_path(path) or "")
-    return bool(page) and not page["module"].endswith(NOT_FOUND_MODULE_SUFFIX)
+    page, variables = _path_to_page(app.strip_relative_path(path) or "")
+    # Dash matches a template's variable across "/" ("training/runs/<run_id>" takes "runs/1/x/y"): a variable
+    # is one path segment here, so deeper paths are unknown.
+    deeper = any("/" in str(value) for value in (variables or {}).values())
+    return bool(page) and not page["module"].endswith(NOT_FOUND_MODULE_SUFFIX) and not deeper
 
 
 def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str]) -> None:

@@ -142,6 +142,24 @@ class Settings(BaseSettings):
             "seconds from 1 to 3600: a running training run whose job has given no sign of life for this long"
             " is marked interrupted (its worker died); jobs beat 4 times per timeout"
         ),
+        ),
+    )
+    max_active_runs_per_user: int = Field(
+        10, ge=1, le=1000,
+        json_schema_extra=_allowed("an integer from 1 to 1000 (training runs one user may have queued or running)"),
+    )
+    uploads_per_minute: int = Field(
+        120, ge=1, le=10_000,
+        json_schema_extra=_allowed("an integer from 1 to 10000 (Compose uploads one user may send in a minute)"),
+    )
+    upload_quota_mb: int = Field(
+        2048, ge=1, le=10_000_000,
+        json_schema_extra=_allowed("an integer from 1 to 10000000 (megabytes of uploaded images one user may keep)"),
+    )
+    max_exports_per_user: int = Field(
+        2, ge=1, le=64,
+        json_schema_extra=_allowed("an integer from 1 to 64 (exports one user may have in progress at once,"
+                                   " Data's CSV and Excel and Compose's; counted per server process)"),
     )
     hold_runs: bool = Field(
         False,

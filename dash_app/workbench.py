@@ -15,8 +15,10 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from dash_app.compose.sources import Sources
+from dash_app.compose.quota import UploadLimits
 from dash_app.compose.storage import ComposeStorage
 from dash_app.data.service import DataService
+from dash_app.exports import ExportSlots
 from dash_app.runs.store import RunStore, open_store
 from dash_app.settings import Settings
 
@@ -28,14 +30,16 @@ EXTENSION = "dash_app"
 
 
 class Workbench:
-    """Settings, the Data service, the run store, the Compose storage, the run launcher and the host's access
-    of one app."""
+    """Settings, the Data service, the run store, the Compose storage, the run launcher, the host's access and the
+    export slots of one app."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # The Data service acts for the user of each request (its rules: dash_app/data/access.py).
         self.data = DataService(settings, app_store=lambda: self.runs.engine, viewer=self._viewer)
-        self._compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side)
+        limits = UploadLimits(settings.uploads_per_minute, settings.upload_quota_mb * 1024 * 1024)
+        self._compose = ComposeStorage(settings.data_dir, max_side=settings.max_canvas_side, upload_limits=limits)
+        self.exports = ExportSlots(settings.max_exports_per_user)  # per user, in this process
         self.launcher: ProcessLauncher | CeleryLauncher | None = None  # set by init_app with the manager
         self.endpoints: frozenset[str] = frozenset()  # the product's Flask endpoints, set by init_app
         self.access: Access | None = None  # how the host says who is signed in (None: standalone), set by init_app

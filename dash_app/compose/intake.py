@@ -21,6 +21,10 @@ from PIL import Image, ImageOps
 from dash_app.compose.scene import IMAGE_ID_PATTERN
 
 DISPLAY_SIDE = 2048  # the browser gets a copy at most this big; the export always uses the full image
+# The longest side an upload may have, whatever its pixel count: JPEG's own maximum (WebP's is 16,383). Only a
+# PNG can claim more, and a 1 x 40,000,000 strip within the pixel limit takes Pillow half a minute to decode
+# row by row (tests/unit/test_image_corpus.py) while no composition could show it.
+MAX_SIDE = 65_535
 SIGNATURES = {"PNG": (b"\x89PNG\r\n\x1a\n",), "JPEG": (b"\xff\xd8\xff",)}
 _IMAGE_ID = re.compile(IMAGE_ID_PATTERN)
 # Pillow errors a broken file can raise while opening or decoding (it has no single base class for them).
@@ -113,6 +117,9 @@ def open_checked(data: bytes, *, max_pixels: int) -> Image.Image:
     width, height = _header_size(data, kind, max_pixels)
     if width * height > max_pixels:
         raise ImageRejected(_too_many_pixels(width, height, max_pixels))
+    if max(width, height) > MAX_SIDE:
+        msg = f"the image is {width:,} x {height:,} pixels; a side may be at most {MAX_SIDE:,} pixels"
+        raise ImageRejected(msg)
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as probe:
             probe.verify()  # checks chunk CRCs and structure without decoding pixels
@@ -152,11 +159,16 @@ def _too_many_pixels(width: int, height: int, max_pixels: int) -> str:
 
 
 def normalised(image: Image.Image) -> Image.Image:
-    """First frame, EXIF orientation applied, as RGBA when it has transparency and RGB otherwise."""
+    """First frame, EXIF orientation applied, as RGBA when it has transparency and RGB otherwise.
+
+    Copies only where something changes (a turn, another mode): a copy of a 50-megapixel RGBA image is 200 MB,
+    and the peak memory of an upload is printed by tests/unit/test_image_corpus.py.
+    """
     image.seek(0)
-    upright = ImageOps.exif_transpose(image)
-    has_alpha = upright.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in upright.info
-    return upright.convert("RGBA" if has_alpha else "RGB")
+    ImageOps.exif_transpose(image, in_place=True)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
+    wanted = "RGBA" if has_alpha else "RGB"
+    return image if image.mode == wanted else image.convert(wanted)
 
 
 def accept_image(data: bytes, *, data_dir: Path, max_bytes: int, max_pixels: int,
@@ -180,9 +192,10 @@ def store_image(image: Image.Image, *, data_dir: Path, owner: str | None = None)
     if owner is not None:  # written first: the image is never there without its owner
         set_owner(data_dir, image_id, owner)
     _write_png(image, folder / f"{image_id}.png")
-    if max(image.size) > DISPLAY_SIDE:
-        display = image.copy()
-        display.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.LANCZOS)
+    if max(image.size) > DISPLAY_SIDE:  # resized straight from the image, as thumbnail() would, without a copy
+        scale = DISPLAY_SIDE / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        display = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
         _write_png(display, folder / f"{image_id}.display.png")
     return StoredImage(image_id, image.width, image.height, image.mode == "RGBA")
 

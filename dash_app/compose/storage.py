@@ -29,7 +29,7 @@ from typing import Any
 
 from PIL import Image
 
-from dash_app.compose import export, intake
+from dash_app.compose import export, intake, quota
 from dash_app.compose.scene import Background, PhotoBackground, Scene, SceneError, scene_from_dict, scene_to_dict
 from dash_app.identity import STANDALONE, Identity, may_use_image
 
@@ -76,22 +76,33 @@ class ComposeStorage:
     :meth:`as_user`).
     """
 
-    def __init__(self, data_dir: Path, *, max_side: int, viewer: Identity = STANDALONE) -> None:
+    def __init__(self, data_dir: Path, *, max_side: int, viewer: Identity = STANDALONE,
+                 upload_limits: quota.UploadLimits | None = None) -> None:
         self.data_dir, self.max_side, self.viewer = data_dir, max_side, viewer
+        self.upload_limits = upload_limits  # per user (dash_app/compose/quota.py); None: no limits
 
     def as_user(self, viewer: Identity) -> ComposeStorage:
         """The same files, with the image methods acting for ``viewer``."""
-        return ComposeStorage(self.data_dir, max_side=self.max_side, viewer=viewer)
+        return ComposeStorage(self.data_dir, max_side=self.max_side, viewer=viewer, upload_limits=self.upload_limits)
 
     # Uploaded images: stored under a generated id by dash_app/compose/intake.py, with their owner's id.
 
     def accept_image(self, data: bytes, *, max_bytes: int, max_pixels: int) -> intake.StoredImage:
-        """Check an upload and store it as the viewer's; intake.ImageRejected with a message for the user."""
+        """Check an upload (the viewer's upload limits first) and store it as the viewer's; intake.ImageRejected
+        with a message for the user (quota.UploadLimitReached when it is a limit)."""
         if self.viewer.is_nobody:
             msg = "sign in to upload images"
             raise intake.ImageRejected(msg)
-        return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels,
-                                   owner=self.viewer.id)
+        if self.upload_limits is None:
+            return intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels,
+                                       owner=self.viewer.id)
+        ledger = quota.UploadLedger(self.data_dir, self.viewer.id, intake.images_dir(self.data_dir))
+        ledger.admit(len(data), self.upload_limits)  # quota.UploadLimitReached, an ImageRejected
+        stored = intake.accept_image(data, data_dir=self.data_dir, max_bytes=max_bytes, max_pixels=max_pixels,
+                                     owner=self.viewer.id)
+        files = (intake.image_path(self.data_dir, stored.id), intake.image_path(self.data_dir, stored.id, display=True))
+        ledger.record(stored.id, sum(path.stat().st_size for path in set(files)))
+        return stored
 
     def store_picture(self, picture: Image.Image) -> intake.StoredImage:
         """Store an image the app drew itself (a chart, a run's artifact) as the viewer's, like an upload."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -140,6 +141,12 @@ def check_excel_fits(row_count: int) -> None:
         raise ExportTooLarge(msg)
 
 
+def sheet_name(table_name: str) -> str:
+    """A worksheet name Excel accepts for a table: none of []:*?/\\, no ' at either end, at most 31 characters."""
+    name = re.sub(r"[\[\]:*?/\\]", "_", table_name)[:31].strip("'")
+    return name if name.strip() and name.lower() != "history" else "data"  # "History" is Excel's own
+
+
 def write_xlsx(connection: Connection, table: Table, spec: ViewSpec, path: str) -> int:
     """Write the view to an .xlsx file at ``path``; return the number of data rows."""
     columns = export_columns(table, spec)
@@ -147,7 +154,7 @@ def write_xlsx(connection: Connection, table: Table, spec: ViewSpec, path: str) 
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})
     try:
-        sheet = workbook.add_worksheet(table.name[:31] or "data")
+        sheet = workbook.add_worksheet(sheet_name(table.name))
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, columns, bold)
         sheet.freeze_panes(1, 0)

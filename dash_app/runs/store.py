@@ -34,6 +34,15 @@ HEARTBEAT_LOST = ("Its job gave no sign of life for {seconds:g} s: the worker wa
                   " or lost its machine.")
 
 
+class TooManyRuns(RuntimeError):
+    """The user already has as many runs queued or running as one user may; the message is for the user."""
+
+    def __init__(self, active: int, limit: int) -> None:
+        super().__init__(f"you already have {active} runs queued or running, the most one user may have at once"
+                         f" ({limit}): wait for one to finish, or cancel one")
+        self.active, self.limit = active, limit
+
+
 @dataclass(frozen=True)
 class ProcessRef:
     """A job process, named so that only its own machine kills it and a reused pid is never mistaken for it."""
@@ -134,9 +143,20 @@ class RunStore:
     # -- creating and reading -------------------------------------------------------------------------
 
     def create_run(self, config: Mapping[str, Any], summary: str, *, user: str | None, backend: str,
-                   owner: str | None = None) -> int:
-        """Add a queued run of ``owner`` (a stable user id; ``user`` is the display name) and return its id."""
+                   owner: str | None = None, max_active: int | None = None) -> int:
+        """Add a queued run of ``owner`` (a stable user id; ``user`` is the display name) and return its id.
+
+        With ``max_active``, TooManyRuns when the owner already has that many runs queued or running: counted
+        and inserted under the queue's lock row, so two Starts at once in two processes cannot both pass.
+        """
+        runs = schema.runs
         with self.engine.begin() as connection:
+            if max_active is not None:
+                connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
+                mine = runs.c.owner_id.is_(None) if owner is None else runs.c.owner_id == owner
+                active = connection.execute(select(func.count()).where(mine, runs.c.status.in_(ACTIVE))).scalar_one()
+                if active >= max_active:
+                    raise TooManyRuns(active, max_active)
             result = connection.execute(insert(schema.runs).values(
                 config=json.dumps(config), summary=summary[:300], status=QUEUED, user_name=user, backend=backend,
                 owner_id=owner, cancel_requested=False, created_at=time.time(),

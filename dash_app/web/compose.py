@@ -19,7 +19,8 @@ from pathlib import PurePosixPath
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from dash_app.compose import export, intake
+from dash_app.auth import current_identity
+from dash_app.compose import export, intake, quota
 from dash_app.compose.scene import (
     SceneError,
     background_from_dict,
@@ -28,6 +29,7 @@ from dash_app.compose.scene import (
     text_spec_from_dict,
 )
 from dash_app.compose.text import draw_text
+from dash_app.exports import TooManyExports
 from dash_app.settings import Settings
 from dash_app.workbench import get_workbench
 
@@ -82,6 +84,8 @@ def upload() -> Response:
     try:
         stored = workbench.compose.accept_image(data, max_bytes=limit,
                                                 max_pixels=workbench.settings.max_image_pixels)
+    except quota.UploadLimitReached as error:
+        return _error(str(error), 429)
     except intake.ImageRejected as error:
         return _error(str(error), 413 if len(data) > limit else 400)
     return jsonify(image={"id": stored.id, "width": stored.width, "height": stored.height,
@@ -149,7 +153,13 @@ def export_view(renderer: ThreadPoolExecutor) -> Response:
     try:
         scene = (scene_from_dict(raw, max_side=max_side) if isinstance(raw, dict)
                  else scene_from_json(raw or "", max_side=max_side))
-        encoded = renderer.submit(workbench.compose.export_scene, scene, fmt).result()
+        give_back = workbench.exports.take(current_identity().id)  # one of the user's export slots
+        try:
+            encoded = renderer.submit(workbench.compose.export_scene, scene, fmt).result()
+        finally:
+            give_back()
+    except TooManyExports as error:
+        return _error(str(error), 429)
     except SceneError as error:
         return _error(f"the composition is not valid: {error}")
     except export.MissingImage as error:

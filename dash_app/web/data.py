@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, request, stream_with_context
 
+from dash_app.auth import current_identity
 from dash_app.data import export
 from dash_app.data.access import NotAvailable
 from dash_app.data.cells import ValueProblem
@@ -21,6 +22,7 @@ from dash_app.data.limits import EXPORT_COUNT_SECONDS, QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError
 from dash_app.data.urlstate import StateProblem, read_query
+from dash_app.exports import TooManyExports
 from dash_app.settings import Settings
 from dash_app.workbench import get_workbench
 
@@ -52,13 +54,22 @@ def _attachment(name: str, extension: str) -> str:
     return f"attachment; filename=\"{safe}.{extension}\"; filename*=UTF-8''{quote(name[:80])}.{extension}"
 
 
+def _export_slot():
+    """One of the user's export slots (dash_app/exports.py), and what gives it back; TooManyExports when all of
+    theirs are in use."""
+    return get_workbench().exports.take(current_identity().id)
+
+
 def _export_csv() -> Response:
     try:
         service, database, table, spec = _checked_view()
+        give_back = _export_slot()
     except NotAvailable as problem:
         return _refusal(str(problem), status=404)
     except (StateProblem, QueryError, ValueProblem, DataError) as problem:
         return _refusal(str(problem))
+    except TooManyExports as problem:
+        return _refusal(str(problem), status=429)
 
     def chunks():
         # The connection lives as long as the download; no time limit: the rows stream as they come.
@@ -66,6 +77,7 @@ def _export_csv() -> Response:
             yield from export.csv_chunks(connection, table, spec)
 
     response = Response(stream_with_context(chunks()), mimetype=CSV_TYPE)
+    response.call_on_close(give_back)  # the download was sent, or the browser went away
     response.headers["Content-Disposition"] = _attachment(table.name, "csv")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -75,6 +87,27 @@ def _export_csv() -> Response:
 def _export_xlsx() -> Response:
     try:
         service, database, table, spec = _checked_view()
+        give_back = _export_slot()
+    except NotAvailable as problem:
+        return _refusal(str(problem), status=404)
+    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
+        return _refusal(str(problem))
+    except TooManyExports as problem:
+        return _refusal(str(problem), status=429)
+    try:
+        response = _xlsx_response(service, database, table, spec)
+    except BaseException:
+        give_back()
+        raise
+    if response.status_code == 200:
+        response.call_on_close(give_back)  # the download was sent, or the browser went away
+    else:
+        give_back()
+    return response
+
+
+def _xlsx_response(service, database, table, spec) -> Response:
+    try:
         rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=EXPORT_COUNT_SECONDS)
         export.check_excel_fits(rows)
     except NotAvailable as problem:

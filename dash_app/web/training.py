@@ -33,9 +33,11 @@ def _artifact(run_id: int, name: str) -> Response:
     run = workbench.runs.get(run_id)
     if run is None or not may_view_run(current_identity(), run.owner, shared=workbench.settings.share_runs):
         abort(404, description="No such run artifact that you may see.")
+    # Pictures may be shown in the page; weights and settings (and anything asked with download=1) are always
+    # downloads. Flask names the file in Content-Disposition either way, from the checked name (ARTIFACT_NAME).
     response = send_from_directory(
         run_folder(workbench.settings.data_dir, run_id), name,
-        as_attachment=request.args.get("download") == "1", max_age=3600,
+        as_attachment=request.args.get("download") == "1" or not name.endswith(".png"), max_age=3600,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

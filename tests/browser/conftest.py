@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,64 @@ def browser(chromium_path):
         launched = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# Every Content-Security-Policy violation a page sees (the product's policy, dash_app/web/headers.py) is put on
+# the console with this marker, from the browser's own securitypolicyviolation event.
+CSP_MARKER = "CSP violation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+    "%s " + event.effectiveDirective + " blocked " + (event.blockedURI || "inline") + " at "
+    + event.sourceFile + ":" + event.lineNumber + " (" + (event.sample || "").slice(0, 80) + ")"));
+""" % CSP_MARKER
+
+
+def csp_violation(text: str) -> bool:
+    """Whether a console line reports a Content-Security-Policy violation (ours, or Chromium's own wording)."""
+    return text.startswith(CSP_MARKER) or "Content Security Policy" in text
+
+
+# A function expression: "function", "name =>", "(a, b) =>" at the start (an immediately called "(s => ...)(x)" is not).
+FUNCTION = re.compile(r"^\s*(async\s+)?(function\b|[\w$]+\s*=>|\([\w$,\s]*\)\s*=>)")
+
+
+def as_function(expression: str) -> str:
+    """The expression of a wait_for_function as an arrow function: Playwright evaluates a function once and calls
+    it at each poll, but evaluates a bare expression with eval at each poll, which the policy (no 'unsafe-eval')
+    refuses in the page."""
+    return expression if FUNCTION.match(expression) else f"() => ({expression})"
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request, monkeypatch):
+    """Fail the test when any page of any browser context it opened (open_page's, or its own) reported a
+    Content-Security-Policy violation (SECURITY.md, "7. Headers")."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    launched = request.getfixturevalue("browser")
+    violations: list[str] = []
+    new_context = launched.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", lambda message: csp_violation(message.text) and violations.append(message.text))
+        new_page = context.new_page
+
+        def page_waiting_without_eval(*page_args, **page_kwargs):
+            page = new_page(*page_args, **page_kwargs)
+            wait_for_function = page.wait_for_function
+            page.wait_for_function = lambda expression, *rest, **options: wait_for_function(
+                as_function(expression), *rest, **options)
+            return page
+
+        context.new_page = page_waiting_without_eval
+        return context
+
+    monkeypatch.setattr(launched, "new_context", watched_context)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations))
 
 
 @pytest.fixture
