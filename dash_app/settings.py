@@ -142,7 +142,6 @@ class Settings(BaseSettings):
             "seconds from 1 to 3600: a running training run whose job has given no sign of life for this long"
             " is marked interrupted (its worker died); jobs beat 4 times per timeout"
         ),
-        ),
     )
     max_active_runs_per_user: int = Field(
         10, ge=1, le=1000,
