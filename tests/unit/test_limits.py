@@ -46,7 +46,7 @@ def test_each_limit_is_a_typed_setting_with_a_clear_message(name, monkeypatch):
 def test_start_past_the_users_active_runs_is_refused_with_a_message_and_others_still_start(tmp_path, monkeypatch):
     server = limited_host(tmp_path, max_active_runs_per_user=2)
     workbench = get_workbench(server)
-    monkeypatch.setattr(workbench.launcher, "launch", lambda run_id: None)  # the runs stay queued
+    monkeypatch.setattr(workbench.launcher, "launch", lambda run_id, attempt=1: None)  # the runs stay queued
     with SignedIn(server, "alice"):
         first, second, third = _press_start(3), _press_start(3), _press_start(3)
     assert "queued" in _json(first["message"]) and "queued" in _json(second["message"])
