@@ -25,7 +25,7 @@ from dash_app.components.training import (
 )
 from dash_app.runs.artifacts import artifact_path
 from dash_app.runs.control import cancel_run, reap, resume_run
-from dash_app.runs.store import RESUMABLE, Run
+from dash_app.runs.store import RESUMABLE, Run, TooManyRuns
 from dash_app.workbench import get_workbench
 
 
@@ -172,7 +172,10 @@ def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     if found is not None and not Viewer().may_cancel(found):
         return {"message": alert(not_yours_to_resume(found), color="danger", icon="bi-shield-lock"),
                 "poll_off": no_update}
-    run = resume_run(workbench.runs, workbench.launcher, pressed[0])
+    try:
+        run = resume_run(workbench.runs, workbench.launcher, pressed[0], workbench.settings.max_active_runs_per_user)
+    except TooManyRuns as error:
+        return {"message": alert(f"Not resumed: {error}.", color="warning"), "poll_off": no_update}
     if run is None:
         return {"message": no_update, "poll_off": no_update}
     if run.is_active and run.attempt > 1:

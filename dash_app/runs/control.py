@@ -96,18 +96,20 @@ def reap(store: RunStore, runs: list[Run], heartbeat_timeout_s: float, now: floa
     return dead + ended
 
 
-def resume_run(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int) -> Run | None:
+def resume_run(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int,
+               max_active: int | None = None) -> Run | None:
     """Queue a cancelled or interrupted run again as its next attempt and launch it; return it as it now is.
 
     A run in another state (or missing: None) is returned unchanged. The new attempt continues from the
-    last epoch the run finished (its checkpoint), under the same id.
+    last epoch the run finished (its checkpoint), under the same id. With ``max_active`` (its owner's runs
+    queued or running), the store raises TooManyRuns instead of resuming one past it.
     """
     from dash_app.runs.launch import hand_over
 
     run = store.get(run_id)
     if run is None or run.status not in RESUMABLE:
         return run
-    resumed = store.resume(run_id)
+    resumed = store.resume(run_id, max_active)
     if resumed is not None and resumed.status == QUEUED and resumed.attempt == run.attempt + 1:
         hand_over(store, launcher, run_id, resumed.attempt)
     return store.get(run_id)

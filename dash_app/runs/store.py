@@ -149,14 +149,8 @@ class RunStore:
         With ``max_active``, TooManyRuns when the owner already has that many runs queued or running: counted
         and inserted under the queue's lock row, so two Starts at once in two processes cannot both pass.
         """
-        runs = schema.runs
         with self.engine.begin() as connection:
-            if max_active is not None:
-                connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
-                mine = runs.c.owner_id.is_(None) if owner is None else runs.c.owner_id == owner
-                active = connection.execute(select(func.count()).where(mine, runs.c.status.in_(ACTIVE))).scalar_one()
-                if active >= max_active:
-                    raise TooManyRuns(active, max_active)
+            _check_active(connection, owner, max_active)
             result = connection.execute(insert(schema.runs).values(
                 config=json.dumps(config), summary=summary[:300], status=QUEUED, user_name=user, backend=backend,
                 owner_id=owner, cancel_requested=False, created_at=time.time(),
@@ -416,21 +410,38 @@ class RunStore:
                                    .values(status=INTERRUPTED, finished_at=now, error=reason))
         return found
 
-    def resume(self, run_id: int) -> Run | None:
+    def resume(self, run_id: int, max_active: int | None = None) -> Run | None:
         """Queue a cancelled or interrupted run again as its next attempt; return it as it now is.
 
         The run keeps its id, settings, metrics and folder (its job continues from the last checkpoint,
         dash_app/runs/executor.py); a run in any other state is returned unchanged. It takes its old
-        place in the queue (by id), ahead of runs started after it.
+        place in the queue (by id), ahead of runs started after it. With ``max_active``, TooManyRuns when its
+        owner already has that many runs queued or running (as for :meth:`create_run`).
         """
         runs = schema.runs
         with self.engine.begin() as connection:
+            if max_active is not None:
+                owner = connection.execute(select(runs.c.owner_id).where(runs.c.id == run_id)).scalar()
+                _check_active(connection, owner, max_active)
             connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status.in_(RESUMABLE))
                 .values(status=QUEUED, attempt=runs.c.attempt + 1, cancel_requested=False, error=None,
                         progress=None, finished_at=None, heartbeat_at=None, host=None, pid=None, pid_started=None)
             )
         return self.get(run_id)
+
+
+def _check_active(connection, owner: str | None, max_active: int | None) -> None:
+    """TooManyRuns when ``owner`` has ``max_active`` runs queued or running; counted under the queue's lock row,
+    so two requests at once in two processes cannot both pass (nothing is checked without ``max_active``)."""
+    if max_active is None:
+        return
+    runs = schema.runs
+    connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
+    mine = runs.c.owner_id.is_(None) if owner is None else runs.c.owner_id == owner
+    active = connection.execute(select(func.count()).where(mine, runs.c.status.in_(ACTIVE))).scalar_one()
+    if active >= max_active:
+        raise TooManyRuns(active, max_active)
 
 
 def _add_missing_columns(engine: Engine) -> None:

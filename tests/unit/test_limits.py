@@ -63,6 +63,18 @@ def test_start_past_the_users_active_runs_is_refused_with_a_message_and_others_s
         assert "queued" in _json(_press_start(3)["message"]), "an ended run frees its place"
 
 
+def test_resume_past_the_owners_active_runs_is_refused_and_the_run_stays_as_it_was(store):
+    first = store.create_run({}, "x", user=NAME, owner="u1", backend="diskcache", max_active=2)
+    store.request_cancel(first)  # queued: cancelled at once
+    store.create_run({}, "x", user=NAME, owner="u1", backend="diskcache", max_active=2)
+    store.create_run({}, "x", user=NAME, owner="u1", backend="diskcache", max_active=2)
+    with pytest.raises(TooManyRuns, match="you already have 2 runs queued or running"):
+        store.resume(first, max_active=2)
+    assert (store.get(first).status, store.get(first).attempt) == ("cancelled", 1)
+    store.create_run({}, "x", user=NAME, owner="u2", backend="diskcache")  # another user's run does not count
+    assert store.resume(first).status == "queued", "without a limit it resumes"
+
+
 def test_the_run_store_counts_under_its_lock_so_simultaneous_starts_cannot_pass_together(store):
     results: list[object] = []
     barrier = threading.Barrier(6)
