@@ -26,7 +26,10 @@
       window.renderer = new window.DashRenderer();
     };
     if (last) {
+      // After the last script has run (or failed to load: Dash then starts with what it has, as it would
+      // from its inline line, and shows its own error if something it needs is missing).
       last.addEventListener("load", run);
+      last.addEventListener("error", run);
     } else {
       run();
     }
