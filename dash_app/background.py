@@ -55,7 +55,9 @@ def build_celery(settings: Settings):
         worker_concurrency=settings.max_concurrent_jobs,
     )
 
-    @celery_app.task(name=TRAIN_TASK)
+    # shared=False: the task belongs to this app alone; a shared one would be the first app's in every app of the
+    # process (another app's settings, and so another store), e.g. a test's or a host's second app.
+    @celery_app.task(name=TRAIN_TASK, shared=False)
     def train_run(run_id: int, attempt: int = 1) -> str:
         """Run one attempt of a queued training run with this worker's settings (dash_app/runs/job.py)."""
         from dash_app.runs.job import run_job

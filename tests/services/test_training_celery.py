@@ -105,11 +105,14 @@ def _story(page, celery_app, tmp_path) -> None:
     open_training(page, celery_app.base_url)
 
     long_run = start_run(page, epochs=1000, batch_size=32)
-    page.wait_for_function(f"document.querySelector(`{active_card(long_run)}`)?.innerText.includes('EPOCH')",
+    # Functions, not bare expressions: Playwright evaluates an expression with eval, which the app's
+    # Content-Security-Policy refuses (SECURITY.md, "7. Headers").
+    page.wait_for_function(f"() => document.querySelector(`{active_card(long_run)}`)?.innerText.includes('EPOCH')",
                            timeout=120_000)
     first = step_shown(page, long_run)
     allow(celery_app.data_dir, long_run, 1)
-    page.wait_for_function(f"!document.querySelector(`{active_card(long_run)}`).innerText.includes('STEP\\n{first:,} /')")
+    page.wait_for_function(
+        f"() => !document.querySelector(`{active_card(long_run)}`).innerText.includes('STEP\\n{first:,} /')")
     assert step_shown(page, long_run) > first, "progress moves live while the worker trains"
     store = store_of(celery_app.data_dir)
     run = store.get(long_run)
