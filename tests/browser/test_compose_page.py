@@ -1353,3 +1353,48 @@ def test_screenshots_of_a_selection_snapping_to_a_guide(compose_app, open_page, 
         box = page.locator("#compose-arrange-left").bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, box
     assert page.console_errors == []
+
+
+def test_preview_equals_export_with_every_tool_in_one_scene(compose_app, open_page, image_files):
+    """Text, a crop, a locked and a hidden layer, a chart of the demo database, and two layers moved together
+    (no request while they are dragged, one on release): the preview and the export show the same scene."""
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, height=1200)
+    open_saved(page, data_dir, "Every tool", tools_scene(_uploaded_ids(page, image_files)))
+    _open_from_the_app(page)
+    _choose(page, "#compose-chart-db", "demo")
+    _choose(page, "#compose-chart-table", "products")
+    _choose(page, "#compose-chart-x", "category")
+    page.click("#compose-add-chart")
+    page.wait_for_selector("#compose-source-dialog .modal-body", state="hidden")
+    before = wait_for_scene(page, "s.layers.length === 6")
+    chart, caption = before["layers"][5], before["layers"][4]
+    assert chart["source"]["kind"] == "data_chart" and caption["name"] == "Caption"
+    _list_item(page, 1).locator(".compose-layer-pick").click(modifiers=["Shift"])  # the caption joins the chart
+    page.wait_for_selector("#compose-selection-note >> text=2 layers selected")
+    page.wait_for_load_state("networkidle")
+
+    page.evaluate("window.scrollTo(0, 0)")  # the whole stage in view
+    k = _screen_per_canvas_px(page)
+    x, y = _canvas_point(page, chart["x"], chart["y"])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    during = len(_server_requests(page, url))
+    for step in range(1, 31):
+        page.mouse.move(x - 90 * k * step / 30, y + 60 * k * step / 30)
+    moving = _server_requests(page, url)[during:]
+    page.mouse.up()
+    scene = wait_for_scene(page, f"s.layers[5].x !== {chart['x']}")
+    page.wait_for_load_state("networkidle")
+    released = _server_requests(page, url)[during:]
+    assert moving == [], [request.url for request in moving]
+    assert [(r.method, urlsplit(r.url).path) for r in released] == [("POST", "/_dash-update-component")]
+    moved_chart, moved_caption = scene["layers"][5], scene["layers"][4]
+    assert moved_chart["x"] - chart["x"] == pytest.approx(moved_caption["x"] - caption["x"], abs=0.011)
+    assert moved_chart["y"] - chart["y"] == pytest.approx(moved_caption["y"] - caption["y"], abs=0.011)
+    assert moved_chart["x"] != chart["x"] and scene["layers"][1]["locked"] and not scene["layers"][2]["visible"]
+
+    _click_canvas(page, 100, 1000)  # nothing selected: no outlines on the preview
+    wait_for_selection(page, [])
+    page.mouse.move(5, 5)
+    _assert_preview_and_export_match(page, data_dir, scene, "every tool")
