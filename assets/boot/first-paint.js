@@ -5,7 +5,7 @@
       system's), and the Data page's grid density and side panel (assets/js/data.js). dcc.Store with
       storage_type="local" keeps its data as JSON under its id.
    2. A page's first screen (dash_app/first_screen.py) goes as soon as the page shows what the first screen
-      showed: its element names that as a CSS selector (data-until). */
+      showed (its element names that as a CSS selector: data-until), or the reader acts on the page. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -26,6 +26,15 @@
   root.setAttribute("data-ag-theme-mode", mode); // AG Grid's Quartz theme (colorSchemeVariable)
   root.setAttribute("data-grid-density", stored("data-density-store") === "compact" ? "compact" : "comfortable");
   root.setAttribute("data-side-panel", stored("data-panel-store") === "collapsed" ? "collapsed" : "open");
+
+  // A reader who acts on the page (a click, a key, the wheel) acts on the app: the picture goes at once.
+  function leave() {
+    var screen = document.querySelector(".app-first-screen");
+    if (screen) screen.parentNode.removeChild(screen);
+  }
+  ["pointerdown", "keydown", "wheel", "touchstart"].forEach(function (type) {
+    window.addEventListener(type, leave, { capture: true, once: true, passive: true });
+  });
 
   if (typeof MutationObserver === "undefined") return;
   var observer = new MutationObserver(function () {

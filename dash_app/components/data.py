@@ -287,16 +287,18 @@ def _first(*choices: list[str]) -> str | None:
 
 def first_rows(layout) -> list[dict] | None:
     """The grid's first block for the page's first screen (dash_app/first_screen.py), read as the grid will read
-    it; None when no table is open or the block cannot be read (the page then arrives without a first screen)."""
+    it; None when no table is open, the view is empty or the block cannot be read (the page then arrives without
+    a first screen)."""
     view = page_view(_store_data(layout, ids.DATA_VIEW))
     if not view:
         return None
     data = get_workbench().data
     try:
         table, spec = data.view(view["db"], view["table"], view["view"])
-        return data.block(view["db"], table, spec, 0, BLOCK_ROWS).rows
+        rows = data.block(view["db"], table, spec, 0, BLOCK_ROWS).rows
     except USER_ERRORS:
         return None
+    return rows or None  # an empty view: nothing to show sooner (and AG Grid's infinite model shows no "no rows")
 
 
 def _store_data(layout, store_id: str):
