@@ -2,13 +2,14 @@
 
 The store database is shared with other parts of the product (the Data page keeps its audit table
 there), so these tables never collide with theirs and ``create_all`` touches only ours. Times are
-Unix seconds (floats): portable across SQLite, PostgreSQL and MariaDB and exact for durations.
+Unix seconds in double precision: portable across SQLite, PostgreSQL and MariaDB and exact for durations
+(a plain ``Float`` is single precision on MariaDB, about two minutes' resolution at today's dates).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+    Boolean, Column, Double, ForeignKey, Integer, MetaData, String, Table, Text,
 )
 
 metadata = MetaData()
@@ -35,13 +36,13 @@ runs = Table(
     Column("backend", String(16), nullable=False),  # diskcache or celery: who owns the job process
     Column("host", String(255)),  # where the job process runs, so only that machine kills it
     Column("pid", Integer),
-    Column("pid_started", Float),  # the process' start time, so a reused pid is never killed
+    Column("pid_started", Double),  # the process' start time, so a reused pid is never killed
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("progress", Text),  # JSON snapshot of the latest jobs.train.Progress
-    Column("created_at", Float, nullable=False),
-    Column("started_at", Float),
-    Column("finished_at", Float),
-    Column("heartbeat_at", Float),  # written by the job's heartbeat; a stale one means its worker died
+    Column("created_at", Double, nullable=False),
+    Column("started_at", Double),
+    Column("finished_at", Double),
+    Column("heartbeat_at", Double),  # written by the job's heartbeat; a stale one means its worker died
     # 1, then one more each time the run is resumed (dash_app/runs/control.py resume_run): the run keeps its id.
     Column("attempt", Integer, nullable=False, default=1, server_default="1"),
 )

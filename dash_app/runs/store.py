@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select, update
+from sqlalchemy import Double, Engine, create_engine, delete, event, func, insert, inspect, select, update
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.schema import CreateColumn
@@ -130,6 +131,7 @@ class RunStore:
     def create_tables(self) -> None:
         schema.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
+        _widen_single_precision_times(self.engine)
         try:
             with self.engine.begin() as connection:
                 if connection.execute(select(schema.queue_lock.c.id)).first() is None:
@@ -464,6 +466,25 @@ def _add_missing_columns(engine: Engine) -> None:
                 with engine.connect() as connection:
                     if column.name not in {c["name"] for c in inspect(connection).get_columns(table.name)}:
                         raise
+
+
+def _widen_single_precision_times(engine: Engine) -> None:
+    """Make times that an earlier version stored as MariaDB's single-precision FLOAT double precision.
+
+    Single precision holds today's Unix seconds only to about two minutes, which made fresh heartbeats
+    look stale and process start times inexact; values already rounded stay as they are.
+    """
+    if engine.dialect.name != "mysql":
+        return
+    table = schema.runs
+    with engine.connect() as connection:
+        narrow = [column["name"] for column in inspect(connection).get_columns(table.name)
+                  if isinstance(column["type"], mysql.FLOAT) and isinstance(table.c[column["name"]].type, Double)]
+    if narrow:
+        changes = ", ".join(f"MODIFY COLUMN {CreateColumn(table.c[name]).compile(dialect=engine.dialect)}"
+                            for name in narrow)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)} {changes}")
 
 
 def _run(row: Mapping[str, Any], position: int | None) -> Run:

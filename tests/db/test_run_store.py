@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -143,6 +144,27 @@ def test_a_store_from_before_owners_were_kept_opens_and_gains_the_owner_column(s
         assert reopened.get(new_id).owner == "7"
         assert [run.id for run in reopened.list_runs(owner="7")] == [new_id]
         assert [run.queue_position for run in reopened.list_runs(owner="7")] == [2], "its place in the whole queue"
+    finally:
+        reopened.dispose()
+
+
+def test_times_keep_their_seconds_also_in_a_store_made_when_mariadb_kept_them_in_single_precision(store, store_url):
+    from sqlalchemy import text
+
+    if store.engine.dialect.name == "mysql":  # as an earlier version left it: FLOAT, about two minutes' resolution
+        with store.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE train_runs MODIFY COLUMN heartbeat_at FLOAT, "
+                                    "MODIFY COLUMN created_at FLOAT NOT NULL"))
+        store.dispose()
+    reopened = open_store(store_url)
+    try:
+        (run_id,) = _queued(reopened)
+        reopened.claim_slot(run_id, 1, ME)
+        assert reopened.beat(run_id)
+        run = reopened.get(run_id)
+        now = time.time()
+        assert now - 5 < run.heartbeat_at <= now and now - 5 < run.created_at <= now, "stored to the second"
+        assert reopened.interrupt_silent([run_id], 30.0) == [], "a fresh heartbeat is not a stale one"
     finally:
         reopened.dispose()
 
