@@ -139,7 +139,7 @@ def _image_controls() -> html.Div:
                        color="secondary", outline=True, className="compose-crop-reset",
                        title="Show the whole image again")
     crop = html.Div(
-        [html.Div([html.Span("Crop (image px)", className="compose-label"), crop_mode, reset],
+        [html.Div([html.Span("Crop", className="compose-label", title="Left, top, width and height in the image's own pixels"), crop_mode, reset],
                   className="compose-crop-head"),
          html.Div([field("Left", _number(ids.COMPOSE_CROP_X, step=1)), field("Top", _number(ids.COMPOSE_CROP_Y, step=1)),
                    field("Width", _number(ids.COMPOSE_CROP_W, step=1)),
