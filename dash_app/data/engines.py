@@ -22,6 +22,7 @@ CONNECT_TIMEOUT_S = 5
 # instead of copying each one into its own cache: full scans (counts, filters on unindexed columns, exports,
 # a jump deep into a big table) take about half the time. Read-only connections only, as all of ours are.
 SQLITE_MMAP_BYTES = 1 << 30
+SQLITE_BUSY_WAIT_S = 5.0  # sqlite3's own default: how long a query waits for a write lock held elsewhere
 
 
 def error_reason(error: BaseException) -> str:
@@ -45,12 +46,16 @@ class DatabaseInfo:
     url: str  # password hidden
 
 
-def open_read_only(url: str) -> Engine:
-    """Return an engine whose connections cannot write."""
+def open_read_only(url: str, wait_s: float = SQLITE_BUSY_WAIT_S) -> Engine:
+    """Return an engine whose connections cannot write.
+
+    ``wait_s``: how long a query on a SQLite file waits for another program's write lock (the product's query
+    time limit, dash_app/data/service.py), as a query on a server waits for its locks within that limit.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_read_only(parsed.database or "")
+        return _sqlite_read_only(parsed.database or "", wait_s)
     if backend == "postgresql":
         engine = create_engine(parsed, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, pool_pre_ping=True)
         return engine.execution_options(postgresql_readonly=True)
@@ -59,14 +64,14 @@ def open_read_only(url: str) -> Engine:
     return engine
 
 
-def _sqlite_read_only(path: str) -> Engine:
+def _sqlite_read_only(path: str, wait_s: float) -> Engine:
     if not path or path == ":memory:":
         msg = "a read-only SQLite database needs a file path"
         raise DatabaseUnavailable(msg)
 
     def connect() -> sqlite3.Connection:
         # mode=ro also keeps SQLite from creating an empty file where a database is missing.
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=wait_s)
         connection.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         return connection
 

@@ -171,7 +171,8 @@ class DataService:
         self._configured(database)
         with self._lock:
             if database not in self._engines:
-                self._engines[database] = open_read_only(self.settings.databases[database])
+                self._engines[database] = open_read_only(self.settings.databases[database],
+                                                         self.settings.query_timeout_s)
             return self._engines[database]
 
     def dispose(self) -> None:

@@ -14,6 +14,7 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 import pytest
+from scaled_support import SCALED, serve_scaled
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -82,10 +83,14 @@ def serve_app(data_dir: Path, **environment: str) -> Iterator[subprocess.Popen]:
 
     The process gets ``base_url``; its log is ``data_dir/server-<port>.log``.
     """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if SCALED:  # the second pass of the stories: gunicorn, Celery, PostgreSQL and Redis (scaled_support.py)
+        with serve_scaled(data_dir, environment) as process:
+            yield process
+        return
     port = free_port()
     command = [sys.executable, "-m", "dash_app", "--port", str(port), "--data-dir", str(data_dir),
                "--demo-rows", DEMO_ROWS]
-    data_dir.mkdir(parents=True, exist_ok=True)
     base_url = f"http://127.0.0.1:{port}/"
     log = data_dir / f"server-{port}.log"
     with serve_process(command, base_url, clean_environment(**environment), log) as process:

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
 from PIL import Image, ImageChops
+from scaled_support import store_url_of
+from sqlalchemy import create_engine, text
 
 ROW = ".ag-center-cols-container .ag-row"
 CALLBACKS = re.compile(r"/_dash-update-component(\?|$)")
@@ -269,13 +271,14 @@ def lockable_app(tmp_path_factory):
         connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT)")
         connection.executemany("INSERT INTO events VALUES (?, ?)", [(i, "ab"[i % 2]) for i in range(1, 41)])
     connection.close()
-    with serve_app(data_dir, DASH_APP_DATABASES=json.dumps({"events": f"sqlite:///{path}"})) as process:
+    with serve_app(data_dir, DASH_APP_DATABASES=json.dumps({"events": f"sqlite:///{path}"}),
+                   DASH_APP_QUERY_TIMEOUT_S="600") as process:
         yield process.base_url, path
 
 
 def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
-    """A write lock held by the test keeps the chart's query waiting in the database (for SQLite's busy timeout,
-    5 s) while the page shows the time going by, until Cancel stops the job."""
+    """A write lock held by the test keeps the chart's query waiting in the database (for the query time limit,
+    set far beyond the test's own time) while the page shows the time going by, until Cancel stops the job."""
     base, path = lockable_app
     page = open_page()
     open_table(page, base, "events", database="events")
@@ -344,9 +347,12 @@ def test_an_editable_table_saves_an_edit_and_audits_it(editable_app, open_page):
     page.wait_for_selector("#data-edit-note .alert-success")
     with sqlite3.connect(data_dir / "demo.sqlite") as connection:
         assert connection.execute("select name from products where id = 1").fetchone()[0] == "Renamed by the browser test"
-    with sqlite3.connect(data_dir / "store.sqlite") as connection:
-        audit = connection.execute("select user_name, table_name, column_name, new_value from data_edit_audit").fetchall()
-    assert audit[-1] == ("local user", "products", "name", "Renamed by the browser test")
+    store = create_engine(store_url_of(data_dir))  # SQLite, or PostgreSQL in the scaled pass
+    with store.connect() as connection:
+        audit = connection.execute(text("select user_name, table_name, column_name, new_value from data_edit_audit"
+                                        " order by id")).fetchall()
+    store.dispose()
+    assert tuple(audit[-1]) == ("local user", "products", "name", "Renamed by the browser test")
     assert page.console_errors == []
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from browser_support import CHROMIUM_ARGS, serve_app  # noqa: F401  (the training tests import them from here)
+from scaled_support import store_url_of
 
 from dash_app.runs.store import current_process, open_store
 from tests.unit.runs_support import allow_epochs
@@ -27,7 +28,7 @@ def choice(name: str) -> str:
 
 
 def store_of(data_dir: Path):
-    return open_store(f"sqlite:///{data_dir / 'store.sqlite'}")
+    return open_store(store_url_of(data_dir))
 
 
 def open_training(page, base_url: str) -> None:
