@@ -29,7 +29,7 @@ _claimed_in_this_session: set[int] = set()
 
 def store_url_of(data_dir: Path) -> str:
     """The run store's URL of the app on ``data_dir``, in either mode (the store the app will use, before it starts)."""
-    if SCALED:  # a test may fill the store before the app starts: the store is made here then
+    if SCALED or (data_dir / SERVICES_FILE).exists():  # a test may fill the store before the app starts
         data_dir.mkdir(parents=True, exist_ok=True)
         return _services(data_dir)["store_url"]
     return f"sqlite:///{data_dir / 'store.sqlite'}"
