@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class Step:
     method: str
     path: str
     body: bytes | None = None
+    start: int | None = None  # a block's first row (its answer is checked)
 
 
 def _callback(dependencies: list[dict], output_prefix: str) -> dict:
@@ -135,7 +137,7 @@ class Blocks:
         payload = _payload(self.dependency, {"data-grid.getRowsRequest": request, "data-view.data": VIEW,
                                              "data-search.value": "", "data-values-store.data": {}},
                            ["data-grid.getRowsRequest"])
-        return Step("block", "POST", "_dash-update-component", json.dumps(payload).encode())
+        return Step("block", "POST", "_dash-update-component", json.dumps(payload).encode(), start)
 
 
 def capture(base: str, steps: list[Step], folder: Path) -> None:
@@ -193,7 +195,7 @@ class Target:
 
 
 async def _one(session: aiohttp.ClientSession, target: Target, step: Step, record: Record,
-               window: tuple[float, float], rows: int, start: int | None = None) -> None:
+               window: tuple[float, float], rows: int) -> None:
     """One request; an answer is counted when it ends inside the measured window, an error wherever it happens."""
     began = time.perf_counter()
     try:
@@ -202,7 +204,7 @@ async def _one(session: aiohttp.ClientSession, target: Target, step: Step, recor
             if response.status != 200:
                 record.error(f"HTTP {response.status}: {step.name} {body[:200]!r}")
                 return
-        problem = _block_problem(body, start, rows) if start is not None else None
+        problem = _block_problem(body, step.start, rows) if step.start is not None else None
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError) as error:
         problem = f"{type(error).__name__}: {step.name} {error}"
     ended = time.perf_counter()
@@ -212,20 +214,27 @@ async def _one(session: aiohttp.ClientSession, target: Target, step: Step, recor
         record.answers.append((ended, step.name, (ended - began) * 1000))
 
 
-async def _user(number: int, seed: int, target: Target, visit: list[Step], blocks: Blocks, rows: int,
-                window: tuple[float, float], record: Record) -> None:
-    rng = random.Random(seed * 100_003 + number)
+async def _user(target: Target, steps: Iterator[Step], rows: int, window: tuple[float, float],
+                record: Record) -> None:
     connector = aiohttp.TCPConnector(limit=1)  # one keep-alive connection, one request at a time, like the grid
     headers = {"Accept-Encoding": BROWSER_ENCODINGS, "Content-Type": "application/json"}
     async with aiohttp.ClientSession(connector=connector, headers=headers,
                                      timeout=aiohttp.ClientTimeout(total=TIMEOUT_S)) as session:
         while time.perf_counter() < window[1]:
-            for step in visit:
-                await _one(session, target, step, record, window, rows)
-            for start in _jumps(rng, rows):
-                if time.perf_counter() >= window[1]:
-                    return
-                await _one(session, target, blocks(start), record, window, rows, start)
+            await _one(session, target, next(steps), record, window, rows)
+
+
+def user_steps(seed: int, visit: list[Step], blocks: Blocks, rows: int) -> Iterator[Step]:
+    """One user's requests, for ever: open the page, then random depths each followed by a few blocks on, again.
+
+    The user starts at a random point of its first visit, so that from the first second the users together
+    send the mix of requests they send over time (not only page loads, which a slow server would otherwise
+    serve most of in a short window). The same seed gives the same requests, whichever server answers them.
+    """
+    rng = random.Random(seed)
+    cycle = itertools.chain.from_iterable(visit + [blocks(start) for start in _jumps(rng, rows)]
+                                          for _ in itertools.count())
+    return itertools.islice(cycle, rng.randrange(len(visit) + JUMPS_PER_VISIT * sum(SCROLL_BLOCKS) // 2), None)
 
 
 def _jumps(rng: random.Random, rows: int) -> list[int]:
@@ -285,20 +294,16 @@ def process_cpu_s(pid: int) -> float:
         return 0.0
 
 
-def drive(name: str, target: Target, server_pid: int, dependencies: list[dict], args: argparse.Namespace,
-          users: int) -> Phase:
-    """``users`` simulated users for a warm-up and then ``args.seconds`` measured seconds."""
-    blocks = Blocks(dependencies)
-    visit = page_load(dependencies) + [blocks(0)]
+def drive(target: Target, server_pid: int, users: list[Iterator[Step]], rows: int, seconds: float,
+          warmup: float) -> Phase:
+    """The users, each going on with its own requests, for ``warmup`` seconds and then ``seconds`` measured."""
     record = Record()
     cpu = {}
 
     async def run() -> None:
-        began = time.perf_counter()
-        measure_from = began + args.warmup
-        end = measure_from + args.seconds
-        tasks = [asyncio.create_task(_user(number, args.seed, target, visit, blocks, args.rows,
-                                           (measure_from, end), record)) for number in range(users)]
+        measure_from = time.perf_counter() + warmup
+        end = measure_from + seconds
+        tasks = [asyncio.create_task(_user(target, steps, rows, (measure_from, end), record)) for steps in users]
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
         cpu["client"], cpu["server"] = time.process_time(), process_cpu_s(server_pid)
         await asyncio.sleep(max(0.0, end - time.perf_counter()))
@@ -306,7 +311,34 @@ def drive(name: str, target: Target, server_pid: int, dependencies: list[dict], 
         await asyncio.gather(*tasks)
 
     asyncio.run(run())
-    return Phase(name, args.seconds, record, cpu["client"], cpu["server"])
+    return Phase("", seconds, record, cpu["client"], cpu["server"])
+
+
+def alternate(loads: list[tuple[str, Target, int]], dependencies: list[dict], args: argparse.Namespace,
+              users: int) -> list[Phase]:
+    """Each (name, target, server pid) loaded in turn, ``args.rounds`` times, for ``args.seconds`` in all each.
+
+    Taking turns in short slices puts the app and the bare route under the same conditions where other
+    programs share the machine: a slow spell falls on both.
+    """
+    phases = {name: Phase(name, 0.0, Record(), 0.0, 0.0) for name, _, _ in loads}
+    blocks = Blocks(dependencies)
+    visit = ([] if args.scroll_only else page_load(dependencies)) + [blocks(0)]
+    steps = {name: [user_steps(args.seed * 100_003 + number, visit, blocks, args.rows) for number in range(users)]
+             for name, _, _ in loads}  # the same users for every target, each going on where it stopped
+    for number in range(args.rounds):
+        for name, target, pid in loads:
+            warmup = args.warmup if number == 0 else min(1.0, args.warmup)
+            part = drive(target, pid, steps[name], args.rows, args.seconds / args.rounds, warmup)
+            merged = phases[name]
+            merged.seconds += part.seconds
+            merged.client_cpu_s += part.client_cpu_s
+            merged.server_cpu_s += part.server_cpu_s
+            merged.record.answers += part.record.answers
+            for key, count in part.record.errors.items():
+                merged.record.errors[key] = merged.record.errors.get(key, 0) + count
+            merged.record.first_errors = (merged.record.first_errors + part.record.first_errors)[:5]
+    return [phases[name] for name, _, _ in loads]
 
 
 # ---- servers ---------------------------------------------------------------------------------------
@@ -424,8 +456,9 @@ def run_default(args: argparse.Namespace, folder: Path, servers: Servers) -> dic
     log(f"default mode: python -m dash_app (waitress, {SERVER_THREADS} threads, diskcache, SQLite store) against "
         f"bare Flask on waitress ({SERVER_THREADS} threads); {args.users} users, {args.seconds:g} s each after "
         f"{args.warmup:g} s of warm-up")
-    app_phase = drive("app", Target(base, bare=False), app.pid, dependencies, args, args.users)
-    bare_phase = drive("bare Flask", Target(bare_base, bare=True), bare.pid, dependencies, args, args.users)
+    app_phase, bare_phase = alternate([("app", Target(base, bare=False), app.pid),
+                                       ("bare Flask", Target(bare_base, bare=True), bare.pid)],
+                                      dependencies, args, args.users)
     log(header())
     for phase in (app_phase, bare_phase):
         log(describe(phase))
@@ -462,10 +495,10 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
             capture(base, page_load(dependencies), captured)
         bare = servers.start(f"bare-{workers}", gunicorn(bare_port, workers, args.threads, "bare_load:application"),
                              bare_environment(database, captured), bare_base)
-        phases[workers] = (drive(f"app, {workers} worker(s)", Target(base, bare=False), app.pid, dependencies, args,
-                                 args.users),
-                           drive(f"bare, {workers} worker(s)", Target(bare_base, bare=True), bare.pid, dependencies,
-                                 args, args.users))
+        app_phase, bare_phase = alternate([(f"app, {workers} worker(s)", Target(base, bare=False), app.pid),
+                                           (f"bare, {workers} worker(s)", Target(bare_base, bare=True), bare.pid)],
+                                          dependencies, args, args.users)
+        phases[workers] = (app_phase, bare_phase)
         servers.stop(app)
         servers.stop(bare)
     log(header())
@@ -489,7 +522,10 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
 def summary(args: argparse.Namespace, app: Phase, bare: Phase, client_share: float, workers: int,
             threads: int) -> dict:
     versus = ratio(app.throughput, bare.throughput)
+    app_cpu, bare_cpu = app.cpu_ms_per_request(app.server_cpu_s), bare.cpu_ms_per_request(bare.server_cpu_s)
     log(f"app / bare throughput: {versus} (target >= {TARGET_VS_BARE}); app errors: {app.errors} (target 0)")
+    log(f"bare / app server CPU per request: {ratio(bare_cpu, app_cpu)} (what the throughput ratio tends to where the "
+        f"servers have the cores to themselves and are saturated)")
 
     def rounded(value: float | None) -> float | None:
         return round(value, 1) if value is not None else None
@@ -498,11 +534,12 @@ def summary(args: argparse.Namespace, app: Phase, bare: Phase, client_share: flo
             "throughput_vs_bare": versus, "p95_ms": rounded(app.percentile(0.95)),
             "workers_2_vs_1": None, "p50_ms": rounded(app.percentile(0.5)), "p99_ms": rounded(app.percentile(0.99)),
             "bare_p95_ms": rounded(bare.percentile(0.95)), "app_rps": round(app.throughput, 1),
+            "blocks_vs_bare": ratio(len(app.blocks_ms()) / app.seconds, len(bare.blocks_ms()) / bare.seconds),
             "bare_rps": round(bare.throughput, 1), "bare_errors": bare.errors, "workers": workers,
             "threads": threads, "rows": args.rows, "seconds": args.seconds, "cores": os.cpu_count(),
             "client_core_share": round(client_share, 3),
-            "app_cpu_ms_per_request": round(app.cpu_ms_per_request(app.server_cpu_s), 2),
-            "bare_cpu_ms_per_request": round(bare.cpu_ms_per_request(bare.server_cpu_s), 2)}
+            "cpu_vs_bare": ratio(bare_cpu, app_cpu), "app_cpu_ms_per_request": round(app_cpu, 2),
+            "bare_cpu_ms_per_request": round(bare_cpu, 2), "scroll_only": args.scroll_only}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -518,6 +555,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("DASH_APP_REDIS_URL"), help="scaled mode's Redis")
     parser.add_argument("--store-url", default=os.environ.get("DASH_APP_STORE_URL"),
                         help="scaled mode's PostgreSQL store (SQLAlchemy URL)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="app and bare take turns this many times, --seconds/rounds each turn (default 3)")
+    parser.add_argument("--scroll-only", action="store_true",
+                        help="users only scroll (no page loads): the grid's rows callback against the bare route alone")
     parser.add_argument("--seed", type=int, default=0, help="seed of the users' jumps (the same for app and bare)")
     args = parser.parse_args(argv)
     if args.users is None:
