@@ -23,7 +23,7 @@ def last_json_line(result: subprocess.CompletedProcess) -> dict:
 
 
 def test_default_mode_ends_with_one_json_line_and_no_errors():
-    result = last_json_line(run_load("--mode", "default", "--users", "2", "--seconds", "3", "--warmup", "1",
+    result = last_json_line(run_load("--mode", "default", "--users", "2", "--seconds", "3", "--warmup", "1", "--rounds", "1",
                                      "--rows", "1000"))
     assert result["benchmark"] == "load" and result["mode"] == "default" and result["users"] == 2
     assert result["errors"] == 0 and result["bare_errors"] == 0
