@@ -425,14 +425,49 @@ def report_errors(phase: Phase) -> None:
 
 
 def client_check(phases: list[Phase]) -> float:
-    """The client's busiest share of one core in any phase; printed with a warning when it may cap the figures."""
+    """The client's busiest share of one core in any phase; printed with a warning when it may cap the figures.
+
+    The users run on one asyncio loop: near a whole core, the client would set the pace instead of the servers.
+    """
     busiest = max(phase.client_cpu_s / phase.seconds for phase in phases)
-    cores = os.cpu_count() or 1
-    log(f"client: at most {busiest:.0%} of one core in a phase ({cores} cores here); the servers used "
+    log(f"client: at most {busiest:.0%} of one core in a phase ({os.cpu_count()} cores here); the servers used "
         f"{max(phase.server_cpu_s / phase.seconds for phase in phases):.0%} of one core at most")
-    if busiest > 0.8 or busiest > 0.5 * cores * 0.8:
+    if busiest > 0.8:
         log("  warning: the client is busy enough to cap the figures (fewer --users, or a bigger machine)")
     return busiest
+
+
+def breakdown(base: str, pid: int, bare_base: str, bare_pid: int, dependencies: list[dict], rows: int,
+              repeat: int) -> dict:
+    """Server CPU per request of each kind, the requests sent one at a time (``--breakdown``): where the time goes.
+
+    CPU time, unlike the clock, does not count time the server waited for a core that other programs held.
+    """
+    session, blocks, rng = requests.Session(), Blocks(dependencies), random.Random(1)
+    headers = {"Accept-Encoding": BROWSER_ENCODINGS, "Content-Type": "application/json"}
+
+    def cpu_ms(target: Target, server_pid: int, steps: list[Step]) -> float:
+        session.request(steps[0].method, target.url(steps[0]), data=steps[0].body, headers=headers, timeout=TIMEOUT_S)
+        before = process_cpu_s(server_pid)
+        for step in steps:
+            session.request(step.method, target.url(step), data=step.body, headers=headers,
+                            timeout=TIMEOUT_S).raise_for_status()
+        return round((process_cpu_s(server_pid) - before) * 1000 / len(steps), 2)
+
+    app, bare = Target(base, bare=False), Target(bare_base, bare=True)
+    figures = {}
+    for step in page_load(dependencies):
+        figures.setdefault(step.name, cpu_ms(app, pid, [step] * repeat))
+    many = repeat * 10  # a block costs about a millisecond, and CPU time is counted in ticks of 10 ms
+    depths = [rng.randrange(rows // BLOCK) * BLOCK for _ in range(many)]
+    on = [blocks(start) for start in range(0, rows, BLOCK)][:many]
+    for name, steps in (("block at a random depth", [blocks(depth) for depth in depths]), ("next block", on)):
+        if steps:
+            figures[name] = cpu_ms(app, pid, steps)
+            figures[f"{name}, bare"] = cpu_ms(bare, bare_pid, steps)
+    log(f"server CPU per request, ms, {repeat} of each kind of the page's requests and {many} blocks, one at a time: "
+        + ", ".join(f"{name} {value}" for name, value in figures.items()))
+    return figures
 
 
 def ratio(a: float, b: float) -> float | None:
@@ -464,7 +499,10 @@ def run_default(args: argparse.Namespace, folder: Path, servers: Servers) -> dic
         log(describe(phase))
         report_errors(phase)
     busiest = client_check([app_phase, bare_phase])
-    return summary(args, app_phase, bare_phase, busiest, workers=1, threads=SERVER_THREADS)
+    result = summary(args, app_phase, bare_phase, busiest, workers=1, threads=SERVER_THREADS)
+    if args.breakdown:
+        result["cpu_ms_by_kind"] = breakdown(base, app.pid, bare_base, bare.pid, dependencies, args.rows, args.breakdown)
+    return result
 
 
 def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict:
@@ -477,8 +515,8 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
         cwd=ROOT, env=settings, capture_output=True, text=True, timeout=600)
     if prepared.returncode:
         raise RuntimeError(f"the scaled mode's settings do not start: {prepared.stderr.strip().splitlines()[-1:]}")
-    servers.start("celery", [sys.executable, "-m", "celery", "-A", "dash_app.worker", "worker", "--concurrency", "1",
-                             "--loglevel", "WARNING"], settings, None)
+    celery = servers.start("celery", [sys.executable, "-m", "celery", "-A", "dash_app.worker", "worker",
+                                      "--concurrency", "1", "--loglevel", "WARNING"], settings, None)
     counts = [1, args.workers] if args.workers > 1 else [1]
     log(f"scaled mode: gunicorn 'dash_app.wsgi:application' ({'then '.join(f'{n} worker(s) ' for n in counts)}"
         f"x {args.threads} threads), a Celery worker, Redis, PostgreSQL store, against bare Flask on the same "
@@ -499,8 +537,12 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
                                            (f"bare, {workers} worker(s)", Target(bare_base, bare=True), bare.pid)],
                                           dependencies, args, args.users)
         phases[workers] = (app_phase, bare_phase)
+        if args.breakdown and workers == counts[-1]:
+            by_kind = breakdown(base, app.pid, bare_base, bare.pid, dependencies, args.rows, args.breakdown)
         servers.stop(app)
         servers.stop(bare)
+    if celery.poll() is not None:
+        raise RuntimeError(f"the Celery worker stopped ({celery.returncode}): {(folder / 'celery.log').read_text()[-2000:]}")
     log(header())
     for app_phase, bare_phase in phases.values():
         for phase in (app_phase, bare_phase):
@@ -511,6 +553,8 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
     result = summary(args, most[0], most[1], busiest, workers=counts[-1], threads=args.threads)
     result["errors"] = sum(pair[0].errors for pair in phases.values())
     result["bare_errors"] = sum(pair[1].errors for pair in phases.values())
+    if args.breakdown:
+        result["cpu_ms_by_kind"] = by_kind
     if len(counts) > 1:
         result["workers_2_vs_1"] = ratio(phases[counts[-1]][0].throughput, phases[1][0].throughput)
         result["bare_workers_2_vs_1"] = ratio(phases[counts[-1]][1].throughput, phases[1][1].throughput)
@@ -559,6 +603,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="app and bare take turns this many times, --seconds/rounds each turn (default 3)")
     parser.add_argument("--scroll-only", action="store_true",
                         help="users only scroll (no page loads): the grid's rows callback against the bare route alone")
+    parser.add_argument("--breakdown", type=int, default=0, metavar="N",
+                        help="then time the server CPU of N requests of each kind (10 N blocks), one at a time: where "
+                             "the time goes (CPU time is counted in ticks of 10 ms: N of 50 or more)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the users' jumps (the same for app and bare)")
     args = parser.parse_args(argv)
     if args.users is None:
