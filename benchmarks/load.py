@@ -281,6 +281,18 @@ class Phase:
         return seconds * 1000 / max(self.requests, 1)
 
 
+def settle(pid: int, timeout_s: float = 120) -> None:
+    """Wait until a server and its worker processes are idle: gunicorn's workers load the app each on its own
+    after the first answers, and a worker still loading would count in the measured window."""
+    deadline, last = time.monotonic() + timeout_s, process_cpu_s(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = process_cpu_s(pid)
+        if now - last < 0.05:
+            return
+        last = now
+
+
 def process_cpu_s(pid: int) -> float:
     """CPU seconds of a server process and all its children (gunicorn's workers) so far."""
     try:
@@ -528,11 +540,13 @@ def run_scaled(args: argparse.Namespace, folder: Path, servers: Servers) -> dict
         base, bare_base = f"http://127.0.0.1:{app_port}/", f"http://127.0.0.1:{bare_port}/"
         app = servers.start(f"app-{workers}", gunicorn(app_port, workers, args.threads, "dash_app.wsgi:application"),
                             settings, base)
+        settle(app.pid)
         dependencies = requests.get(base + "_dash-dependencies", timeout=TIMEOUT_S).json()
         if not captured.exists():
             capture(base, page_load(dependencies), captured)
         bare = servers.start(f"bare-{workers}", gunicorn(bare_port, workers, args.threads, "bare_load:application"),
                              bare_environment(database, captured), bare_base)
+        settle(bare.pid)
         app_phase, bare_phase = alternate([(f"app, {workers} worker(s)", Target(base, bare=False), app.pid),
                                            (f"bare, {workers} worker(s)", Target(bare_base, bare=True), bare.pid)],
                                           dependencies, args, args.users)
