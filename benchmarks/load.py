@@ -4,9 +4,10 @@ Each user opens the Data page on the demo ``order_lines`` table as the browser d
 ``_dash-dependencies`` and the callbacks the page fires when it opens, ending with the grid's first block),
 then jumps to random depths and scrolls a few 100-row blocks on from each, through the grid's real rows
 callback (``_dash-update-component``), and opens the page again every few jumps. Users do not pause: the
-figures are what the server can do at that concurrency. The same users (same seeds, same requests) then
+figures are what the server can do at that concurrency. The same users (same seeds, same requests) also
 load a bare Flask app running the same SQL (benchmarks/bare_load.py) on the same kind of server with the
-same workers and threads; the ratio of the two throughputs is the cost of the product's request path.
+same workers and threads, the two taking turns; the ratio of the two throughputs is the cost of the
+product's request path.
 
     .venv/bin/python benchmarks/load.py                          # default mode: waitress, diskcache, SQLite
     .venv/bin/python benchmarks/load.py --mode scaled --redis-url redis://... --store-url postgresql+psycopg://...
@@ -102,8 +103,8 @@ def _payload(dependency: dict, values: dict, changed: list[str]) -> dict:
 
 
 def page_load(dependencies: list[dict]) -> list[Step]:
-    """The requests of opening the Data page on the table, as Chromium sends them (benchmarks/browser.py's pages):
-    static scripts and styles come from the browser's cache on a page load and are not requested."""
+    """The requests Chromium sends to open the Data page on the table (as recorded with Playwright), less the
+    scripts, styles and fonts, which have versioned URLs and come from the browser's cache after the first visit."""
     column_state = [{"colId": name, "hide": False, "sort": None, "sortIndex": None} for name in COLUMNS]
     values = {"_pages_location.pathname": "/data", "_pages_location.search": "?" + PAGE.split("?", 1)[1],
               "data-values-column.value": "id", "data-values-list.value": [], "data-grid.filterModel": {},
