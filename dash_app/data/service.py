@@ -426,8 +426,9 @@ class DataService:
                 if limit >= seconds:
                     raise
             return self.count(database, table, spec, seconds=seconds)
-        try:
-            value = self.count(database, table, spec, seconds=seconds)
+        try:  # in the scaled mode, also once however many processes ask (shared.py)
+            value = self.shared.once(self._shared_name("count", database, spec, table), seconds,
+                                     lambda: self.count(database, table, spec, seconds=seconds), SCHEMA_TTL_S)
         except BaseException as error:
             mine.set_exception(error)
             raise

@@ -22,14 +22,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TypeVar
+
+from dash_app.data.limits import QueryTimeout
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PREFIX = "dash_app:"
 SOCKET_TIMEOUT_S = 1.0  # connect and answer: Redis on the same network answers in a millisecond
 RETRY_AFTER_S = 5.0  # after a failure, Redis is tried again this long later (until then: each process alone)
 KEYSET_TTL_S = 3600  # positions of a view no one has read for this long are forgotten
 KEYSET_VIEW_SIZE = 50_000  # positions kept per view (the lowest are dropped first)
+WAIT_POLL_S = 0.05  # how often a process waiting for another's answer (SharedStore.once) looks for it
 
 # Sort-key values as drivers return them, tagged so each comes back as the same type (a driver binds a str and a
 # date differently). A value of any other type is not shared: that block is remembered in this process only.
@@ -150,10 +155,48 @@ class SharedStore:
         record = json.dumps({"at": time.time(), "value": value}, separators=(",", ":"))
         self._call(lambda client: client.set(PREFIX + name, record, px=int(ttl_s * 1000)))
 
-    def claim(self, name: str, ttl_s: float) -> bool:
+    def claim(self, name: str, ttl_s: float, value: object = 1) -> bool:
         """Whether this process is the first to claim ``name`` for ``ttl_s`` (True without Redis: it decides
         alone)."""
-        return bool(self._call(lambda client: client.set(PREFIX + name, "1", nx=True, px=int(ttl_s * 1000)), True))
+        return bool(self._call(lambda client: client.set(PREFIX + name, str(value), nx=True, px=int(ttl_s * 1000)),
+                               True))
+
+    def once(self, name: str, seconds: float, work: Callable[[], T], ttl_s: float) -> T:
+        """``work()`` (limited to ``seconds``) done by one process at a time, its answer kept under ``name``.
+
+        While another process does the same work under a limit at least as long, wait up to ``seconds`` for its
+        answer (QueryTimeout when none comes); where it stops without one (an error, or Redis gone), work here.
+        """
+        busy = "busy:" + name
+        if not self.claim(busy, seconds + 1, seconds):  # held a little longer than the work may take
+            found = self._answer_of_another(name, busy, seconds)
+            if found is not None:
+                return found
+            mine = False
+        else:
+            mine = self.enabled
+        try:
+            value = work()
+            self.put(name, value, ttl_s)  # before the claim goes: a process waiting for it finds the answer
+        finally:
+            if mine:
+                self._call(lambda client: client.delete(PREFIX + busy))
+        return value
+
+    def _answer_of_another(self, name: str, busy: str, seconds: float):
+        holder = self._call(lambda client: client.get(PREFIX + busy))
+        if holder is None or float(holder) < seconds:
+            return None  # it may be stopped before an answer that this limit would allow
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            found = self.get(name)
+            if found is not None and found[1] is not None:
+                return found[1]
+            if not self._call(lambda client: client.exists(PREFIX + busy), 0):
+                found = self.get(name)  # it may have answered just before it let go
+                return found[1] if found is not None else None
+            time.sleep(WAIT_POLL_S)
+        raise QueryTimeout(seconds)
 
     # ---- positions ---------------------------------------------------------------------------------
     def nearest(self, name: str, index: int) -> tuple[int, tuple] | None:

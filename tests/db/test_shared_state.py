@@ -6,6 +6,9 @@ tests/services/test_shared_workers.py does the same with two processes.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from data_fixtures import ROWS
 
@@ -77,6 +80,37 @@ def test_a_count_and_the_table_list_taken_by_one_worker_serve_the_other(two_work
     assert second.grid_count(database, other_info, other_spec) == counted > 0
     assert second.known_count(database, other_info, other_spec) == catalog.RowCount(counted, exact=True)
     assert second.summaries(database) == listed
+
+
+def test_a_count_under_way_in_one_worker_is_waited_for_by_the_other(two_workers, monkeypatch):
+    first, second, database, table = two_workers
+    view = {"f": {"grp": {"filterType": "number", "type": "lessThan", "filter": 3}}}
+    (info, spec), (other_info, other_spec) = first.view(database, table, view), second.view(database, table, view)
+    counting, waiting, release = threading.Event(), threading.Event(), threading.Event()
+    count, look = first.count, second.shared.get
+
+    def slow_count(*arguments, **keywords):
+        counting.set()
+        release.wait(60)
+        return count(*arguments, **keywords)
+
+    def looking(name):
+        waiting.set()
+        return look(name)
+
+    def no_counting(*_args, **_kwargs):
+        raise AssertionError("the second worker counted too")
+
+    monkeypatch.setattr(first, "count", slow_count)
+    monkeypatch.setattr(second, "count", no_counting)
+    monkeypatch.setattr(second.shared, "get", looking)
+    with ThreadPoolExecutor(2) as pool:
+        mine = pool.submit(first.view_count, database, info, spec, 60)  # limits no loaded machine reaches
+        assert counting.wait(60)
+        theirs = pool.submit(second.view_count, database, other_info, other_spec, 60)
+        assert waiting.wait(60), "the second worker waits for the first one's count"
+        release.set()
+        assert theirs.result() == mine.result() and mine.result().exact and mine.result().value > 0
 
 
 def test_a_deep_jump_plans_the_waypoints_once_for_every_worker(two_workers, monkeypatch):
