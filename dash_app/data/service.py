@@ -339,6 +339,8 @@ class DataService:
     def _shared_name(self, kind: str, database: str, spec: ViewSpec | None = None, table: Table | None = None) -> str:
         """The shared store's name of what is kept about a database (or a view of one of its tables): nothing read
         from one address, view or schema is ever used for another, whatever the database is called."""
+        if not self.shared.enabled:
+            return ""  # nothing is shared: no need to name it (a grid block asks for its count's name)
         parts: list[object] = [redacted_url(self.settings.databases[database])]
         if spec is not None:
             parts.append(spec.key(database))
@@ -356,6 +358,8 @@ class DataService:
         found = self.shared.get(name)
         if found is None or found[0] >= SCHEMA_TTL_S:
             return None
+        if len(cache) >= COUNT_CACHE_SIZE:
+            cache.clear()
         cached = cache[key] = (time.monotonic() - found[0], decode(found[1]))
         return cached
 
