@@ -358,9 +358,13 @@ class DataService:
         found = self.shared.get(name)
         if found is None or found[0] >= SCHEMA_TTL_S:
             return None
+        try:
+            value = decode(found[1])
+        except (TypeError, ValueError):  # not what _keep wrote: nothing shared
+            return None
         if len(cache) >= COUNT_CACHE_SIZE:
             cache.clear()
-        cached = cache[key] = (time.monotonic() - found[0], decode(found[1]))
+        cached = cache[key] = (time.monotonic() - found[0], value)
         return cached
 
     def _keep(self, cache: dict, key: object, name: str, value: object, shared_value: object) -> None:

@@ -29,7 +29,7 @@ from dash_app.data.limits import QueryTimeout
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-PREFIX = "dash_app:"
+PREFIX = "dash_app:v1:"  # the version of what is written: another release's values are never read
 SOCKET_TIMEOUT_S = 1.0  # connect and answer: Redis on the same network answers in a millisecond
 RETRY_AFTER_S = 5.0  # after a failure, Redis is tried again this long later (until then: each process alone)
 KEYSET_TTL_S = 3600  # positions of a view no one has read for this long are forgotten
@@ -81,7 +81,8 @@ class SharedStore:
     """Names -> JSON values with a lifetime, claims, and sorted positions, in Redis; all no-ops without a URL.
 
     Every call answers within about :data:`SOCKET_TIMEOUT_S` and never raises for Redis: a failure answers
-    ``default`` and leaves Redis alone for ``retry_after_s`` (the first failure of an outage is logged).
+    ``default`` and leaves Redis alone for ``retry_after_s``; an outage is logged when it starts and ends. What
+    another release or a stranger wrote under a name that does not read back is nothing shared, too.
     """
 
     def __init__(self, url: str | None, *, retry_after_s: float = RETRY_AFTER_S) -> None:
@@ -89,6 +90,7 @@ class SharedStore:
         self.retry_after_s = retry_after_s
         self._client = None
         self._down_until = 0.0
+        self._outage = False  # Redis failed and has not answered since
         self._lock = threading.Lock()
         self.failures = 0  # calls Redis did not answer (for /health and tests)
 
@@ -120,16 +122,20 @@ class SharedStore:
         import redis
 
         try:
-            return work(self._redis())
+            answer = work(self._redis())
         except redis.RedisError as error:
             with self._lock:
-                first = time.monotonic() >= self._down_until
+                first, self._outage = not self._outage, True
                 self._down_until = time.monotonic() + self.retry_after_s
                 self.failures += 1
             if first:
-                log.warning("shared cache: Redis does not answer (%s); each process uses its own memory for %.0f s",
-                            error, self.retry_after_s)
+                log.warning("shared cache: Redis does not answer (%s); each process uses its own memory until it does",
+                            error)
             return default
+        if self._outage:
+            self._outage = False
+            log.warning("shared cache: Redis answers again")
+        return answer
 
     def reset_after_fork(self) -> None:
         """In a forked child: a client of its own (the parent's pooled connections stay the parent's)."""
@@ -146,10 +152,11 @@ class SharedStore:
     def get(self, name: str) -> tuple[float, object] | None:
         """(age in seconds, value) of what :meth:`put` kept under ``name`` and has not expired, else None."""
         text = self._call(lambda client: client.get(PREFIX + name))
-        if text is None:
+        try:
+            record = json.loads(text)
+            return max(0.0, time.time() - float(record["at"])), record["value"]
+        except (TypeError, ValueError, KeyError):  # nothing there (None), or not what put writes
             return None
-        record = json.loads(text)
-        return max(0.0, time.time() - record["at"]), record["value"]
 
     def put(self, name: str, value: object, ttl_s: float) -> None:
         record = json.dumps({"at": time.time(), "value": value}, separators=(",", ":"))
@@ -205,7 +212,10 @@ class SharedStore:
         if not found:
             return None
         position, _, text = found[0].partition("|")
-        return int(position), decode_key(text)
+        try:
+            return int(position), decode_key(text)
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None
 
     def remember(self, name: str, items: Iterable[tuple[int, tuple]]) -> None:
         """Keep (index, key) positions under ``name`` (one per index: a newer key replaces an older one)."""

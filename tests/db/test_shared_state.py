@@ -145,3 +145,25 @@ def test_with_redis_down_each_worker_reads_alone_with_no_error(awkward, tmp_path
         assert data.shared.failures == 1, "after one failure Redis is left alone for a while: no block waits for it"
     finally:
         workbench.dispose()
+
+
+def test_what_does_not_read_back_is_nothing_shared(redis_url):
+    import uuid
+
+    import redis
+
+    from dash_app.data.shared import PREFIX, SharedStore
+
+    store, name = SharedStore(redis_url), f"test:{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.set(PREFIX + name, "not JSON", ex=60)
+        client.zadd(PREFIX + name + ":keys", {'5|[["no such type",1]]': 5, "7|[[": 7})
+        assert store.get(name) is None and store.nearest(name + ":keys", 6) is None
+        assert store.nearest(name + ":keys", 10) is None and store.failures == 0
+        store.remember(name + ":keys", [(8, (8,))])
+        assert store.nearest(name + ":keys", 10) == (8, (8,))
+    finally:
+        client.delete(PREFIX + name, PREFIX + name + ":keys")
+        client.close()
+        store.close()
