@@ -54,8 +54,18 @@ def ended(pid: int) -> bool:
     return False
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 class OwnRedis:
     def __init__(self, folder: Path) -> None:
+        if shutil.which("redis-server") is None:
+            pytest.skip("no redis-server to start a Redis of the test's own")
         self.port, self.folder, self.process = free_port(), folder, None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
@@ -79,6 +89,8 @@ class OwnPostgres:
             pytest.skip("no PostgreSQL server binaries (initdb) to start a server of the test's own")
         self.folder, self.port = folder, free_port()
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user and not _has_user("postgres"):
+            pytest.skip("running as root with no postgres user to run a PostgreSQL server of the test's own")
         folder.mkdir()
         if self.as_user:
             folder.chmod(0o755)
@@ -110,21 +122,25 @@ class OwnPostgres:
 def services():
     folder = Path(tempfile.mkdtemp(prefix="outages-"))
     folder.chmod(0o755)  # the postgres user reaches its folder inside
-    postgres, redis = OwnPostgres(folder / "pg"), OwnRedis(folder)
-    redis.start()
-    postgres.start()
-    engine = sa.create_engine(postgres.url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE items (id integer PRIMARY KEY, name text)"))
-        connection.execute(sa.text("INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 500) i"))
-    engine.dispose()
-    yield redis, postgres
-    for stop in (redis.stop, postgres.stop):
-        try:
-            stop()
-        except (ProcessLookupError, FileNotFoundError):
-            pass  # already stopped by the test
-    shutil.rmtree(folder, ignore_errors=True)
+    started = []
+    try:
+        postgres, redis = OwnPostgres(folder / "pg"), OwnRedis(folder)
+        for server in (redis, postgres):
+            server.start()
+            started.append(server)
+        engine = sa.create_engine(postgres.url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE items (id integer PRIMARY KEY, name text)"))
+            connection.execute(sa.text("INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 500) i"))
+        engine.dispose()
+        yield redis, postgres
+    finally:
+        for server in started:
+            try:
+                server.stop()
+            except (ProcessLookupError, FileNotFoundError):
+                pass  # already stopped by the test
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
