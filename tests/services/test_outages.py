@@ -213,3 +213,20 @@ def test_redis_stopped_and_started_again(scaled_app, services):
         assert [row["id"] for row in block.rows] == list(range(301, 401))
     finally:
         other.dispose()
+
+
+def test_start_with_celery_says_the_queue_does_not_answer_while_redis_is_stopped(services, tmp_path):
+    from tests.unit.test_runs_pages import _json, _press_start
+
+    redis, _ = services
+    app = create_app(load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis.url))
+    try:
+        with app.server.test_request_context("/"):
+            redis.stop()
+            refused = timed(_press_start, 2)
+            assert "could not be started: the job queue does not answer" in _json(refused["message"])
+            redis.start()
+            queued = timed(_press_start, 2)
+            assert "Run #2 queued" in _json(queued["message"]), "the queue answers again: no restart"
+    finally:
+        get_workbench(app.server).dispose()
