@@ -9,6 +9,11 @@ Redis is only ever a shortcut here. A name holds the database's address and the 
 only used for exactly the view, database and schema it was read in. When Redis does not answer (stopped,
 unreachable, full) a call answers "nothing shared" within :data:`SOCKET_TIMEOUT_S`, Redis is left alone for
 :data:`RETRY_AFTER_S`, and each process goes on from its own memory (OFFSET at worst), never with an error.
+
+Why not a continuation carried by the browser instead: AG Grid's infinite row model asks for a block with its
+startRow, endRow, sortModel and filterModel only, and the grid's callback (callbacks/data_grid.py) answers one
+output by design; a key sent back and forth would need a second output on every block, would be one the
+browser can alter, and would not serve another reader's jump or the waypoints (service.py).
 """
 
 from __future__ import annotations
