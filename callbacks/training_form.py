@@ -18,6 +18,7 @@ from dash import ALL, Dash, Input, Output, State, html, no_update
 from dash_app import ids
 from dash_app.auth import current_identity
 from dash_app.components import alert
+from dash_app.callbacks.training_support import STORE_ERRORS, store_unavailable
 from dash_app.components.training import run_href
 from dash_app.data.access import NotAvailable
 from dash_app.data.engines import DatabaseUnavailable
@@ -167,14 +168,16 @@ def _check_table_source(config: TrainConfig) -> None:
 def _queue_and_launch(config: TrainConfig):
     """Write the run to the store and hand it to the launcher; the alert says which run it is, or why it failed."""
     workbench = get_workbench()
-    store = workbench.runs
     starter = current_identity()  # the run is theirs: filed under their stable id, labelled with their name
     try:
+        store = workbench.runs
         run_id = store.create_run(config.to_json(), config.summary(), user=starter.name, owner=starter.id,
                                   backend=workbench.settings.background,
                                   max_active=workbench.settings.max_active_runs_per_user)
     except TooManyRuns as error:
         return alert(f"Nothing started: {error}.", color="warning")
+    except STORE_ERRORS as error:
+        return store_unavailable(error)
     error = hand_over(store, workbench.launcher, run_id)
     if error is not None:
         return alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",

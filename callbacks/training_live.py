@@ -4,6 +4,7 @@ The store is the source of truth, so a reloaded page, a second tab or another us
 (every run when runs are shared, the user's own otherwise; callbacks/training_support.py ``Viewer``). Only
 a run's owner and admins get its Cancel button, and a cancel replayed for another's run is refused.
 The poll is fast (1 s) only while a run is queued or running; each answer sends only what changed.
+While the store does not answer, the cards say so, and everything is sent again once it answers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import Viewer, not_yours_to_cancel
+from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, not_yours_to_cancel, store_unavailable
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
 from dash_app.components.training import (
@@ -65,6 +66,14 @@ def refresh(n_intervals, refreshed, signature) -> dict:
     Cards are re-rendered only when the set of active runs or a status changes, so a Cancel button is
     never replaced under the user's pointer; their progress is refreshed by :func:`update_progress`.
     """
+    try:
+        return _refresh(signature)
+    except STORE_ERRORS as error:
+        return {"cards": store_unavailable(error), "rows": no_update, "signature": None, "interval": POLL_IDLE_MS,
+                "figure": no_update, "title": no_update}
+
+
+def _refresh(signature) -> dict:
     workbench = get_workbench()
     store = workbench.runs
     viewer = Viewer()
@@ -105,7 +114,10 @@ def update_progress(signature, body_ids) -> dict:
     if not body_ids:
         raise PreventUpdate
     owner = Viewer().owner_filter
-    runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True, owner=owner)}
+    try:
+        runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True, owner=owner)}
+    except STORE_ERRORS:  # the cards say so (refresh)
+        raise PreventUpdate from None
     return {"bodies": [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]}
 
 
@@ -155,13 +167,16 @@ def cancel(request, refresh) -> dict:
     run_id = request.get("run") if isinstance(request, dict) else None
     if not isinstance(run_id, int) or isinstance(run_id, bool):
         raise PreventUpdate
-    store = get_workbench().runs
-    found = store.get(run_id)
-    if found is None:
-        return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
-    if not Viewer().may_cancel(found):
-        return {"message": alert(not_yours_to_cancel(found), icon="bi-shield-lock"), "refresh": no_update}
-    run = cancel_run(store, run_id)
+    try:
+        store = get_workbench().runs
+        found = store.get(run_id)
+        if found is None:
+            return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
+        if not Viewer().may_cancel(found):
+            return {"message": alert(not_yours_to_cancel(found), icon="bi-shield-lock"), "refresh": no_update}
+        run = cancel_run(store, run_id)
+    except STORE_ERRORS as error:
+        return {"message": store_unavailable(error), "refresh": no_update}
     if run is None:
         return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
     if run.status == CANCELLED:

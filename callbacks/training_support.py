@@ -7,10 +7,25 @@ with the owner and admins either way.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from dash_app.auth import current_identity
+from dash_app.components import alert
+from dash_app.data.engines import error_reason
 from dash_app.identity import Identity, may_control_run, may_view_run
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
+
+
+# What the run store raises when it does not answer (stopped, unreachable): the page says so and tries again.
+STORE_ERRORS = (SQLAlchemyError,)
+
+
+def store_unavailable(error: BaseException):
+    """The alert for a store that does not answer; the page's next poll or click tries again by itself."""
+    return alert(f"Service unavailable: the run store does not answer ({error_reason(error)}). This page tries again "
+                 "by itself; nothing is lost.", color="warning", icon="bi-cloud-slash", dismissable=False,
+                 className="store-unavailable")
 
 
 def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:

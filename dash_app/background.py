@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Results of finished background callbacks are kept this long (seconds) for the page to pick up.
 RESULT_EXPIRY_S = 24 * 3600
 TRAIN_TASK = "dash_app.train_run"
+REDIS_CONNECT_TIMEOUT_S = 2
+REDIS_SOCKET_TIMEOUT_S = 10  # one read of the result store; no call there waits for long
 
 
 class BackgroundUnavailable(RuntimeError):
@@ -53,6 +55,16 @@ def build_celery(settings: Settings):
         task_acks_late=False,
         worker_prefetch_multiplier=1,
         worker_concurrency=settings.max_concurrent_jobs,
+    )
+    # Redis stopped or unreachable: sending a task (Start, a chart) fails in about a second instead of waiting
+    # 20 s for the result store (Celery's default retries); both reconnect by themselves once Redis is back.
+    celery_app.conf.update(
+        broker_connection_timeout=REDIS_CONNECT_TIMEOUT_S,
+        broker_transport_options={"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S},
+        redis_socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+        redis_socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+        result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0,
+                                                           "interval_step": 0.5, "interval_max": 1}},
     )
 
     # shared=False: the task belongs to this app alone; a shared one would be the first app's in every app of the

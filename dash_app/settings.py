@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         "redis://127.0.0.1:6379/0",
         json_schema_extra=_allowed("a redis:// or rediss:// URL"),
     )
+    shared_cache: Literal["local", "redis"] | None = Field(
+        None,
+        json_schema_extra=_allowed(
+            "'local' or 'redis'; redis: web worker processes share the grid's scroll positions, row counts and table"
+            " lists through DASH_APP_REDIS_URL (dash_app/data/shared.py); default: redis with"
+            " DASH_APP_BACKGROUND=celery, else local"
+        ),
+    )
     url_prefix: str = Field(
         "/", json_schema_extra=_allowed("a URL path such as / or /dashboard/")
     )
@@ -246,6 +254,12 @@ class Settings(BaseSettings):
     def uses_demo_database(self) -> bool:
         """Whether the demo database is among the databases to browse."""
         return self.databases.get(DEMO_DATABASE_NAME) == f"sqlite:///{self.demo_database_path}"
+
+    @property
+    def shared_cache_url(self) -> str | None:
+        """The Redis URL web worker processes share their caches through (DASH_APP_SHARED_CACHE), else None."""
+        mode = self.shared_cache or ("redis" if self.background == "celery" else "local")
+        return self.redis_url if mode == "redis" else None
 
     @property
     def cache_dir(self) -> Path:

@@ -74,6 +74,10 @@ class KeysetMemory:
                 if not indexes:
                     del self._indexes[old_view]
 
+    def remember_many(self, view_key: str, items: list[tuple[int, tuple]]) -> None:
+        for index, key in items:
+            self.remember(view_key, index, key)
+
     def nearest(self, view_key: str, index: int) -> tuple[int, tuple] | None:
         """(remembered index, key) nearest at or below ``index`` for the view, or None."""
         with self._lock:
@@ -277,11 +281,14 @@ def fetch_block(
     parameters = _parameters(positions, values)
     result = _run(connection, sql, parameters)
     width = len(table.columns)
+    places = []  # remembered together: one write where the memory is shared (dash_app/data/shared.py)
     if lead and result:
-        memory.remember(view_key, start, tuple(result[0][width:]))
+        places.append((start, tuple(result[0][width:])))
         result = result[1:]
     if result:
-        memory.remember(view_key, start + len(result), tuple(result[-1][width:]))
+        places.append((start + len(result), tuple(result[-1][width:])))
+    if places:
+        memory.remember_many(view_key, places)
     names = table.names
     converters = [cells.converter(column.kind) for column in table.columns]
     rows = [dict(zip(names, [convert(value) for convert, value in zip(converters, row)])) for row in result]

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from dash_app.data import catalog, charts, edits, paging
+from dash_app.data import catalog, charts, edits, paging, shared
 from dash_app.data.access import BROWSE, DatabaseAccess, NotAvailable, Viewer, refused_action, unknown_database, \
     unknown_table
 from dash_app.data.catalog import SchemaError, Table, TableSummary
@@ -36,7 +36,7 @@ from dash_app.data.limits import (GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, WAYPOI
                                   time_limit)
 from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
 from dash_app.identity import STANDALONE
-from dash_app.settings import Settings
+from dash_app.settings import Settings, redacted_url
 
 SCHEMA_TTL_S = 60.0
 COUNT_CACHE_SIZE = 512
@@ -72,6 +72,9 @@ class DataService:
         self.access = DatabaseAccess(settings.database_roles)
         self.keysets = paging.KeysetMemory()
         self.statements = paging.StatementCache()
+        # In the scaled mode, positions, counts and table lists also go to Redis for every web worker (shared.py).
+        self.shared = shared.SharedStore(settings.shared_cache_url)
+        self.shared_keyset_hits = 0  # blocks that continued from a position another process remembered
         self._lock = threading.Lock()
         self._engines: dict[str, Engine] = {}
         self._writers: dict[str, Engine] = {}
@@ -181,6 +184,7 @@ class DataService:
                 self._background.shutdown(wait=False, cancel_futures=True)
                 self._background = None
             self._forget_engines(close=True)
+        self.shared.close()
 
     def reset_after_fork(self) -> None:
         """In a forked child: forget the parent's engines (their pooled connections stay the parent's)."""
@@ -188,6 +192,7 @@ class DataService:
         self._counting = {}  # counts under way in the parent's threads never end here
         self._background = None  # nor does the parent's thread run here
         self._forget_engines(close=False)
+        self.shared.reset_after_fork()
 
     def _forget_engines(self, *, close: bool) -> None:
         for engine in [*self._engines.values(), *self._writers.values()]:
@@ -229,12 +234,13 @@ class DataService:
     def summaries(self, database: str) -> list[TableSummary]:
         """Tables and views the user may browse, with row counts (cached briefly: counting is not free)."""
         database = self.check_database(database)
-        cached = self._summaries.get(database)
-        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+        name = self._shared_name("summaries", database)
+        cached = self._recall(self._summaries, database, name, _summaries_from)
+        if cached:
             found = cached[1]
         else:
             found = self._guarded(database, lambda engine: catalog.summaries(engine))
-            self._summaries[database] = (time.monotonic(), found)
+            self._keep(self._summaries, database, name, found, _summaries_json(found))
         return [item for item in found if self.may(database, item.name)]
 
     def table(self, database: str, name: object) -> Table:
@@ -259,8 +265,8 @@ class DataService:
         """Names of the tables and views the user may use for ``action``, sorted; from the cached summaries when
         fresh, else without counting."""
         database = self.check_database(database)
-        cached = self._summaries.get(database)
-        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+        cached = self._recall(self._summaries, database, self._shared_name("summaries", database), _summaries_from)
+        if cached:
             names = [item.name for item in cached[1]]
         else:
             tables, views = self._guarded(database, catalog.table_names)
@@ -281,8 +287,9 @@ class DataService:
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) \
                 or not 0 <= start < end <= start + BLOCK_SIZE_LIMIT or start > MAX_START_ROW:
             raise QueryError("The grid asked for an impossible range of rows.")
+        memory = self._keysets_for(database, table, spec)
         with self.connect(database) as connection:
-            block = paging.fetch_block(connection, table, spec, start, end - start, self.keysets, spec.key(database),
+            block = paging.fetch_block(connection, table, spec, start, end - start, memory, spec.key(database),
                                        self.statements)
         if block.skipped > paging.WAYPOINT_AFTER:
             self._plan_waypoints(database, table, spec)
@@ -299,6 +306,9 @@ class DataService:
             if len(self._waypoints) >= COUNT_CACHE_SIZE:
                 self._waypoints.clear()
             self._waypoints[key] = time.monotonic()
+        if not self.shared.claim(self._shared_name("waypoints", database, spec, table), SCHEMA_TTL_S):
+            return  # another process is remembering them, for every process
+        with self._lock:
             if self._background is None:
                 self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="data-waypoints")
             background = self._background
@@ -313,8 +323,55 @@ class DataService:
         except Exception:  # a thread of its own: nothing else would ever say so
             log.exception("remembering places along %s failed", key)
             return
-        for index, values in found:
-            self.keysets.remember(key, index, values)
+        self._keysets_for(database, table, spec).remember_many(key, found)
+
+    def _keysets_for(self, database: str, table: Table, spec: ViewSpec) -> paging.KeysetMemory | shared.SharedKeysets:
+        """Where the view's positions are remembered: this process's memory, and in the scaled mode also the shared
+        store, under a name that holds the database's address, the view and the table's columns."""
+        if not self.shared.enabled:
+            return self.keysets
+        return shared.SharedKeysets(self.keysets, self.shared, self._shared_name("keys", database, spec, table),
+                                    self._shared_keyset_hit)
+
+    def _shared_keyset_hit(self) -> None:
+        with self._lock:
+            self.shared_keyset_hits += 1
+
+    def _shared_name(self, kind: str, database: str, spec: ViewSpec | None = None, table: Table | None = None) -> str:
+        """The shared store's name of what is kept about a database (or a view of one of its tables): nothing read
+        from one address, view or schema is ever used for another, whatever the database is called."""
+        if not self.shared.enabled:
+            return ""  # nothing is shared: no need to name it (a grid block asks for its count's name)
+        parts: list[object] = [redacted_url(self.settings.databases[database])]
+        if spec is not None:
+            parts.append(spec.key(database))
+        if table is not None:
+            parts.append([table.name, table.is_view, table.primary_key, table.has_rowid,
+                          [(column.name, column.type_name, column.nullable) for column in table.columns]])
+        return f"{kind}:{shared.fingerprint(*parts)}"
+
+    def _recall(self, cache: dict, key: object, name: str, decode: Callable[[object], object] = lambda value: value):
+        """(when it was taken, value) of a cached answer younger than SCHEMA_TTL_S: this process's, else the one
+        another process shared under ``name`` (kept here from then on); None when there is none."""
+        cached = cache.get(key)
+        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+            return cached
+        found = self.shared.get(name)
+        if found is None or found[0] >= SCHEMA_TTL_S:
+            return None
+        try:
+            value = decode(found[1])
+        except (TypeError, ValueError):  # not what _keep wrote: nothing shared
+            return None
+        if len(cache) >= COUNT_CACHE_SIZE:
+            cache.clear()
+        cached = cache[key] = (time.monotonic() - found[0], value)
+        return cached
+
+    def _keep(self, cache: dict, key: object, name: str, value: object, shared_value: object) -> None:
+        """Cache an answer for SCHEMA_TTL_S in this process and, as ``shared_value`` (JSON), for every process."""
+        cache[key] = (time.monotonic(), value)
+        self.shared.put(name, shared_value, SCHEMA_TTL_S)
 
     def view_count(self, database: str, table: Table, spec: ViewSpec,
                    seconds: float = VIEW_COUNT_SECONDS) -> catalog.RowCount:
@@ -332,8 +389,8 @@ class DataService:
         view, or the grid's count while cached), else None: a page that must not wait shows it later."""
         if not self._narrowed(table, spec):
             return self.row_count(database, table)
-        cached = self._counts.get(spec.key(database))
-        if cached and cached[1] is not None and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+        cached = self._recall(self._counts, spec.key(database), self._shared_name("count", database, spec, table))
+        if cached and cached[1] is not None:
             return catalog.RowCount(cached[1], exact=True)
         return None
 
@@ -345,14 +402,14 @@ class DataService:
     def grid_count(self, database: str, table: Table, spec: ViewSpec) -> int | None:
         """Rows of the view for the grid's scrollbar (:meth:`view_count` under the grid's short limit); None
         when that is too slow. Cached briefly per view."""
-        key = spec.key(database)
-        cached = self._counts.get(key)
-        if cached and time.monotonic() - cached[0] < SCHEMA_TTL_S:
+        key, name = spec.key(database), self._shared_name("count", database, spec, table)
+        cached = self._recall(self._counts, key, name)
+        if cached:
             return cached[1]
         value = self.view_count(database, table, spec, GRID_COUNT_SECONDS).value
         if len(self._counts) >= COUNT_CACHE_SIZE:
             self._counts.clear()
-        self._counts[key] = (time.monotonic(), value)
+        self._keep(self._counts, key, name, value, value)
         return value
 
     def _shared_count(self, database: str, table: Table, spec: ViewSpec, seconds: float) -> int:
@@ -378,8 +435,9 @@ class DataService:
                 if limit >= seconds:
                     raise
             return self.count(database, table, spec, seconds=seconds)
-        try:
-            value = self.count(database, table, spec, seconds=seconds)
+        try:  # in the scaled mode, also once however many processes ask (shared.py)
+            value = self.shared.once(self._shared_name("count", database, spec, table), seconds,
+                                     lambda: self.count(database, table, spec, seconds=seconds), SCHEMA_TTL_S)
         except BaseException as error:
             mine.set_exception(error)
             raise
@@ -442,6 +500,14 @@ def first_table(summaries: list[TableSummary]) -> str | None:
     """The table a page without one opens: the first plain table, not a view or an internal one."""
     tables = [item.name for item in summaries if not item.is_view and not item.name.startswith(("demo_", "sqlite_"))]
     return (tables or [item.name for item in summaries] or [None])[0]
+
+
+def _summaries_json(summaries: list[TableSummary]) -> list:
+    return [[item.name, item.is_view, item.count.value, item.count.exact] for item in summaries]
+
+
+def _summaries_from(shared_value: list) -> list[TableSummary]:
+    return [TableSummary(name, is_view, catalog.RowCount(value, exact)) for name, is_view, value, exact in shared_value]
 
 
 def _describe(database: str, error: SQLAlchemyError) -> str:

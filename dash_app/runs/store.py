@@ -28,6 +28,9 @@ from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
 RESUMABLE = (CANCELLED, INTERRUPTED)
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# A store that does not answer (stopped, unreachable) fails a page's request in seconds, and the page says so
+# (callbacks/training_support.py store_unavailable); pool_pre_ping replaces connections that a restart broke.
+STORE_CONNECT_TIMEOUT_S = 5
 CLAIMED, WAITING, GONE = "claimed", "waiting", "gone"
 SERVER_STOPPED = "The server stopped while this run was queued or running."
 PROCESS_DIED = "The job's process ended without finishing the run (killed or out of memory)."
@@ -104,8 +107,12 @@ def open_store(url: str) -> RunStore:
 
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":  # keepalives: a server gone mid-query is noticed in seconds
+        return create_engine(url, pool_pre_ping=True, connect_args={
+            "connect_timeout": STORE_CONNECT_TIMEOUT_S, "keepalives": 1, "keepalives_idle": 5,
+            "keepalives_interval": 2, "keepalives_count": 3})
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": STORE_CONNECT_TIMEOUT_S})
     if parsed.database and parsed.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})

@@ -265,3 +265,30 @@ def test_the_page_interrupts_a_run_whose_job_stopped_beating(app, finished):
         live = training_live.refresh(0, 0, None)
     assert "Interrupted" in _json(page["heading"]) and "no sign of life" in _json(page["heading"])
     assert "No run is queued or running" in _json(live["cards"])
+
+
+@pytest.fixture
+def app_without_store(tmp_path):
+    """The app with its store on a PostgreSQL that does not answer (nothing listens on port 1)."""
+    from dash_app import create_app
+    from dash_app.settings import load_settings
+
+    app = create_app(load_settings(data_dir=tmp_path / "data",
+                                   store_url="postgresql+psycopg://nobody@127.0.0.1:1/store"))
+    yield app
+    get_workbench(app.server).dispose()
+
+
+def test_a_store_that_does_not_answer_is_said_on_the_list_start_and_cancel(app_without_store):
+    unavailable = "Service unavailable: the run store does not answer"
+    with app_without_store.server.test_request_context("/"):
+        answer = training_live.refresh(1, None, {"rows": [[1, "running"]]})
+        assert unavailable in _json(answer["cards"]) and answer["rows"] is no_update
+        assert answer["signature"] is None, "everything is sent again once the store answers"
+        assert answer["interval"] == POLL_IDLE_MS
+        with pytest.raises(PreventUpdate):
+            training_live.update_progress(None, [{"run": 1}])
+        started = _press_start(3)
+        assert unavailable in _json(started["message"])
+        cancelled = training_live.cancel({"run": 1}, 0)
+        assert unavailable in _json(cancelled["message"]) and cancelled["refresh"] is no_update

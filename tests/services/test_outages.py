@@ -1,0 +1,232 @@
+"""Redis or PostgreSQL stopped while the app runs: the pages say so within seconds and recover by themselves.
+
+The test starts its own Redis and PostgreSQL (the shared ones of the other tests must stay up), stops each by
+its pid while the app runs, asks for what a user would (the Training page's runs list, a grid block, a Compose
+save), starts it again and asks again, in the same app: nothing is restarted.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dash_app import create_app
+from dash_app.callbacks import compose_actions, data_grid, training_live
+from dash_app.compose import edit
+from dash_app.settings import load_settings
+from dash_app.workbench import Workbench, get_workbench
+from tests.unit.runs_support import wait_until
+
+FEW_SECONDS = 10  # the most a request may take while a service is down: its timeouts are shorter
+GRID_VIEW = {"db": "pg", "table": "items", "view": {}}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def ended(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+class OwnRedis:
+    def __init__(self, folder: Path) -> None:
+        if shutil.which("redis-server") is None:
+            pytest.skip("no redis-server to start a Redis of the test's own")
+        self.port, self.folder, self.process = free_port(), folder, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+        wait_until(lambda: answers(self.port), 30)
+
+    def stop(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of the test's own, run as the postgres user when the tests run as root."""
+
+    def __init__(self, folder: Path) -> None:
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin")) or [os.path.dirname(shutil.which("initdb") or "")]
+        self.bin = Path(binaries[-1])
+        if not (self.bin / "initdb").exists():
+            pytest.skip("no PostgreSQL server binaries (initdb) to start a server of the test's own")
+        self.folder, self.port = folder, free_port()
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user and not _has_user("postgres"):
+            pytest.skip("running as root with no postgres user to run a PostgreSQL server of the test's own")
+        folder.mkdir()
+        if self.as_user:
+            folder.chmod(0o755)
+            os.chown(folder, pwd.getpwnam("postgres").pw_uid, -1)
+        subprocess.run([*self.as_user, str(self.bin / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
+                        "-A", "trust", "--encoding=UTF8"], check=True, capture_output=True, cwd="/")
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        subprocess.Popen([*self.as_user, str(self.bin / "postgres"), "-D", str(self.folder / "data"), "-p",
+                          str(self.port), "-k", str(self.folder), "-c", "listen_addresses=127.0.0.1"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
+        wait_until(self._accepts, 60)
+
+    def _accepts(self) -> bool:
+        """Whether the server takes connections (its port opens before it does, while it starts up)."""
+        result = subprocess.run([str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+                                capture_output=True, check=False)
+        return result.returncode == 0
+
+    def stop(self) -> None:
+        """Stop the server by its pid (a fast shutdown: sessions are cut), and wait until it is gone."""
+        pid = int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGINT)
+        wait_until(lambda: ended(pid), 60)
+
+
+@pytest.fixture
+def services():
+    folder = Path(tempfile.mkdtemp(prefix="outages-"))
+    folder.chmod(0o755)  # the postgres user reaches its folder inside
+    started = []
+    try:
+        postgres, redis = OwnPostgres(folder / "pg"), OwnRedis(folder)
+        for server in (redis, postgres):
+            server.start()
+            started.append(server)
+        engine = sa.create_engine(postgres.url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE items (id integer PRIMARY KEY, name text)"))
+            connection.execute(sa.text("INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 500) i"))
+        engine.dispose()
+        yield redis, postgres
+    finally:
+        for server in started:
+            try:
+                server.stop()
+            except (ProcessLookupError, FileNotFoundError):
+                pass  # already stopped by the test
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def scaled_app(services, tmp_path):
+    redis, postgres = services
+    settings = load_settings(data_dir=tmp_path / "data", store_url=postgres.url, databases={"pg": postgres.url},
+                             shared_cache="redis", redis_url=redis.url)
+    app = create_app(settings)
+    get_workbench(app.server).data.shared.retry_after_s = 0  # try Redis again at once: the test need not wait
+    yield app
+    get_workbench(app.server).dispose()
+
+
+def timed(request, *arguments):
+    started = time.monotonic()
+    result = request(*arguments)
+    assert time.monotonic() - started < FEW_SECONDS, f"{request.__name__} waited for a service that is down"
+    return result
+
+
+def runs_list() -> dict:
+    return training_live.refresh(1, None, None)
+
+
+def grid_block(start: int = 0) -> tuple[dict, Exception | None]:
+    return data_grid.answer_block({"startRow": start, "endRow": start + 100}, GRID_VIEW, "", {})
+
+
+def compose_save(name: str) -> str:
+    outcome = compose_actions.on_saved("save", name, None, edit.new_scene(), None, get_workbench().compose, None)
+    return outcome.message[1]
+
+
+def unavailable(answer: dict) -> bool:
+    return "Service unavailable: the run store does not answer" in str(answer["cards"])
+
+
+def test_postgresql_stopped_and_started_again(scaled_app, services):
+    _, postgres = services
+    with scaled_app.server.test_request_context("/"):
+        assert not unavailable(timed(runs_list)) and timed(grid_block)[0]["rowData"]
+        postgres.stop()
+        assert unavailable(timed(runs_list)), "the runs list says the store is unavailable"
+        response, problem = timed(grid_block, 100)
+        assert response == {"rowData": [], "rowCount": 0} and "could not answer" in str(problem)
+        assert timed(compose_save, "Poster") == "Saved “Poster”.", "Compose keeps its files without the store"
+        postgres.start()
+        answer = timed(runs_list)
+        assert not unavailable(answer) and answer["rows"] == [] and answer["signature"] is not None
+        response, problem = timed(grid_block, 100)
+        assert problem is None and [row["id"] for row in response["rowData"]] == list(range(101, 201))
+
+
+def test_redis_stopped_and_started_again(scaled_app, services):
+    redis, _ = services
+    settings = get_workbench(scaled_app.server).settings
+    with scaled_app.server.test_request_context("/"):
+        assert timed(grid_block)[1] is None
+        redis.stop()
+        response, problem = timed(grid_block, 100)
+        assert problem is None and [row["id"] for row in response["rowData"]] == list(range(101, 201))
+        assert not unavailable(timed(runs_list)) and timed(compose_save, "Poster") == "Saved “Poster”."
+        redis.start()
+        timed(grid_block, 200)  # its end (300) goes to Redis again
+    other = Workbench(settings)  # another web worker: it continues from the place the first one shared
+    try:
+        table, spec = other.data.view("pg", "items", {})
+        block = other.data.block("pg", table, spec, 300, 400)
+        assert block.used_keyset and other.data.shared_keyset_hits == 1
+        assert [row["id"] for row in block.rows] == list(range(301, 401))
+    finally:
+        other.dispose()
+
+
+def test_start_with_celery_says_the_queue_does_not_answer_while_redis_is_stopped(services, tmp_path):
+    from tests.unit.test_runs_pages import _json, _press_start
+
+    redis, _ = services
+    app = create_app(load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis.url))
+    try:
+        with app.server.test_request_context("/"):
+            redis.stop()
+            refused = timed(_press_start, 2)
+            assert "could not be started: the job queue does not answer" in _json(refused["message"])
+            redis.start()
+            queued = timed(_press_start, 2)
+            assert "Run #2 queued" in _json(queued["message"]), "the queue answers again: no restart"
+    finally:
+        get_workbench(app.server).dispose()
