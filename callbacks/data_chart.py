@@ -8,19 +8,23 @@ assets/js/data.js); the job itself only queries and draws.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash.exceptions import BackgroundCallbackError
 
 from dash_app import ids
 from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs, unchanged
+from dash_app.components import alert
 from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
+log = logging.getLogger(__name__)
 CHART_HEIGHT = 420
 LIGHT = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "font": {"color": "#1c2130"},
          "xaxis": {"gridcolor": "#e3e6ee", "linecolor": "#c9cedb", "zerolinecolor": "#c9cedb"},
@@ -55,6 +59,7 @@ def register(app: Dash) -> None:
         ],
         cancel=[Input(ids.DATA_CHART_CANCEL, "n_clicks")],
         prevent_initial_call=True,
+        on_error=chart_failed,
     )(chart)
     clientside(app, NAMESPACE, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
                Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"),
@@ -89,6 +94,17 @@ def chart(n_clicks, x, y, aggregate, bucket, view, dark) -> dict:
                       className="data-chart", style={"height": f"{CHART_HEIGHT}px"})
     return {"chart": graph,
             "status": html.Span([html.I(className="bi bi-check2 me-1"), note], className="data-chart-done")}
+
+
+def chart_failed(error: Exception) -> dict:
+    """The chart's job could not be sent or followed (in the scaled mode the job queue is Redis, which may be
+    stopped), or it failed unexpectedly: a message in the page instead of a failed request; the cause is logged."""
+    log.warning("a chart job did not complete: %s", error.__class__.__name__, exc_info=error)
+    if isinstance(error, BackgroundCallbackError):
+        message = "The chart could not be drawn because of an unexpected error; it has been logged. Try again."
+    else:
+        message = "Service unavailable: the job queue does not answer, so the chart could not run. Try again shortly."
+    return {"chart": None, "status": alert(message, color="warning", className="data-chart-failed")}
 
 
 def follow_colour_mode(dark, chart) -> dict:
