@@ -12,7 +12,6 @@ database that does not answer is only reported, since the other databases and jo
 
 from __future__ import annotations
 
-import fcntl
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +66,8 @@ def prepare_once(settings: Settings, log: Log) -> None:
     """
     if settings.model_dump_json() in _prepared:
         return
+    import fcntl  # imported here: Unix only, as gunicorn is; python -m dash_app never needs it
+
     _make_data_dir(settings)
     with (settings.data_dir / LOCK_FILE).open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -107,18 +108,11 @@ def check_worker(settings: Settings, log: Log) -> None:
 
 def compare_with_workers(settings: Settings, log: Log) -> None:
     """Publish this web server's settings fingerprint and report each live Celery worker whose settings differ."""
-    import redis
-
     from dash_app import fingerprint
     from dash_app.background import build_celery
 
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
-    try:
-        fingerprint.publish(client, settings)
-    except redis.RedisError as error:
-        log(f"warning: the settings fingerprint was not published to Redis ({error})")
-    finally:
-        client.close()
+    _with_redis(settings, lambda client: fingerprint.publish(client, settings), log,
+                "the settings fingerprint was not published to Redis")
     celery_app = build_celery(settings)
     try:
         answers = fingerprint.worker_fingerprints(celery_app, WORKERS_TIMEOUT_S)
@@ -127,31 +121,40 @@ def compare_with_workers(settings: Settings, log: Log) -> None:
         return
     finally:
         celery_app.close()
-    mine = fingerprint.fingerprint(settings)
-    for name, theirs in sorted(answers.items()):
-        if differing := fingerprint.differing(mine, theirs):
-            log(mismatch_line(f"Celery worker {name}", differing))
+    _report_differences(settings, answers, "Celery worker {}", log)
     log(f"Celery workers answering now: {len(answers)}")
 
 
 def compare_with_web(settings: Settings, log: Log) -> None:
     """Report each web server (as published in Redis) whose shared settings differ from this worker's."""
-    import redis
-
     from dash_app import fingerprint
+
+    servers = _with_redis(settings, fingerprint.published, log, "the web servers' settings could not be read from Redis")
+    if servers is not None:
+        _report_differences(settings, servers, "the web server on {}", log)
+
+
+def _with_redis(settings: Settings, work: Callable, log: Log, failure: str):
+    """``work(client)`` on a short-lived Redis client; a Redis error is logged as ``failure`` (None returned)."""
+    import redis
 
     client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
     try:
-        servers = fingerprint.published(client)
+        return work(client)
     except redis.RedisError as error:
-        log(f"warning: the web servers' settings could not be read from Redis ({error})")
-        return
+        log(f"warning: {failure} ({error})")
+        return None
     finally:
         client.close()
+
+
+def _report_differences(settings: Settings, others: dict[str, object], who: str, log: Log) -> None:
+    from dash_app import fingerprint
+
     mine = fingerprint.fingerprint(settings)
-    for host, theirs in sorted(servers.items()):
+    for name, theirs in sorted(others.items()):
         if differing := fingerprint.differing(mine, theirs):
-            log(mismatch_line(f"the web server on {host}", differing))
+            log(mismatch_line(who.format(name), differing))
 
 
 def mismatch_line(other: str, differing: list[str]) -> str:

@@ -56,15 +56,13 @@ def interrupt_orphans(store: RunStore, heartbeat_timeout_s: float, now: float | 
     same store) and Celery workers keep their live runs, and queued runs stay queued for the next free slot.
     """
     active = store.list_runs(active_only=True)
-    orphans = [run for run in active if run.status == RUNNING and run.backend == "diskcache"
-               and run.process is not None and processes.is_orphaned(run.process)]
-    for run in orphans:
-        processes.kill(run.process)
-    local_dead = [run for run in active if run.status == RUNNING and run.backend == "diskcache"
-                  and run.process is not None and processes.is_local(run.process)
-                  and not processes.is_alive(run.process)]
-    ended = {run.id for run in store.mark_interrupted([run.id for run in orphans + local_dead])} if (
-        orphans or local_dead) else set()
+    local_jobs = [run for run in active if run.status == RUNNING and run.backend == "diskcache"
+                  and run.process is not None and processes.is_local(run.process)]
+    for run in local_jobs:
+        if processes.is_orphaned(run.process):
+            processes.kill(run.process)
+    gone = [run.id for run in local_jobs if not processes.is_alive(run.process)]
+    ended = {run.id for run in store.mark_interrupted(gone)} if gone else set()  # "the server stopped"
     ended |= set(reap(store, [run for run in active if run.id not in ended], heartbeat_timeout_s, now))
     return [run for run in active if run.id in ended]
 

@@ -386,17 +386,16 @@ class RunStore:
         """Cancel a queued run at once; flag a running one so its job stops. Return the run as it now is."""
         runs = schema.runs
         with self.engine.begin() as connection:
-            connection.execute(
+            dropped = connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status == QUEUED)
                 .values(status=CANCELLED, cancel_requested=True, finished_at=time.time())
-            )
+            ).rowcount
             flagged = connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(cancel_requested=True)
-            )
+            ).rowcount
         run = self.get(run_id)
-        if run is not None and (flagged.rowcount or run.status == CANCELLED):
-            events.run_event("cancelled" if run.status == CANCELLED else "cancel_requested", run.id, run.attempt,
-                             run.owner)
+        if run is not None and (dropped or flagged):
+            events.run_event("cancelled" if dropped else "cancel_requested", run.id, run.attempt, run.owner)
         return run
 
     def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED,
