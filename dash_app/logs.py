@@ -4,7 +4,7 @@ Every line carries a readable message and its fields in ``extra``, so the host's
 (its handlers, a JSON formatter, a log shipper) takes them as they are. The library configures no
 handler: only the product's own entry points (``python -m dash_app``, dash_app/wsgi.py, dash_app/worker.py)
 call :func:`configure_default`, and only where the host has configured none, with
-``DASH_APP_LOG_FORMAT=text|json``.
+``DASH_APP_LOG_FORMAT=text|json`` (so does a diskcache job process, dash_app/runs/job.py, which imports no Flask).
 
 Requests (logger ``dash_app.requests``): method, path, status, duration in ms and the user's id (the
 host's, none standalone), for the endpoints ``init_app`` registered for the product only (the host's own
@@ -19,9 +19,11 @@ import logging
 import sys
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from flask import Flask, g, request, request_finished, request_started
-from werkzeug.wrappers import Response
+if TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.wrappers import Response
 
 REQUESTS = "dash_app.requests"
 # The attributes every LogRecord has; anything else on a record came from ``extra``.
@@ -34,6 +36,8 @@ def register(server: Flask, endpoints: Iterable[str], quiet: Iterable[str] = ())
     Through Flask's ``request_started`` and ``request_finished`` signals: the line has the status the client
     gets, after every ``after_request`` function, and a request refused by the login guard is logged too.
     """
+    from flask import g, request, request_finished, request_started  # here: a job process imports no Flask
+
     product, quiet = frozenset(endpoints), frozenset(quiet)
     log = logging.getLogger(REQUESTS)
 
