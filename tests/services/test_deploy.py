@@ -38,9 +38,10 @@ def environment(data_dir: Path, **values: str) -> dict[str, str]:
     return clean | {"DASH_APP_DATA_DIR": str(data_dir), "DASH_APP_DEMO_ROWS": DEMO_ROWS, **values}
 
 
-def gunicorn_command(port: int, workers: int = 2) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "-c", "python:dash_app.gunicorn_conf", "-w", str(workers),
-            "-b", f"127.0.0.1:{port}", "dash_app.wsgi:application"]
+def gunicorn_command(port: int, workers: int = 2, *, config: bool = True) -> list[str]:
+    configuration = ["-c", "python:dash_app.gunicorn_conf"] if config else ["--no-control-socket"]
+    return [sys.executable, "-m", "gunicorn", *configuration, "-w", str(workers), "-b", f"127.0.0.1:{port}",
+            "dash_app.wsgi:application"]
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -69,13 +70,14 @@ def post_json(url: str, body: dict) -> tuple[int, dict]:
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, **values: str):
-    """gunicorn with 2 workers and the product's configuration, JSON logs in ``server.log``; stopped at the end."""
+def gunicorn(tmp_path: Path, *, config: bool = True, **values: str):
+    """gunicorn with 2 workers (and the product's configuration), JSON logs in ``server.log``; stopped at the end."""
     data_dir = tmp_path / "data"
     port = free_port()
     log = tmp_path / "server.log"
     with log.open("w") as output:
-        process = subprocess.Popen(gunicorn_command(port), env=environment(data_dir, DASH_APP_LOG_FORMAT="json", **values),
+        process = subprocess.Popen(gunicorn_command(port, config=config),
+                                   env=environment(data_dir, DASH_APP_LOG_FORMAT="json", **values),
                                    stdout=output, stderr=subprocess.STDOUT)
         process.base_url, process.log, process.data_dir = f"http://127.0.0.1:{port}/", log, data_dir
         try:
@@ -165,6 +167,14 @@ def test_gunicorn_with_two_workers_on_a_sqlite_store(tmp_path):
         _written_by_one_worker_seen_by_the_other(server, f"sqlite:///{server.data_dir / 'store.sqlite'}")
     log = server.log.read_text()
     assert log.count("building the demo database") == 1, "the demo database is built once, not by each worker"
+    assert "Traceback" not in log
+
+
+def test_without_the_configuration_file_the_workers_prepare_one_at_a_time(tmp_path):
+    with gunicorn(tmp_path, config=False) as server:
+        assert get(server.base_url + "data")[0] == 200
+    log = server.log.read_text()
+    assert log.count("building the demo database") == 1, "the first worker builds it, the other finds it built"
     assert "Traceback" not in log
 
 
