@@ -40,8 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"dash_app: {error}", file=sys.stderr)
         return 2
-    from dash_app import startup
+    from dash_app import logs, startup
 
+    logs.configure_default(settings.log_format)
     try:
         startup.prepare(settings, log=_log)
     except startup.StartupError as error:
@@ -66,6 +67,9 @@ def serve(settings: Settings, host: str, port: int) -> int:
     except OSError as error:
         print(f"dash_app: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         return 2
+    from dash_app import startup
+
+    startup.resume_queue(app.server)  # runs left queued by the previous server start as slots free
     _log(f"{settings.title} is running at http://{host}:{port}{settings.url_prefix} (press Ctrl+C to stop)")
     try:
         server.run()

@@ -15,7 +15,7 @@ import dash
 from dash import Dash
 from flask import Flask, request
 
-from dash_app import auth, first_screen, routing, shell, web
+from dash_app import auth, first_screen, logs, routing, shell, web
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.settings import Settings, load_settings
 from dash_app.web import compression, headers
@@ -81,10 +81,11 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     access = access or auth.flask_login_access(server, user_roles)
     workbench.access = access
     if access is not None:
-        auth.protect_endpoints(server, product_endpoints, page_endpoints, access)
+        auth.protect_endpoints(server, product_endpoints - web.PUBLIC_ENDPOINTS, page_endpoints, access)
     workbench.endpoints = frozenset(product_endpoints)
     compression.register(server, product_endpoints, settings.url_prefix)
     headers.register(server, product_endpoints, app)
+    logs.register(server, product_endpoints, quiet=web.PUBLIC_ENDPOINTS)
     return app
 
 

@@ -175,6 +175,13 @@ class Settings(BaseSettings):
             " <data dir>/holds/<run id> holds a number of at least N"
         ),
     )
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        json_schema_extra=_allowed(
+            "'text' or 'json': how python -m dash_app, dash_app.wsgi and dash_app.worker write log lines when the"
+            " host has configured no logging (json: one object per line, with each line's fields)"
+        ),
+    )
     demo_rows: int = Field(
         DEFAULT_ORDER_LINES, ge=1_000, le=100_000_000,
         json_schema_extra=_allowed("an integer from 1000 to 100000000 (order-line rows)"),

@@ -47,24 +47,24 @@ def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S)
     return store.get(run_id)
 
 
-def interrupt_orphans(store: RunStore, background: str) -> list[Run]:
-    """At start-up, end the runs the previous server left queued or running; return them.
+def interrupt_orphans(store: RunStore, heartbeat_timeout_s: float, now: float | None = None) -> list[Run]:
+    """At start-up, end the active runs whose job is gone; return them as they were.
 
-    With diskcache the job processes are the server's children: every queued or running run belongs to
-    the server that stopped, and any of its processes still alive is killed so it cannot write later.
-    With Celery the workers outlive the web server and keep their runs: only runs whose process is
-    known to be gone are interrupted.
+    Gone means: a local job process that died, a heartbeat older than ``heartbeat_timeout_s`` (a job on
+    any machine), or a diskcache job whose web process died (an orphan, which is killed so that it cannot
+    write later). Never every running run: other web processes (gunicorn's workers, another server on the
+    same store) and Celery workers keep their live runs, and queued runs stay queued for the next free slot.
     """
-    if background == "diskcache":
-        orphans = store.mark_interrupted()
-        for run in orphans:
-            if run.process is not None:
-                processes.kill(run.process)
-        return orphans
-    gone = [run.id for run in store.list_runs(active_only=True)
-            if run.status == RUNNING and run.process is not None
-            and processes.is_local(run.process) and not processes.is_alive(run.process)]
-    return store.mark_interrupted(gone, reason=PROCESS_DIED) if gone else []
+    active = store.list_runs(active_only=True)
+    local_jobs = [run for run in active if run.status == RUNNING and run.backend == "diskcache"
+                  and run.process is not None and processes.is_local(run.process)]
+    for run in local_jobs:
+        if processes.is_orphaned(run.process):
+            processes.kill(run.process)
+    gone = [run.id for run in local_jobs if not processes.is_alive(run.process)]
+    ended = {run.id for run in store.mark_interrupted(gone)} if gone else set()  # "the server stopped"
+    ended |= set(reap(store, [run for run in active if run.id not in ended], heartbeat_timeout_s, now))
+    return [run for run in active if run.id in ended]
 
 
 def reap_dead(store: RunStore, runs: list[Run]) -> list[int]:

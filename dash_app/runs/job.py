@@ -36,9 +36,11 @@ def run_job(settings: Settings, run_id: int, attempt: int | None = None, *, clai
 
 
 def main(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s job %(process)d %(levelname)s %(message)s")
+    from dash_app.logs import configure_default
+
     run_id, attempt = int(argv[1]), int(argv[2])
     settings = Settings.model_validate_json(sys.stdin.read())
+    configure_default(settings.log_format)  # the web server's format: its job events read as its own lines
     status = run_job(settings, run_id, attempt, claimed=True)
     logging.getLogger(__name__).info("run %s (attempt %s) ended %s", run_id, attempt, status)
     return 0

@@ -48,6 +48,25 @@ def is_alive(process: ProcessRef) -> bool:
     return find(process) is not None
 
 
+def is_orphaned(process: ProcessRef) -> bool:
+    """Whether the live local process has lost the process that started it (a web process that died).
+
+    A job of the diskcache mode is started by a web process with that process' own Python
+    (dash_app/runs/launch.py); once that parent is gone the job is adopted by another process (init, or a
+    "subreaper" such as a service manager), which is not the same program or started after it.
+    """
+    found = find(process)
+    if found is None:
+        return False
+    try:
+        parent = found.parent()
+        if parent is None or parent.pid == 1:
+            return True
+        return parent.create_time() > found.create_time() or parent.exe() != found.exe()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return True
+
+
 def kill(process: ProcessRef) -> bool:
     """Kill the process and its children (children first, so none is orphaned); True if it was running."""
     found = find(process)

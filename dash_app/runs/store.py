@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.schema import CreateColumn
 
-from dash_app.runs import schema
+from dash_app.runs import events, schema
 from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
 
 RESUMABLE = (CANCELLED, INTERRUPTED)
@@ -164,7 +164,9 @@ class RunStore:
                 config=json.dumps(config), summary=summary[:300], status=QUEUED, user_name=user, backend=backend,
                 owner_id=owner, cancel_requested=False, created_at=time.time(),
             ))
-            return int(result.inserted_primary_key[0])
+            run_id = int(result.inserted_primary_key[0])
+        events.run_event("queued", run_id, 1, owner, backend=backend)
+        return run_id
 
     def get(self, run_id: int) -> Run | None:
         with self.engine.connect() as connection:
@@ -242,7 +244,8 @@ class RunStore:
         now = time.time()
         with self.engine.begin() as connection:
             connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
-            row = connection.execute(select(runs.c.status, runs.c.attempt).where(runs.c.id == run_id)).first()
+            row = connection.execute(select(runs.c.status, runs.c.attempt, runs.c.owner_id)
+                                     .where(runs.c.id == run_id)).first()
             if row is None or row.status != QUEUED or (attempt is not None and row.attempt != attempt):
                 return GONE
             running = connection.execute(select(func.count()).where(runs.c.status == RUNNING)).scalar_one()
@@ -253,6 +256,8 @@ class RunStore:
             if claimed:
                 values |= {"status": RUNNING, "started_at": now}
             connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
+        if claimed:
+            events.run_event("started", run_id, row.attempt, row.owner_id, host=process.host, pid=process.pid)
         return CLAIMED if claimed else WAITING
 
     def claim_next(self, max_running: int, backend: str) -> tuple[int, int] | None:
@@ -271,7 +276,7 @@ class RunStore:
             if running >= max_running:
                 return None
             first = connection.execute(
-                select(runs.c.id, runs.c.attempt).where(runs.c.status == QUEUED, runs.c.backend == backend)
+                select(runs.c.id, runs.c.attempt, runs.c.owner_id).where(runs.c.status == QUEUED, runs.c.backend == backend)
                 .order_by(runs.c.id).limit(1)
             ).first()
             if first is None:
@@ -280,7 +285,10 @@ class RunStore:
                 update(runs).where(runs.c.id == first.id, runs.c.status == QUEUED)
                 .values(status=RUNNING, started_at=now, heartbeat_at=now, host=None, pid=None, pid_started=None)
             )
-        return (int(first.id), int(first.attempt)) if claimed.rowcount == 1 else None
+        if claimed.rowcount != 1:
+            return None
+        events.run_event("started", int(first.id), int(first.attempt), first.owner_id)
+        return int(first.id), int(first.attempt)
 
     def has_queued(self, backend: str) -> bool:
         """Whether any run of ``backend`` waits in the queue (a cheap read before a claim)."""
@@ -330,7 +338,24 @@ class RunStore:
                 connection.execute(delete(table).where(table.c.run_id == run_id,
                                                        table.c.epoch.in_([row["epoch"] for row in rows])))
                 connection.execute(insert(table), rows)
+        if rows and events.enabled():
+            self._log_milestone(run_id, [row["epoch"] for row in rows], progress.get("epochs"))
         return True
+
+    def _log_milestone(self, run_id: int, finished: list[int], epochs: object) -> None:
+        """A progress line when a finished epoch reaches a quarter of the run's epochs (dash_app/runs/events.py)."""
+        if not isinstance(epochs, int):
+            return
+        reached = [quarter for epoch in finished if (quarter := events.progress_milestone(epoch, epochs))]
+        if reached:
+            row = self._owner_and_attempt(run_id)
+            if row is not None:
+                events.run_event("progress", run_id, row.attempt, row.owner_id, epoch=max(finished), epochs=epochs)
+
+    def _owner_and_attempt(self, run_id: int):
+        runs = schema.runs
+        with self.engine.connect() as connection:
+            return connection.execute(select(runs.c.owner_id, runs.c.attempt).where(runs.c.id == run_id)).first()
 
     def finish(self, run_id: int, status: str, *, error: str | None = None,
                artifacts: Iterable[tuple[str, int]] = (), from_statuses: tuple[str, ...] = (RUNNING,)) -> bool:
@@ -347,6 +372,10 @@ class RunStore:
                     for position, (name, size) in enumerate(artifacts)]
             if rows:
                 connection.execute(insert(schema.artifacts), rows)
+            ended = (connection.execute(select(runs.c.owner_id, runs.c.attempt).where(runs.c.id == run_id)).first()
+                     if events.enabled() else None)
+        if ended is not None:
+            events.run_event(status, run_id, ended.attempt, ended.owner_id, error=error)
         return True
 
     def cancel_requested(self, run_id: int) -> bool:
@@ -363,14 +392,17 @@ class RunStore:
         """Cancel a queued run at once; flag a running one so its job stops. Return the run as it now is."""
         runs = schema.runs
         with self.engine.begin() as connection:
-            connection.execute(
+            dropped = connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status == QUEUED)
                 .values(status=CANCELLED, cancel_requested=True, finished_at=time.time())
-            )
-            connection.execute(
+            ).rowcount
+            flagged = connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status == RUNNING).values(cancel_requested=True)
-            )
-        return self.get(run_id)
+            ).rowcount
+        run = self.get(run_id)
+        if run is not None and (dropped or flagged):
+            events.run_event("cancelled" if dropped else "cancel_requested", run.id, run.attempt, run.owner)
+        return run
 
     def mark_interrupted(self, run_ids: Iterable[int] | None = None, *, reason: str = SERVER_STOPPED,
                          attempt: int | None = None) -> list[Run]:
@@ -395,7 +427,10 @@ class RunStore:
                                    .values(status=CANCELLED, finished_at=now))
                 connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_not(True))
                                    .values(status=INTERRUPTED, finished_at=now, error=reason))
-        return [_run(row, None) for row in rows]
+        ended = [_run(row, None) for row in rows]
+        for run in ended:
+            _log_end(run.id, run.attempt, run.owner, run.cancel_requested, reason)
+        return ended
 
     def interrupt_silent(self, run_ids: Iterable[int], timeout_s: float) -> list[int]:
         """Interrupt those of the runs whose job has not beaten its heartbeat for ``timeout_s``; their ids.
@@ -409,7 +444,9 @@ class RunStore:
                   & runs.c.heartbeat_at.is_not(None) & (runs.c.heartbeat_at < cutoff))
         reason = HEARTBEAT_LOST.format(seconds=timeout_s)
         with self.engine.begin() as connection:
-            found = list(connection.execute(select(runs.c.id).where(silent)).scalars())
+            found_rows = connection.execute(select(runs.c.id, runs.c.attempt, runs.c.owner_id, runs.c.cancel_requested)
+                                            .where(silent)).all()
+            found = [row.id for row in found_rows]
             if found:
                 chosen = silent & runs.c.id.in_(found)
                 now = time.time()
@@ -417,6 +454,8 @@ class RunStore:
                                    .values(status=CANCELLED, finished_at=now))
                 connection.execute(update(runs).where(chosen, runs.c.cancel_requested.is_not(True))
                                    .values(status=INTERRUPTED, finished_at=now, error=reason))
+        for row in found_rows:
+            _log_end(row.id, row.attempt, row.owner_id, bool(row.cancel_requested), reason)
         return found
 
     def resume(self, run_id: int, max_active: int | None = None) -> Run | None:
@@ -432,12 +471,23 @@ class RunStore:
             if max_active is not None:
                 owner = connection.execute(select(runs.c.owner_id).where(runs.c.id == run_id)).scalar()
                 _check_active(connection, owner, max_active)
-            connection.execute(
+            resumed = connection.execute(
                 update(runs).where(runs.c.id == run_id, runs.c.status.in_(RESUMABLE))
                 .values(status=QUEUED, attempt=runs.c.attempt + 1, cancel_requested=False, error=None,
                         progress=None, finished_at=None, heartbeat_at=None, host=None, pid=None, pid_started=None)
             )
-        return self.get(run_id)
+        run = self.get(run_id)
+        if resumed.rowcount and run is not None:
+            events.run_event("queued", run.id, run.attempt, run.owner, resumed=True)
+        return run
+
+
+def _log_end(run_id: int, attempt: int | None, owner: str | None, cancel_requested: bool, reason: str) -> None:
+    """The event of a run ended by someone else than its job: cancelled if a cancel was asked for, else interrupted."""
+    if cancel_requested:
+        events.run_event("cancelled", run_id, attempt, owner)
+    else:
+        events.run_event("interrupted", run_id, attempt, owner, error=reason)
 
 
 def _check_active(connection, owner: str | None, max_active: int | None) -> None:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dash_app.web import PUBLIC_ENDPOINTS
 from dash_app.workbench import get_workbench
 from examples.flask_host import create_host_app
 
@@ -55,6 +56,8 @@ def test_the_product_registered_its_routes_under_the_prefix_only(host):
 def test_every_product_route_refuses_an_anonymous_request(host, anonymous):
     checked = []
     for rule in product_rules(host):
+        if rule.endpoint in PUBLIC_ENDPOINTS:  # the load balancer's health check: up or down, nothing else
+            continue
         url = example_url(rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = anonymous.open(url, method=method)
@@ -66,6 +69,15 @@ def test_every_product_route_refuses_an_anonymous_request(host, anonymous):
             checked.append((method, url))
     assert ("POST", f"{PREFIX}_dash-update-component") in checked
     assert ("GET", f"{PREFIX}assets/css/app.css") in checked
+
+
+def test_only_the_health_check_answers_without_the_login_and_names_no_url(host, anonymous):
+    assert {rule.endpoint for rule in product_rules(host)} & PUBLIC_ENDPOINTS == PUBLIC_ENDPOINTS
+    response = anonymous.get(f"{PREFIX}health")
+    assert response.status_code in (200, 503)
+    body = response.get_data(as_text=True)
+    assert set(response.json["checks"]) >= {"store", "databases"}
+    assert "://" not in body and str(get_workbench(host).settings.data_dir) not in body
 
 
 def test_pages_redirect_to_the_login_and_come_back(anonymous):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import multiprocess
 import psutil
+from sqlalchemy import update
 
 from dash_app.jobs.config import TrainConfig
-from dash_app.runs import processes
+from dash_app.runs import processes, schema
 from dash_app.runs.control import cancel_run, interrupt_orphans, reap, reap_dead, resume_run
 from dash_app.runs.executor import execute_run
 from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING
@@ -78,16 +81,47 @@ def test_a_queued_run_is_cancelled_at_once(store):
     assert cancel_run(store, 999) is None
 
 
-def test_start_up_interrupts_the_previous_servers_runs_and_kills_their_orphans(store, store_url):
-    running = store.create_run(LONG.to_json(), "orphan", user=None, backend="diskcache")
+def _orphan_job(url: str, run_id: int) -> int:
+    """Start a job that claims ``run_id`` from a process that then exits, as a web process killed mid-run
+    leaves its job behind; return the job's pid."""
+    job = (f"import time; from dash_app.runs.store import open_store, current_process; "
+           f"open_store({url!r}).claim_slot({run_id}, 5, current_process()); time.sleep(600)")
+    launcher = ("import subprocess, sys; "
+                f"print(subprocess.Popen([sys.executable, '-c', {job!r}], start_new_session=True, stdin=subprocess.DEVNULL, "
+                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid)")
+    output = subprocess.run([sys.executable, "-c", launcher], capture_output=True, text=True, check=True, timeout=60)
+    return int(output.stdout)
+
+
+def test_start_up_interrupts_only_runs_whose_job_is_gone_and_kills_the_orphans(store, store_url):
+    live = store.create_run(LONG.to_json(), "live", user=None, backend="diskcache")
+    live_job = _started(store, store_url, _stuck_in_child, live)  # its web process (this one) lives
+    wait_until(lambda: store.get(live).status == RUNNING)
+    orphaned = store.create_run(LONG.to_json(), "orphan", user=None, backend="diskcache")
+    orphan_pid = _orphan_job(store_url, orphaned)
+    wait_until(lambda: store.get(orphaned).status == RUNNING)
+    dead = store.create_run(LONG.to_json(), "dead", user=None, backend="diskcache")
+    me = current_process()
+    store.claim_slot(dead, 5, ProcessRef(me.host, me.pid, me.started - 1000))  # a pid reused since
+    silent = store.create_run(LONG.to_json(), "silent", user=None, backend="celery")
+    store.claim_slot(silent, 5, ProcessRef("another-machine", 1, 1.0))
+    with store.engine.begin() as connection:  # its worker, elsewhere, last beat long ago
+        connection.execute(update(schema.runs).where(schema.runs.c.id == silent).values(heartbeat_at=time.time() - 60))
     queued = store.create_run(LONG.to_json(), "queued", user=None, backend="diskcache")
-    _started(store, store_url, _stuck_in_child, running)
-    wait_until(lambda: store.get(running).status == RUNNING)
-    orphan = store.get(running).process
-    interrupted = interrupt_orphans(store, "diskcache")
-    assert sorted(run.id for run in interrupted) == [running, queued]
-    assert {store.get(running).status, store.get(queued).status} == {INTERRUPTED}
-    assert not psutil.pid_exists(orphan.pid), "an orphan would otherwise keep training and write later"
+
+    try:
+        interrupted = interrupt_orphans(store, heartbeat_timeout_s=20)
+    finally:
+        live_alive = live_job.is_alive()
+        live_job.kill()
+        live_job.join(30)
+    assert sorted(run.id for run in interrupted) == [orphaned, dead, silent]
+    assert {store.get(run_id).status for run_id in (orphaned, dead, silent)} == {INTERRUPTED}
+    assert "server stopped" in store.get(orphaned).error
+    assert not psutil.pid_exists(orphan_pid) or psutil.Process(orphan_pid).status() == psutil.STATUS_ZOMBIE, \
+        "an orphan would otherwise keep training and write later"
+    assert store.get(live).status == RUNNING and live_alive, "a live job of another web process goes on"
+    assert store.get(queued).status == QUEUED, "a queued run waits for the next free slot"
 
 
 def test_with_celery_only_runs_whose_process_is_gone_are_interrupted(store):
@@ -96,7 +130,7 @@ def test_with_celery_only_runs_whose_process_is_gone_are_interrupted(store):
     dead = store.create_run(LONG.to_json(), "dead", user=None, backend="celery")
     gone = current_process()
     store.claim_slot(dead, 5, type(gone)(gone.host, gone.pid, gone.started - 1000))  # a pid reused since
-    assert [run.id for run in interrupt_orphans(store, "celery")] == [dead]
+    assert [run.id for run in interrupt_orphans(store, heartbeat_timeout_s=20)] == [dead]
     assert store.get(alive).status == RUNNING
 
 

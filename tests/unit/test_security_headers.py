@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from dash_app.settings import load_settings
+from dash_app.web import PUBLIC_ENDPOINTS
 from dash_app.web.headers import REFERRER_POLICY
 from examples.flask_host import create_host_app
 from test_embedded import PREFIX, example_url, product_rules
@@ -51,7 +52,9 @@ def test_every_product_route_answers_with_the_security_headers(host, alice):
         url = example_url(rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = alice.open(url, method=method)
-            assert response.status_code < 500, (method, url)
+            # /health says 503 when a service is down (here: the demo database, never built): an answer, not a crash
+            assert response.status_code < 500 or (rule.endpoint in PUBLIC_ENDPOINTS and response.status_code == 503), \
+                (method, url)
             assert_product_headers(response, (method, url, response.status_code))
             checked += 1
     assert checked >= 15
