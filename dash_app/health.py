@@ -24,7 +24,7 @@ from sqlalchemy import text
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_S = 3.0
 WORKERS_TIMEOUT_S = 1.0
-UP, DOWN, TIMEOUT = "up", "down", "timeout"
+UP, DOWN, TIMEOUT, DEGRADED = "up", "down", "timeout", "degraded"
 
 
 class CheckFailed(RuntimeError):
@@ -32,7 +32,7 @@ class CheckFailed(RuntimeError):
 
 
 def check(workbench: Any, timeout_s: float = HEALTH_TIMEOUT_S) -> tuple[bool, dict[str, Any]]:
-    """Run every check of ``workbench`` at once; return (all up, the JSON body)."""
+    """Run every check of ``workbench`` at once; return (serving: the app's own services are up, the JSON body)."""
     settings = workbench.settings
     checks: dict[str, Callable[[], Any]] = {"store": lambda: _store(workbench)}
     if settings.background == "celery":
@@ -59,9 +59,13 @@ def check(workbench: Any, timeout_s: float = HEALTH_TIMEOUT_S) -> tuple[bool, di
                 down.append("settings")
             else:
                 body["checks"]["settings"] = UP
-    body["status"] = DOWN if down else UP
+    # A browsed database that is down is every web process's problem alike: taking this one out of the load
+    # balancer's rotation would not help, and Training and Compose still work. It is reported ("degraded"),
+    # while the app's own services (store, broker, workers, settings) decide between 200 and 503.
+    serving = all(name.startswith("databases.") for name in down)
+    body["status"] = UP if not down else DEGRADED if serving else DOWN
     body["down"] = down
-    return not down, body
+    return serving, body
 
 
 def _run_all(checks: dict[str, Callable[[], Any]], timeout_s: float) -> dict[str, tuple[str, Any]]:
