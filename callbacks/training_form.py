@@ -25,7 +25,7 @@ from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError
 from dash_app.jobs.config import (
-    DATASET_RULES, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
+    DATASET_RULES, MODELS, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
 )
 from dash_app.runs.launch import hand_over
 from dash_app.runs.store import TooManyRuns
@@ -114,7 +114,8 @@ def show_fields_for_dataset(dataset: str, model: str) -> dict:
     """Show the fields of the chosen data set; a model that does not fit it falls back to one that does."""
     used = set(dataset_fields(dataset))
     hidden = {name: not used.issuperset(DATASET_RULES[owner].fields) for name, (_, owner) in SUBFORMS.items()}
-    return {**hidden, "model": model_for(dataset, model)}
+    chosen = model_for(dataset, model)
+    return {**hidden, "model": chosen if chosen in MODELS else no_update}  # never a value no option has
 
 
 def check_numbers(numbers: list, choices: list, number_ids: list[dict], choice_ids: list[dict]) -> dict:

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 # JSON nested deeper than this is refused: the deepest real body (a chart's figure sent back as the chart box's
 # children, callbacks/data_chart.py) nests about 20 levels.
 MAX_DEPTH = 100
+LOCATION = "_pages_location"  # the address Dash's page router reads (dash/_pages.py)
 WILDCARDS = {'["ALL"]': ALL, '["MATCH"]': MATCH, '["ALLSMALLER"]': ALLSMALLER}  # as callback ids write them
 
 
@@ -71,6 +72,7 @@ def check_body(app: Dash, body: object) -> None:
     _check_outputs(output, body.get("outputs"))
     for key in ("inputs", "state"):
         _check_dependencies(key, body.get(key, []), callback.get(key, []))
+    _check_location(app, [*body.get("inputs", []), *body.get("state", [])])
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
         raise Malformed('The callback request\'s "changedPropIds" is not a list of names.')
@@ -90,8 +92,8 @@ def _check_outputs(output: str, sent: object) -> None:
 
 def _declared(item: str) -> Output:
     """One output of a callback id ("id.property", or a pattern's JSON id; "@..." marks a duplicate output)."""
-    component_id, prop = item.rsplit(".", 1) if "@" not in item.rsplit(".", 1)[-1] else \
-        item.split("@")[0].rsplit(".", 1)
+    component_id, prop = item.rsplit(".", 1)
+    prop = prop.split("@")[0]
     if component_id.startswith("{"):
         component_id = {key: WILDCARDS.get(json.dumps(value, separators=(",", ":")), value)
                         for key, value in json.loads(component_id).items()}
@@ -105,6 +107,21 @@ def _check_dependencies(key: str, sent: object, declared: list[dict]) -> None:
         entries = item if isinstance(item, list) else [item]  # a list for a pattern-matching (ALL) dependency
         if not all(_is_entry(entry) for entry in entries):
             raise Malformed(f'An entry of the callback request\'s "{key}" is not what the page sends.')
+
+
+def _check_location(app: Dash, entries: list) -> None:
+    """Malformed unless the page's address, where it is sent, is text under the app's prefix: Dash's own page
+    router (``dash/_pages.py``) reads it as such and fails on anything else."""
+    prefix = app.config.requests_pathname_prefix.rstrip("/") or "/"
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("id") != LOCATION:
+            continue
+        value = entry.get("value")
+        if value is None and entry.get("property") != "pathname":
+            continue
+        if not isinstance(value, str) or not value.isprintable() or \
+                (entry.get("property") == "pathname" and not value.startswith(prefix)):
+            raise Malformed("The page's address in the callback request is not one of this application.")
 
 
 def _is_entry(entry: object) -> bool:

@@ -221,7 +221,7 @@ def test_generated_view_stores_and_block_ranges_are_answered_or_refused(site, da
     check_block(site, view, request)
 
 
-@GENERATED
+@settings(GENERATED, max_examples=30)  # three requests each, two of them a whole export
 @given(data=st.data())
 def test_generated_addresses_open_the_page_or_say_why(site, data):
     """The page's address through the layout callback (the page opens what it names, or the plain table with a

@@ -82,9 +82,11 @@ def post(client, body: dict):
     """Post a callback; check it is an answer a user may see (never a server error or its words)."""
     response = client.post("/_dash-update-component", json=body)
     text = response.get_data(as_text=True)
-    assert response.status_code in (200, 204), text[:800]
+    assert response.status_code in (200, 204, 400), text[:800]
     for word in SERVER_WORDS:
         assert word not in text, text[:800]
+    if response.status_code == 400:  # a request the page cannot have sent (dash_app/web/callback_bodies.py)
+        assert response.mimetype == "text/plain" and "callback request" in text
     return response.get_json() if response.status_code == 200 else {}
 
 
@@ -469,3 +471,49 @@ def test_odd_values_of_the_compose_fields_are_answered(app, client, scene_with_t
         from dash_app.compose.scene import scene_from_dict
 
         scene_from_dict(stored, max_side=get_workbench(app.server).settings.max_canvas_side)
+
+
+# ---- every other server callback: anything in every input and state ---------------------------------------------
+
+def server_callbacks() -> list[str]:
+    """The app's server callbacks that run in the request (a background one, the chart, is tested in
+    tests/db/test_data_generated.py) and whose outputs do not depend on which components the page holds (for a
+    pattern-matching output Dash itself refuses an answer of another length than the ids sent)."""
+    from dash_app import create_app
+    from dash_app.settings import load_settings
+
+    app = create_app(load_settings())
+    client = app.server.test_client()
+    client.get("/_dash-layout")  # the pages' callbacks are all registered by then
+    return sorted(key for key, callback in app.callback_map.items()
+                  if "callback" in callback and not callback.get("background") and '["ALL"]}.' not in key
+                  and '["ALL"],' not in key.split("...")[0] and not any('["ALL"]' in item for item in key.split("...")))
+
+
+def hostile_entry(data, dependency: dict) -> dict | list:
+    """One input or state of the request, with anything as its value (a pattern-matching one: one component)."""
+    if '["ALL"]' not in dependency["id"]:
+        return {"id": dependency["id"], "property": dependency["property"], "value": data.draw(anything)}
+    pattern = json.loads(dependency["id"])
+    concrete = {key: data.draw(st.one_of(st.integers(), texts)) if value == ["ALL"] else value
+                for key, value in pattern.items()}
+    value = data.draw(st.one_of(st.just(concrete), anything)) if dependency["property"] == "id" else data.draw(anything)
+    return [{"id": concrete, "property": dependency["property"], "value": value}]
+
+
+@pytest.mark.parametrize("key", server_callbacks())
+@settings(GENERATED, max_examples=20)
+@given(data=st.data())
+def test_every_server_callback_answers_anything_without_a_server_error(app, client, key, data):
+    client.get("/_dash-layout")  # registers the pages' callbacks, as a browser's first request does
+    callback = app.callback_map[key]
+    outputs = []
+    for item in key.strip(".").split("..."):
+        component_id, prop = item.rsplit(".", 1)
+        outputs.append({"id": json.loads(component_id) if component_id.startswith("{") else component_id,
+                        "property": prop.split("@")[0]})
+    trigger = data.draw(st.sampled_from(callback["inputs"]), label="trigger")
+    post(client, {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+                  "inputs": [hostile_entry(data, item) for item in callback["inputs"]],
+                  "state": [hostile_entry(data, item) for item in callback["state"]],
+                  "changedPropIds": [f"{trigger['id']}.{trigger['property']}"]})
