@@ -174,7 +174,8 @@ def cancel(request, refresh) -> dict:
 
 def compare_link(selected) -> dict:
     """The Compare button's address names the selected runs; it is enabled from two runs on."""
-    chosen = sorted({row["run_id"] for row in selected if isinstance(row, dict) and isinstance(row.get("run_id"), int)
-                     and not isinstance(row["run_id"], bool)}) if isinstance(selected, list) else []
+    rows = selected if isinstance(selected, list) else []  # the grid's selected rows; anything else selects none
+    chosen = sorted(row["run_id"] for row in rows if isinstance(row, dict) and isinstance(row.get("run_id"), int)
+                    and not isinstance(row["run_id"], bool))
     href = dash.get_relative_path("/training/compare") + "?runs=" + ",".join(str(run_id) for run_id in chosen)
     return {"href": href, "disabled": len(chosen) < 2}
