@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 # JSON nested deeper than this is refused: the deepest real body (a chart's figure sent back as the chart box's
 # children, callbacks/data_chart.py) nests about 20 levels.
 MAX_DEPTH = 100
-LOCATION = "_pages_location"  # the address Dash's page router reads (dash/_pages.py)
+LOCATION = "_pages_location"  # the address Dash's own page router reads
 WILDCARDS = {'["ALL"]': ALL, '["MATCH"]': MATCH, '["ALLSMALLER"]': ALLSMALLER}  # as callback ids write them
 
 
@@ -111,7 +111,7 @@ def _check_dependencies(key: str, sent: object, declared: list[dict]) -> None:
 
 def _check_location(app: Dash, entries: list) -> None:
     """Malformed unless the page's address, where it is sent, is text under the app's prefix: Dash's own page
-    router (``dash/_pages.py``) reads it as such and fails on anything else."""
+    router reads it as such and fails on anything else."""
     prefix = app.config.requests_pathname_prefix.rstrip("/") or "/"
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("id") != LOCATION:
