@@ -140,7 +140,10 @@ def _untouched_fields(result: dict, inputs: dict) -> dict:
 
 def _same(shown, current) -> bool:
     if isinstance(shown, (int, float)) and isinstance(current, (int, float)):
-        return abs(shown - current) < 1e-9
+        try:
+            return abs(shown - current) < 1e-9
+        except OverflowError:  # an integer typed beyond any float: not what is shown
+            return False
     return shown == current
 
 

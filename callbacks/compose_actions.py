@@ -44,7 +44,8 @@ def _number(value: Any, what: str) -> float:
 
 def selection(scene: Scene, selected: Any) -> tuple[str, ...]:
     """The selected layers that are in the scene, in stacking order (the page stores one id, a list, or None)."""
-    wanted = {selected} if isinstance(selected, str) else set(selected) if isinstance(selected, (list, tuple)) else ()
+    wanted = {selected} if isinstance(selected, str) else \
+        {item for item in selected if isinstance(item, str)} if isinstance(selected, (list, tuple)) else ()
     return tuple(layer.id for layer in scene.layers if layer.id in wanted)
 
 
@@ -103,7 +104,7 @@ def _select_on_canvas(scene: Scene, selected: Any, detail: dict) -> Outcome:
     """A click or a rubber band on the stage: never a locked or hidden layer (they take no pointer there)."""
     wanted = detail.get("ids") if isinstance(detail.get("ids"), list) else [detail.get("id")]
     pickable = {layer.id for layer in scene.layers if layer.visible and not layer.locked}
-    touched = tuple(layer_id for layer_id in wanted if layer_id in pickable)
+    touched = tuple(layer_id for layer_id in wanted if isinstance(layer_id, str) and layer_id in pickable)
     additive = detail.get("additive") is True
     if "ids" not in detail:  # one layer clicked
         return _select(scene, selected, touched[0] if touched else None, additive=additive)
@@ -214,7 +215,7 @@ def on_key(keydown: Any, scene: Scene, selected: Selected) -> Outcome:
     if command and key in ("z", "Z", "y"):
         redo = key == "y" or bool(keydown.get("shiftKey"))
         return Outcome(scene, selected, history="redo" if redo else "undo")
-    if key in NUDGE:
+    if isinstance(key, str) and key in NUDGE:
         step = SHIFT_NUDGE if keydown.get("shiftKey") else 1
         dx, dy = NUDGE[key]
         chosen = _chosen(scene, selected)
@@ -328,7 +329,7 @@ def on_text_fields(values: dict[str, Any], scene: Scene, selected: Selected) -> 
     shown = {"content": values.get("text"), "font": values.get("font"), "color": values.get("text_color"),
              "align": values.get("align")}
     weight = values.get("weight")  # a select's value is a string ("700")
-    shown["weight"] = int(weight) if isinstance(weight, str) and weight.isdigit() else weight
+    shown["weight"] = int(weight) if isinstance(weight, str) and weight.isascii() and weight.isdigit() else weight
     for field, name in (("size", "font_size"), ("padding", "padding"), ("radius", "radius")):
         value = values.get(name)
         shown[field] = None if value in (None, "") else round(_number(value, field))
@@ -343,7 +344,7 @@ def on_text_fields(values: dict[str, Any], scene: Scene, selected: Selected) -> 
 def on_canvas(values: dict, trigger: str, scene: Scene, selected: Selected, *, max_side: int) -> Outcome:
     """A canvas size or background control changed."""
     if trigger in ("preset", "width", "height"):
-        if trigger == "preset" and values["preset"] in edit.PRESETS:
+        if trigger == "preset" and isinstance(values["preset"], str) and values["preset"] in edit.PRESETS:
             width, height = edit.PRESETS[values["preset"]]
         elif trigger == "preset":
             return Outcome(scene, selected, history="none")

@@ -123,7 +123,7 @@ def run_pictures(run, picture) -> dict:
 
 def _run_id(value: Any) -> int | None:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 16 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None
 
 
 def database_tables(database, table) -> dict:

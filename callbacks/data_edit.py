@@ -31,6 +31,11 @@ def register(app: Dash) -> None:
     )(refuse_read_only)
 
 
+def _next(refreshes: object) -> int:
+    """The refresh counter's next value (the store holds a count; anything else starts again)."""
+    return refreshes + 1 if isinstance(refreshes, int) and not isinstance(refreshes, bool) else 1
+
+
 def save_edit(changes, view, refreshes) -> dict:
     """Write an edited cell by primary key; on refusal say why and reload the grid's rows."""
     view = page_view(view)
@@ -38,13 +43,13 @@ def save_edit(changes, view, refreshes) -> dict:
         return {"note": no_update, "refresh": no_update}
     change = changes[-1] if isinstance(changes, list) else changes
     if not isinstance(change, dict):
-        return {"note": alert("The grid sent an edit that cannot be read."), "refresh": (refreshes or 0) + 1}
+        return {"note": alert("The grid sent an edit that cannot be read."), "refresh": _next(refreshes)}
     user = current_user_name() or LOCAL_USER
     try:
         edit = get_workbench().data.edit(view["db"], view["table"], change.get("data"), change.get("colId"),
                                          change.get("oldValue"), change.get("value"), user)
     except USER_ERRORS as error:
-        return {"note": problem_alert(error), "refresh": (refreshes or 0) + 1}
+        return {"note": problem_alert(error), "refresh": _next(refreshes)}
     key = ", ".join(f"{name} = {value}" for name, value in edit.key.items())
     return {"note": alert(f"Saved {edit.column} of the row with {key}.", "success", duration=6000),
             "refresh": no_update}

@@ -8,7 +8,7 @@ from dash_app import ids
 from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside
 from dash_app.components.data import USER_ERRORS, problem_alert
-from dash_app.data.query import grid_view
+from dash_app.data.query import QueryError, grid_view
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
@@ -52,6 +52,8 @@ def answer_block(request: dict, view, search, values) -> tuple[dict, Exception |
     An empty, finished block stops the grid asking again; the error says what went wrong.
     """
     data = get_workbench().data
+    if not isinstance(request, dict):  # the grid always sends an object: anything else was made by hand
+        return {"rowData": [], "rowCount": 0}, QueryError("The grid asked for rows in a form it cannot read.")
     try:
         view = page_view(view)
         if not view:  # no table is open (the page says why)

@@ -9,7 +9,7 @@ from dash_app.callbacks.wiring import outputs, unchanged
 from dash_app.components import alert
 from dash_app.components import data as data_views
 from dash_app.components.data import USER_ERRORS, problem_alert
-from dash_app.data.query import grid_view
+from dash_app.data.query import grid_view, plain
 from dash_app.data.urlstate import page_view
 from dash_app.workbench import get_workbench
 
@@ -44,6 +44,19 @@ def values_panel(column, ticked, chip_clicks, filter_model, search, active_tab, 
                        filter_model=filter_model, search=search, active_tab=active_tab, values=values, view=view)
 
 
+def _stored_values(values: object) -> dict:
+    """The ticked values the page keeps (column -> list); what a client made up instead is left out here (the
+    view's check refuses a wrong value with a message, dash_app/data/query.py)."""
+    if not isinstance(values, dict):
+        return {}
+    return {column: ticked for column, ticked in values.items() if isinstance(ticked, list) and plain({column: ticked})}
+
+
+def _listed(value: object) -> list:
+    """A list the page sends (ticked values, chips' ids and clicks); anything else is none."""
+    return value if isinstance(value, list) else []
+
+
 def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model, search, active_tab, values,
                 view) -> dict:
     """Tick or untick values of a column, remove a chip, and list the column's values with counts.
@@ -52,15 +65,15 @@ def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model,
     tab is open: on a big table it is the expensive query of the page, and nobody looks at it on the other tabs.
     """
     view = page_view(view)
-    values = dict(values or {})
+    values = _stored_values(values)
     if isinstance(trigger, dict) and trigger.get("type") == "data-chip":
-        clicks = {chip.get("column"): count for chip, count in zip(chip_ids or [], chip_clicks or [])
-                  if isinstance(chip, dict)}
-        if not clicks.get(trigger.get("column")):  # the chips were drawn again, none was pressed
+        clicks = {chip.get("column"): count for chip, count in zip(_listed(chip_ids), _listed(chip_clicks))
+                  if isinstance(chip, dict) and isinstance(chip.get("column"), str)}
+        if not isinstance(trigger.get("column"), str) or not clicks.get(trigger["column"]):  # none was pressed
             return unchanged(VALUES_OUTPUTS)
         values.pop(trigger["column"], None)
-    elif trigger == ids.DATA_VALUES_LIST and column:
-        chosen = [_decoded(item) for item in ticked or []]
+    elif trigger == ids.DATA_VALUES_LIST and isinstance(column, str) and column:
+        chosen = [_decoded(item) for item in _listed(ticked)]
         if chosen:
             values[column] = chosen
         else:

@@ -19,14 +19,14 @@ from dash_app import ids
 from dash_app.auth import current_identity
 from dash_app.components import alert
 from dash_app.callbacks.training_support import STORE_ERRORS, store_unavailable
-from dash_app.components.training import run_href
+from dash_app.components.training import CONFIG_LABELS, run_href
 from dash_app.data.access import NotAvailable
 from dash_app.data.engines import DatabaseUnavailable
 from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError
 from dash_app.jobs.config import (
-    DATASET_RULES, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
+    DATASET_RULES, MODELS, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
 )
 from dash_app.runs.launch import hand_over
 from dash_app.runs.store import TooManyRuns
@@ -82,32 +82,47 @@ def register(app: Dash) -> None:
 
 
 def form_values(numbers: dict[str, Any], choices: dict[str, Any]) -> dict[str, Any]:
-    """The config values that matter for the chosen data set, from the form's fields by name."""
-    dataset = choices.get("dataset") or "digits"
+    """The config values that matter for the chosen data set, from the form's fields by name.
+
+    Values are passed on as sent, for jobs/config.py to check and refuse: only the two forms the page itself
+    sends are read (the spiral classes' select sends "2" or "3"; an empty features dropdown sends None). A
+    missing or unknown data set stays what it is (refused there), never the default one.
+    """
+    dataset = choices.get("dataset")
     values = {name: (numbers if name in RANGES else choices).get(name) for name in dataset_fields(dataset)}
-    if "spiral_classes" in values and str(values["spiral_classes"]).isdigit():
-        values["spiral_classes"] = int(values["spiral_classes"])
-    if "features" in values:
-        values["features"] = list(values["features"] or [])
+    classes = values.get("spiral_classes")
+    if isinstance(classes, str) and classes in ("2", "3"):
+        values["spiral_classes"] = int(classes)
+    if "features" in values and values["features"] is None:
+        values["features"] = []
     return values
 
 
-def _by_field(field_ids: list[dict], values: list) -> dict[str, Any]:
-    """The values of pattern-matching fields by their field name (Dash sends ids and values in one order)."""
-    return {item["field"]: value for item, value in zip(field_ids or [], values or [])}
+def _by_field(field_ids: list, values: list) -> dict[str, Any]:
+    """The values of pattern-matching fields by their field name (Dash sends ids and values in one order); an id
+    that is not one the page made is left out."""
+    pairs = zip(field_ids if isinstance(field_ids, list) else [], values if isinstance(values, list) else [])
+    return {_field(item): value for item, value in pairs if _field(item)}
+
+
+def _field(item: object) -> str | None:
+    """The field name of a pattern-matching id (``{"type": ..., "field": name}``), None for anything else."""
+    name = item.get("field") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def show_fields_for_dataset(dataset: str, model: str) -> dict:
     """Show the fields of the chosen data set; a model that does not fit it falls back to one that does."""
     used = set(dataset_fields(dataset))
     hidden = {name: not used.issuperset(DATASET_RULES[owner].fields) for name, (_, owner) in SUBFORMS.items()}
-    return {**hidden, "model": model_for(dataset, model)}
+    chosen = model_for(dataset, model)
+    return {**hidden, "model": chosen if chosen in MODELS else no_update}  # never a value no option has
 
 
 def check_numbers(numbers: list, choices: list, number_ids: list[dict], choice_ids: list[dict]) -> dict:
     """Mark each out-of-range number as the user types, with the message under it."""
     problems = problems_of(form_values(_by_field(number_ids, numbers), _by_field(choice_ids, choices)))
-    names = [item["field"] for item in number_ids]
+    names = [_field(item) for item in number_ids or []]
     return {"invalid": [name in problems for name in names], "messages": [problems.get(name, "") for name in names]}
 
 
@@ -144,25 +159,46 @@ def start_run(clicks, numbers: list, number_ids: list[dict], choices: list, choi
               feedback_ids: list[dict], refresh) -> dict:
     """Validate the form; if it is right, queue a run and launch its job from the server."""
     values = form_values(_by_field(number_ids, numbers), _by_field(choice_ids, choices))
-    fields = [item["field"] for item in feedback_ids]
+    fields = [_field(item) for item in feedback_ids or []]
     try:
         config = parse_config(values)
         _check_table_source(config)
     except ConfigError as error:
-        message = alert("Nothing started: fix the fields marked in red.", color="warning")
-        return {"message": message, "refresh": no_update, "feedback": [error.problems.get(name, "") for name in fields]}
+        return {"message": _refusal(error, fields), "refresh": no_update,
+                "feedback": [error.problems.get(name, "") for name in fields]}
     return {"message": _queue_and_launch(config), "refresh": (refresh or 0) + 1, "feedback": ["" for _ in fields]}
 
 
+def _refusal(error: ConfigError, shown: list) -> object:
+    """Why nothing started: the fields marked in red, and in words what no field of the form shows (a value
+    the page's own controls cannot send)."""
+    unshown = [f"{CONFIG_LABELS.get(name, name)}: {text}" for name, text in error.problems.items() if name not in shown]
+    return alert(["Nothing started: fix the fields marked in red.", *[html.Div(line) for line in unshown[:6]]],
+                 color="warning")
+
+
 def _check_table_source(config: TrainConfig) -> None:
-    """A Table run only on a table the user may train on (dash_app/data/access.py); ConfigError says where not."""
+    """A Table run only on a table the user may train on (dash_app/data/access.py), from its numeric columns to one
+    of its columns; ConfigError says where not."""
     if config.dataset != "table":
         return
+    data = get_workbench().data
     try:
-        get_workbench().data.require(config.database, config.table, "train")
+        data.require(config.database, config.table, "train")
+        columns = {column.name: column for column in data.table(config.database, config.table).columns}
     except NotAvailable as error:
-        field = "table" if get_workbench().data.may(config.database, None, "train") else "database"
+        field = "table" if data.may(config.database, None, "train") else "database"
         raise ConfigError({field: str(error)}) from None
+    except SCHEMA_ERRORS as error:
+        raise ConfigError({"table": str(error)}) from None
+    problems = {}
+    unusable = [name for name in config.features if name not in columns or not columns[name].numeric]
+    if unusable:
+        problems["features"] = f"Not numeric columns of {config.table!r}: {', '.join(map(repr, unusable[:5]))}."[:300]
+    if config.target not in columns:
+        problems["target"] = f"There is no column {config.target[:60]!r} in {config.table!r}."
+    if problems:
+        raise ConfigError(problems)
 
 
 def _queue_and_launch(config: TrainConfig):

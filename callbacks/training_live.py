@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, not_yours_to_cancel, store_unavailable
+from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, not_yours_to_cancel, run_of, store_unavailable
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
 from dash_app.components.training import (
@@ -82,7 +82,7 @@ def _refresh(signature) -> dict:
         runs = store.list_runs(owner=viewer.owner_filter)
     active = [run for run in runs if run.is_active]
     new_signature = _signature(runs, active)
-    old = signature or {}
+    old = signature if isinstance(signature, dict) else {}
     changed = {key for key in new_signature if old.get(key) != new_signature[key]}
     answer = {"cards": no_update, "rows": no_update, "signature": no_update,
               "interval": POLL_ACTIVE_MS if active else POLL_IDLE_MS, "figure": no_update, "title": no_update}
@@ -118,7 +118,8 @@ def update_progress(signature, body_ids) -> dict:
         runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True, owner=owner)}
     except STORE_ERRORS:  # the cards say so (refresh)
         raise PreventUpdate from None
-    return {"bodies": [progress_block(runs[item["run"]]) if item["run"] in runs else no_update for item in body_ids]}
+    return {"bodies": [progress_block(runs[run_id]) if (run_id := run_of(item)) in runs else no_update
+                       for item in body_ids]}
 
 
 def _no_active() -> html.Div:
@@ -188,6 +189,8 @@ def cancel(request, refresh) -> dict:
 
 def compare_link(selected) -> dict:
     """The Compare button's address names the selected runs; it is enabled from two runs on."""
-    chosen = sorted(row["run_id"] for row in selected or [])
+    rows = selected if isinstance(selected, list) else []  # the grid's selected rows; anything else selects none
+    chosen = sorted(row["run_id"] for row in rows if isinstance(row, dict) and isinstance(row.get("run_id"), int)
+                    and not isinstance(row["run_id"], bool))
     href = dash.get_relative_path("/training/compare") + "?runs=" + ",".join(str(run_id) for run_id in chosen)
     return {"href": href, "disabled": len(chosen) < 2}

@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import (
-    Viewer, not_shared_message, not_yours_to_cancel, not_yours_to_resume, parse_run_ids,
+    Viewer, not_shared_message, not_yours_to_cancel, not_yours_to_resume, parse_run_ids, pressed_runs,
 )
 from dash_app.components import alert
 from dash_app.components.training import (
@@ -149,7 +149,7 @@ def artifact_gallery(run: Run, names: list[str]) -> list:
 
 def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     """Cancel the run whose page this is (its one Cancel button was pressed) and say how it ended."""
-    pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
+    pressed = pressed_runs(button_ids, clicks)
     if not pressed:
         raise PreventUpdate
     store = get_workbench().runs
@@ -164,7 +164,7 @@ def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
 
 def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     """Resume the run whose page this is (its Resume button was pressed); the page follows it again."""
-    pressed = [item["run"] for item, count in zip(button_ids or [], clicks or []) if count]
+    pressed = pressed_runs(button_ids, clicks)
     if not pressed:
         raise PreventUpdate
     workbench = get_workbench()

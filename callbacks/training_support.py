@@ -31,11 +31,24 @@ def store_unavailable(error: BaseException):
 def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
     """Run ids from a query string such as "3,7,12"; anything that is not a small positive integer is dropped."""
     ids: list[int] = []
-    for part in (text or "").split(","):
+    for part in (text if isinstance(text, str) else "").split(","):
         part = part.strip()
-        if part.isdigit() and 0 < len(part) <= 9 and int(part) not in ids:
+        if part.isascii() and part.isdigit() and 0 < len(part) <= 9 and int(part) not in ids:
             ids.append(int(part))
     return ids[:limit]
+
+
+def run_of(item: object) -> int | None:
+    """The run id of a pattern-matching id (``{"type": ..., "run": id}``), None for anything else."""
+    run_id = item.get("run") if isinstance(item, dict) else None
+    return run_id if isinstance(run_id, int) and not isinstance(run_id, bool) and 0 < run_id < 2**53 else None
+
+
+def pressed_runs(button_ids: object, clicks: object) -> list[int]:
+    """The runs whose pattern-matching button was pressed (Dash sends ids and clicks in one order)."""
+    if not isinstance(button_ids, list) or not isinstance(clicks, list):
+        return []
+    return [run_id for item, count in zip(button_ids, clicks) if count and (run_id := run_of(item)) is not None]
 
 
 class Viewer:

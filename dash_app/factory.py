@@ -18,7 +18,7 @@ from flask import Flask, request
 from dash_app import auth, first_screen, logs, routing, shell, web
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.settings import Settings, load_settings
-from dash_app.web import compression, headers
+from dash_app.web import callback_bodies, compression, headers
 from dash_app.workbench import Workbench, install
 
 VENDOR_STYLESHEETS = (
@@ -82,6 +82,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     workbench.access = access
     if access is not None:
         auth.protect_endpoints(server, product_endpoints - web.PUBLIC_ENDPOINTS, page_endpoints, access)
+    callback_bodies.register(server, app)  # after the login check: a stranger gets 401, not a reason
     workbench.endpoints = frozenset(product_endpoints)
     compression.register(server, product_endpoints, settings.url_prefix)
     headers.register(server, product_endpoints, app)

@@ -164,20 +164,30 @@ def problems_of(values: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
+MAX_NAME_CHARS = 200  # of a database, table or column name
+MAX_FEATURES = 500
+
+
 def _table_problems(values: dict[str, Any]) -> dict[str, str]:
+    """A Table source names a database, a table, feature columns and a target column: names (text), never
+    anything else turned into one."""
     problems = {}
-    if not values.get("database"):
-        problems["database"] = "Choose a database."
-    if not values.get("table"):
-        problems["table"] = "Choose a table."
-    features = values.get("features") or ()
-    if not features:
+    for name, missing in (("database", "Choose a database."), ("table", "Choose a table."),
+                          ("target", "Choose the column to predict.")):
+        if not _is_name(values.get(name)):
+            problems[name] = missing
+    features = values.get("features")
+    if not isinstance(features, (list, tuple)) or not features:
         problems["features"] = "Choose at least one numeric feature column."
-    if not values.get("target"):
-        problems["target"] = "Choose the column to predict."
-    elif values.get("target") in features:
+    elif len(features) > MAX_FEATURES or not all(_is_name(column) for column in features):
+        problems["features"] = f"Choose at most {MAX_FEATURES} numeric feature columns by name."
+    elif "target" not in problems and values.get("target") in features:
         problems["target"] = "The target cannot also be a feature."
     return problems
+
+
+def _is_name(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_NAME_CHARS
 
 
 def parse_config(values: dict[str, Any]) -> TrainConfig:
@@ -195,5 +205,5 @@ def parse_config(values: dict[str, Any]) -> TrainConfig:
         elif name in cleaned:
             cleaned[name] = float(cleaned[name])
     if "features" in cleaned:
-        cleaned["features"] = tuple(str(column) for column in cleaned["features"])
+        cleaned["features"] = tuple(cleaned["features"])  # names: checked above
     return TrainConfig(**cleaned)

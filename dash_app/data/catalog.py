@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.type_api import TypeEngine
 
+from dash_app.data.capacity import ANY, Capacity, capacity_of
 from dash_app.data.limits import TABLE_COUNT_SECONDS, time_limit
 
 # Above this estimate an exact COUNT(*) is not worth its scan; the estimate is shown as "≈".
@@ -47,6 +48,7 @@ class Column:
     nullable: bool
     primary_key: bool = False
     foreign_key: ForeignKey | None = None
+    capacity: Capacity = field(default=ANY, compare=False)  # what it holds on its engine (capacity.py)
 
     @property
     def orderable(self) -> bool:
@@ -137,6 +139,7 @@ def reflect_table(engine: Engine, name: str) -> Table:
     foreign = _foreign_keys(inspector, name) if not is_view else {}
     primary = tuple(column.name for column in sa_table.primary_key.columns)
     kinds = _sampled_kinds(engine, sa_table) if engine.dialect.name == "sqlite" else {}
+    charsets = _mysql_charsets(engine, name) if engine.dialect.name in ("mysql", "mariadb") else {}
     columns = tuple(
         Column(
             name=column.name,
@@ -145,6 +148,7 @@ def reflect_table(engine: Engine, name: str) -> Table:
             nullable=bool(column.nullable) and column.name not in primary,
             primary_key=column.name in primary,
             foreign_key=foreign.get(column.name),
+            capacity=capacity_of(column.type, engine.dialect.name, charsets.get(column.name)),
         )
         for column in sa_table.columns
     )
@@ -188,6 +192,16 @@ def _foreign_keys(inspector, name: str) -> dict[str, ForeignKey]:
         if len(key["constrained_columns"]) == 1 and key.get("referred_table"):
             found[key["constrained_columns"][0]] = ForeignKey(key["referred_table"], key["referred_columns"][0])
     return found
+
+
+def _mysql_charsets(engine: Engine, name: str) -> dict[str, str]:
+    """The character set of each text column of a MySQL/MariaDB table (reflection omits the table's default)."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "select column_name, character_set_name from information_schema.columns "
+            "where table_schema = database() and table_name = :name and character_set_name is not null"),
+            {"name": name}).all()
+    return {column: charset for column, charset in rows}
 
 
 def _sampled_kinds(engine: Engine, sa_table: sa.Table) -> dict[str, str]:

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dash_app.data import cells
+from dash_app.data.capacity import refusal
 from dash_app.data.catalog import Column, Table
-from dash_app.data.query import QueryError
+from dash_app.data.query import INT64, QueryError
 
 AUDIT_METADATA = sa.MetaData()
 AUDIT = sa.Table(
@@ -98,21 +99,33 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
             raise EditRefused("The edited row has no primary key value.")
         return None
     try:
-        if column.kind == "number":
-            number = cells.parse_number(value)
-            return float(number) if dialect == "sqlite" and not isinstance(number, int) else number
-        if column.kind == "boolean":
-            return cells.parse_bool(value)
-        text = cells.parse_text(value)
-        if column.kind == "date":
-            day = cells.parse_day(text)
-            return day.isoformat() if dialect == "sqlite" else day
-        if column.kind == "datetime":
-            moment = cells.parse_datetime(text)
-            return moment.isoformat(sep=" ") if dialect == "sqlite" else moment
-        return text
+        parsed = _parsed(column, value)
     except cells.ValueProblem as error:
         raise EditRefused(f"{column.name}: {error}") from None
+    problem = refusal(column, parsed)  # one the column cannot hold: its words name the column
+    if problem:
+        raise EditRefused(problem)
+    if dialect != "sqlite":
+        return parsed
+    if column.kind == "number":  # SQLite binds integers of 64 bits: a larger one is stored as its float anyway
+        return parsed if isinstance(parsed, int) and -INT64 <= parsed < INT64 else float(parsed)
+    if column.kind == "datetime":
+        return parsed.isoformat(sep=" ")
+    return parsed.isoformat() if column.kind == "date" else parsed
+
+
+def _parsed(column: Column, value: object) -> object:
+    """A value from the browser as a Python value of the column's kind; ValueProblem when it is none."""
+    if column.kind == "number":
+        return cells.parse_number(value)
+    if column.kind == "boolean":
+        return cells.parse_bool(value)
+    text = cells.parse_text(value)
+    if column.kind == "date":
+        return cells.parse_day(text)
+    if column.kind == "datetime":
+        return cells.parse_datetime(text)
+    return text
 
 
 def apply_edit(writer: Engine, store: Engine, table: Table, edit: Edit, user: str, user_id: str | None = None) -> None:

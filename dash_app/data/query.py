@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from dash_app.data import cells
+from dash_app.data.capacity import check_fits, holds
 from dash_app.data.catalog import Column, SchemaError, Table
 from dash_app.data.cells import ValueProblem
 
@@ -139,7 +140,7 @@ def parse_view(table: Table, raw: object) -> ViewSpec:
             sort=parse_sort(table, raw.get("s", [])),
             filters=parse_filters(table, raw.get("f")),
             values=_parse_values(table, raw.get("v")),
-            search=_parse_search(raw.get("q", "")),
+            search=_parse_search(table, raw.get("q", "")),
             columns=_parse_columns(table, raw.get("c", [])),
         )
     except (SchemaError, ValueProblem) as error:
@@ -213,16 +214,22 @@ def _checked_condition(column: Column, condition: object) -> dict:
     if operation in ("blank", "notBlank"):
         return checked
     if expected == "text":
-        checked["filter"] = cells.parse_text(condition.get("filter"))
+        checked["filter"] = _fitting(column, cells.parse_text(condition.get("filter")))
     elif expected == "number":
-        checked["filter"] = _json_number(condition.get("filter"))
+        checked["filter"] = _fitting(column, _json_number(condition.get("filter")))
         if operation == "inRange":
-            checked["filterTo"] = _json_number(condition.get("filterTo"))
+            checked["filterTo"] = _fitting(column, _json_number(condition.get("filterTo")))
     else:
-        checked["dateFrom"] = cells.parse_day(condition.get("dateFrom")).isoformat()
+        checked["dateFrom"] = _fitting(column, cells.parse_day(condition.get("dateFrom"))).isoformat()
         if operation == "inRange":
-            checked["dateTo"] = cells.parse_day(condition.get("dateTo")).isoformat()
+            checked["dateTo"] = _fitting(column, cells.parse_day(condition.get("dateTo"))).isoformat()
     return checked
+
+
+def _fitting(column: Column, value: object) -> object:
+    """``value`` when the column can hold it (dash_app/data/capacity.py); ValueProblem naming the column otherwise."""
+    check_fits(column, value)
+    return value
 
 
 def ticked_value(column: Column, value: object) -> object:
@@ -231,10 +238,13 @@ def ticked_value(column: Column, value: object) -> object:
     if value is None:
         return None
     if column.kind == "number":
-        return _json_number(value)
+        return _fitting(column, _json_number(value))
     if column.kind == "boolean":
         return cells.parse_bool(value)
-    return cells.parse_text(value)
+    text = _fitting(column, cells.parse_text(value))
+    if column.kind in ("date", "datetime") and column.capacity.days:  # an engine whose dates have a range
+        _fitting(column, cells.parse_datetime(text) if column.kind == "datetime" else cells.parse_day(text))
+    return text
 
 
 def _json_number(value: object) -> int | float:
@@ -261,12 +271,22 @@ def _parse_values(table: Table, raw: object) -> dict | None:
     return checked
 
 
-def _parse_search(raw: object) -> str:
+def _parse_search(table: Table, raw: object) -> str:
     if not isinstance(raw, str):
         raise QueryError("The quick search must be text.")
     if len(raw) > MAX_SEARCH_CHARS:
         raise QueryError(f"The quick search is limited to {MAX_SEARCH_CHARS} characters.")
-    return raw.strip().replace("\x00", "")
+    text = raw.strip().replace("\x00", "")
+    texts = [column for column in table.columns if column.kind == "text"]
+    if text and texts and not searched_columns(table, text):  # none of them can hold it: say which cannot
+        check_fits(texts[0], text)
+    return text
+
+
+def searched_columns(table: Table, text: str) -> list[Column]:
+    """The text columns the quick search looks in: those that can hold ``text`` (a column whose character set
+    lacks one of its characters holds no value that contains it, and comparing would be a database error)."""
+    return [column for column in table.columns if column.kind == "text" and holds(column, text)]
 
 
 def _parse_columns(table: Table, raw: object) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table
-from dash_app.data.query import QueryError, ViewSpec, ticked_value
+from dash_app.data.query import INT64, QueryError, ViewSpec, searched_columns, ticked_value
 
 LIKE_ESCAPE = "/"
 
@@ -82,9 +82,13 @@ def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
 
 
 def _number_value(column: Column, value: int | float, dialect: str) -> object:
-    """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats."""
+    """Bind exact decimals to DECIMAL columns (so PostgreSQL keeps its index); SQLite takes floats, and integers
+    of at most 64 bits (a larger one is compared as the float SQLite would store it as; an INTEGER column
+    refused it already, dash_app/data/capacity.py)."""
     if dialect != "sqlite" and column.type_name.startswith(("NUMERIC", "DECIMAL")) and not isinstance(value, int):
         return Decimal(repr(value))
+    if dialect == "sqlite" and isinstance(value, int) and not -INT64 <= value < INT64:
+        return float(value)
     return value
 
 
@@ -110,18 +114,25 @@ def _day(day: date, dialect: str) -> ColumnElement:
 def _date_sql(col: ColumnElement, operation: str, condition: dict, dialect: str) -> ColumnElement:
     """Date filters work on whole days, for DATE and TIMESTAMP columns alike: equals is [day, day + 1)."""
     first = date.fromisoformat(condition["dateFrom"])
-    start, end = _day(first, dialect), _day(first + timedelta(days=1), dialect)
+    start, end = _day(first, dialect), _after(col, first, dialect)
     if operation == "equals":
-        return (col >= start) & (col < end)
+        return (col >= start) & ~end
     if operation == "notEqual":
-        return (col < start) | (col >= end) | col.is_(None)
+        return (col < start) | end | col.is_(None)
     if operation == "lessThan":
         return col < start
     if operation == "greaterThan":
-        return col >= end
+        return end
     last = date.fromisoformat(condition["dateTo"])
     low, high = min(first, last), max(first, last)
-    return (col >= _day(low, dialect)) & (col < _day(high + timedelta(days=1), dialect))
+    return (col >= _day(low, dialect)) & ~_after(col, high, dialect)
+
+
+def _after(col: ColumnElement, day: date, dialect: str) -> ColumnElement:
+    """Values after the whole ``day``: from the next day on; nothing after the calendar's last day (9999-12-31)."""
+    if day == date.max:
+        return sa.false()
+    return col >= _day(day + timedelta(days=1), dialect)
 
 
 def _bind_value(column: Column, value: object, dialect: str) -> object:
@@ -148,8 +159,8 @@ def _ticked_sql(table: Table, column: Column, values: list, dialect: str) -> Col
 
 
 def _search_sql(table: Table, text: str) -> ColumnElement:
-    texts = [column for column in table.columns if column.kind == "text"]
-    if not texts:
+    if not any(column.kind == "text" for column in table.columns):
         raise QueryError(f"{table.name!r} has no text columns to search.")
+    texts = searched_columns(table, text)  # parse_view refused a text that none of them can hold
     pattern = bound(_like_pattern(text, "%", "%"))
     return sa.or_(*[_col(table, column).ilike(pattern, escape=LIKE_ESCAPE) for column in texts])

@@ -52,8 +52,32 @@ def awkward_table(metadata: sa.MetaData, name: str) -> sa.Table:
     )
 
 
+NARROW_ROWS = [{"id": 1, "label": "Zoë", "note": "日本語 ok", "wide": "😀 smile"},
+               {"id": 2, "label": "plain", "note": None, "wide": "no emoji"},
+               {"id": 3, "label": "O'Brien", "note": "ascii", "wide": None}]
+
+
+def narrow_table(metadata: sa.MetaData, name: str) -> sa.Table:
+    """MariaDB only: a table whose character set is utf8mb3 (no emoji, as many older schemas), beside one wide
+    column that holds any text."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("label", sa.String(40)),
+        sa.Column("note", sa.Text),
+        sa.Column("wide", sa.String(40, collation="utf8mb4_general_ci")),
+        mysql_charset="utf8mb3",
+    )
+
+
+def narrow_name(table: str) -> str:
+    """The utf8mb3 table created beside the awkward table ``table`` on MariaDB."""
+    return "wb_mb3_" + table.rsplit("_", 1)[-1]
+
+
 def create_awkward(url: str) -> tuple[str, str]:
-    """Create the table (and a child table with a foreign key to it); return (table, child) names."""
+    """Create the table (and a child table with a foreign key to it; on MariaDB also the utf8mb3 table of
+    :func:`narrow_table`); return (table, child) names."""
     suffix = uuid.uuid4().hex[:8]
     name, child = f"wb_awk_{suffix}", f"wb_child_{suffix}"
     metadata = sa.MetaData()
@@ -61,10 +85,13 @@ def create_awkward(url: str) -> tuple[str, str]:
     children = sa.Table(child, metadata, sa.Column("id", sa.Integer, primary_key=True),
                         sa.Column("awk_id", sa.Integer, sa.ForeignKey(f"{name}.id")), mysql_charset="utf8mb4")
     engine = sa.create_engine(url)
+    narrow = narrow_table(metadata, narrow_name(name)) if engine.dialect.name in ("mysql", "mariadb") else None
     try:
         metadata.create_all(engine)
         with engine.begin() as connection:
             connection.execute(table.insert(), awkward_rows())
+            if narrow is not None:
+                connection.execute(narrow.insert(), NARROW_ROWS)
             connection.execute(children.insert(), [{"id": i, "awk_id": i * 3} for i in range(1, 21)])
             connection.execute(sa.text(f"CREATE VIEW wb_view_{suffix} AS SELECT id, name, grp FROM {name}"))
     finally:
@@ -78,7 +105,7 @@ def drop_tables(url: str, *names: str) -> None:
         with engine.begin() as connection:
             suffix = names[-1].rsplit("_", 1)[-1]
             connection.execute(sa.text(f"DROP VIEW IF EXISTS wb_view_{suffix}"))
-            for name in names:
+            for name in [*names, f"wb_mb3_{suffix}"]:
                 connection.execute(sa.text(f'DROP TABLE IF EXISTS {engine.dialect.identifier_preparer.quote(name)}'))
     finally:
         engine.dispose()
@@ -94,3 +121,25 @@ def checksum(url: str, name: str) -> str:
     finally:
         engine.dispose()
     return hashlib.sha256(json.dumps([list(row) for row in rows], default=str).encode()).hexdigest()
+
+
+def checksums(url: str, table: str) -> dict[str, str]:
+    """:func:`checksum` of every table made with the awkward table ``table`` (its child, the utf8mb3 one)."""
+    suffix = table.rsplit("_", 1)[-1]
+    engine = sa.create_engine(url)
+    try:
+        names = [name for name in sa.inspect(engine).get_table_names() if name.endswith(suffix)]
+    finally:
+        engine.dispose()
+    return {name: checksum(url, name) for name in sorted(names)}
+
+
+def component(layout, component_id):
+    """The component with ``component_id`` in a layout as Dash sends it (JSON), or None."""
+    if isinstance(layout, list):
+        return next((found for item in layout if (found := component(item, component_id)) is not None), None)
+    if not isinstance(layout, dict) or "props" not in layout:
+        return None
+    if layout["props"].get("id") == component_id:
+        return layout
+    return component(layout["props"].get("children"), component_id)

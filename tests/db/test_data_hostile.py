@@ -11,7 +11,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from data_fixtures import checksum
+from data_fixtures import checksum, checksums, component, narrow_name
 
 GRID = "data-grid"
 # The rows callback names its one output (callbacks/data_grid.py), so Dash sends it as a list of outputs.
@@ -211,17 +211,6 @@ def callback_payload(client, first_output: str, inputs: dict, state: dict) -> di
             "changedPropIds": list(inputs)}
 
 
-def component(layout, component_id):
-    """The component with ``component_id`` in a layout as Dash sends it (JSON), or None."""
-    if isinstance(layout, list):
-        return next((found for item in layout if (found := component(item, component_id)) is not None), None)
-    if not isinstance(layout, dict) or "props" not in layout:
-        return None
-    if layout["props"].get("id") == component_id:
-        return layout
-    return component(layout["props"].get("children"), component_id)
-
-
 @pytest.mark.parametrize("address,expected", [
     ({"db": "nope'; --", "table": ""}, "no database called"),
     ({"db": "db", "table": "x' OR '1'='1"}, "showing the first one instead"),
@@ -247,3 +236,92 @@ def test_a_hostile_address_opens_the_page_with_a_message(client, address, expect
     assert expected in message_of(component(page, "data-alert")["props"]["children"])
     assert component(page, "data-grid")["props"]["columnDefs"], "the page still opens a table"
     assert checksum(url, table) == before
+
+
+# ---- values a column cannot hold: a message that names the column (dash_app/data/capacity.py) -----------------
+
+def cannot_hold_cases(table, dialect):
+    """(view, request, search, values, expected words) per database: each names the column it is about."""
+    block = {"startRow": 0, "endRow": 100}
+    view = {"db": "db", "table": table}
+    beyond = "100000000000000000000"  # 10**20: beyond every integer column, and beyond 64 bits
+    cases = [
+        (view, {**block, "filterModel": {"grp": {"filterType": "number", "type": "equals", "filter": beyond}}}, "",
+         None, "Column 'grp' (INTEGER) holds whole numbers"),
+        (view, block, "", {"grp": [beyond]}, "Column 'grp' (INTEGER) holds whole numbers"),
+    ]
+    if dialect != "sqlite":  # SQLite's columns hold any integer of 64 bits, its NUMERIC any number
+        cases += [
+            (view, {**block, "filterModel": {"grp": {"filterType": "number", "type": "lessThan", "filter": 2**40}}},
+             "", None, "Column 'grp' (INTEGER) holds whole numbers from -2,147,483,648 to 2,147,483,647"),
+            (view, {**block, "filterModel": {"amount": {"filterType": "number", "type": "equals", "filter": 10**12}}},
+             "", None, "Column 'amount'"),
+        ]
+    if dialect == "mariadb":
+        narrow = {"db": "db", "table": narrow_name(table)}
+        emoji = {"filterType": "text", "type": "contains", "filter": "ok 😀"}
+        cases += [
+            (narrow, {**block, "filterModel": {"label": emoji}}, "", None, "Column 'label' (VARCHAR(40)) cannot hold '😀'"),
+            (narrow, {**block, "filterModel": {"note": {**emoji, "type": "notEqual"}}}, "", None,
+             "Column 'note' (TEXT) cannot hold '😀'"),
+            (narrow, block, "", {"label": ["😀"]}, "Column 'label' (VARCHAR(40)) cannot hold '😀'"),
+            (view, {**block, "filterModel": {"day": {"filterType": "date", "type": "lessThan", "dateFrom": "0999-12-31"}}},
+             "", None, "Column 'day' (DATE) holds dates from 1000-01-01 to 9999-12-31"),
+            (view, {**block, "filterModel": {"moment": {"filterType": "date", "type": "inRange", "dateFrom": "0001-01-01",
+                                                        "dateTo": "2024-01-01"}}}, "", None, "Column 'moment' (DATETIME)"),
+            (view, block, "", {"day": ["0500-01-01"]}, "Column 'day' (DATE) holds dates"),
+        ]
+    return cases
+
+
+def test_a_value_a_column_cannot_hold_is_refused_with_a_message_naming_the_column(client):
+    client, table, child, url = client
+    dialect = url.split(":")[0].split("+")[0]
+    before = checksums(url, table)
+    for view, request, search, values, expected in cannot_hold_cases(table, dialect):
+        response, note = grid_answer(rows_request(client, view, request, search=search, values=values))
+        assert response == {"rowData": [], "rowCount": 0}
+        assert expected in message_of(note), f"{expected}: {message_of(note)[:300]}"
+        for word in ("Illegal mix", "could not answer", "pymysql", "psycopg", "sqlite3", "OperationalError"):
+            assert word not in message_of(note)
+    assert checksums(url, table) == before
+
+
+def test_a_search_looks_only_in_the_columns_that_can_hold_it(client):
+    """On MariaDB an emoji is searched in the wide column and not compared with the utf8mb3 ones; a search no
+    text column can hold says which column cannot."""
+    client, table, child, url = client
+    if not url.startswith("mysql"):
+        pytest.skip("only MariaDB has columns with a narrower character set here")
+    narrow = {"db": "db", "table": narrow_name(table)}
+    found, note = grid_answer(rows_request(client, narrow, {"startRow": 0, "endRow": 100}, search="😀"))
+    assert note is None and [row["id"] for row in found["rowData"]] == [1]
+    found, note = grid_answer(rows_request(client, narrow, {"startRow": 0, "endRow": 100}, search="日本語"))
+    assert note is None and [row["id"] for row in found["rowData"]] == [1], "what utf8mb3 holds is searched there"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_days_of_the_calendar_filter_without_an_error(client, day):
+    """The last day has no next day in Python: 'equals 9999-12-31' is everything from that day on."""
+    client, table, child, url = client
+    for operation in ("equals", "notEqual", "lessThan", "greaterThan", "inRange"):
+        condition = {"filterType": "date", "type": operation, "dateFrom": day, "dateTo": day}
+        response, note = grid_answer(rows_request(client, {"db": "db", "table": table}, {
+            "startRow": 0, "endRow": 100, "filterModel": {"moment" if url.startswith("mysql") else "day": condition}}))
+        if note is not None:  # MariaDB documents its dates from 1000-01-01 on
+            assert url.startswith("mysql") and day == "0001-01-01" and "Column 'moment'" in message_of(note)
+        else:
+            everything = {"notEqual", "greaterThan" if day == "0001-01-01" else "lessThan"}
+            assert len(response["rowData"]) == (100 if operation in everything else 0), operation
+
+
+def test_an_export_of_a_value_a_column_cannot_hold_is_refused_naming_the_column(client):
+    client, table, child, url = client
+    view = json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": "100000000000000000000"}}})
+    for extension in ("csv", "xlsx"):
+        response = client.get(f"/data/export.{extension}?db=db&table={table}&v={view}")
+        assert response.status_code == 400 and "Column 'grp' (INTEGER) holds whole numbers" in response.get_data(as_text=True)
+    if url.startswith("mysql"):
+        view = json.dumps({"f": {"label": {"filterType": "text", "type": "contains", "filter": "😀"}}})
+        response = client.get(f"/data/export.csv?db=db&table={narrow_name(table)}&v={view}")
+        assert response.status_code == 400 and "Column 'label' (VARCHAR(40)) cannot hold" in response.get_data(as_text=True)
