@@ -59,6 +59,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
     from waitress.server import create_server
 
     from dash_app import create_app
+    from dash_app.workbench import get_workbench
 
     app = create_app(settings)
     try:
@@ -67,12 +68,15 @@ def serve(settings: Settings, host: str, port: int) -> int:
         print(f"dash_app: cannot listen on {host}:{port}: {error.strerror}", file=sys.stderr)
         return 2
     _log(f"{settings.title} is running at http://{host}:{port}{settings.url_prefix} (press Ctrl+C to stop)")
+    launcher = get_workbench(app.server).launcher
+    launcher.prepare()  # a warm job process for the first run (dash_app/runs/launch.py)
     try:
         server.run()
     except KeyboardInterrupt:
         _log("stopped")
     finally:
         server.close()
+        launcher.close()
     return 0
 
 

@@ -2,9 +2,10 @@
 
 Cancel works from any page, tab or user because it goes through the store, not through the Dash call
 that started the job: a queued run is cancelled at once; a running one gets ``cancel_requested``,
-which its job reads within ``executor.CANCEL_POLL_S``; a job that has not stopped after
-``CANCEL_GRACE_S`` (stuck in a long step or a slow query) is killed, children first, and the
-cancelling side writes "cancelled", since a killed process cannot.
+which its job reads within ``executor.CANCEL_POLL_S``; with Celery its task is revoked as well, which
+reaches the worker running it on any machine; a job that has not stopped after ``CANCEL_GRACE_S``
+(stuck in a long step or a slow query) is killed (a local process, children first; a Celery task by a
+revoke with SIGKILL), and the cancelling side writes "cancelled", since a killed process cannot.
 
 A job whose process died says nothing, so whoever looks at the runs (the Training pages' poll, the
 dispatcher in dash_app/runs/launch.py) ends it with :func:`reap`: a local process that is gone, or a
@@ -29,11 +30,25 @@ CANCEL_GRACE_S = 1.5
 CANCEL_POLL_S = 0.05
 
 
-def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S) -> Run | None:
-    """Cancel the run and return it once it has stopped and its local process is gone (None if no such run)."""
+def cancel_run(store: RunStore, run_id: int, *, launcher: ProcessLauncher | CeleryLauncher | None = None,
+               grace_s: float = CANCEL_GRACE_S) -> Run | None:
+    """Cancel the run and return it once it has stopped and its local process is gone (None if no such run).
+
+    With Celery (``launcher`` can revoke), the run's task is revoked on every worker too: a queued run's
+    task never starts; a running one's worker, on whatever machine, sends SIGTERM to the process running
+    it (``revoke(task_id, terminate=True)``), which stops the run at once (dash_app/runs/job.py), and
+    SIGKILL after ``grace_s`` if it has not stopped.
+    """
     run = store.request_cancel(run_id)
-    if run is None or run.status != RUNNING:
+    if run is None:
+        return None
+    revoke = getattr(launcher, "revoke", None) if run.task_id else None
+    if run.status != RUNNING:
+        if revoke is not None and run.status == CANCELLED:
+            revoke(run.task_id, terminate=False)
         return run
+    if revoke is not None:
+        revoke(run.task_id, terminate=True, signal="SIGTERM")
     process = run.process
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
@@ -43,6 +58,8 @@ def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S)
             return run
     if process is not None:
         processes.kill(process)
+    if revoke is not None:
+        revoke(run.task_id, terminate=True, signal="SIGKILL")
     store.finish(run_id, CANCELLED, error=None)
     return store.get(run_id)
 

@@ -1,7 +1,7 @@
 """A run's life inside its job process: (wait for a slot,) train, write artifacts, record how it ended.
 
 Called in the job process (``python -m dash_app.runs.job`` with diskcache, a Celery worker's task
-otherwise; see dash_app/runs/launch.py), never in the web process: this is the only module of
+otherwise, :func:`execute_if_free`; see dash_app/runs/launch.py), never in the web process: this is the only module of
 ``dash_app.runs`` that imports torch, and only inside :func:`run_claimed`.
 
 While it trains, a :class:`Heartbeat` thread writes the run's ``heartbeat_at`` every few seconds,
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dash_app.jobs.config import ConfigError, parse_config
 from dash_app.runs.schema import CANCELLED, FAILED, RUNNING, SUCCEEDED
-from dash_app.runs.store import CLAIMED, GONE, Run, RunStore, current_process
+from dash_app.runs.store import CLAIMED, GONE, WAITING, Run, RunStore, current_process
 
 log = logging.getLogger(__name__)
 QUEUE_POLL_S = 0.5
@@ -41,7 +41,7 @@ def execute_run(
 ) -> str:
     """Wait until ``run_id`` (its ``attempt``, when given) claims a slot, run it to its end, return its final status.
 
-    A Celery task's way (dash_app/background.py). ``holds_dir`` is for tests (``Settings.hold_runs``):
+    For callers that may wait in a process of their own (the tests' jobs); ``holds_dir`` is for tests (``Settings.hold_runs``):
     the run then starts an epoch only once ``<holds_dir>/<run id>`` allows it (see :class:`EpochHold`).
     """
     me = current_process()
@@ -54,9 +54,35 @@ def execute_run(
                        heartbeat_s=heartbeat_s)
 
 
+def execute_if_free(
+    store: RunStore, run_id: int, *, data_dir: Path, max_running: int, databases: Mapping[str, str],
+    heartbeat_timeout_s: float, holds_dir: Path | None = None, attempt: int | None = None,
+    heartbeat_s: float = HEARTBEAT_EVERY_S, stop: threading.Event | None = None,
+) -> str:
+    """Claim a slot for ``run_id`` once and run it to its end; WAITING (nothing done) if no slot is free now.
+
+    The Celery task's way (dash_app/background.py): the broker's queue decides the order, so a free slot
+    is enough (``in_order=False``), and a task that finds none is sent back to the broker (Celery's retry)
+    rather than waiting here. Runs whose job died are interrupted first (dash_app/runs/control.py ``reap``),
+    so a slot a dead worker held is freed for this run. ``stop``: set when the task is revoked with
+    terminate (dash_app/runs/job.py), which stops the run as a cancel does.
+    """
+    from dash_app.runs.control import reap
+
+    reap(store, store.list_runs(active_only=True), heartbeat_timeout_s)
+    outcome = store.claim_slot(run_id, max_running, current_process(), attempt, in_order=False)
+    if outcome == WAITING:
+        return WAITING
+    if outcome == GONE:
+        run = store.get(run_id)
+        return run.status if run else CANCELLED
+    return run_claimed(store, run_id, data_dir=data_dir, databases=databases, holds_dir=holds_dir,
+                       heartbeat_s=heartbeat_s, stop=stop)
+
+
 def run_claimed(
     store: RunStore, run_id: int, *, data_dir: Path, databases: Mapping[str, str], holds_dir: Path | None = None,
-    attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S,
+    attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S, stop: threading.Event | None = None,
 ) -> str:
     """Run a claimed (running) run to its end, beating its heartbeat meanwhile; return its final status.
 
@@ -68,12 +94,13 @@ def run_claimed(
         return run.status if run else CANCELLED
     hold = EpochHold(holds_dir, run_id) if holds_dir is not None else None
     with Heartbeat(store, run_id, heartbeat_s) as heartbeat:
-        return _train_and_record(store, run, data_dir, databases, hold, heartbeat)
+        return _train_and_record(store, run, data_dir, databases, hold, heartbeat, stop)
 
 
-def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | None, heartbeat: Heartbeat) -> str:
+def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | None, heartbeat: Heartbeat,
+                      stop: threading.Event | None = None) -> str:
     run_id = run.id
-    reporter = StoreReporter(store, run_id, hold, heartbeat)
+    reporter = StoreReporter(store, run_id, hold, heartbeat, stop)
     folder = run_folder(data_dir, run_id)
     try:
         config = parse_config(run.config)
@@ -172,8 +199,8 @@ class StoreReporter:
     """Adapts ``jobs.train``'s report/should_stop to the run store (and to a test's :class:`EpochHold`)."""
 
     def __init__(self, store: RunStore, run_id: int, hold: EpochHold | None = None,
-                 heartbeat: Heartbeat | None = None) -> None:
-        self.store, self.run_id, self.hold, self.heartbeat = store, run_id, hold, heartbeat
+                 heartbeat: Heartbeat | None = None, stop: threading.Event | None = None) -> None:
+        self.store, self.run_id, self.hold, self.heartbeat, self.stop_event = store, run_id, hold, heartbeat, stop
         self.device: str | None = None
         self.stop = False
         self.next_check = 0.0
@@ -191,7 +218,8 @@ class StoreReporter:
     def should_stop(self) -> bool:
         """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap."""
         now = time.monotonic()
-        if self.heartbeat is not None and self.heartbeat.lost:
+        if (self.heartbeat is not None and self.heartbeat.lost) or (self.stop_event is not None
+                                                                    and self.stop_event.is_set()):
             self.stop = True
         if not self.stop and now >= self.next_check:
             self.next_check = now + CANCEL_POLL_S

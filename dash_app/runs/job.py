@@ -1,48 +1,129 @@
-"""One training run in a process of its own: ``python -m dash_app.runs.job RUN_ID ATTEMPT``, the settings as JSON on stdin.
+"""One training run in a process of its own, and a Celery task's run in a worker's pool process.
 
-Started by the dispatcher of :class:`dash_app.runs.launch.ProcessLauncher` (diskcache mode) for a run it
-has already claimed; a Celery worker's task calls :func:`run_job` with ``claimed=False`` instead, and
-the run claims its slot there. The settings come from the web process that launched the run, so a host
-that configured the product in code (``init_app(server, load_settings(...))``) gets the same settings here.
+``python -m dash_app.runs.job`` (diskcache mode) is started by the dispatcher of
+:class:`dash_app.runs.launch.ProcessLauncher`, often before it has a run: it imports torch and the job's
+modules first (:func:`warm_up`), then reads one line on stdin, ``RUN_ID ATTEMPT SETTINGS_JSON``, for a run
+the dispatcher has already claimed, so a run's first progress does not wait for torch to load. The
+settings come from the web process that launched the run, so a host that configured the product in code
+(``init_app(server, load_settings(...))``) gets the same settings here. A process that reads no line
+(its server stopped) ends.
+
+A Celery worker's task calls :func:`run_task` instead: the run claims its slot there, once
+(dash_app/runs/executor.py ``execute_if_free``). In a pool process, SIGTERM (what
+``revoke(task_id, terminate=True)`` sends, dash_app/runs/control.py ``cancel_run``) stops the run in it
+as a cancel does (:data:`TERMINATION`); between runs it ends the process, as the pool has it.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 
-from dash_app.runs.executor import execute_run, run_claimed
+from dash_app.runs.executor import execute_if_free, run_claimed
 from dash_app.runs.store import open_store
 from dash_app.settings import Settings
 
+log = logging.getLogger(__name__)
 
-def run_job(settings: Settings, run_id: int, attempt: int | None = None, *, claimed: bool = False) -> str:
-    """Run ``run_id`` (its ``attempt``) to its end with its own store connection; return its final status.
 
-    ``claimed``: the dispatcher has made it running already; otherwise it waits here for a slot.
+def warm_up(*, device: bool = False) -> None:
+    """Import torch and what a run's first step needs, before any run is known (about 2 s on a small CPU).
+
+    ``device``: also ask which device runs will use (CUDA's first look); never before a fork (a Celery
+    worker's parent process), since CUDA does not survive one.
+    """
+    import dash_app.jobs.datasets
+    import dash_app.jobs.models
+    import dash_app.jobs.train  # noqa: F401 - imported for the import's sake
+
+    if device:
+        dash_app.jobs.train.pick_device()
+
+
+class Termination:
+    """SIGTERM as "stop the run in this process" in a Celery pool process (installed by dash_app/worker.py).
+
+    Taken only while a run is in the process: between runs the pool's own handler ends the process.
+    """
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.installed = False
+        self._previous = None
+
+    def install(self) -> None:
+        """This process is a pool process whose runs SIGTERM should stop (call as it starts)."""
+        self.installed = True
+
+    def _on_sigterm(self, _signum, _frame) -> None:
+        log.info("SIGTERM: the run in this process stops (its task was revoked with terminate)")
+        self.event.set()
+
+    def begin(self) -> threading.Event | None:
+        """A run starts here: the event a SIGTERM sets from now on (None where SIGTERM is not taken)."""
+        self.event.clear()
+        if not self.installed or threading.current_thread() is not threading.main_thread():
+            return None
+        self._previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+        return self.event
+
+    def end(self) -> bool:
+        """The run has ended here (SIGTERM is the pool's again); whether a SIGTERM stopped it."""
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+            self._previous = None
+        return self.event.is_set()
+
+
+TERMINATION = Termination()  # this process' own: a signal handler belongs to the process
+
+
+def run_task(settings: Settings, run_id: int, attempt: int) -> str:
+    """A Celery task's run: claim a slot once and run it to its end; WAITING when no slot is free now.
+
+    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py).
     """
     store = open_store(settings.store_url)
     holds_dir = settings.holds_dir if settings.hold_runs else None
-    heartbeat_s = settings.heartbeat_timeout_s / 4
+    stop = TERMINATION.begin()
     try:
-        if claimed:
-            return run_claimed(store, run_id, data_dir=settings.data_dir, databases=settings.databases,
-                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=heartbeat_s)
-        return execute_run(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
-                           databases=settings.databases, holds_dir=holds_dir, attempt=attempt,
-                           heartbeat_s=heartbeat_s)
+        return execute_if_free(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
+                               databases=settings.databases, heartbeat_timeout_s=settings.heartbeat_timeout_s,
+                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4,
+                               stop=stop)
+    finally:
+        TERMINATION.end()
+        store.dispose()
+
+
+def run_job(settings: Settings, run_id: int, attempt: int | None = None) -> str:
+    """Run the claimed ``run_id`` (its ``attempt``) to its end with its own store connection; its final status."""
+    store = open_store(settings.store_url)
+    holds_dir = settings.holds_dir if settings.hold_runs else None
+    try:
+        return run_claimed(store, run_id, data_dir=settings.data_dir, databases=settings.databases,
+                           holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4)
     finally:
         store.dispose()
 
 
-def main(argv: list[str]) -> int:
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s job %(process)d %(levelname)s %(message)s")
-    run_id, attempt = int(argv[1]), int(argv[2])
-    settings = Settings.model_validate_json(sys.stdin.read())
-    status = run_job(settings, run_id, attempt, claimed=True)
-    logging.getLogger(__name__).info("run %s (attempt %s) ended %s", run_id, attempt, status)
+    try:
+        warm_up(device=True)
+    except Exception:  # noqa: BLE001 - the run itself reports what is wrong, in the store
+        log.warning("warm-up failed", exc_info=True)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # no run came: the server that started this process has stopped
+    run_id, attempt, settings_json = line.split(" ", 2)
+    settings = Settings.model_validate_json(settings_json)
+    status = run_job(settings, int(run_id), int(attempt))
+    log.info("run %s (attempt %s) ended %s", run_id, attempt, status)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())
