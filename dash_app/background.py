@@ -69,6 +69,9 @@ def build_celery(settings: Settings):
         # training workers should together have DASH_APP_MAX_CONCURRENT_JOBS processes (--concurrency);
         # with more, the store's claim still holds the limit and a task that finds no slot retries.
         worker_concurrency=settings.max_concurrent_jobs,
+        # A pool process warms torch up as it starts (dash_app/worker.py), a few seconds on a busy machine:
+        # Celery's default of 4 s to hear from a new pool process would replace it again and again.
+        worker_proc_alive_timeout=120,
     )
 
     # shared=False: the task belongs to this app alone; a shared one would be the first app's in every app of the

@@ -93,7 +93,7 @@ def _prepare_pool_process(**_kwargs) -> None:
     from dash_app.runs.job import TERMINATION, warm_up
 
     reaper.forget_connections()
-    warm_up()
+    warm_up(exercise=True)  # this process forks no further
     TERMINATION.install()
 
 

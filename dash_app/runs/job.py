@@ -17,6 +17,7 @@ as a cancel does (:data:`TERMINATION`); between runs it ends the process, as the
 from __future__ import annotations
 
 import logging
+import select
 import signal
 import sys
 import threading
@@ -28,18 +29,29 @@ from dash_app.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def warm_up(*, device: bool = False) -> None:
-    """Import torch and what a run's first step needs, before any run is known (about 2 s on a small CPU).
+def warm_up(*, exercise: bool = False) -> None:
+    """Import torch and what a run's first steps need, before any run is known (seconds on a small CPU).
 
-    ``device``: also ask which device runs will use (CUDA's first look); never before a fork (a Celery
-    worker's parent process), since CUDA does not survive one.
+    torch loads much of itself lazily: the first optimizer imports its compiler front end, the first
+    backward pass more. ``exercise``: also train a tiny model for a step with each optimizer (and ask which
+    device runs use), so a run pays for none of it; never in a process that forks afterwards (a Celery
+    worker's parent), since torch's thread pool and CUDA do not survive a fork.
     """
+    import torch._dynamo  # noqa: F401 - what the first optimizer would import; imported for the import's sake
+
+    import dash_app.jobs.artifacts  # matplotlib: the run's end
     import dash_app.jobs.datasets
     import dash_app.jobs.models
-    import dash_app.jobs.train  # noqa: F401 - imported for the import's sake
+    import dash_app.jobs.train
 
-    if device:
-        dash_app.jobs.train.pick_device()
+    if not exercise:
+        return
+    from dash_app.jobs.config import OPTIMIZERS, TrainConfig
+
+    dash_app.jobs.train.pick_device()
+    for optimizer in OPTIMIZERS:
+        config = TrainConfig(dataset="spirals", epochs=1, spiral_points=8, batch_size=8, optimizer=optimizer)
+        dash_app.jobs.train.train(config, report=lambda _progress: None, should_stop=lambda: False)
 
 
 class Termination:
@@ -112,7 +124,9 @@ def run_job(settings: Settings, run_id: int, attempt: int | None = None) -> str:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s job %(process)d %(levelname)s %(message)s")
     try:
-        warm_up(device=True)
+        warm_up()
+        if not select.select([sys.stdin], [], [], 0)[0]:  # no run has come yet: time to exercise torch too
+            warm_up(exercise=True)
     except Exception:  # noqa: BLE001 - the run itself reports what is wrong, in the store
         log.warning("warm-up failed", exc_info=True)
     line = sys.stdin.readline()

@@ -82,8 +82,9 @@ class ProcessLauncher:
             self._reset()
         with self._lock:
             self._keep_spare = True
-            if self._spare is None or self._spare.poll() is not None:
-                self._spare = self._spawn()
+            if self._spare is not None and self._spare.poll() is not None:
+                self._spare = None
+        self._replenish()
 
     def close(self) -> None:
         """Stop keeping a warm job process and let the one waiting end (it reads no run)."""
@@ -142,14 +143,21 @@ class ProcessLauncher:
         return subprocess.Popen([sys.executable, "-m", "dash_app.runs.job"], stdin=subprocess.PIPE)
 
     def _job_process(self) -> subprocess.Popen:
-        """The warm job process if one waits (and a new one for the next run), else a fresh one."""
+        """The warm job process if one waits, else a fresh one."""
         with self._lock:
             spare, self._spare = self._spare, None
-            if self._keep_spare:
-                self._spare = self._spawn()
         if spare is not None and spare.poll() is None:
             return spare
         return self._spawn()
+
+    def _replenish(self) -> None:
+        """Have a warm job process wait for the next run (when :meth:`prepare` asked for one)."""
+        with self._lock:
+            if self._keep_spare and self._spare is None:
+                try:
+                    self._spare = self._spawn()
+                except (OSError, subprocess.SubprocessError):  # the next run starts a fresh one instead
+                    log.warning("no warm job process could be started", exc_info=True)
 
     def _start(self, store: RunStore, run_id: int, attempt: int) -> None:
         """Hand a claimed run to a job process and watch it; a process that cannot start fails the run."""
@@ -169,6 +177,7 @@ class ProcessLauncher:
                 child.stdin.write(b"%d %d %s\n" % (run_id, attempt, self.settings_json))
         except OSError:  # the process ended at once; its watcher ends the run
             pass
+        self._replenish()  # after the run is handed over: its start comes first
 
     def _watch(self, child: subprocess.Popen, run_id: int, attempt: int) -> None:
         """Reap the job's process, make sure its run has ended (a crash must not hold a slot), and dispatch."""

@@ -229,8 +229,9 @@ class RunStore:
                    in_order: bool = True) -> str:
         """Start the run if it is first in the queue and a slot is free: CLAIMED, WAITING, or GONE.
 
-        ``in_order=False``: a slot is enough. The Celery task's claim: there the broker's queue decides
-        which run comes next (dash_app/runs/launch.py), and a run whose task was lost never blocks the others.
+        ``in_order=False``: a slot is enough, and WAITING writes nothing. The Celery task's claim: there the
+        broker's queue decides which run comes next and the run waits there (dash_app/runs/launch.py), and a
+        run whose task was lost never blocks the others.
 
         GONE means the run is no longer queued (cancelled or interrupted while it waited), or, with
         ``attempt``, that it is queued for another attempt (a resumed run): a task for an earlier attempt,
@@ -250,7 +251,8 @@ class RunStore:
             claimed = running < max_running and (first == run_id or not in_order)
             if claimed:
                 values |= {"status": RUNNING, "started_at": now}
-            connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
+            if claimed or in_order:  # a job that waits here records itself; a task sent back to the broker does not
+                connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
         return CLAIMED if claimed else WAITING
 
     def claim_next(self, max_running: int, backend: str) -> tuple[int, int] | None:

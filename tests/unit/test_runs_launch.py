@@ -8,6 +8,7 @@ import signal
 import threading
 
 import psutil
+import pytest
 
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.jobs.config import TrainConfig
@@ -138,3 +139,21 @@ def test_a_prepared_launcher_hands_runs_to_a_warm_job_process_and_keeps_one_read
     finally:
         launcher.close()
     wait_until(lambda: not _job_processes())
+
+
+def test_a_celery_task_that_finds_no_free_slot_goes_back_to_the_broker_without_touching_its_run(tmp_path):
+    from celery.exceptions import Retry
+
+    from dash_app.background import TRAIN_TASK, TRAINING_QUEUE, build_celery
+    from dash_app.runs.store import current_process
+
+    settings = load_settings(data_dir=tmp_path, background="celery")
+    celery_app = build_celery(settings)  # nothing connects to Redis here
+    assert celery_app.amqp.router.route({}, TRAIN_TASK)["queue"].name == TRAINING_QUEUE
+    store = open_store(settings.store_url)
+    running, waiting = (store.create_run(SMALL.to_json(), name, user=None, backend="celery") for name in "ab")
+    store.claim_slot(running, 1, current_process())
+    with pytest.raises(Retry):  # a worker sends it back with a countdown; it holds no process meanwhile
+        celery_app.tasks[TRAIN_TASK].run(waiting, 1)
+    run = store.get(waiting)
+    assert (run.status, run.process, run.started_at) == ("queued", None, None)
