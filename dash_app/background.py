@@ -57,7 +57,7 @@ def build_celery(settings: Settings):
         # user may resume it (dash_app/runs/control.py). The task's claim checks the run's attempt too.
         task_acks_late=False,
         # Two queues: a worker started without -Q serves both; `-Q training` makes a training-only worker and
-        # `-Q celery` one for the callbacks (README.md, Deploy). Runs wait in the broker until a worker has
+        # `-Q celery` one for the callbacks (README.md). Runs wait in the broker until a worker has
         # a free process: with prefetch disabled (Redis) a busy worker reserves no further task, so a task
         # never waits inside a worker that is busy (or is killed) while another worker is free.
         task_default_queue=CALLBACK_QUEUE,
@@ -81,19 +81,14 @@ def build_celery(settings: Settings):
         """Run one attempt of a queued training run with this worker's settings (dash_app/runs/job.py).
 
         No free slot (the global limit, in the store): back to the broker for ``SLOT_RETRY_S``, holding no
-        worker process meanwhile. Stopped by a revoke with terminate: no result is stored over Celery's
-        "revoked".
+        worker process meanwhile.
         """
-        from celery.exceptions import Ignore
-
-        from dash_app.runs.job import TERMINATION, run_task
+        from dash_app.runs.job import run_task
         from dash_app.runs.store import WAITING
 
         status = run_task(settings, run_id, attempt)
         if status == WAITING:
             raise task.retry(countdown=SLOT_RETRY_S)
-        if TERMINATION.event.is_set():
-            raise Ignore
         return status
 
     return celery_app

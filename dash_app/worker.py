@@ -3,14 +3,13 @@
 The worker builds the same app as the web process, from the same settings, so it registers the same
 background callbacks and the training task; Dash finds the job functions by those registrations. Which
 queues a worker serves is the operator's choice (dash_app/background.py: ``celery`` for Dash's
-callbacks, ``training`` for runs; both without ``-Q``; README.md, Deploy).
+callbacks, ``training`` for runs; both without ``-Q``; README.md).
 
 Besides, each worker (dash_app/runs/job.py):
 
-- imports torch and the job's modules before it takes any task (``worker_init``, in the parent, which
-  forks its pool processes after it; and ``worker_process_init``, for a pool that does not fork), so a
-  run's first progress does not wait for torch;
-- in each pool process, takes SIGTERM as "stop the run here", the signal ``revoke(terminate=True)`` sends;
+- imports torch and the job's modules before it takes any task: in the parent (``worker_init``: imports
+  only, its pool processes are forked after and inherit them) and in each pool process
+  (``worker_process_init``: a tiny training step too), so a run's first progress does not wait for torch;
 - interrupts runs whose heartbeat stopped (a worker killed elsewhere), every quarter of
   ``DASH_APP_HEARTBEAT_TIMEOUT_S``, so a dead worker's run is interrupted even while nobody looks at it.
 """
@@ -90,11 +89,10 @@ def _warm_parent(**_kwargs) -> None:
 
 @signals.worker_process_init.connect(weak=False)
 def _prepare_pool_process(**_kwargs) -> None:
-    from dash_app.runs.job import TERMINATION, warm_up
+    from dash_app.runs.job import warm_up
 
     reaper.forget_connections()
     warm_up(exercise=True)  # this process forks no further
-    TERMINATION.install()
 
 
 @signals.worker_ready.connect(weak=False)

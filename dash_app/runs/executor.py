@@ -57,15 +57,14 @@ def execute_run(
 def execute_if_free(
     store: RunStore, run_id: int, *, data_dir: Path, max_running: int, databases: Mapping[str, str],
     heartbeat_timeout_s: float, holds_dir: Path | None = None, attempt: int | None = None,
-    heartbeat_s: float = HEARTBEAT_EVERY_S, stop: threading.Event | None = None,
+    heartbeat_s: float = HEARTBEAT_EVERY_S,
 ) -> str:
     """Claim a slot for ``run_id`` once and run it to its end; WAITING (nothing done) if no slot is free now.
 
     The Celery task's way (dash_app/background.py): the broker's queue decides the order, so a free slot
     is enough (``in_order=False``), and a task that finds none is sent back to the broker (Celery's retry)
     rather than waiting here. Runs whose job died are interrupted first (dash_app/runs/control.py ``reap``),
-    so a slot a dead worker held is freed for this run. ``stop``: set when the task is revoked with
-    terminate (dash_app/runs/job.py), which stops the run as a cancel does.
+    so a slot a dead worker held is freed for this run.
     """
     from dash_app.runs.control import reap
 
@@ -77,12 +76,12 @@ def execute_if_free(
         run = store.get(run_id)
         return run.status if run else CANCELLED
     return run_claimed(store, run_id, data_dir=data_dir, databases=databases, holds_dir=holds_dir,
-                       heartbeat_s=heartbeat_s, stop=stop)
+                       heartbeat_s=heartbeat_s)
 
 
 def run_claimed(
     store: RunStore, run_id: int, *, data_dir: Path, databases: Mapping[str, str], holds_dir: Path | None = None,
-    attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S, stop: threading.Event | None = None,
+    attempt: int | None = None, heartbeat_s: float = HEARTBEAT_EVERY_S,
 ) -> str:
     """Run a claimed (running) run to its end, beating its heartbeat meanwhile; return its final status.
 
@@ -94,13 +93,12 @@ def run_claimed(
         return run.status if run else CANCELLED
     hold = EpochHold(holds_dir, run_id) if holds_dir is not None else None
     with Heartbeat(store, run_id, heartbeat_s) as heartbeat:
-        return _train_and_record(store, run, data_dir, databases, hold, heartbeat, stop)
+        return _train_and_record(store, run, data_dir, databases, hold, heartbeat)
 
 
-def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | None, heartbeat: Heartbeat,
-                      stop: threading.Event | None = None) -> str:
+def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | None, heartbeat: Heartbeat) -> str:
     run_id = run.id
-    reporter = StoreReporter(store, run_id, hold, heartbeat, stop)
+    reporter = StoreReporter(store, run_id, hold, heartbeat)
     folder = run_folder(data_dir, run_id)
     try:
         config = parse_config(run.config)
@@ -199,8 +197,8 @@ class StoreReporter:
     """Adapts ``jobs.train``'s report/should_stop to the run store (and to a test's :class:`EpochHold`)."""
 
     def __init__(self, store: RunStore, run_id: int, hold: EpochHold | None = None,
-                 heartbeat: Heartbeat | None = None, stop: threading.Event | None = None) -> None:
-        self.store, self.run_id, self.hold, self.heartbeat, self.stop_event = store, run_id, hold, heartbeat, stop
+                 heartbeat: Heartbeat | None = None) -> None:
+        self.store, self.run_id, self.hold, self.heartbeat = store, run_id, hold, heartbeat
         self.device: str | None = None
         self.stop = False
         self.next_check = 0.0
@@ -218,8 +216,7 @@ class StoreReporter:
     def should_stop(self) -> bool:
         """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap."""
         now = time.monotonic()
-        if (self.heartbeat is not None and self.heartbeat.lost) or (self.stop_event is not None
-                                                                    and self.stop_event.is_set()):
+        if self.heartbeat is not None and self.heartbeat.lost:
             self.stop = True
         if not self.stop and now >= self.next_check:
             self.next_check = now + CANCEL_POLL_S

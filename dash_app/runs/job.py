@@ -9,21 +9,19 @@ settings come from the web process that launched the run, so a host that configu
 (its server stopped) ends.
 
 A Celery worker's task calls :func:`run_task` instead: the run claims its slot there, once
-(dash_app/runs/executor.py ``execute_if_free``). In a pool process, SIGTERM (what
-``revoke(task_id, terminate=True)`` sends, dash_app/runs/control.py ``cancel_run``) stops the run in it
-as a cancel does (:data:`TERMINATION`); between runs it ends the process, as the pool has it.
+(dash_app/runs/executor.py ``execute_if_free``). SIGTERM to its pool process (what
+``revoke(task_id, terminate=True)`` sends, dash_app/runs/control.py ``cancel_run``) ends the run there
+as cancelled, then the process, which the worker replaces.
 """
 
 from __future__ import annotations
 
 import logging
 import select
-import signal
 import sys
-import threading
 
 from dash_app.runs.executor import execute_if_free, run_claimed
-from dash_app.runs.store import open_store
+from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,59 +52,25 @@ def warm_up(*, exercise: bool = False) -> None:
         dash_app.jobs.train.train(config, report=lambda _progress: None, should_stop=lambda: False)
 
 
-class Termination:
-    """SIGTERM as "stop the run in this process" in a Celery pool process (installed by dash_app/worker.py).
-
-    Taken only while a run is in the process: between runs the pool's own handler ends the process.
-    """
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.installed = False
-        self._previous = None
-
-    def install(self) -> None:
-        """This process is a pool process whose runs SIGTERM should stop (call as it starts)."""
-        self.installed = True
-
-    def _on_sigterm(self, _signum, _frame) -> None:
-        log.info("SIGTERM: the run in this process stops (its task was revoked with terminate)")
-        self.event.set()
-
-    def begin(self) -> threading.Event | None:
-        """A run starts here: the event a SIGTERM sets from now on (None where SIGTERM is not taken)."""
-        self.event.clear()
-        if not self.installed or threading.current_thread() is not threading.main_thread():
-            return None
-        self._previous = signal.signal(signal.SIGTERM, self._on_sigterm)
-        return self.event
-
-    def end(self) -> bool:
-        """The run has ended here (SIGTERM is the pool's again); whether a SIGTERM stopped it."""
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
-            self._previous = None
-        return self.event.is_set()
-
-
-TERMINATION = Termination()  # this process' own: a signal handler belongs to the process
-
-
 def run_task(settings: Settings, run_id: int, attempt: int) -> str:
     """A Celery task's run: claim a slot once and run it to its end; WAITING when no slot is free now.
 
-    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py).
+    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py). SIGTERM
+    in a pool process (``revoke(terminate=True)``, or the worker stopping at once) raises SystemExit in
+    it: the run is ended here first, cancelled when a cancel was asked for (else interrupted), so the
+    one who cancels sees it at once, and the process ends as the pool has it.
     """
     store = open_store(settings.store_url)
     holds_dir = settings.holds_dir if settings.hold_runs else None
-    stop = TERMINATION.begin()
     try:
         return execute_if_free(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
                                databases=settings.databases, heartbeat_timeout_s=settings.heartbeat_timeout_s,
-                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4,
-                               stop=stop)
+                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4)
+    except SystemExit:
+        log.info("run %s: its process was told to stop (SIGTERM)", run_id)
+        store.mark_interrupted([run_id], reason=PROCESS_DIED, attempt=attempt)
+        raise
     finally:
-        TERMINATION.end()
         store.dispose()
 
 

@@ -157,3 +157,24 @@ def test_cancel_reaches_a_run_on_a_worker_process_through_revoke(cluster):
     assert cluster.store.get(queued).started_at is None
     assert worker.poll() is None, "the worker keeps serving after a cancel"
     assert cluster.status(running, "cancelled") and cluster.status(queued, "cancelled")
+
+
+def test_a_revoke_with_terminate_ends_the_run_in_its_worker_process_and_the_worker_serves_on(cluster):
+    """What Cancel sends when a job has not stopped within its grace (one that never reads the flag)."""
+    worker, _ = cluster.start_worker("terminate", "celery,training")
+    stuck = cluster.queue()
+    wait_until(lambda: cluster.status(stuck, "running") and cluster.store.get(stuck).progress is not None, WAIT_S)
+    process = psutil.Process(cluster.store.get(stuck).pid)
+    assert process.pid in _process_tree(worker)
+
+    cluster.launcher.revoke(cluster.store.get(stuck).task_id, terminate=True, signal="SIGTERM")
+    wait_until(lambda: not process.is_running() or process.status() == psutil.STATUS_ZOMBIE, WAIT_S)
+    wait_until(lambda: not cluster.status(stuck, "running"), WAIT_S)
+    assert cluster.status(stuck, "interrupted"), "its process ended the run before it exited"
+    assert cluster.celery_app.AsyncResult(cluster.store.get(stuck).task_id).state == "REVOKED"
+
+    after = cluster.queue()  # a fresh pool process takes the next run
+    allow_epochs(cluster.settings.holds_dir, after, 2)
+    wait_until(lambda: cluster.status(after, "succeeded", "failed", "interrupted"), WAIT_S)
+    assert cluster.status(after, "succeeded"), cluster.log("terminate")
+    assert worker.poll() is None
