@@ -270,7 +270,7 @@ def main() -> None:
     config = calibrated(target_s)
     device = pick_device()
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} threads"
-    print(f"digits, MLP, batch {config.batch_size}, {config.epochs} epochs (about {TARGET_S:.0f} s bare), "
+    print(f"digits, MLP, batch {config.batch_size}, {config.epochs} epochs (about {target_s:.0f} s bare), "
           f"torch {torch.__version__}, {device.type} ({where})")
     bare_s = bare(config)
     print(f"bare torch loop:                 {bare_s:7.2f} s")
