@@ -48,7 +48,9 @@ def cancel_run(store: RunStore, run_id: int, *, launcher: ProcessLauncher | Cele
         revoke(run.task_id, terminate=False)
     if run.status != RUNNING:
         return run
-    process = run.process
+    # A Celery pool process outlives its run and takes the next task: never wait for it to end, nor kill it by
+    # its pid (that would kill whatever it runs next); the revoke stops its task instead.
+    process = run.process if run.task_id is None else None
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
         time.sleep(CANCEL_POLL_S)
