@@ -156,7 +156,7 @@ def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     found = store.get(pressed[0])
     if found is not None and not Viewer().may_cancel(found):
         return {"message": alert(not_yours_to_cancel(found), color="danger", icon="bi-shield-lock")}
-    run = cancel_run(store, pressed[0])
+    run = cancel_run(store, pressed[0], launcher=get_workbench().launcher)
     if run is None:
         return {"message": no_update}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}

@@ -60,6 +60,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
     from waitress.server import create_server
 
     from dash_app import create_app
+    from dash_app.workbench import get_workbench
 
     app = create_app(settings)
     try:
@@ -71,12 +72,15 @@ def serve(settings: Settings, host: str, port: int) -> int:
 
     startup.resume_queue(app.server)  # runs left queued by the previous server start as slots free
     _log(f"{settings.title} is running at http://{host}:{port}{settings.url_prefix} (press Ctrl+C to stop)")
+    launcher = get_workbench(app.server).launcher
+    launcher.prepare()  # a warm job process for the first run (dash_app/runs/launch.py)
     try:
         server.run()
     except KeyboardInterrupt:
         _log("stopped")
     finally:
         server.close()
+        launcher.close()
     return 0
 
 

@@ -26,6 +26,9 @@ RESULT_EXPIRY_S = 24 * 3600
 TRAIN_TASK = "dash_app.train_run"
 REDIS_CONNECT_TIMEOUT_S = 2
 REDIS_SOCKET_TIMEOUT_S = 10  # one read of the result store; no call there waits for long
+CALLBACK_QUEUE = "celery"  # Celery's default queue: Dash's background callbacks (the Data page's charts)
+TRAINING_QUEUE = "training"  # training runs only, so a callback never waits behind queued runs
+SLOT_RETRY_S = 1.0  # a run's task delivered while every slot is taken comes back after this long
 
 
 class BackgroundUnavailable(RuntimeError):
@@ -46,6 +49,8 @@ def build_celery(settings: Settings):
     """Return a Celery application using Redis as broker and result backend."""
     from celery import Celery
 
+    from kombu import Exchange, Queue
+
     celery_app = Celery("dash_app", broker=settings.redis_url, backend=settings.redis_url)
     celery_app.conf.update(
         broker_connection_retry_on_startup=True,
@@ -53,8 +58,22 @@ def build_celery(settings: Settings):
         # worker dies is not silently run a second time but interrupted by its missing heartbeat, and the
         # user may resume it (dash_app/runs/control.py). The task's claim checks the run's attempt too.
         task_acks_late=False,
+        # Two queues: a worker started without -Q serves both; `-Q training` makes a training-only worker and
+        # `-Q celery` one for the callbacks (README.md). Runs wait in the broker until a worker has
+        # a free process: with prefetch disabled (Redis) a busy worker reserves no further task, so a task
+        # never waits inside a worker that is busy (or is killed) while another worker is free.
+        task_default_queue=CALLBACK_QUEUE,
+        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in (CALLBACK_QUEUE, TRAINING_QUEUE)],
+        task_routes={TRAIN_TASK: {"queue": TRAINING_QUEUE}},
         worker_prefetch_multiplier=1,
+        worker_disable_prefetch=True,
+        # One process per slot: with one training worker, every task it takes finds a free slot. Several
+        # training workers should together have DASH_APP_MAX_CONCURRENT_JOBS processes (--concurrency);
+        # with more, the store's claim still holds the limit and a task that finds no slot retries.
         worker_concurrency=settings.max_concurrent_jobs,
+        # A pool process warms torch up as it starts (dash_app/worker.py), a few seconds on a busy machine:
+        # Celery's default of 4 s to hear from a new pool process would replace it again and again.
+        worker_proc_alive_timeout=120,
     )
     # Redis stopped or unreachable: sending a task (Start, a chart) fails in about a second instead of waiting
     # 20 s for the result store (Celery's default retries); both reconnect by themselves once Redis is back.
@@ -69,12 +88,20 @@ def build_celery(settings: Settings):
 
     # shared=False: the task belongs to this app alone; a shared one would be the first app's in every app of the
     # process (another app's settings, and so another store), e.g. a test's or a host's second app.
-    @celery_app.task(name=TRAIN_TASK, shared=False)
-    def train_run(run_id: int, attempt: int = 1) -> str:
-        """Run one attempt of a queued training run with this worker's settings (dash_app/runs/job.py)."""
-        from dash_app.runs.job import run_job
+    @celery_app.task(name=TRAIN_TASK, shared=False, bind=True, max_retries=None)
+    def train_run(task, run_id: int, attempt: int = 1) -> str:
+        """Run one attempt of a queued training run with this worker's settings (dash_app/runs/job.py).
 
-        return run_job(settings, run_id, attempt)
+        No free slot (the global limit, in the store): back to the broker for ``SLOT_RETRY_S``, holding no
+        worker process meanwhile.
+        """
+        from dash_app.runs.job import run_task
+        from dash_app.runs.store import WAITING
+
+        status = run_task(settings, run_id, attempt)
+        if status == WAITING:
+            raise task.retry(countdown=SLOT_RETRY_S)
+        return status
 
     return celery_app
 
@@ -85,7 +112,7 @@ def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
 
     if isinstance(manager, CeleryManager):
-        return CeleryLauncher(manager.handle.tasks[TRAIN_TASK])
+        return CeleryLauncher(manager.handle.tasks[TRAIN_TASK], runs)
     return ProcessLauncher(settings.model_dump_json(), runs, max_running=settings.max_concurrent_jobs,
                            heartbeat_timeout_s=settings.heartbeat_timeout_s)
 

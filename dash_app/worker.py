@@ -1,16 +1,30 @@
 """Celery worker entry point: ``celery -A dash_app.worker worker`` with ``DASH_APP_BACKGROUND=celery``.
 
 The worker builds the same app as the web process, from the same settings, so it registers the same
-background callbacks; Dash finds the job functions by those registrations.
+background callbacks and the training task; Dash finds the job functions by those registrations. Which
+queues a worker serves is the operator's choice (dash_app/background.py: ``celery`` for Dash's
+callbacks, ``training`` for runs; both without ``-Q``; README.md).
 
 Before that it checks what it needs (dash_app/startup.py ``check_worker``): a bad setting, a Redis or a
 store that does not answer stops it with one line naming the setting. It answers the
 ``dash_app_settings`` control command with its settings fingerprint (dash_app/fingerprint.py), so the
 web servers' ``/health`` and start-up report a worker started with other shared settings.
+
+Besides, each worker (dash_app/runs/job.py):
+
+- imports torch and the job's modules before it takes any task: in the parent (``worker_init``: imports
+  only, its pool processes are forked after and inherit them) and in each pool process
+  (``worker_process_init``: a tiny training step too), so a run's first progress does not wait for torch;
+- interrupts runs whose heartbeat stopped (a worker killed elsewhere), every quarter of
+  ``DASH_APP_HEARTBEAT_TIMEOUT_S``, so a dead worker's run is interrupted even while nobody looks at it.
 """
 
-import logging
+from __future__ import annotations
 
+import logging
+import threading
+
+from celery import signals
 from celery.worker.control import inspect_command
 from dash import CeleryManager
 
@@ -46,3 +60,65 @@ app = celery_app = manager.handle
 def settings_fingerprint(state) -> dict:  # noqa: ARG001 - Celery's control commands take the worker's state
     """This worker's shared settings, hashed (dash_app/fingerprint.py)."""
     return {"settings": fingerprint.fingerprint(settings)}
+
+
+class Reaper:
+    """A thread of the worker's parent process that interrupts runs whose job stopped beating."""
+
+    def __init__(self, every_s: float) -> None:
+        self.every_s = every_s
+        self.store = None
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._loop, name="run-reaper", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def forget_connections(self) -> None:
+        """In a forked pool process: leave the parent's connections to the parent (never close them here)."""
+        if self.store is not None:
+            self.store.engine.dispose(close=False)
+
+    def _loop(self) -> None:
+        from dash_app.runs.control import reap
+        from dash_app.runs.store import open_store
+
+        while not self._stop.wait(self.every_s):
+            try:
+                if self.store is None:
+                    self.store = open_store(settings.store_url)
+                reaped = reap(self.store, self.store.list_runs(active_only=True), settings.heartbeat_timeout_s)
+                if reaped:
+                    log.warning("runs %s: their job gave no sign of life; marked interrupted", reaped)
+            except Exception:  # noqa: BLE001 - the store does not answer now: look again next time
+                log.warning("could not look for runs whose worker died", exc_info=True)
+
+
+reaper = Reaper(max(settings.heartbeat_timeout_s / 4, 0.5))
+
+
+@signals.worker_init.connect(weak=False)
+def _warm_parent(**_kwargs) -> None:
+    from dash_app.runs.job import warm_up
+
+    warm_up()
+
+
+@signals.worker_process_init.connect(weak=False)
+def _prepare_pool_process(**_kwargs) -> None:
+    from dash_app.runs.job import warm_up
+
+    reaper.forget_connections()
+    warm_up(exercise=True)  # this process forks no further
+
+
+@signals.worker_ready.connect(weak=False)
+def _start_reaper(**_kwargs) -> None:
+    reaper.start()
+
+
+@signals.worker_shutdown.connect(weak=False)
+def _stop_reaper(**_kwargs) -> None:
+    reaper.stop()

@@ -17,6 +17,8 @@ from dash_app.jobs.config import dataset_fields
 from dash_app.runs.store import Run
 
 POLL_ACTIVE_MS = 1000  # while a run is queued or running
+POLL_STARTING_MS = 250  # while a run is starting (about to start, or started with no progress yet): its first
+# progress comes within about a second of Start, and the page shows it within half a second after that
 POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
 
 STATUS_LOOK = {

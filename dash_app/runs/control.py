@@ -2,9 +2,10 @@
 
 Cancel works from any page, tab or user because it goes through the store, not through the Dash call
 that started the job: a queued run is cancelled at once; a running one gets ``cancel_requested``,
-which its job reads within ``executor.CANCEL_POLL_S``; a job that has not stopped after
-``CANCEL_GRACE_S`` (stuck in a long step or a slow query) is killed, children first, and the
-cancelling side writes "cancelled", since a killed process cannot.
+which its job reads within ``executor.CANCEL_POLL_S``; with Celery its task is revoked as well, which
+reaches the worker running it on any machine; a job that has not stopped after ``CANCEL_GRACE_S``
+(stuck in a long step or a slow query) is killed (a local process, children first; a Celery task by a
+revoke with terminate), and the cancelling side writes "cancelled", since a killed process may not.
 
 A job whose process died says nothing, so whoever looks at the runs (the Training pages' poll, the
 dispatcher in dash_app/runs/launch.py) ends it with :func:`reap`: a local process that is gone, or a
@@ -29,12 +30,27 @@ CANCEL_GRACE_S = 1.5
 CANCEL_POLL_S = 0.05
 
 
-def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S) -> Run | None:
-    """Cancel the run and return it once it has stopped and its local process is gone (None if no such run)."""
+def cancel_run(store: RunStore, run_id: int, *, launcher: ProcessLauncher | CeleryLauncher | None = None,
+               grace_s: float = CANCEL_GRACE_S) -> Run | None:
+    """Cancel the run and return it once it has stopped and its local process is gone (None if no such run).
+
+    With Celery (``launcher`` can revoke), the run's task is revoked on every worker too, through the
+    broker, wherever it runs: a queued run's task never starts; a running one that has not stopped after
+    ``grace_s`` (its job does not read the flag: a long step, a hung query) is terminated there
+    (``revoke(task_id, terminate=True, signal="SIGTERM")``: its pool process ends the run and exits,
+    dash_app/runs/job.py ``run_task``, and the worker starts a fresh one).
+    """
     run = store.request_cancel(run_id)
-    if run is None or run.status != RUNNING:
+    if run is None:
+        return None
+    revoke = getattr(launcher, "revoke", None) if run.task_id else None
+    if revoke is not None and run.status in (CANCELLED, RUNNING):
+        revoke(run.task_id, terminate=False)
+    if run.status != RUNNING:
         return run
-    process = run.process
+    # A Celery pool process outlives its run and takes the next task: never wait for it to end, nor kill it by
+    # its pid (that would kill whatever it runs next); the revoke stops its task instead.
+    process = run.process if run.task_id is None else None
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
         time.sleep(CANCEL_POLL_S)
@@ -43,6 +59,8 @@ def cancel_run(store: RunStore, run_id: int, *, grace_s: float = CANCEL_GRACE_S)
             return run
     if process is not None:
         processes.kill(process)
+    if revoke is not None:
+        revoke(run.task_id, terminate=True, signal="SIGTERM")
     store.finish(run_id, CANCELLED, error=None)
     return store.get(run_id)
 

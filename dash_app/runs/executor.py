@@ -1,7 +1,7 @@
 """A run's life inside its job process: (wait for a slot,) train, write artifacts, record how it ended.
 
 Called in the job process (``python -m dash_app.runs.job`` with diskcache, a Celery worker's task
-otherwise; see dash_app/runs/launch.py), never in the web process: this is the only module of
+otherwise, :func:`execute_if_free`; see dash_app/runs/launch.py), never in the web process: this is the only module of
 ``dash_app.runs`` that imports torch, and only inside :func:`run_claimed`.
 
 While it trains, a :class:`Heartbeat` thread writes the run's ``heartbeat_at`` every few seconds,
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dash_app.jobs.config import ConfigError, parse_config
 from dash_app.runs.schema import CANCELLED, FAILED, RUNNING, SUCCEEDED
-from dash_app.runs.store import CLAIMED, GONE, Run, RunStore, current_process
+from dash_app.runs.store import CLAIMED, GONE, WAITING, Run, RunStore, current_process
 
 log = logging.getLogger(__name__)
 QUEUE_POLL_S = 0.5
@@ -41,7 +41,7 @@ def execute_run(
 ) -> str:
     """Wait until ``run_id`` (its ``attempt``, when given) claims a slot, run it to its end, return its final status.
 
-    A Celery task's way (dash_app/background.py). ``holds_dir`` is for tests (``Settings.hold_runs``):
+    For callers that may wait in a process of their own (the tests' jobs); ``holds_dir`` is for tests (``Settings.hold_runs``):
     the run then starts an epoch only once ``<holds_dir>/<run id>`` allows it (see :class:`EpochHold`).
     """
     me = current_process()
@@ -50,6 +50,31 @@ def execute_run(
             run = store.get(run_id)
             return run.status if run else CANCELLED
         time.sleep(QUEUE_POLL_S)
+    return run_claimed(store, run_id, data_dir=data_dir, databases=databases, holds_dir=holds_dir,
+                       heartbeat_s=heartbeat_s)
+
+
+def execute_if_free(
+    store: RunStore, run_id: int, *, data_dir: Path, max_running: int, databases: Mapping[str, str],
+    heartbeat_timeout_s: float, holds_dir: Path | None = None, attempt: int | None = None,
+    heartbeat_s: float = HEARTBEAT_EVERY_S,
+) -> str:
+    """Claim a slot for ``run_id`` once and run it to its end; WAITING (nothing done) if no slot is free now.
+
+    The Celery task's way (dash_app/background.py): the broker's queue decides the order, so a free slot
+    is enough (``in_order=False``), and a task that finds none is sent back to the broker (Celery's retry)
+    rather than waiting here. Runs whose job died are interrupted first (dash_app/runs/control.py ``reap``),
+    so a slot a dead worker held is freed for this run.
+    """
+    from dash_app.runs.control import reap
+
+    reap(store, store.list_runs(active_only=True), heartbeat_timeout_s)
+    outcome = store.claim_slot(run_id, max_running, current_process(), attempt, in_order=False)
+    if outcome == WAITING:
+        return WAITING
+    if outcome == GONE:
+        run = store.get(run_id)
+        return run.status if run else CANCELLED
     return run_claimed(store, run_id, data_dir=data_dir, databases=databases, holds_dir=holds_dir,
                        heartbeat_s=heartbeat_s)
 

@@ -1,50 +1,109 @@
-"""One training run in a process of its own: ``python -m dash_app.runs.job RUN_ID ATTEMPT``, the settings as JSON on stdin.
+"""One training run in a process of its own, and a Celery task's run in a worker's pool process.
 
-Started by the dispatcher of :class:`dash_app.runs.launch.ProcessLauncher` (diskcache mode) for a run it
-has already claimed; a Celery worker's task calls :func:`run_job` with ``claimed=False`` instead, and
-the run claims its slot there. The settings come from the web process that launched the run, so a host
-that configured the product in code (``init_app(server, load_settings(...))``) gets the same settings here.
+``python -m dash_app.runs.job`` (diskcache mode) is started by the dispatcher of
+:class:`dash_app.runs.launch.ProcessLauncher`, often before it has a run: it imports torch and the job's
+modules first (:func:`warm_up`), then reads one line on stdin, ``RUN_ID ATTEMPT SETTINGS_JSON``, for a run
+the dispatcher has already claimed, so a run's first progress does not wait for torch to load. The
+settings come from the web process that launched the run, so a host that configured the product in code
+(``init_app(server, load_settings(...))``) gets the same settings here. A process that reads no line
+(its server stopped) ends.
+
+A Celery worker's task calls :func:`run_task` instead: the run claims its slot there, once
+(dash_app/runs/executor.py ``execute_if_free``). SIGTERM to its pool process (what
+``revoke(task_id, terminate=True)`` sends, dash_app/runs/control.py ``cancel_run``) ends the run there
+as cancelled, then the process, which the worker replaces.
 """
 
 from __future__ import annotations
 
 import logging
+import select
 import sys
 
-from dash_app.runs.executor import execute_run, run_claimed
-from dash_app.runs.store import open_store
+from dash_app.runs.executor import execute_if_free, run_claimed
+from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import Settings
 
+log = logging.getLogger(__name__)
 
-def run_job(settings: Settings, run_id: int, attempt: int | None = None, *, claimed: bool = False) -> str:
-    """Run ``run_id`` (its ``attempt``) to its end with its own store connection; return its final status.
 
-    ``claimed``: the dispatcher has made it running already; otherwise it waits here for a slot.
+def warm_up(*, exercise: bool = False) -> None:
+    """Import torch and what a run's first steps need, before any run is known (seconds on a small CPU).
+
+    torch loads much of itself lazily: the first optimizer imports its compiler front end, the first
+    backward pass more. ``exercise``: also train a tiny model for a step with each optimizer (and ask which
+    device runs use), so a run pays for none of it; never in a process that forks afterwards (a Celery
+    worker's parent), since torch's thread pool and CUDA do not survive a fork.
+    """
+    import torch._dynamo  # noqa: F401 - what the first optimizer would import; imported for the import's sake
+
+    import dash_app.jobs.artifacts  # matplotlib: the run's end
+    import dash_app.jobs.datasets
+    import dash_app.jobs.models
+    import dash_app.jobs.train
+
+    if not exercise:
+        return
+    from dash_app.jobs.config import OPTIMIZERS, TrainConfig
+
+    dash_app.jobs.train.pick_device()
+    for optimizer in OPTIMIZERS:
+        config = TrainConfig(dataset="spirals", epochs=1, spiral_points=8, batch_size=8, optimizer=optimizer)
+        dash_app.jobs.train.train(config, report=lambda _progress: None, should_stop=lambda: False)
+
+
+def run_task(settings: Settings, run_id: int, attempt: int) -> str:
+    """A Celery task's run: claim a slot once and run it to its end; WAITING when no slot is free now.
+
+    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py). SIGTERM
+    in a pool process (``revoke(terminate=True)``, or the worker stopping at once) raises SystemExit in
+    it: the run is ended here first, cancelled when a cancel was asked for (else interrupted), so the
+    one who cancels sees it at once, and the process ends as the pool has it.
     """
     store = open_store(settings.store_url)
     holds_dir = settings.holds_dir if settings.hold_runs else None
-    heartbeat_s = settings.heartbeat_timeout_s / 4
     try:
-        if claimed:
-            return run_claimed(store, run_id, data_dir=settings.data_dir, databases=settings.databases,
-                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=heartbeat_s)
-        return execute_run(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
-                           databases=settings.databases, holds_dir=holds_dir, attempt=attempt,
-                           heartbeat_s=heartbeat_s)
+        return execute_if_free(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
+                               databases=settings.databases, heartbeat_timeout_s=settings.heartbeat_timeout_s,
+                               holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4)
+    except SystemExit:
+        log.info("run %s: its process was told to stop (SIGTERM)", run_id)
+        store.mark_interrupted([run_id], reason=PROCESS_DIED, attempt=attempt)
+        raise
     finally:
         store.dispose()
 
 
-def main(argv: list[str]) -> int:
+def run_job(settings: Settings, run_id: int, attempt: int | None = None) -> str:
+    """Run the claimed ``run_id`` (its ``attempt``) to its end with its own store connection; its final status."""
+    store = open_store(settings.store_url)
+    holds_dir = settings.holds_dir if settings.hold_runs else None
+    try:
+        return run_claimed(store, run_id, data_dir=settings.data_dir, databases=settings.databases,
+                           holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4)
+    finally:
+        store.dispose()
+
+
+def main() -> int:
     from dash_app.logs import configure_default
 
-    run_id, attempt = int(argv[1]), int(argv[2])
-    settings = Settings.model_validate_json(sys.stdin.read())
+    try:
+        warm_up()
+        if not select.select([sys.stdin], [], [], 0)[0]:  # no run has come yet: time to exercise torch too
+            warm_up(exercise=True)
+    except Exception:  # noqa: BLE001 - the run itself reports what is wrong, in the store
+        log.warning("warm-up failed", exc_info=True)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # no run came: the server that started this process has stopped
+    run_id, attempt, settings_json = line.split(" ", 2)
+    settings = Settings.model_validate_json(settings_json)
     configure_default(settings.log_format)  # the web server's format: its job events read as its own lines
-    status = run_job(settings, run_id, attempt, claimed=True)
-    logging.getLogger(__name__).info("run %s (attempt %s) ended %s", run_id, attempt, status)
+    status = run_job(settings, int(run_id), int(attempt))
+    log.info("run %s (attempt %s) ended %s", run_id, attempt, status)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

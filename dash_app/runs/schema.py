@@ -45,6 +45,8 @@ runs = Table(
     Column("heartbeat_at", Double),  # written by the job's heartbeat; a stale one means its worker died
     # 1, then one more each time the run is resumed (dash_app/runs/control.py resume_run): the run keeps its id.
     Column("attempt", Integer, nullable=False, default=1, server_default="1"),
+    # The Celery task of the current attempt (DASH_APP_BACKGROUND=celery), so Cancel can revoke it on any worker.
+    Column("task_id", String(255)),
 )
 
 metrics = Table(

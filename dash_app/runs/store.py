@@ -80,6 +80,7 @@ class Run:
     owner: str | None = None  # the owner's stable user id (None: standalone, or from before owners were kept)
     attempt: int = 1  # 2 and more once resumed (the run keeps its id)
     heartbeat_at: float | None = None  # the job's last sign of life
+    task_id: str | None = None  # its Celery task (celery mode), for Cancel's revoke
 
     @property
     def is_active(self) -> bool:
@@ -233,8 +234,13 @@ class RunStore:
 
     # -- the queue ------------------------------------------------------------------------------------
 
-    def claim_slot(self, run_id: int, max_running: int, process: ProcessRef, attempt: int | None = None) -> str:
+    def claim_slot(self, run_id: int, max_running: int, process: ProcessRef, attempt: int | None = None, *,
+                   in_order: bool = True) -> str:
         """Start the run if it is first in the queue and a slot is free: CLAIMED, WAITING, or GONE.
+
+        ``in_order=False``: a slot is enough, and WAITING writes nothing. The Celery task's claim: there the
+        broker's queue decides which run comes next and the run waits there (dash_app/runs/launch.py), and a
+        run whose task was lost never blocks the others.
 
         GONE means the run is no longer queued (cancelled or interrupted while it waited), or, with
         ``attempt``, that it is queued for another attempt (a resumed run): a task for an earlier attempt,
@@ -252,10 +258,11 @@ class RunStore:
             first = connection.execute(select(func.min(runs.c.id)).where(runs.c.status == QUEUED)).scalar_one()
             values: dict[str, Any] = {"heartbeat_at": now, "host": process.host, "pid": process.pid,
                                       "pid_started": process.started}
-            claimed = running < max_running and first == run_id
+            claimed = running < max_running and (first == run_id or not in_order)
             if claimed:
                 values |= {"status": RUNNING, "started_at": now}
-            connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
+            if claimed or in_order:  # a job that waits here records itself; a task sent back to the broker does not
+                connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
         if claimed:
             events.run_event("started", run_id, row.attempt, row.owner_id, host=process.host, pid=process.pid)
         return CLAIMED if claimed else WAITING
@@ -296,6 +303,12 @@ class RunStore:
         query = select(runs.c.id).where(runs.c.status == QUEUED, runs.c.backend == backend).limit(1)
         with self.engine.connect() as connection:
             return connection.execute(query).first() is not None
+
+    def set_task(self, run_id: int, task_id: str) -> None:
+        """Record the Celery task that carries the run's current attempt (Cancel revokes it)."""
+        runs = schema.runs
+        with self.engine.begin() as connection:
+            connection.execute(update(runs).where(runs.c.id == run_id).values(task_id=task_id))
 
     def set_process(self, run_id: int, process: ProcessRef) -> bool:
         """Record the process that runs a claimed run (so Cancel can stop it); False if it is no longer running."""
@@ -552,6 +565,7 @@ def _run(row: Mapping[str, Any], position: int | None) -> Run:
         progress=json.loads(row["progress"]) if row["progress"] else None, created_at=row["created_at"],
         started_at=row["started_at"], finished_at=row["finished_at"], queue_position=position,
         owner=row.get("owner_id"), attempt=row["attempt"] or 1, heartbeat_at=row["heartbeat_at"],
+        task_id=row.get("task_id"),
     )
 
 

@@ -58,6 +58,16 @@ def test_at_most_max_running_in_queue_order(store):
     assert store.claim_slot(first, 1, ME) == GONE
 
 
+def test_a_celery_claim_needs_only_a_free_slot_and_a_waiting_task_writes_nothing(store):
+    first, second, third = _queued(store, 3)
+    assert store.claim_slot(second, 1, ME, in_order=False) == CLAIMED, "the broker's order decides, not the ids"
+    assert store.claim_slot(third, 1, ME, in_order=False) == WAITING, "the limit still holds"
+    waiting = store.get(third)
+    assert (waiting.status, waiting.process, waiting.heartbeat_at) == (QUEUED, None, None)
+    store.set_task(first, "task-1")
+    assert store.get(first).task_id == "task-1"
+
+
 def test_progress_and_metrics_are_written_only_while_running(store):
     (run_id,) = _queued(store)
     assert not store.record_progress(run_id, {"step": 1})

@@ -74,6 +74,23 @@ def test_a_job_that_ignores_the_cancel_is_killed_and_is_really_gone(store, store
     assert not processes.is_alive(process)
 
 
+def test_a_stuck_celery_run_is_revoked_with_terminate_and_its_pool_process_is_never_killed_by_pid(store):
+    """A Celery pool process outlives its run and takes the next task: Cancel stops the task, not the process."""
+    run_id = store.create_run(LONG.to_json(), "on a worker", user=None, backend="celery")
+    store.claim_slot(run_id, 1, current_process())  # this test's own process stands for the pool process
+    store.set_task(run_id, "task-7")
+    revoked = []
+
+    class Launcher:
+        def revoke(self, task_id, *, terminate, signal="SIGTERM"):
+            revoked.append((task_id, terminate, signal if terminate else None))
+
+    run = cancel_run(store, run_id, launcher=Launcher(), grace_s=0.2)
+    assert run.status == CANCELLED
+    assert revoked == [("task-7", False, None), ("task-7", True, "SIGTERM")], "revoked at once, terminated after the grace"
+    assert psutil.pid_exists(os.getpid())
+
+
 def test_a_queued_run_is_cancelled_at_once(store):
     run_id = store.create_run(LONG.to_json(), "waiting", user=None, backend="diskcache")
     assert store.get(run_id).status == QUEUED

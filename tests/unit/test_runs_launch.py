@@ -8,6 +8,7 @@ import signal
 import threading
 
 import psutil
+import pytest
 
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.jobs.config import TrainConfig
@@ -105,13 +106,13 @@ def test_a_celery_task_is_taken_once_and_a_late_task_of_an_earlier_attempt_does_
     sent = []
 
     class Task:
-        def apply_async(self, args, retry):
+        def apply_async(self, args, retry, task_id):
             sent.append(args)
 
+    store = open_store(settings.store_url)
     CeleryLauncher(Task()).launch(7, 2)
     assert sent == [[7, 2]], "the task names the attempt it is for"
 
-    store = open_store(settings.store_url)
     run_id = store.create_run(SMALL.to_json(), "resumed", user=None, backend="celery")
     store.request_cancel(run_id)
     assert store.resume(run_id).attempt == 2
@@ -119,3 +120,40 @@ def test_a_celery_task_is_taken_once_and_a_late_task_of_an_earlier_attempt_does_
     run = store.get(run_id)
     assert (run.status, run.process, run.started_at) == ("queued", None, None), "it left the run untouched"
     store.dispose()
+
+
+def test_a_prepared_launcher_hands_runs_to_a_warm_job_process_and_keeps_one_ready(tmp_path):
+    settings, store, launcher = _launcher(tmp_path)
+    launcher.prepare()  # as the server does when it starts (dash_app/__main__.py)
+    try:
+        wait_until(lambda: len(_job_processes()) == 1)
+        [waiting] = _job_processes()
+        run_id = store.create_run(SMALL.to_json(), "warm", user=None, backend="diskcache")
+        launcher.launch(run_id)
+        wait_until(lambda: store.get(run_id).progress is not None)
+        assert store.get(run_id).pid == waiting.pid, "the run went to the process that was already waiting"
+        wait_until(lambda: len(_job_processes()) == 2)
+        assert [job.pid for job in _job_processes() if job.pid != waiting.pid], "a new one waits for the next run"
+        allow_epochs(settings.holds_dir, run_id, 2)
+        wait_until(lambda: store.get(run_id).status == "succeeded")
+    finally:
+        launcher.close()
+    wait_until(lambda: not _job_processes())
+
+
+def test_a_celery_task_that_finds_no_free_slot_goes_back_to_the_broker_without_touching_its_run(tmp_path):
+    from celery.exceptions import Retry
+
+    from dash_app.background import TRAIN_TASK, TRAINING_QUEUE, build_celery
+    from dash_app.runs.store import current_process
+
+    settings = load_settings(data_dir=tmp_path, background="celery")
+    celery_app = build_celery(settings)  # nothing connects to Redis here
+    assert celery_app.amqp.router.route({}, TRAIN_TASK)["queue"].name == TRAINING_QUEUE
+    store = open_store(settings.store_url)
+    running, waiting = (store.create_run(SMALL.to_json(), name, user=None, backend="celery") for name in "ab")
+    store.claim_slot(running, 1, current_process())
+    with pytest.raises(Retry):  # a worker sends it back with a countdown; it holds no process meanwhile
+        celery_app.tasks[TRAIN_TASK].run(waiting, 1)
+    run = store.get(waiting)
+    assert (run.status, run.process, run.started_at) == ("queued", None, None)

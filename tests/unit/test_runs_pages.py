@@ -14,7 +14,7 @@ from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app.callbacks import training_compare, training_form, training_live, training_run
-from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS
+from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS, POLL_STARTING_MS
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run
 from dash_app.workbench import get_workbench
@@ -46,7 +46,7 @@ def test_the_live_view_lists_active_runs_and_every_run_in_the_grid(app, finished
         assert [row["run_id"] for row in rows] == finished[::-1]
         assert rows[-1]["status"] == "succeeded" and rows[-1]["id"] == f"[#{finished[0]}](/training/runs/{finished[0]})"
         assert "Waiting for a free slot: next to start" in _json(answer["cards"])
-        assert answer["interval"] == POLL_ACTIVE_MS == 1000
+        assert answer["interval"] == POLL_STARTING_MS < 500, "a slot is free: the queued run is about to start"
         assert f"#{finished[1]}" in _json(answer["title"]), "with nothing running, the last run's curves"
         again = training_live.refresh(1, 0, answer["signature"])
         assert again["rows"] is no_update, "unchanged rows are not resent"
@@ -62,6 +62,24 @@ def test_with_nothing_active_the_live_view_says_so_and_polls_slowly(app):
         again = training_live.refresh(1, 0, answer["signature"])
     assert all(again[name] is no_update for name in ("cards", "rows", "signature", "figure", "title"))
     assert again["interval"] == POLL_IDLE_MS
+
+
+def test_the_page_looks_often_while_a_run_starts_and_draws_its_first_progress_at_once(app, finished):
+    from dash_app.runs.store import current_process
+
+    store = get_workbench(app.server).runs
+    queued = finished[2]
+    with app.server.test_request_context("/"):
+        waiting = training_live.refresh(0, 0, None)
+        store.claim_slot(queued, 1, current_process())
+        started = training_live.refresh(1, 0, waiting["signature"])
+        assert started["interval"] == POLL_STARTING_MS, "running, no progress yet: its first progress is near"
+        assert "Preparing data and model" in _json(started["cards"])
+        store.record_progress(queued, {"epoch": 1, "epochs": 3, "step": 0, "total_steps": 30, "status": "running"})
+        progressed = training_live.refresh(2, 0, started["signature"])
+        assert progressed["interval"] == POLL_ACTIVE_MS == 1000, "then at the usual pace"
+        assert "Preparing data and model" not in _json(progressed["cards"]), "the first progress is drawn at once"
+        assert "1 / 3" in _json(progressed["cards"])
 
 
 def test_the_progress_of_each_active_card_is_refreshed_in_place(app, finished):
