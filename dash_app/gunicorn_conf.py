@@ -8,8 +8,9 @@
   A bad setting, an unreachable Redis (with Celery) or a store that cannot be opened stops the master
   there, with one line naming the setting and exit status 2, and no worker is ever started. The
   workers inherit that the start-up was done (dash_app/wsgi.py then skips it).
-- :func:`post_worker_init` has each worker's run dispatcher look at the queue (diskcache mode), so runs
-  queued before a restart start without waiting for the next Start.
+- :func:`post_worker_init` has each worker keep a warm job process (torch imported, so a run's first
+  progress comes within about a second) and its run dispatcher look at the queue (diskcache mode), so runs
+  queued before a restart start without waiting for the next Start; :func:`worker_exit` ends that process.
 - Threaded workers: a page asks for several things at once (Dash callbacks, grid blocks, assets) and an
   export streams for as long as it takes; the master only checks that each worker's loop is alive.
 """
@@ -40,10 +41,17 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Start the queued runs a previous server left, if a slot is free (diskcache mode)."""
+    """Keep a warm job process and start the queued runs a previous server left, if a slot is free (diskcache)."""
     from dash_app import startup
 
     startup.resume_queue(worker.wsgi)
+
+
+def worker_exit(server, worker) -> None:  # noqa: ARG001 - gunicorn's hook signature
+    """The worker's warm job process ends with it."""
+    from dash_app import startup
+
+    startup.stop_launcher(worker.wsgi)
 
 
 def _log(server, message: str) -> None:

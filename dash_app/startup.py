@@ -78,12 +78,22 @@ def prepare_once(settings: Settings, log: Log) -> None:
 
 
 def resume_queue(server) -> None:
-    """Have this web process' run dispatcher start the runs left queued (diskcache; Celery's queue is its own)."""
+    """Have this web process keep a warm job process and its run dispatcher start the runs left queued (diskcache;
+    with Celery both are the workers' own, dash_app/runs/launch.py)."""
     from dash_app.workbench import get_workbench
 
-    wake = getattr(get_workbench(server).launcher, "wake", None)
+    launcher = get_workbench(server).launcher
+    launcher.prepare()
+    wake = getattr(launcher, "wake", None)
     if wake is not None:
         wake()
+
+
+def stop_launcher(server) -> None:
+    """Let this web process' warm job process end with it (nothing to do with Celery)."""
+    from dash_app.workbench import get_workbench
+
+    get_workbench(server).launcher.close()
 
 
 def check_worker(settings: Settings, log: Log) -> None:
