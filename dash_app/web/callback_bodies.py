@@ -3,20 +3,23 @@
 Dash's ``_dash-update-component`` trusts its body: a body that is not JSON, JSON that is not an object, one
 without ``"output"``, an output that names no server callback, ``"inputs"`` that is not a list, or JSON nested
 deeper than Python parses, each raised inside Dash and was answered with a 500 (and a traceback in the log).
-Only the product's own endpoint is checked (``init_app`` passes the app whose prefix it serves); a request
+A pattern-matching output sent with other components than its states name, which Dash refuses only once the
+callback has answered, is answered 400 too. Only the product's own endpoint is checked (``init_app`` passes the app whose prefix it serves); a request
 shaped the way the browser sends it passes untouched, so valid requests never see this.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from dash import ALL, ALLSMALLER, MATCH, Dash, Output
 from dash._validate import validate_output_spec  # the check Dash makes of "outputs", here before Dash answers
-from dash.exceptions import CallbackException
+from dash.exceptions import CallbackException, InvalidCallbackReturnValue
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
+log = logging.getLogger(__name__)
 # JSON nested deeper than this is refused: the deepest real body (a chart's figure sent back as the chart box's
 # children, callbacks/data_chart.py) nests about 20 levels.
 MAX_DEPTH = 100
@@ -41,6 +44,17 @@ def register(server: Flask, app: Dash) -> None:
         except Malformed as problem:
             return Response(f"{problem}\n", status=400, mimetype="text/plain")
         return None
+
+    @server.errorhandler(InvalidCallbackReturnValue)
+    def _outputs_that_are_not_the_pages(error: InvalidCallbackReturnValue) -> Response:
+        """A pattern-matching output sent with other components than its states name: the callback answers for
+        the components in its states, and Dash refuses an answer of another length than the outputs sent.
+        The page never sends this; whoever did gets a 400. Elsewhere (a host's own Dash app) Flask's 500."""
+        if request.endpoint != endpoint:
+            raise error
+        log.warning("a callback request's outputs do not match its states (%s)", request.path, exc_info=error)
+        return Response("The callback request's outputs are not the components its states name.\n", status=400,
+                        mimetype="text/plain")
 
 
 def _parsed_body() -> object:

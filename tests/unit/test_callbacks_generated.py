@@ -147,6 +147,26 @@ def test_a_callback_request_of_the_wrong_shape_gets_a_400(app, client, change, e
     assert response.status_code == 400 and expected in response.get_data(as_text=True)
 
 
+def test_a_pattern_matching_output_sent_with_other_components_than_its_states_gets_a_400(app, client):
+    """The live cards' progress answers one body per card its states name; outputs naming fewer are not the page's."""
+    from dash_app import ids
+
+    client.get("/_dash-layout")
+    key = next(key for key in app.callback_map if key.startswith("..") and '"type":"train-active-body"' in key)
+    body_id = json.loads(app.callback_map[key]["state"][0]["id"])
+    card = {name: (1 if value == ["ALL"] else value) for name, value in body_id.items()}
+    other = {**card, "run": 2}
+    body = {"output": key, "outputs": [[{"id": card, "property": "children"}]],
+            "inputs": [{"id": ids.TRAIN_RUNS_SIGNATURE, "property": "data", "value": "x"}],
+            "state": [[{"id": card, "property": "id", "value": card}, {"id": other, "property": "id", "value": other}]],
+            "changedPropIds": [f"{ids.TRAIN_RUNS_SIGNATURE}.data"]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "not the components its states name" in response.get_data(as_text=True)
+    body["outputs"] = [[{"id": card, "property": "children"}, {"id": other, "property": "children"}]]
+    assert client.post("/_dash-update-component", json=body).status_code in (200, 204), "as the page sends it"
+
+
 def test_the_check_is_only_for_the_products_callback_endpoint(app, client):
     """Other routes (the host's, the product's downloads) are not read as callback requests."""
     host = app.server
