@@ -150,8 +150,9 @@ def test_cancel_stops_the_run_and_its_process_is_gone(server, open_page):
     assert f"Run #{run_id} cancelled" in page.inner_text("#train-cancel-alert")
     run = store.get(run_id)
     assert run.status == "cancelled"
-    assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == psutil.STATUS_ZOMBIE, \
-        "the job process is really stopped when the page says cancelled"
+    if not SCALED:  # a Celery pool process outlives its run and takes the next task (tests/services/test_celery_runs.py)
+        assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == psutil.STATUS_ZOMBIE, \
+            "the job process is really stopped when the page says cancelled"
     assert store.metrics([run_id])[run_id], "what it logged before the cancel stays"
     store.dispose()
     page.wait_for_selector(active_card(run_id), state="detached")

@@ -20,9 +20,10 @@ SMALL = TrainConfig(dataset="spirals", epochs=2, spiral_points=40)
 
 
 def _job_processes() -> list[psutil.Process]:
-    """This test process' children that are training jobs."""
+    """This test process' own training jobs: its direct children (a launcher starts them itself). Not those of a
+    server another test started (a session's browser fixtures keep theirs, warm job processes included)."""
     jobs = []
-    for child in psutil.Process().children(recursive=True):
+    for child in psutil.Process().children(recursive=False):
         try:
             if "dash_app.runs.job" in child.cmdline():
                 jobs.append(child)
