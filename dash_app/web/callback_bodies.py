@@ -4,8 +4,9 @@ Dash's ``_dash-update-component`` trusts its body: a body that is not JSON, JSON
 without ``"output"``, an output that names no server callback, ``"inputs"`` that is not a list, or JSON nested
 deeper than Python parses, each raised inside Dash and was answered with a 500 (and a traceback in the log).
 A pattern-matching output sent with other components than its states name, which Dash refuses only once the
-callback has answered, is answered 400 too. Only the product's own endpoint is checked (``init_app`` passes the app whose prefix it serves); a request
-shaped the way the browser sends it passes untouched, so valid requests never see this.
+callback has answered, is answered 400 too. Only the product's own endpoint is checked (``init_app`` passes the
+app whose prefix it serves); a request shaped the way the browser sends it passes untouched, so valid requests
+never see this.
 """
 
 from __future__ import annotations
