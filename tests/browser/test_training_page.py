@@ -398,9 +398,10 @@ RUN_ORDER_SHOWN = """() => [...document.querySelectorAll('#train-runs-grid .ag-c
 
 
 def _wait_for_run_order(page, expected: list[int]) -> None:
+    # Polled on a timer, not on animation frames (the note on the header clicks below).
     try:
         page.wait_for_function(f"expected => JSON.stringify(({RUN_ORDER_SHOWN})()) === JSON.stringify(expected)",
-                               arg=expected, timeout=15_000)
+                               arg=expected, timeout=15_000, polling=100)
     except PlaywrightTimeout:
         pass
     assert page.evaluate(RUN_ORDER_SHOWN) == expected
@@ -413,13 +414,16 @@ def test_the_run_column_sorts_by_run_number(history_server, open_page):
     newest_first = sorted(history_server.run_ids, reverse=True)
     assert newest_first == list(range(12, 0, -1))
     _wait_for_run_order(page, newest_first)  # the page opens sorted by Run, descending
+    # force: no wait for Playwright's 'stable' (two animation frames). In CI a click once waited its whole 30 s
+    # there and nothing else: headless Chromium on a loaded machine may draw no frame for that long, while the
+    # header, in place since the rows were shown, takes the click as a user's.
     header = page.locator("#train-runs-grid .ag-header-cell[col-id='id'] .ag-header-cell-label")
     for sort in ("none", "ascending", "descending"):  # a header click moves desc -> none -> asc -> desc
-        header.click()
+        header.click(force=True)
         page.wait_for_selector(f"#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='{sort}']")
     _wait_for_run_order(page, newest_first)
-    header.click()
-    header.click()
+    header.click(force=True)
+    header.click(force=True)
     page.wait_for_selector("#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='ascending']")
     _wait_for_run_order(page, sorted(newest_first))
     _assert_clean(page, history_server.base_url)
