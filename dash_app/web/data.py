@@ -45,8 +45,27 @@ def _checked_view():
     return service, database, table, spec
 
 
-def _refusal(message: str, status: int = 400) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+# What an export that is refused answers, by the problem that refused it (the first kind that matches; the
+# problem's one line is the body): not there or not the user's, all of the user's slots in use, too big for
+# Excel, not counted in time, and a bad parameter.
+REFUSALS = {NotAvailable: 404, TooManyExports: 429, export.ExportTooLarge: 413, QueryTimeout: 503,
+            StateProblem: 400, QueryError: 400, ValueProblem: 400, DataError: 400}
+REFUSED = tuple(REFUSALS)
+
+
+def _refusal(problem: Exception) -> Response:
+    status = next(code for kind, code in REFUSALS.items() if isinstance(problem, kind))
+    return Response(f"{problem}\n", status=status, mimetype="text/plain")
+
+
+def _start_export():
+    """The checked view and one of the user's export slots (with what gives it back): ``(service, database,
+    table, spec, give_back)``, or the refusal to send."""
+    try:
+        service, database, table, spec = _checked_view()
+        return service, database, table, spec, _export_slot()
+    except REFUSED as problem:
+        return _refusal(problem)
 
 
 def _attachment(name: str, extension: str) -> str:
@@ -61,15 +80,10 @@ def _export_slot():
 
 
 def _export_csv() -> Response:
-    try:
-        service, database, table, spec = _checked_view()
-        give_back = _export_slot()
-    except NotAvailable as problem:
-        return _refusal(str(problem), status=404)
-    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
-        return _refusal(str(problem))
-    except TooManyExports as problem:
-        return _refusal(str(problem), status=429)
+    started = _start_export()
+    if isinstance(started, Response):
+        return started
+    service, database, table, spec, give_back = started
 
     def chunks():
         # The connection lives as long as the download; no time limit: the rows stream as they come.
@@ -85,15 +99,10 @@ def _export_csv() -> Response:
 
 
 def _export_xlsx() -> Response:
-    try:
-        service, database, table, spec = _checked_view()
-        give_back = _export_slot()
-    except NotAvailable as problem:
-        return _refusal(str(problem), status=404)
-    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
-        return _refusal(str(problem))
-    except TooManyExports as problem:
-        return _refusal(str(problem), status=429)
+    started = _start_export()
+    if isinstance(started, Response):
+        return started
+    service, database, table, spec, give_back = started
     try:
         response = _xlsx_response(service, database, table, spec)
     except BaseException:
@@ -110,14 +119,8 @@ def _xlsx_response(service, database, table, spec) -> Response:
     try:
         rows = service.count(database, table, spec, cap=export.EXCEL_MAX_ROWS, seconds=EXPORT_COUNT_SECONDS)
         export.check_excel_fits(rows)
-    except NotAvailable as problem:
-        return _refusal(str(problem), status=404)
-    except (StateProblem, QueryError, ValueProblem, DataError) as problem:
-        return _refusal(str(problem))
-    except export.ExportTooLarge as problem:
-        return _refusal(str(problem), status=413)
-    except QueryTimeout as problem:
-        return _refusal(str(problem), status=503)
+    except REFUSED as problem:
+        return _refusal(problem)
     path = export.temporary_xlsx_path(str(service.settings.data_dir))
     try:
         with service.engine(database).connect() as connection:
