@@ -40,10 +40,7 @@ def prepare(settings: Settings, log: Log) -> None:
     for name in unknown_variables():
         log(f"warning: {name} is not a setting and is ignored (see README.md, Configuration)")
     _make_data_dir(settings)
-    try:
-        background = check_background(settings)
-    except BackgroundUnavailable as error:
-        raise StartupError(str(error)) from None
+    background = _checked_background(settings)
     store = _open_store(settings)
     try:
         if settings.uses_demo_database:
@@ -106,10 +103,7 @@ def check_worker(settings: Settings, log: Log) -> None:
         msg = "dash_app.worker needs DASH_APP_BACKGROUND=celery (and DASH_APP_REDIS_URL); diskcache runs jobs itself"
         raise StartupError(msg)
     _make_data_dir(settings)
-    try:
-        background = check_background(settings)
-    except BackgroundUnavailable as error:
-        raise StartupError(str(error)) from None
+    background = _checked_background(settings)
     _open_store(settings).dispose()
     _report_databases(settings, log)
     log(f"background jobs: {background}")
@@ -181,6 +175,14 @@ def _report_databases(settings: Settings, log: Log) -> None:
             log(f"warning: {error}")
             continue
         log(f"database {info.name!r}: {info.dialect} {info.server_version}")
+
+
+def _checked_background(settings: Settings) -> str:
+    """What runs the jobs, once checked (dash_app/background.py), or StartupError naming the setting."""
+    try:
+        return check_background(settings)
+    except BackgroundUnavailable as error:
+        raise StartupError(str(error)) from None
 
 
 def _open_store(settings: Settings):

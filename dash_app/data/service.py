@@ -363,14 +363,11 @@ class DataService:
             value = decode(found[1])
         except (TypeError, ValueError):  # not what _keep wrote: nothing shared
             return None
-        if len(cache) >= COUNT_CACHE_SIZE:
-            cache.clear()
-        cached = cache[key] = (time.monotonic() - found[0], value)
-        return cached
+        return _cache_here(cache, key, (time.monotonic() - found[0], value))
 
     def _keep(self, cache: dict, key: object, name: str, value: object, shared_value: object) -> None:
         """Cache an answer for SCHEMA_TTL_S in this process and, as ``shared_value`` (JSON), for every process."""
-        cache[key] = (time.monotonic(), value)
+        _cache_here(cache, key, (time.monotonic(), value))
         self.shared.put(name, shared_value, SCHEMA_TTL_S)
 
     def view_count(self, database: str, table: Table, spec: ViewSpec,
@@ -407,8 +404,6 @@ class DataService:
         if cached:
             return cached[1]
         value = self.view_count(database, table, spec, GRID_COUNT_SECONDS).value
-        if len(self._counts) >= COUNT_CACHE_SIZE:
-            self._counts.clear()
         self._keep(self._counts, key, name, value, value)
         return value
 
@@ -500,6 +495,15 @@ def first_table(summaries: list[TableSummary]) -> str | None:
     """The table a page without one opens: the first plain table, not a view or an internal one."""
     tables = [item.name for item in summaries if not item.is_view and not item.name.startswith(("demo_", "sqlite_"))]
     return (tables or [item.name for item in summaries] or [None])[0]
+
+
+def _cache_here(cache: dict, key: object, entry: tuple[float, object]) -> tuple[float, object]:
+    """Keep ``entry`` (when it was taken, value) in this process's ``cache``, which never holds more than
+    COUNT_CACHE_SIZE answers (full, it starts again empty)."""
+    if len(cache) >= COUNT_CACHE_SIZE:
+        cache.clear()
+    cache[key] = entry
+    return entry
 
 
 def _summaries_json(summaries: list[TableSummary]) -> list:

@@ -265,6 +265,5 @@ class SharedKeysets:
         self.remember_many(view_key, [(index, key)])
 
     def remember_many(self, view_key: str, items: list[tuple[int, tuple]]) -> None:
-        for index, key in items:
-            self.local.remember(view_key, index, key)
+        self.local.remember_many(view_key, items)
         self.shared.remember(self.name, items)
