@@ -1,9 +1,14 @@
 """Data page: chart the current view. The GROUP BY runs in the database, as a cancellable background job.
 
-The job is a Dash background callback: the Cancel button is its ``cancel`` input (the manager stops the job,
-query and all), and the query is bounded by the Data service's time limit. While it runs, ``running``
-switches on the page's clock, and the browser shows the elapsed time (``chartElapsed`` in
+The job is a Dash background callback, and the query is bounded by the Data service's time limit. While it
+runs, ``running`` switches on the page's clock, and the browser shows the elapsed time (``chartElapsed`` in
 assets/js/data.js); the job itself only queries and draws.
+
+Cancel stops the job, query and all, through the callback's ``cancel`` input: not the button itself but the
+stop request it sets (``chartStop`` in assets/js/data.js), which the page sends again each second until the
+chart has stopped. Dash's page can stop only a job whose handle it already has, and it learns the handle
+from the server's answer to the chart's start: a click before that answer (a busy server) would otherwise
+be lost and leave the query running until its time limit.
 """
 
 from __future__ import annotations
@@ -57,13 +62,16 @@ def register(app: Dash) -> None:
             (Output(ids.DATA_CHART_STATUS, "style"), HIDDEN, {"display": "block"}),
             (Output(ids.DATA_CHART_CLOCK, "disabled"), False, True),
         ],
-        cancel=[Input(ids.DATA_CHART_CANCEL, "n_clicks")],
+        cancel=[Input(ids.DATA_CHART_STOP, "data")],
         prevent_initial_call=True,
         on_error=chart_failed,
     )(chart)
     clientside(app, NAMESPACE, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
                Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"),
                prevent_initial_call=True)
+    clientside(app, NAMESPACE, "chartStop", Output(ids.DATA_CHART_STOP, "data"),
+               Input(ids.DATA_CHART_CANCEL, "n_clicks"), Input(ids.DATA_CHART_CLOCK, "n_intervals"),
+               Input(ids.DATA_CHART_CLOCK, "disabled"), prevent_initial_call=True)
     clientside(app, NAMESPACE, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),
                prevent_initial_call=False)
     app.callback(

@@ -248,6 +248,8 @@ def _chart(page: dict) -> html.Div:
                      id=ids.DATA_CHART_PROGRESS, className="data-chart-status", style={"display": "none"}),
             # Ticks only while a chart runs (callbacks/data_chart.py), for the elapsed time beside the spinner.
             dcc.Interval(id=ids.DATA_CHART_CLOCK, interval=CLOCK_MS, disabled=True),
+            # Cancel's request to stop the running chart, sent again until it has stopped (callbacks/data_chart.py).
+            dcc.Store(id=ids.DATA_CHART_STOP),
             html.Div(id=ids.DATA_CHART_STATUS, className="data-chart-status"),
             # The chart's graph is put here when a chart is drawn (callbacks/data_chart.py): a graph in the
             # layout would load plotly's 4.8 MB bundle with the page, although most visits show no chart.

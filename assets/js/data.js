@@ -66,6 +66,8 @@
 
   var purgedFor = {}; // grid id -> the search and ticked values its cached blocks were read with
   var chartStartedAt = null; // when the running chart's clock was switched on (Date.now())
+  var chartStopSentAt = null; // when Cancel's stop request was last sent, while the chart has not stopped yet
+  var CHART_STOP_AGAIN_MS = 1000;
 
   function dataUrl(page, db, table, view) {
     var params = new URLSearchParams();
@@ -132,6 +134,23 @@
         var switchedOn = (ctx.triggered || []).some(function (item) { return item.prop_id.endsWith(".disabled"); });
         if (switchedOn || chartStartedAt === null) chartStartedAt = Date.now();
         return ((Date.now() - chartStartedAt) / 1000).toFixed(1) + " s";
+      },
+      /* Cancel's stop request for the running chart (the chart's cancel input, callbacks/data_chart.py), sent
+         again each second while the chart runs on: the page can stop a job only once the server has answered
+         its start with the job's handle, and a click before that answer would otherwise be lost. */
+      chartStop: function (clicks, ticks, stopped) {
+        var ctx = window.dash_clientside.callback_context;
+        var now = Date.now();
+        if (stopped) {
+          chartStopSentAt = null;
+          return window.dash_clientside.no_update;
+        }
+        var clicked = (ctx.triggered || []).some(function (item) { return item.prop_id.endsWith(".n_clicks"); });
+        if (!clicked && (chartStopSentAt === null || now - chartStopSentAt < CHART_STOP_AGAIN_MS)) {
+          return window.dash_clientside.no_update;
+        }
+        chartStopSentAt = now;
+        return now;
       },
       /* Counting rows needs no y column. */
       yNeeded: function (aggregate) {

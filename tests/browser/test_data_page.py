@@ -276,15 +276,27 @@ def lockable_app(tmp_path_factory):
         yield process.base_url, path
 
 
-def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
-    """A write lock held by the test keeps the chart's query waiting in the database (for the query time limit,
-    set far beyond the test's own time) while the page shows the time going by, until Cancel stops the job."""
+def _events_chart(lockable_app, open_page):
+    """(page, database file): the Chart tab of the lockable app's events, set to count them by kind."""
     base, path = lockable_app
     page = open_page()
     open_table(page, base, "events", database="events")
     page.click(".data-tabs >> text=Chart")
     page.select_option("#data-chart-x", "kind")
     page.select_option("#data-chart-agg", "count")
+    return page, path
+
+
+def _wait_for_a_cancelled_chart(page):
+    page.wait_for_selector("#data-chart-run:not([disabled])")
+    assert page.locator("#data-chart-progress").is_hidden() and page.is_disabled("#data-chart-cancel")
+    assert page.inner_text("#data-chart-status").strip() == "", "a cancelled chart shows no result and no error"
+
+
+def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
+    """A write lock held by the test keeps the chart's query waiting in the database (for the query time limit,
+    set far beyond the test's own time) while the page shows the time going by, until Cancel stops the job."""
+    page, path = _events_chart(lockable_app, open_page)
     writer = sqlite3.connect(path, isolation_level=None)
     try:
         writer.execute("BEGIN EXCLUSIVE")
@@ -293,9 +305,7 @@ def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_ap
         page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 0.3")
         assert re.fullmatch(r"\d+\.\d s", page.inner_text("#data-chart-elapsed").strip())
         page.click("#data-chart-cancel")
-        page.wait_for_selector("#data-chart-run:not([disabled])")
-        assert page.locator("#data-chart-progress").is_hidden() and page.is_disabled("#data-chart-cancel")
-        assert page.inner_text("#data-chart-status").strip() == "", "a cancelled chart shows no result and no error"
+        _wait_for_a_cancelled_chart(page)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -303,6 +313,47 @@ def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_ap
     page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
     page.wait_for_selector("#data-chart-graph .bars .point")  # plotly's bundle loads with the first chart
     assert page.locator("#data-chart-graph .bars .point").count() == 2
+    assert page.console_errors == []
+
+
+def _starts_the_chart(request) -> bool:
+    """The request that starts a chart's job (its later polls carry the job's handle in the address)."""
+    body = request.post_data or ""
+    return (CALLBACKS.search(request.url) is not None and "job=" not in request.url
+            and '"data-chart-run"' in body and '"data-chart-box"' in body)
+
+
+def _sends_a_cancel(request) -> bool:
+    """A request of Dash's cancel callback: its input is the chart's stop request that Cancel sets."""
+    if CALLBACKS.search(request.url) is None:
+        return False
+    inputs = json.loads(request.post_data or "{}").get("inputs", [])
+    return any(item.get("id") == "data-chart-stop" for item in inputs)
+
+
+def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled(lockable_app, open_page):
+    """A click on Cancel that comes before the page knows the chart's job (the server has not yet answered the
+    start, as on a busy server) still stops the job: the test holds that answer back until the cancel is sent."""
+    page, path = _events_chart(lockable_app, open_page)
+    held = []
+    page.route(CALLBACKS, lambda route: held.append(route) if _starts_the_chart(route.request) else route.continue_())
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        with page.expect_request(_starts_the_chart):
+            page.click("#data-chart-run")
+        page.wait_for_selector("#data-chart-cancel:not([disabled])")
+        with page.expect_request(_sends_a_cancel):
+            page.click("#data-chart-cancel")
+        assert len(held) == 1, "the chart's start is still unanswered when the cancel is sent"
+        held[0].continue_()
+        _wait_for_a_cancelled_chart(page)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    page.unroute(CALLBACKS)
+    page.click("#data-chart-run")
+    page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
     assert page.console_errors == []
 
 
