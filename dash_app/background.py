@@ -8,11 +8,14 @@ same app and so registers the same background callbacks and the training task.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dash import CeleryManager, DiskcacheManager
 
+from dash_app.fingerprint import written_once
 from dash_app.settings import Settings, redacted_url
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ REDIS_CONNECT_TIMEOUT_S = 2
 REDIS_SOCKET_TIMEOUT_S = 10  # one read of the result store; no call there waits for long
 CALLBACK_QUEUE = "celery"  # Celery's default queue: Dash's background callbacks (the Data page's charts)
 TRAINING_QUEUE = "training"  # training runs only, so a callback never waits behind queued runs
+SIGNING_SECRET_FILE = ".background-signing-secret"  # in the shared data directory
 SLOT_RETRY_S = 1.0  # a run's task delivered while every slot is taken comes back after this long
 
 
@@ -35,14 +39,50 @@ class BackgroundUnavailable(RuntimeError):
     """The configured background manager cannot run jobs (for example Redis does not answer)."""
 
 
+class _JobsOfTheirOwn:
+    """Each background job's result under a key of its own (mixed into both managers below).
+
+    Dash derives a job's result key from the callback's arguments alone, and deletes the result once a page has
+    read it: two pages that start the same chart at the same time (two users on the same view) would share one
+    result, the first page to look would take it, and the other's chart would end with nothing.
+    """
+
+    def build_cache_key(self, *args, **kwargs) -> str:
+        return f"{super().build_cache_key(*args, **kwargs)}-{uuid.uuid4().hex}"
+
+
+class LocalJobs(_JobsOfTheirOwn, DiskcacheManager):
+    """Dash's diskcache manager (a process per job, results in the data directory's cache)."""
+
+
+class CeleryJobs(_JobsOfTheirOwn, CeleryManager):
+    """Dash's Celery manager, signing background jobs' handles with one secret for the whole deployment.
+
+    The page gets a chart's job handle signed by the web process that started the job, and sends it back (to
+    follow or cancel the job) to whichever web process answers: another gunicorn worker, another machine.
+    Without a Flask ``secret_key`` (a host application's, which Dash uses first), Dash keeps a generated secret
+    in the result store, with the store's expiry (a day) and without an atomic create: two processes that
+    start together, or one that starts after the entry has expired, sign with secrets of their own, and a
+    chart followed through another process ends with nothing, or runs on after Cancel. The secret here is
+    written once into the shared data directory, as its id is (dash_app/fingerprint.py).
+    """
+
+    def __init__(self, celery_app, secret_file: Path, **options) -> None:
+        super().__init__(celery_app, **options)
+        self.secret_file = secret_file
+
+    def get_or_create_signing_secret(self, generate):
+        return written_once(self.secret_file, private=True) or super().get_or_create_signing_secret(generate)
+
+
 def build_background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
     """Return the manager that runs background callbacks for these settings."""
     if settings.background == "celery":
-        return CeleryManager(build_celery(settings), expire=RESULT_EXPIRY_S)
+        return CeleryJobs(build_celery(settings), settings.data_dir / SIGNING_SECRET_FILE, expire=RESULT_EXPIRY_S)
     import diskcache  # imported here: a Celery deployment need not have a local cache
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    return DiskcacheManager(diskcache.Cache(str(settings.cache_dir)), expire=RESULT_EXPIRY_S)
+    return LocalJobs(diskcache.Cache(str(settings.cache_dir)), expire=RESULT_EXPIRY_S)
 
 
 def build_celery(settings: Settings):

@@ -60,7 +60,13 @@ def differing(mine: dict[str, str], theirs: object) -> list[str]:
 
 def deployment_id(data_dir: Path) -> str | None:
     """The id of the shared data directory, written there by the first process that asks (None: unwritable)."""
-    path = data_dir / DEPLOYMENT_ID_FILE
+    return written_once(data_dir / DEPLOYMENT_ID_FILE)
+
+
+def written_once(path: Path, *, private: bool = False) -> str | None:
+    """A random token kept in ``path`` (in the shared data directory), written by the first process that asks:
+    every process of the deployment reads the same one. ``private``: readable by its owner only (a secret).
+    None when it can be neither read nor written."""
     try:
         return path.read_text().strip() or None
     except FileNotFoundError:
@@ -68,9 +74,10 @@ def deployment_id(data_dir: Path) -> str | None:
     except OSError:
         return None
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        draft = data_dir / f"{DEPLOYMENT_ID_FILE}.{os.getpid()}"
-        draft.write_text(secrets.token_hex(16))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666), "w") as file:
+            file.write(secrets.token_hex(32 if private else 16))
         try:
             os.link(draft, path)  # atomic: when two processes race, the first link wins and both read it
         except FileExistsError:

@@ -33,6 +33,38 @@ def test_celery_with_a_reachable_redis(settings, redis_url):
     assert check_background(celery_settings).startswith("celery with Redis at redis://127.0.0.1")
 
 
+def test_a_chart_started_through_one_web_process_is_followed_through_another(tmp_path, redis_url):
+    """The page sends a chart's job handle back to whichever web process answers. Every process signs handles
+    with the deployment's one secret: also a process started after Dash's own secret in Redis would have
+    expired (a day), which would have signed with a secret of its own and ended the chart with nothing."""
+    import redis
+
+    from dash_app import create_app
+    from dash_app.workbench import get_workbench
+    from tests.unit.test_data_callbacks import press_run_chart
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()  # no worker takes the chart's job: it stays queued, running as far as the page knows
+    settings = load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis_url)
+    apps = [create_app(settings)]
+    try:
+        view = {"db": "demo", "table": "orders", "view": {}}
+        started = press_run_chart(apps[0], view, "status").get_json()
+        assert started["job"] and started["cacheKey"]
+        for key in client.scan_iter("__dash_background*"):
+            client.delete(key)  # what a day does to the result store's entries
+        apps.append(create_app(settings))  # another web process, started later
+        followed = press_run_chart(apps[1], view, "status", started)
+        assert followed.status_code == 200, "204: the other process could not read the handle, the chart ends"
+        assert "response" not in followed.get_json(), "still running"
+        assert press_run_chart(apps[0], view, "status", started).status_code == 200
+    finally:
+        for app in apps:
+            get_workbench(app.server).dispose()
+        client.flushdb()
+        client.close()
+
+
 def test_redis_that_does_not_answer_is_one_clear_line(settings):
     down = settings.model_copy(update={"background": "celery", "redis_url": "redis://:pw@127.0.0.1:1/0"})
     with pytest.raises(BackgroundUnavailable) as caught:

@@ -27,6 +27,7 @@ from dash_app.compose import edit
 from dash_app.settings import load_settings
 from dash_app.workbench import Workbench, get_workbench
 from tests.unit.runs_support import wait_until
+from tests.unit.test_data_callbacks import press_run_chart
 
 FEW_SECONDS = 10  # the most a request may take while a service is down: its timeouts are shorter
 GRID_VIEW = {"db": "pg", "table": "items", "view": {}}
@@ -237,27 +238,11 @@ def test_a_chart_says_the_job_queue_does_not_answer_while_redis_is_stopped(servi
     app = create_app(load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis.url))
     try:
         redis.stop()
-        response = timed(_press_run_chart, app)
+        response = timed(press_run_chart, app, GRID_VIEW, "kind")
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         assert "Service unavailable: the job queue does not answer" in response.get_data(as_text=True)
         redis.start()
-        wait_until(lambda: (_press_run_chart(app).get_json() or {}).get("job"))  # sent again: no restart
+        # Sent again: no restart.
+        wait_until(lambda: (press_run_chart(app, GRID_VIEW, "kind").get_json() or {}).get("job"))
     finally:
         get_workbench(app.server).dispose()
-
-
-def _press_run_chart(app):
-    """The request the page sends when Run is pressed on the Chart tab (the chart's background callback)."""
-    from dash_app import ids
-
-    key = next(key for key in app.callback_map if f"{ids.DATA_CHART_STATUS}.children" in key)
-    spec = app.callback_map[key]
-    values = {ids.DATA_CHART_X: "kind", ids.DATA_CHART_AGG: "count", ids.DATA_VIEW: GRID_VIEW}
-    payload = {
-        "output": key, "outputs": [{"id": part.split(".")[0], "property": part.split(".")[1]}
-                                   for part in key.strip(".").split("...")],
-        "inputs": [dict(item, value=1) for item in spec["inputs"]],
-        "state": [dict(item, value=values.get(item["id"])) for item in spec["state"]],
-        "changedPropIds": [f"{ids.DATA_CHART_RUN}.n_clicks"],
-    }
-    return app.server.test_client().post("/_dash-update-component", json=payload)
