@@ -141,11 +141,14 @@
       chartStop: function (clicks, ticks, stopped) {
         var ctx = window.dash_clientside.callback_context;
         var now = Date.now();
-        if (stopped) {
+        var by = (ctx.triggered || []).map(function (item) { return item.prop_id; });
+        var clicked = by.some(function (id) { return id.endsWith(".n_clicks"); });
+        // A chart has stopped, or one has started: a stop still waiting from before (its page was left before
+        // its chart stopped) must not stop this one.
+        if (stopped || (!clicked && by.some(function (id) { return id.endsWith(".disabled"); }))) {
           chartStopSentAt = null;
           return window.dash_clientside.no_update;
         }
-        var clicked = (ctx.triggered || []).some(function (item) { return item.prop_id.endsWith(".n_clicks"); });
         if (!clicked && (chartStopSentAt === null || now - chartStopSentAt < CHART_STOP_AGAIN_MS)) {
           return window.dash_clientside.no_update;
         }

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -293,22 +294,29 @@ def _wait_for_a_cancelled_chart(page):
     assert page.inner_text("#data-chart-status").strip() == "", "a cancelled chart shows no result and no error"
 
 
-def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
-    """A write lock held by the test keeps the chart's query waiting in the database (for the query time limit,
-    set far beyond the test's own time) while the page shows the time going by, until Cancel stops the job."""
-    page, path = _events_chart(lockable_app, open_page)
+@contextmanager
+def _locked(path):
+    """The test holds SQLite's write lock on ``path``: a chart's query waits in the database (for the query time
+    limit, set far beyond the test's own time) until the block ends."""
     writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
     try:
-        writer.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
+    """The page shows the time going by while the chart's query waits, until Cancel stops the job."""
+    page, path = _events_chart(lockable_app, open_page)
+    with _locked(path):
         page.click("#data-chart-run")
         page.wait_for_selector("#data-chart-progress:has-text('Aggregating in the database…')")
         page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 0.3")
         assert re.fullmatch(r"\d+\.\d s", page.inner_text("#data-chart-elapsed").strip())
         page.click("#data-chart-cancel")
         _wait_for_a_cancelled_chart(page)
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
     page.click("#data-chart-run")
     page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
     page.wait_for_selector("#data-chart-graph .bars .point")  # plotly's bundle loads with the first chart
@@ -331,28 +339,64 @@ def _sends_a_cancel(request) -> bool:
     return any(item.get("id") == "data-chart-stop" for item in inputs)
 
 
-def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled(lockable_app, open_page):
-    """A click on Cancel that comes before the page knows the chart's job (the server has not yet answered the
-    start, as on a busy server) still stops the job: the test holds that answer back until the cancel is sent."""
-    page, path = _events_chart(lockable_app, open_page)
+def _cancel_before_the_start_is_answered(page):
+    """Run, then Cancel while the browser holds back the chart's start request (as a busy server would answer
+    it late): the page does not know the chart's job yet. Returns the held request, for ``_let_go``."""
     held = []
     page.route(CALLBACKS, lambda route: held.append(route) if _starts_the_chart(route.request) else route.continue_())
-    writer = sqlite3.connect(path, isolation_level=None)
-    try:
-        writer.execute("BEGIN EXCLUSIVE")
-        with page.expect_request(_starts_the_chart):
-            page.click("#data-chart-run")
-        page.wait_for_selector("#data-chart-cancel:not([disabled])")
-        with page.expect_request(_sends_a_cancel):
-            page.click("#data-chart-cancel")
-        assert len(held) == 1, "the chart's start is still unanswered when the cancel is sent"
-        held[0].continue_()
-        _wait_for_a_cancelled_chart(page)
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+    with page.expect_request(_starts_the_chart):
+        page.click("#data-chart-run")
+    page.wait_for_selector("#data-chart-cancel:not([disabled])")
+    with page.expect_request(_sends_a_cancel):
+        page.click("#data-chart-cancel")
+    assert len(held) == 1, "the chart's start is still unanswered when the cancel is sent"
+    return held[0]
+
+
+def _let_go(page, start) -> None:
+    start.continue_()
     page.unroute(CALLBACKS)
+
+
+def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled(lockable_app, open_page):
+    """A click on Cancel before the page knows the chart's job still stops the job."""
+    page, path = _events_chart(lockable_app, open_page)
+    with _locked(path):
+        _let_go(page, _cancel_before_the_start_is_answered(page))
+        _wait_for_a_cancelled_chart(page)
     page.click("#data-chart-run")
+    page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
+    assert page.console_errors == []
+
+
+def test_a_cancel_left_waiting_when_its_page_was_left_does_not_stop_the_next_chart(lockable_app, open_page):
+    """Cancel, then off to another page before the chart has stopped: back on the Data page, the next chart runs
+    to its result, however long it takes."""
+    page, path = _events_chart(lockable_app, open_page)
+    start = _cancel_before_the_start_is_answered(page)
+    page.click('#shell-nav-links >> text="Training"')
+    page.wait_for_selector("#data-chart-run", state="detached")
+    answers = []
+    page.on("response", lambda response: "job=" in response.url and answers.append(response))
+    _let_go(page, start)
+    # That chart ends while its page is gone (its last answer has nowhere to show): the stop has not been
+    # seen to take effect.
+    for _ in range(300):  # polls the answers seen so far, for up to 30 s
+        if any(answer.status == 204 or '"response"' in answer.text() for answer in answers):
+            break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail("the first chart never ended")
+    page.click('#shell-nav-links >> text="Data"')
+    page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
+    page.click(".data-tabs >> text=Chart")
+    page.select_option("#data-chart-x", "kind")
+    page.select_option("#data-chart-agg", "count")
+    with _locked(path):
+        page.click("#data-chart-run")
+        # Long enough for the old stop, were it still waiting (it is sent again each second), to stop this chart.
+        page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 2.5")
+        assert page.is_visible("#data-chart-progress"), "the chart still runs"
     page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
     assert page.console_errors == []
 
