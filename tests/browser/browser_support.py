@@ -44,13 +44,15 @@ def clean_environment(**values: str) -> dict[str, str]:
 
 @contextmanager
 def serve_process(
-    command: list[str], url: str, environment: dict[str, str], log: Path,
+    command: list[str], url: str, environment: dict[str, str], log: Path, *, healthy: bool = False,
 ) -> Iterator[subprocess.Popen]:
-    """Run a server until the block ends; fail with its log if it never answers."""
+    """Run a server until the block ends; fail with its log if it never answers (with ``healthy``: if its
+    ``health`` never answers 200, as a load balancer waits for a web worker whose store, broker and Celery
+    workers are all up)."""
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
         try:
-            _wait_until_serving(url, process, log)
+            _wait_until_serving(url + "health" if healthy else url, process, log, healthy=healthy)
             yield process
         finally:
             process.terminate()
@@ -60,16 +62,17 @@ def serve_process(
                 process.kill()
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 120) -> None:
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 120, *,
+                        healthy: bool = False) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
-            with urlopen(url, timeout=2):
+            with urlopen(url, timeout=5):
                 return
         except URLError as error:
-            if getattr(error, "code", None):  # an HTTP error status means it is serving
+            if getattr(error, "code", None) and not healthy:  # an HTTP error status means it is serving
                 return
             time.sleep(0.2)
         except OSError:

@@ -119,19 +119,17 @@ def celery_worker(data_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Po
 
 @contextmanager
 def web_workers(data_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Popen]:
-    """gunicorn with two web workers on a free port, once start-up's checks and demo data are done; the master."""
-    from browser_support import REPO_ROOT, free_port, serve_process
+    """gunicorn with two web workers on a free port, started as README.md's Deploy section says (the product's
+    ``dash_app.gunicorn_conf``: start-up's checks and demo data once in the master, before any worker), once its
+    ``/health`` answers 200 (a Celery worker answers: a chart or a run started now is taken at once); the
+    master."""
+    from browser_support import free_port, serve_process
 
-    # What `python -m dash_app` does before serving (demo data, checks): once, before any worker starts.
-    prepare = "from dash_app import startup; from dash_app.settings import load_settings; " \
-              "startup.prepare(load_settings(), log=print)"
-    subprocess.run([sys.executable, "-c", prepare], cwd=REPO_ROOT, env=env, check=True, timeout=300,
-                   stdout=subprocess.DEVNULL)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WEB_WORKERS), "--threads", "8",
-               "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "10", "dash_app.wsgi:application"]
-    with serve_process(command, base_url, env, data_dir / f"server-{port}.log") as process:
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:dash_app.gunicorn_conf", "-w", str(WEB_WORKERS),
+               "-b", f"127.0.0.1:{port}", "--graceful-timeout", "10", "dash_app.wsgi:application"]
+    with serve_process(command, base_url, env, data_dir / f"server-{port}.log", healthy=True) as process:
         process.base_url = base_url
         yield process
 
