@@ -76,7 +76,8 @@ def written_once(path: Path, *, private: bool = False) -> str | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         draft = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666), "w") as file:
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_hex(32 if private else 16))
         try:
             os.link(draft, path)  # atomic: when two processes race, the first link wins and both read it

@@ -65,6 +65,17 @@ def test_a_chart_started_through_one_web_process_is_followed_through_another(tmp
         client.close()
 
 
+def test_the_signing_secret_is_written_once_for_every_process_and_readable_by_its_owner_only(settings):
+    celery_settings = settings.model_copy(update={"background": "celery", "redis_url": "redis://127.0.0.1:1/0"})
+    secrets = {build_background_manager(celery_settings).get_or_create_signing_secret(lambda: "not this")
+               for _process in range(3)}
+    assert len(secrets) == 1 and "not this" not in secrets and len(secrets.pop()) == 64
+    secret_file = settings.data_dir / ".background-signing-secret"
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in settings.data_dir.iterdir() if path.name.startswith(secret_file.name)] == \
+        [secret_file.name], "no draft is left behind"
+
+
 def test_redis_that_does_not_answer_is_one_clear_line(settings):
     down = settings.model_copy(update={"background": "celery", "redis_url": "redis://:pw@127.0.0.1:1/0"})
     with pytest.raises(BackgroundUnavailable) as caught:
