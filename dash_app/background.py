@@ -44,7 +44,8 @@ class _JobsOfTheirOwn:
 
     Dash derives a job's result key from the callback's arguments alone, and deletes the result once a page has
     read it: two pages that start the same chart at the same time (two users on the same view) would share one
-    result, the first page to look would take it, and the other's chart would end with nothing.
+    result, the first page to look would take it, and the other's chart would end with nothing. (So Dash's
+    ``cache_by``, which would reuse results across requests, has no effect with these managers.)
     """
 
     def build_cache_key(self, *args, **kwargs) -> str:
