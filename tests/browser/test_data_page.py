@@ -282,10 +282,14 @@ def _events_chart(lockable_app, open_page):
     base, path = lockable_app
     page = open_page()
     open_table(page, base, "events", database="events")
+    _count_by_kind(page)
+    return page, path
+
+
+def _count_by_kind(page) -> None:
     page.click(".data-tabs >> text=Chart")
     page.select_option("#data-chart-x", "kind")
     page.select_option("#data-chart-agg", "count")
-    return page, path
 
 
 def _wait_for_a_cancelled_chart(page):
@@ -324,10 +328,15 @@ def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_ap
     assert page.console_errors == []
 
 
+def _about_a_job(message) -> bool:
+    """A request or answer of the page's look at a running chart's job (its address carries the handle)."""
+    return CALLBACKS.search(message.url) is not None and "job=" in message.url
+
+
 def _starts_the_chart(request) -> bool:
-    """The request that starts a chart's job (its later polls carry the job's handle in the address)."""
+    """The request that starts a chart's job (the page's later looks at the job are ``_about_a_job``)."""
     body = request.post_data or ""
-    return (CALLBACKS.search(request.url) is not None and "job=" not in request.url
+    return (CALLBACKS.search(request.url) is not None and not _about_a_job(request)
             and '"data-chart-run"' in body and '"data-chart-box"' in body)
 
 
@@ -377,21 +386,15 @@ def test_a_cancel_left_waiting_when_its_page_was_left_does_not_stop_the_next_cha
     page.click('#shell-nav-links >> text="Training"')
     page.wait_for_selector("#data-chart-run", state="detached")
     answers = []
-    page.on("response", lambda response: "job=" in response.url and answers.append(response))
+    page.on("response", lambda response: _about_a_job(response) and answers.append(response))
     _let_go(page, start)
     # That chart ends while its page is gone (its last answer has nowhere to show): the stop has not been
-    # seen to take effect.
-    for _ in range(300):  # polls the answers seen so far, for up to 30 s
-        if any(answer.status == 204 or '"response"' in answer.text() for answer in answers):
-            break
-        page.wait_for_timeout(100)
-    else:
-        pytest.fail("the first chart never ended")
+    # seen to take effect. Each look that finds no last answer yet waits for the page's next answer about it.
+    while not any(answer.status == 204 or '"response"' in answer.text() for answer in answers):
+        page.wait_for_event("response", predicate=_about_a_job)
     page.click('#shell-nav-links >> text="Data"')
     page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
-    page.click(".data-tabs >> text=Chart")
-    page.select_option("#data-chart-x", "kind")
-    page.select_option("#data-chart-agg", "count")
+    _count_by_kind(page)
     with _locked(path):
         page.click("#data-chart-run")
         # Long enough for the old stop, were it still waiting (it is sent again each second), to stop this chart.
