@@ -8,7 +8,8 @@ Cancel stops the job, query and all, through the callback's ``cancel`` input: no
 stop request it sets (``chartStop`` in assets/js/data.js), which the page sends again each second until the
 chart has stopped. Dash's page can stop only a job whose handle it already has, and it learns the handle
 from the server's answer to the chart's start: a click before that answer (a busy server) would otherwise
-be lost and leave the query running until its time limit.
+be lost and leave the query running until its time limit. From the click until the chart has stopped, the
+page says "Cancelling…" instead of "Aggregating in the database…".
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ def register(app: Dash) -> None:
     clientside(app, NAMESPACE, "chartElapsed", Output(ids.DATA_CHART_ELAPSED, "children"),
                Input(ids.DATA_CHART_CLOCK, "n_intervals"), Input(ids.DATA_CHART_CLOCK, "disabled"),
                prevent_initial_call=True)
-    clientside(app, NAMESPACE, "chartStop", Output(ids.DATA_CHART_STOP, "data"),
+    clientside(app, NAMESPACE, "chartStop", [Output(ids.DATA_CHART_STOP, "data"),
+                                             Output(ids.DATA_CHART_WORKING, "hidden"),
+                                             Output(ids.DATA_CHART_CANCELLING, "hidden")],
                Input(ids.DATA_CHART_CANCEL, "n_clicks"), Input(ids.DATA_CHART_CLOCK, "n_intervals"),
                Input(ids.DATA_CHART_CLOCK, "disabled"), prevent_initial_call=True)
     clientside(app, NAMESPACE, "yNeeded", Output(ids.DATA_CHART_Y, "disabled"), Input(ids.DATA_CHART_AGG, "value"),

@@ -242,8 +242,11 @@ def _chart(page: dict) -> html.Div:
                 ],
                 className="g-3 align-items-end",
             ),
+            # Which of the two words shows is Cancel's (callbacks/data_chart.py): "Cancelling…" from the click on.
             html.Div(html.Span([html.Span(className="spinner-border spinner-border-sm me-2", role="status"),
-                                "Aggregating in the database… ", html.Span(id=ids.DATA_CHART_ELAPSED)],
+                                html.Span("Aggregating in the database…", id=ids.DATA_CHART_WORKING),
+                                html.Span("Cancelling…", id=ids.DATA_CHART_CANCELLING, hidden=True), " ",
+                                html.Span(id=ids.DATA_CHART_ELAPSED)],
                                className="data-chart-running"),
                      id=ids.DATA_CHART_PROGRESS, className="data-chart-status", style={"display": "none"}),
             # Ticks only while a chart runs (callbacks/data_chart.py), for the elapsed time beside the spinner.

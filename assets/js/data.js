@@ -137,9 +137,11 @@
       },
       /* Cancel's stop request for the running chart (the chart's cancel input, callbacks/data_chart.py), sent
          again each second while the chart runs on: the page can stop a job only once the server has answered
-         its start with the job's handle, and a click before that answer would otherwise be lost. */
+         its start with the job's handle, and a click before that answer would otherwise be lost. Returns
+         [the stop request, "Aggregating…" hidden, "Cancelling…" hidden]: from the click on, "Cancelling…". */
       chartStop: function (clicks, ticks, stopped) {
         var ctx = window.dash_clientside.callback_context;
+        var noUpdate = window.dash_clientside.no_update;
         var now = Date.now();
         var by = (ctx.triggered || []).map(function (item) { return item.prop_id; });
         var clicked = by.some(function (id) { return id.endsWith(".n_clicks"); });
@@ -147,13 +149,13 @@
         // its chart stopped) must not stop this one.
         if (stopped || (!clicked && by.some(function (id) { return id.endsWith(".disabled"); }))) {
           chartStopSentAt = null;
-          return window.dash_clientside.no_update;
+          return [noUpdate, false, true];
         }
         if (!clicked && (chartStopSentAt === null || now - chartStopSentAt < CHART_STOP_AGAIN_MS)) {
-          return window.dash_clientside.no_update;
+          return [noUpdate, noUpdate, noUpdate];
         }
         chartStopSentAt = now;
-        return now;
+        return [now, true, false];
       },
       /* Counting rows needs no y column. */
       yNeeded: function (aggregate) {

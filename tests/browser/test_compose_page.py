@@ -949,6 +949,7 @@ def test_screenshots_of_the_new_tools(compose_app, open_page, image_files, scree
     page.wait_for_selector("#compose-stage.is-cropping")
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
+    page.mouse.move(5, 5)  # after the scroll the pointer would rest on a layer row and tint it, as a hover does
     page.screenshot(path=screenshot_dir / f"compose-crop-{scheme}-{width_name}.png", full_page=True)
     if width_name == "narrow":
         for selector in ("#compose-add-text", "[data-compose-toggle]", "[data-compose-grip]", "#compose-crop-mode"):

@@ -368,12 +368,17 @@ def _let_go(page, start) -> None:
 
 
 def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled(lockable_app, open_page):
-    """A click on Cancel before the page knows the chart's job still stops the job."""
+    """A click on Cancel before the page knows the chart's job still stops the job. From the click on, the page
+    says it is cancelling; the next chart says it is aggregating again."""
     page, path = _events_chart(lockable_app, open_page)
     with _locked(path):
-        _let_go(page, _cancel_before_the_start_is_answered(page))
+        start = _cancel_before_the_start_is_answered(page)
+        assert page.is_visible("#data-chart-cancelling") and page.is_hidden("#data-chart-working")
+        _let_go(page, start)
         _wait_for_a_cancelled_chart(page)
-    page.click("#data-chart-run")
+        page.click("#data-chart-run")
+        page.wait_for_selector("#data-chart-working", state="visible")
+        assert page.is_hidden("#data-chart-cancelling")
     page.wait_for_selector("#data-chart-status:has-text('2 groups in')")
     assert page.console_errors == []
 
