@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import psutil
 from dash import CeleryManager, DiskcacheManager
 
 from dash_app.fingerprint import written_once
@@ -53,7 +54,25 @@ class _JobsOfTheirOwn:
 
 
 class LocalJobs(_JobsOfTheirOwn, DiskcacheManager):
-    """Dash's diskcache manager (a process per job, results in the data directory's cache)."""
+    """Dash's diskcache manager (a process per job, results in the data directory's cache), where a job's
+    process that ends while Dash looks at it is simply gone.
+
+    Dash asks whether the process exists, then opens it: a process that ends in between (Cancel answered at the
+    same moment in another thread kills it and reaps it) raised ``NoSuchProcess`` into the chart's look at its
+    job, and the page said the job queue was unavailable instead of ending the chart as cancelled.
+    """
+
+    def job_running(self, job) -> bool:
+        try:
+            return super().job_running(job)
+        except psutil.NoSuchProcess:  # ZombieProcess too
+            return False
+
+    def terminate_job(self, job) -> None:
+        try:
+            super().terminate_job(job)
+        except psutil.NoSuchProcess:  # already gone: nothing left to stop
+            pass
 
 
 class CeleryJobs(_JobsOfTheirOwn, CeleryManager):

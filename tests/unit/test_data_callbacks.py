@@ -374,6 +374,30 @@ def test_two_pages_that_chart_the_same_view_at_the_same_time_each_get_the_chart(
         assert "3 groups in" in json.dumps(answer.get_json()["response"])
 
 
+def test_a_look_at_a_chart_whose_job_ends_during_the_look_ends_it_as_cancelled(app, shop, monkeypatch):
+    """Cancel answered in one thread kills and reaps the chart's job process while the page's look at the job,
+    in another, has seen the process and then opens it. The chart ends as a cancelled chart does (nothing to
+    show), not with a message that the job queue is unavailable; stopping the gone job again is no error."""
+    import multiprocess
+    import psutil
+
+    writer = sqlite3.connect(shop[0], isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # the chart's query waits for this lock: the job cannot end by itself
+    try:
+        before = set(multiprocess.active_children())
+        started = press_run_chart(app, page_view(), "status").get_json()
+        [job] = set(multiprocess.active_children()) - before
+        job.kill()  # Cancel, as the manager does it: killed, then reaped
+        job.join()
+        monkeypatch.setattr(psutil, "pid_exists", lambda pid: True)  # the look saw the process before it went
+        answer = press_run_chart(app, page_view(), "status", started)
+        assert answer.status_code == 204, answer.get_data(as_text=True)[:300]
+        app._background_manager.terminate_job(job.pid)  # noqa: SLF001 - a second Cancel of the gone job
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def test_the_chart_follows_the_colour_mode_without_querying_again(request_context):
     assert all(value is no_update for value in data_chart.chart(None, "status", None, "count", "none",
                                                                 page_view(), False).values())
