@@ -373,7 +373,8 @@ def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled
     page, path = _events_chart(lockable_app, open_page)
     with _locked(path):
         start = _cancel_before_the_start_is_answered(page)
-        assert page.is_visible("#data-chart-cancelling") and page.is_hidden("#data-chart-working")
+        page.wait_for_selector("#data-chart-cancelling", state="visible")  # the start is held: it stays so
+        assert page.is_hidden("#data-chart-working")
         _let_go(page, start)
         _wait_for_a_cancelled_chart(page)
         page.click("#data-chart-run")
