@@ -7,7 +7,6 @@ import io
 import json
 import re
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -16,6 +15,8 @@ from browser_support import DEMO_ROWS, SCHEMES, WIDTHS, serve_app, theme_of
 from PIL import Image, ImageChops
 from scaled_support import store_url_of
 from sqlalchemy import create_engine, text
+
+from tests.unit.data_support import locked
 
 ROW = ".ag-center-cols-container .ag-row"
 CALLBACKS = re.compile(r"/_dash-update-component(\?|$)")
@@ -298,23 +299,10 @@ def _wait_for_a_cancelled_chart(page):
     assert page.inner_text("#data-chart-status").strip() == "", "a cancelled chart shows no result and no error"
 
 
-@contextmanager
-def _locked(path):
-    """The test holds SQLite's write lock on ``path``: a chart's query waits in the database (for the query time
-    limit, set far beyond the test's own time) until the block ends."""
-    writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-
-
 def test_a_running_chart_shows_its_elapsed_time_and_can_be_cancelled(lockable_app, open_page):
     """The page shows the time going by while the chart's query waits, until Cancel stops the job."""
     page, path = _events_chart(lockable_app, open_page)
-    with _locked(path):
+    with locked(path):
         page.click("#data-chart-run")
         page.wait_for_selector("#data-chart-progress:has-text('Aggregating in the database…')")
         page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 0.3")
@@ -371,7 +359,7 @@ def test_a_chart_cancelled_before_the_server_has_answered_its_start_is_cancelled
     """A click on Cancel before the page knows the chart's job still stops the job. From the click on, the page
     says it is cancelling; the next chart says it is aggregating again."""
     page, path = _events_chart(lockable_app, open_page)
-    with _locked(path):
+    with locked(path):
         start = _cancel_before_the_start_is_answered(page)
         page.wait_for_selector("#data-chart-cancelling", state="visible")  # the start is held: it stays so
         assert page.is_hidden("#data-chart-working")
@@ -401,7 +389,7 @@ def test_a_cancel_left_waiting_when_its_page_was_left_does_not_stop_the_next_cha
     page.click('#shell-nav-links >> text="Data"')
     page.wait_for_selector(f"{ROW}[row-index='0'] .ag-cell", timeout=30_000)
     _count_by_kind(page)
-    with _locked(path):
+    with locked(path):
         page.click("#data-chart-run")
         # Long enough for the old stop, were it still waiting (it is sent again each second), to stop this chart.
         page.wait_for_function("() => parseFloat(document.querySelector('#data-chart-elapsed').innerText) >= 2.5")

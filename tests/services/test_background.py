@@ -41,7 +41,7 @@ def test_a_chart_started_through_one_web_process_is_followed_through_another(tmp
 
     from dash_app import create_app
     from dash_app.workbench import get_workbench
-    from tests.unit.test_data_callbacks import press_run_chart
+    from tests.unit.data_support import press_run_chart
 
     client = redis.Redis.from_url(redis_url)
     client.flushdb()  # no worker takes the chart's job: it stays queued, running as far as the page knows

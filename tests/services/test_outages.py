@@ -27,7 +27,7 @@ from dash_app.compose import edit
 from dash_app.settings import load_settings
 from dash_app.workbench import Workbench, get_workbench
 from tests.unit.runs_support import wait_until
-from tests.unit.test_data_callbacks import press_run_chart
+from tests.unit.data_support import press_run_chart
 
 FEW_SECONDS = 10  # the most a request may take while a service is down: its timeouts are shorter
 GRID_VIEW = {"db": "pg", "table": "items", "view": {}}

@@ -20,6 +20,7 @@ from dash_app import ids
 from dash_app.callbacks import data_browse, data_chart, data_edit, data_grid, data_values
 from dash_app.components import data as data_views
 from dash_app.callbacks.data_values import NULL_MARKER
+from tests.unit.data_support import locked, press_run_chart
 from tests.unit.runs_support import wait_until
 
 ORDERS = [(1, "shipped", 10.5, "2024-01-01", "a"), (2, "shipped", 20.0, "2024-01-02", "b"),
@@ -344,23 +345,6 @@ def test_a_chart_of_something_impossible_says_why(request_context, shop, x, y, a
     assert orders_checksum(shop) == before
 
 
-def press_run_chart(app, view: dict, x: str, handles: dict | None = None):
-    """The request the page sends when Run is pressed on the Chart tab (the chart's background callback) to
-    count ``view`` by ``x``, or with the job's ``handles`` (the answer to that request), the page's next look."""
-    key = next(key for key in app.callback_map if f"{ids.DATA_CHART_STATUS}.children" in key)
-    spec = app.callback_map[key]
-    values = {ids.DATA_CHART_X: x, ids.DATA_CHART_AGG: "count", ids.DATA_VIEW: view}
-    payload = {
-        "output": key, "outputs": [{"id": part.split(".")[0], "property": part.split(".")[1]}
-                                   for part in key.strip(".").split("...")],
-        "inputs": [dict(item, value=1) for item in spec["inputs"]],
-        "state": [dict(item, value=values.get(item["id"])) for item in spec["state"]],
-        "changedPropIds": [f"{ids.DATA_CHART_RUN}.n_clicks"],
-    }
-    query = {name: handles[name] for name in ("cacheKey", "job")} if handles else None
-    return app.server.test_client().post("/_dash-update-component", json=payload, query_string=query)
-
-
 def test_two_pages_that_chart_the_same_view_at_the_same_time_each_get_the_chart(app):
     """Two users press Run on the same view with the same choices: two jobs, and each page gets its chart, also
     when both jobs have finished before either page looks (one result for both: the first look took it)."""
@@ -381,9 +365,7 @@ def test_a_look_at_a_chart_whose_job_ends_during_the_look_ends_it_as_cancelled(a
     import multiprocess
     import psutil
 
-    writer = sqlite3.connect(shop[0], isolation_level=None)
-    writer.execute("BEGIN EXCLUSIVE")  # the chart's query waits for this lock: the job cannot end by itself
-    try:
+    with locked(shop[0]):
         before = set(multiprocess.active_children())
         started = press_run_chart(app, page_view(), "status").get_json()
         [job] = set(multiprocess.active_children()) - before
@@ -393,9 +375,6 @@ def test_a_look_at_a_chart_whose_job_ends_during_the_look_ends_it_as_cancelled(a
         answer = press_run_chart(app, page_view(), "status", started)
         assert answer.status_code == 204, answer.get_data(as_text=True)[:300]
         app._background_manager.terminate_job(job.pid)  # noqa: SLF001 - a second Cancel of the gone job
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
 
 
 def test_the_chart_follows_the_colour_mode_without_querying_again(request_context):
