@@ -3,7 +3,9 @@
 ``python -m dash_app.runs.job`` (diskcache mode) is started by the dispatcher of
 :class:`dash_app.runs.launch.ProcessLauncher`, often before it has a run: it imports torch and the job's
 modules first (:func:`warm_up`), then reads one line on stdin, ``RUN_ID ATTEMPT SETTINGS_JSON``, for a run
-the dispatcher has already claimed, so a run's first progress does not wait for torch to load. The
+the dispatcher has already claimed, so a run's first progress does not wait for torch to load. A process
+started for a run (no warm one was ready) has its run before torch has loaded: it beats that run's
+heartbeat meanwhile (:class:`RunLine`), so a slow import on a busy machine is not taken for a dead job. The
 settings come from the web process that launched the run, so a host that configured the product in code
 (``init_app(server, load_settings(...))``) gets the same settings here. A process that reads no line
 (its server stopped) ends.
@@ -17,10 +19,11 @@ as cancelled, then the process, which the worker replaces.
 from __future__ import annotations
 
 import logging
-import select
 import sys
+import threading
+from typing import TextIO
 
-from dash_app.runs.executor import execute_if_free, run_claimed
+from dash_app.runs.executor import Heartbeat, execute_if_free, run_claimed
 from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import Settings
 
@@ -85,22 +88,81 @@ def run_job(settings: Settings, run_id: int, attempt: int | None = None) -> str:
         store.dispose()
 
 
-def main() -> int:
+class RunLine:
+    """The dispatcher's line for this process' run, read on a thread of its own from the process' start.
+
+    A line that comes while torch is still loading (a process started for a run because no warm one was
+    ready) has its run's heartbeat beaten here until :meth:`warmed`: the run was claimed before this
+    process could beat for it, and an import slower than the heartbeat timeout (a busy machine) would
+    otherwise get a live job interrupted. A warm process' line comes after :meth:`warmed` and costs nothing.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._line = ""
+        self._arrived = threading.Event()
+        self._warmed = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="run-line", daemon=True)
+        self._thread.start()
+
+    @property
+    def arrived(self) -> bool:
+        return self._arrived.is_set()
+
+    def warmed(self) -> None:
+        """torch has loaded: the run's own job beats from now on."""
+        self._warmed.set()
+
+    def take(self) -> str:
+        """The line, once it came ("" when the server stopped before sending a run); call after :meth:`warmed`."""
+        self._arrived.wait()
+        self._thread.join()
+        return self._line
+
+    def _read(self) -> None:
+        try:
+            self._line = self._stream.readline()
+        finally:
+            self._arrived.set()
+        if self._warmed.is_set() or not self._line.strip():
+            return
+        try:
+            run_id, _attempt, settings = parse_line(self._line)
+            store = open_store(settings.store_url)
+        except Exception:  # noqa: BLE001 - the job reads the same line again and reports what is wrong
+            log.warning("the run's line could not be read for its heartbeat", exc_info=True)
+            return
+        try:
+            with Heartbeat(store, run_id, settings.heartbeat_timeout_s / 4):
+                self._warmed.wait()
+        finally:
+            store.dispose()
+
+
+def parse_line(line: str) -> tuple[int, int, Settings]:
+    """``RUN_ID ATTEMPT SETTINGS_JSON`` as the dispatcher writes it (dash_app/runs/launch.py)."""
+    run_id, attempt, settings_json = line.split(" ", 2)
+    return int(run_id), int(attempt), Settings.model_validate_json(settings_json)
+
+
+def main(stream: TextIO = sys.stdin, warm=warm_up) -> int:
     from dash_app.logs import configure_default
 
+    run_line = RunLine(stream)
     try:
-        warm_up()
-        if not select.select([sys.stdin], [], [], 0)[0]:  # no run has come yet: time to exercise torch too
-            warm_up(exercise=True)
+        warm()
+        if not run_line.arrived:  # no run has come yet: time to exercise torch too
+            warm(exercise=True)
     except Exception:  # noqa: BLE001 - the run itself reports what is wrong, in the store
         log.warning("warm-up failed", exc_info=True)
-    line = sys.stdin.readline()
+    finally:
+        run_line.warmed()
+    line = run_line.take()
     if not line.strip():
         return 0  # no run came: the server that started this process has stopped
-    run_id, attempt, settings_json = line.split(" ", 2)
-    settings = Settings.model_validate_json(settings_json)
+    run_id, attempt, settings = parse_line(line)
     configure_default(settings.log_format)  # the web server's format: its job events read as its own lines
-    status = run_job(settings, int(run_id), int(attempt))
+    status = run_job(settings, run_id, attempt)
     log.info("run %s (attempt %s) ended %s", run_id, attempt, status)
     return 0
 

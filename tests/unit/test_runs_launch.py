@@ -6,12 +6,17 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import psutil
 import pytest
+from sqlalchemy import update
 
 from dash_app.background import build_background_manager, build_launcher
 from dash_app.jobs.config import TrainConfig
+from dash_app.runs import schema
+from dash_app.runs.control import reap
+from dash_app.runs.job import RunLine, main
 from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import load_settings
 from tests.unit.runs_support import allow_epochs, wait_until
@@ -82,6 +87,34 @@ def test_the_limit_holds_with_two_dispatchers_on_one_store(tmp_path):
     spans = sorted((run.started_at, run.finished_at) for run in runs)
     for start, _ in spans:
         assert sum(begin <= start < end for begin, end in spans) <= 2, "never more than two at once"
+
+
+def test_a_job_process_started_for_a_run_beats_its_heartbeat_while_torch_still_loads(tmp_path):
+    settings = load_settings(data_dir=tmp_path, heartbeat_timeout_s=20)
+    store = open_store(settings.store_url)
+    run_id = store.create_run(SMALL.to_json(), "cold start", user=None, backend="diskcache")
+    assert store.claim_next(1, "diskcache") == (run_id, 1)
+    with store.engine.begin() as connection:  # the claim's beat, as old as a slow import makes it
+        connection.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(heartbeat_at=time.time() - 60))
+    read, write = os.pipe()
+    with os.fdopen(read) as stream, os.fdopen(write, "w") as dispatcher:
+        run_line = RunLine(stream)  # as the job process starts, before it imports torch
+        dispatcher.write(f"{run_id} 1 {settings.model_dump_json()}\n")  # what ProcessLauncher writes
+        dispatcher.flush()
+        wait_until(lambda: time.time() - store.get(run_id).heartbeat_at < 20)
+        assert reap(store, store.list_runs(active_only=True), settings.heartbeat_timeout_s) == []
+        assert store.get(run_id).status == "running", "a job still loading torch is alive, not interrupted"
+        run_line.warmed()  # torch has loaded: the run's own job beats from here
+        assert run_line.take().startswith(f"{run_id} 1 ")
+
+
+def test_a_job_process_whose_server_stops_before_sending_a_run_ends_after_its_warm_up(tmp_path):
+    read, write = os.pipe()
+    warmed = []
+    os.close(write)  # the server stopped: no line will come
+    with os.fdopen(read) as stream:
+        assert main(stream, warm=lambda exercise=False: warmed.append(exercise)) == 0
+    assert warmed[0] is False, "torch's import comes first"
 
 
 def test_a_job_killed_with_sigkill_is_interrupted_and_the_queue_moves_on(tmp_path):
