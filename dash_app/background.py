@@ -158,7 +158,7 @@ def build_celery(settings: Settings):
         from dash_app.runs.job import run_task
         from dash_app.runs.store import WAITING
 
-        status = run_task(settings, run_id, attempt)
+        status = run_task(settings, run_id, attempt, task_id=task.request.id)
         if status == WAITING:
             raise task.retry(countdown=SLOT_RETRY_S)
         return status

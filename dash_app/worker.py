@@ -16,7 +16,9 @@ Besides, each worker (dash_app/runs/job.py):
   only, its pool processes are forked after and inherit them) and in each pool process
   (``worker_process_init``: a tiny training step too), so a run's first progress does not wait for torch;
 - interrupts runs whose heartbeat stopped (a worker killed elsewhere), every quarter of
-  ``DASH_APP_HEARTBEAT_TIMEOUT_S``, so a dead worker's run is interrupted even while nobody looks at it.
+  ``DASH_APP_HEARTBEAT_TIMEOUT_S``, so a dead worker's run is interrupted even while nobody looks at it;
+  and sends again the task of a queued run that a dead worker took with it (dash_app/runs/control.py
+  ``LostTasks``), so the run starts instead of staying queued.
 """
 
 from __future__ import annotations
@@ -63,11 +65,15 @@ def settings_fingerprint(state) -> dict:  # noqa: ARG001 - Celery's control comm
 
 
 class Reaper:
-    """A thread of the worker's parent process that interrupts runs whose job stopped beating."""
+    """A thread of the worker's parent process that interrupts runs whose job stopped beating and sends again
+    the tasks of queued runs that a dead worker took with it."""
 
     def __init__(self, every_s: float) -> None:
+        from dash_app.runs.control import LostTasks
+
         self.every_s = every_s
         self.store = None
+        self.lost = LostTasks(settings.heartbeat_timeout_s)
         self._stop = threading.Event()
 
     def start(self) -> None:
@@ -82,9 +88,12 @@ class Reaper:
             self.store.engine.dispose(close=False)
 
     def _loop(self) -> None:
+        from dash_app.background import TRAIN_TASK
         from dash_app.runs.control import reap
+        from dash_app.runs.launch import CeleryLauncher
         from dash_app.runs.store import open_store
 
+        launcher = CeleryLauncher(celery_app.tasks[TRAIN_TASK], lambda: self.store)
         while not self._stop.wait(self.every_s):
             try:
                 if self.store is None:
@@ -92,6 +101,10 @@ class Reaper:
                 reaped = reap(self.store, self.store.list_runs(active_only=True), settings.heartbeat_timeout_s)
                 if reaped:
                     log.warning("runs %s: their job gave no sign of life; marked interrupted", reaped)
+                sent = self.lost.resend(launcher, self.store.list_runs(active_only=True), settings.max_concurrent_jobs)
+                if sent:
+                    log.warning("runs %s: queued with a slot free and no task took them; their tasks were sent again",
+                                sent)
             except Exception:  # noqa: BLE001 - the store does not answer now: look again next time
                 log.warning("could not look for runs whose worker died", exc_info=True)
 

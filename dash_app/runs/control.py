@@ -9,14 +9,15 @@ revoke with terminate), and the cancelling side writes "cancelled", since a kill
 
 A job whose process died says nothing, so whoever looks at the runs (the Training pages' poll, the
 dispatcher in dash_app/runs/launch.py) ends it with :func:`reap`: a local process that is gone, or a
-heartbeat older than ``Settings.heartbeat_timeout_s`` (a worker on any machine). A cancelled or
-interrupted run can be resumed (:func:`resume_run`) as a new attempt that continues from its checkpoint.
+heartbeat older than ``Settings.heartbeat_timeout_s`` (a worker on any machine). A queued Celery run
+whose task was lost with a worker is sent again (:class:`LostTasks`). A cancelled or interrupted run can
+be resumed (:func:`resume_run`) as a new attempt that continues from its checkpoint.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-
 from typing import TYPE_CHECKING
 
 from dash_app.runs import processes
@@ -26,8 +27,10 @@ from dash_app.runs.store import PROCESS_DIED, RESUMABLE, Run, RunStore
 if TYPE_CHECKING:
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
 
+log = logging.getLogger(__name__)
 CANCEL_GRACE_S = 1.5
 CANCEL_POLL_S = 0.05
+CELERY_BACKEND = "celery"
 
 
 def cancel_run(store: RunStore, run_id: int, *, launcher: ProcessLauncher | CeleryLauncher | None = None,
@@ -112,6 +115,47 @@ def reap(store: RunStore, runs: list[Run], heartbeat_timeout_s: float, now: floa
         if run.id in ended and run.process is not None:
             processes.kill(run.process)
     return dead + ended
+
+
+class LostTasks:
+    """Queued Celery runs whose task is gone, sent again: one per worker, called with the active runs as read.
+
+    A queued run's task goes round the broker while every slot is taken (back after ``SLOT_RETRY_S``,
+    dash_app/background.py) and claims a slot within moments of one freeing. A worker killed while it held
+    the task (waiting out that countdown, or just after taking it) takes the task with it: the run would
+    stay queued for good, or until Redis gives the task back an hour later. So a queued run that is still
+    queued after ``timeout_s`` during all of which a slot was free has no task left: it is sent again under
+    a new id (``CeleryLauncher.launch``). A copy that comes back later finds the run's task id changed and
+    leaves the run alone (dash_app/runs/job.py ``run_task``); one that is merely late meets the same end.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._since: dict[tuple[int, int], float] = {}  # (run, attempt): queued with a slot free since
+
+    def resend(self, launcher: CeleryLauncher, runs: list[Run], max_running: int,
+               now: float | None = None) -> list[int]:
+        """Send the tasks of the queued runs that waited ``timeout_s`` with a slot free; return their ids."""
+        from dash_app.runs.launch import LaunchError
+
+        now = time.time() if now is None else now
+        queued = [run for run in runs if run.status == QUEUED and run.backend == CELERY_BACKEND]
+        if sum(run.status == RUNNING for run in runs) >= max_running:
+            queued = []  # no slot is free: waiting is what the tasks should do
+        waiting = {(run.id, run.attempt): self._since.get((run.id, run.attempt), now) for run in queued}
+        self._since = waiting
+        sent = []
+        for run in queued:
+            if now - waiting[(run.id, run.attempt)] < self.timeout_s:
+                continue
+            try:
+                launcher.launch(run.id, run.attempt)
+            except LaunchError:  # the broker does not answer: try again next time
+                log.warning("run %s: its lost task could not be sent again", run.id)
+                continue
+            waiting[(run.id, run.attempt)] = now
+            sent.append(run.id)
+        return sent
 
 
 def resume_run(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int,

@@ -28,6 +28,7 @@ from dash_app.runs.store import PROCESS_DIED, open_store
 from dash_app.settings import Settings
 
 log = logging.getLogger(__name__)
+SUPERSEDED = "superseded"  # a Celery task's outcome when the run's task was sent again since it was
 
 
 def warm_up(*, exercise: bool = False) -> None:
@@ -55,10 +56,12 @@ def warm_up(*, exercise: bool = False) -> None:
         dash_app.jobs.train.train(config, report=lambda _progress: None, should_stop=lambda: False)
 
 
-def run_task(settings: Settings, run_id: int, attempt: int) -> str:
+def run_task(settings: Settings, run_id: int, attempt: int, task_id: str | None = None) -> str:
     """A Celery task's run: claim a slot once and run it to its end; WAITING when no slot is free now.
 
-    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py). SIGTERM
+    Returns the run's final status (or WAITING: the task retries later, dash_app/background.py), or
+    SUPERSEDED, doing nothing, when ``task_id`` is not the run's task: the run's task was sent again
+    since (dash_app/runs/control.py ``LostTasks``) and this copy came back after all. SIGTERM
     in a pool process (``revoke(terminate=True)``, or the worker stopping at once) raises SystemExit in
     it: the run is ended here first, cancelled when a cancel was asked for (else interrupted), so the
     one who cancels sees it at once, and the process ends as the pool has it.
@@ -66,6 +69,10 @@ def run_task(settings: Settings, run_id: int, attempt: int) -> str:
     store = open_store(settings.store_url)
     holds_dir = settings.holds_dir if settings.hold_runs else None
     try:
+        run = store.get(run_id)
+        if task_id is not None and run is not None and run.task_id not in (None, task_id):
+            log.info("run %s: task %s is not the run's task (%s): left alone", run_id, task_id, run.task_id)
+            return SUPERSEDED
         return execute_if_free(store, run_id, data_dir=settings.data_dir, max_running=settings.max_concurrent_jobs,
                                databases=settings.databases, heartbeat_timeout_s=settings.heartbeat_timeout_s,
                                holds_dir=holds_dir, attempt=attempt, heartbeat_s=settings.heartbeat_timeout_s / 4)

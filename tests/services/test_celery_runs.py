@@ -17,6 +17,7 @@ import pytest
 from dash_app.background import TRAIN_TASK, TRAINING_QUEUE, build_celery
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.control import cancel_run, resume_run
+from dash_app.runs.job import SUPERSEDED
 from dash_app.runs.launch import CeleryLauncher
 from dash_app.runs.store import HEARTBEAT_LOST, PROCESS_DIED, open_store
 from dash_app.settings import load_settings
@@ -134,6 +135,21 @@ def test_a_killed_worker_interrupts_its_run_the_queue_moves_on_and_resume_finish
     wait_until(lambda: cluster.status(first, "succeeded", "failed", "interrupted"), WAIT_S)
     assert cluster.status(first, "succeeded"), cluster.log("second")
     assert len(cluster.store.metrics([first])[first]) == 2
+
+
+def test_a_queued_run_whose_task_was_lost_is_sent_again_and_only_its_latest_task_runs_it(cluster):
+    cluster.start_worker("trainer", "training")
+    run_id = cluster.store.create_run(SMALL.to_json(), SMALL.summary(), user=None, backend="celery")
+    # Queued as Start leaves a run whose task a worker took with it when it died: no task of it is anywhere.
+    cluster.store.set_task(run_id, "lost-with-its-worker")
+    late_copy = cluster.celery_app.tasks[TRAIN_TASK].apply_async(args=[run_id, 1], task_id=f"late-copy-{run_id}")
+    assert late_copy.get(timeout=WAIT_S) == SUPERSEDED, "a task that is not the run's leaves the run alone"
+
+    wait_until(lambda: cluster.store.get(run_id).task_id != "lost-with-its-worker", WAIT_S)
+    allow_epochs(cluster.settings.holds_dir, run_id, 2)
+    wait_until(lambda: cluster.status(run_id, "succeeded", "failed", "interrupted"), WAIT_S)
+    assert cluster.status(run_id, "succeeded"), cluster.log("trainer")
+    assert "their tasks were sent again" in cluster.log("trainer")
 
 
 def test_cancel_reaches_a_run_on_a_worker_process_through_revoke(cluster):

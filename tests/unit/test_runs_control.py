@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs import processes, schema
-from dash_app.runs.control import cancel_run, interrupt_orphans, reap, reap_dead, resume_run
+from dash_app.runs.control import LostTasks, cancel_run, interrupt_orphans, reap, reap_dead, resume_run
 from dash_app.runs.executor import execute_run
 from dash_app.runs.schema import CANCELLED, INTERRUPTED, QUEUED, RUNNING
 from dash_app.runs.store import ProcessRef, current_process, open_store
@@ -89,6 +89,30 @@ def test_a_stuck_celery_run_is_revoked_with_terminate_and_its_pool_process_is_ne
     assert run.status == CANCELLED
     assert revoked == [("task-7", False, None), ("task-7", True, "SIGTERM")], "revoked at once, terminated after the grace"
     assert psutil.pid_exists(os.getpid())
+
+
+def test_queued_celery_runs_are_sent_again_only_after_waiting_the_whole_timeout_with_a_slot_free(store):
+    sent = []
+
+    class Launcher:  # the broker's side is tests/services/test_celery_runs.py
+        def launch(self, run_id, attempt=1):
+            sent.append((run_id, attempt))
+
+    running = store.create_run(LONG.to_json(), "running", user=None, backend="celery")
+    store.claim_slot(running, 2, current_process())
+    queued = store.create_run(LONG.to_json(), "queued", user=None, backend="celery")
+    store.create_run(LONG.to_json(), "standalone", user=None, backend="diskcache")  # in the store's queue
+    lost, launcher = LostTasks(timeout_s=20), Launcher()
+
+    def look(at: float, max_running: int = 2) -> list[int]:
+        return lost.resend(launcher, store.list_runs(active_only=True), max_running, now=at)
+
+    assert look(1000) == [] and look(1019) == [], "waiting less than the timeout is a task on its way"
+    assert look(1020, max_running=1) == [], "no slot free: waiting is what its task should do"
+    assert look(1030) == [] and look(1049) == [], "the wait starts again once a slot is free again"
+    assert look(1050) == [queued], "20 s with a slot free and still queued: its task is gone"
+    assert sent == [(queued, 1)], "a standalone run waits in the store's queue: it has no task to lose"
+    assert look(1051) == [] and look(1070) == [queued], "sent again once per timeout while nothing takes it"
 
 
 def test_a_queued_run_is_cancelled_at_once(store):
