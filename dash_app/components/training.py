@@ -20,6 +20,7 @@ POLL_ACTIVE_MS = 1000  # while a run is queued or running
 POLL_STARTING_MS = 250  # while a run is starting (about to start, or started with no progress yet): its first
 # progress comes within about a second of Start, and the page shows it within half a second after that
 POLL_IDLE_MS = 5000  # otherwise: still notices runs other users start
+PROGRESS_LABEL_FROM = 0.1  # a narrower bar (a phone's card) would cut its percentage: the epoch and step say it
 
 STATUS_LOOK = {
     "queued": ("secondary", "bi-hourglass-split", "Queued"),
@@ -105,8 +106,8 @@ def progress_block(run: Run) -> html.Div:
     ]
     return html.Div(
         [
-            dbc.Progress(value=round(fraction * 100, 1), label=f"{fraction:.0%}", striped=True, animated=True,
-                         className="train-progress"),
+            dbc.Progress(value=round(fraction * 100, 1), striped=True, animated=True, className="train-progress",
+                         label=f"{fraction:.0%}" if fraction >= PROGRESS_LABEL_FROM else None),
             html.Dl([html.Div([html.Dt(name), html.Dd(value)], className="train-stat") for name, value in stats],
                     className="train-stats"),
         ],

@@ -368,12 +368,13 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     allow(server.data_dir, run_id, 6)  # a few epochs on the live curves, then it waits for the screenshot
     wait_for_epochs(server.data_dir, run_id, 6)
     page.wait_for_function("document.querySelector('#train-live-graph .js-plotly-plot')?.data?.[0]?.x?.length >= 6")
-    # The history grid draws its rows once it has been on screen; then back to the top, where the sticky
-    # navbar belongs in a full-page screenshot.
-    page.locator("#train-runs-grid").scroll_into_view_if_needed()
-    page.wait_for_selector("#train-runs-grid .ag-row")
-    page.evaluate("window.scrollTo(0, 0)")
+    # The whole page in the window, so that the history grid draws its rows for the size it is pictured at:
+    # Chromium's full-page capture resizes the window, and the grid, redrawing for the new size, was caught blank.
+    viewport = page.viewport_size
+    page.set_viewport_size({**viewport, "height": page.evaluate("document.documentElement.scrollHeight")})
+    page.wait_for_selector("#train-runs-grid .ag-row", state="visible")
     page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
+    page.set_viewport_size(viewport)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "

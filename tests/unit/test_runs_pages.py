@@ -14,9 +14,10 @@ from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dash_app.callbacks import training_compare, training_form, training_live, training_run
-from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS, POLL_STARTING_MS
+from dash_app.components.training import POLL_ACTIVE_MS, POLL_IDLE_MS, POLL_STARTING_MS, progress_block
 from dash_app.jobs.config import TrainConfig
 from dash_app.runs.executor import execute_run
+from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
 from tests.unit.runs_support import wait_until
 
@@ -91,6 +92,17 @@ def test_the_progress_of_each_active_card_is_refreshed_in_place(app, finished):
     queued, ended = answer["bodies"]
     assert "Waiting for a free slot: next to start" in _json(queued)
     assert ended is no_update, "a run that has ended keeps its card until the cards are redrawn"
+
+
+@pytest.mark.parametrize(("step", "label"), [(7, None), (40, "10%"), (200, "50%"), (400, "100%")])
+def test_the_progress_bar_shows_its_percentage_only_once_the_bar_is_wide_enough_for_it(step, label):
+    run = Run(id=1, config={"dataset": "digits"}, summary="digits", status="running", error=None, user=None,
+              device="cpu", backend="diskcache", host=None, pid=None, pid_started=None, cancel_requested=False,
+              progress={"step": step, "total_steps": 400, "epoch": 1, "epochs": 10, "metrics": {}},
+              created_at=0.0, started_at=0.0, finished_at=None)
+    bar = progress_block(run).children[0]
+    assert getattr(bar, "label", None) == label, "a 2% bar cannot hold its label: it would show a cut-off digit"
+    assert bar.value == round(step / 4, 1)
 
 
 def test_compare_link_needs_two_selected_runs(app):
