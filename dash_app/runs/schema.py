@@ -9,8 +9,11 @@ Unix seconds in double precision: portable across SQLite, PostgreSQL and MariaDB
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, Double, ForeignKey, Integer, MetaData, String, Table, Text,
+    Boolean, Column, Double, Engine, ForeignKey, Integer, MetaData, String, Table, Text, insert, inspect, select,
 )
+from sqlalchemy.dialects import mysql
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.schema import CreateColumn
 
 metadata = MetaData()
 
@@ -30,7 +33,7 @@ runs = Table(
     Column("user_name", String(200)),  # the owner's display name when the run was started: a label only
     # Who owns the run: the host's stable user id (dash_app/identity.py); NULL for standalone runs and runs
     # from before owners were recorded, which only admins (and the standalone user) may cancel.
-    # Added after the first release: RunStore.create_tables adds it to an existing store (store.py).
+    # Added after the first release: create_or_upgrade adds it to an existing store.
     Column("owner_id", String(200)),
     Column("device", String(16)),
     Column("backend", String(16), nullable=False),  # diskcache or celery: who owns the job process
@@ -71,3 +74,58 @@ queue_lock = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", Integer, nullable=False),
 )
+
+
+def create_or_upgrade(engine: Engine) -> None:
+    """Create the tables that are missing, bring those an earlier version made up to date, and make sure the
+    queue lock's row exists; safe when several processes start on one store at the same moment."""
+    metadata.create_all(engine)
+    _add_missing_columns(engine)
+    _widen_single_precision_times(engine)
+    try:
+        with engine.begin() as connection:
+            if connection.execute(select(queue_lock.c.id)).first() is None:
+                connection.execute(insert(queue_lock).values(id=1, version=0))
+    except IntegrityError:  # another process inserted the row first: that is all we wanted
+        pass
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns a store made by an earlier version lacks (``create_all`` only makes missing tables).
+
+    Only nullable columns or columns with a server default are ever added to these tables, so old rows
+    stay valid. Another process adding the same column at the same moment is not an error.
+    """
+    for table in metadata.sorted_tables:
+        with engine.begin() as connection:
+            present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+            missing = [column for column in table.columns if column.name not in present]
+        for column in missing:
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)}"
+                                               f" ADD COLUMN {ddl}")
+            except DBAPIError:  # another process added it first: fine if it is there now
+                with engine.connect() as connection:
+                    if column.name not in {c["name"] for c in inspect(connection).get_columns(table.name)}:
+                        raise
+
+
+def _widen_single_precision_times(engine: Engine) -> None:
+    """Make times that an earlier version stored as MariaDB's single-precision FLOAT double precision.
+
+    Single precision holds today's Unix seconds only to about two minutes, which made fresh heartbeats
+    look stale and process start times inexact; values already rounded stay as they are.
+    """
+    if engine.dialect.name != "mysql":
+        return
+    table = runs
+    with engine.connect() as connection:
+        narrow = [column["name"] for column in inspect(connection).get_columns(table.name)
+                  if isinstance(column["type"], mysql.FLOAT) and isinstance(table.c[column["name"]].type, Double)]
+    if narrow:
+        changes = ", ".join(f"MODIFY COLUMN {CreateColumn(table.c[name]).compile(dialect=engine.dialect)}"
+                            for name in narrow)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)} {changes}")

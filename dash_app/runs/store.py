@@ -16,11 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Double, Engine, create_engine, delete, event, func, insert, inspect, select, update
-from sqlalchemy.dialects import mysql
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.schema import CreateColumn
 
 from dash_app.runs import events, schema
 from dash_app.runs.schema import ACTIVE, CANCELLED, INTERRUPTED, QUEUED, RUNNING
@@ -100,10 +97,10 @@ class Run:
 
 
 def open_store(url: str) -> RunStore:
-    """Connect to the store at ``url`` and create its tables if missing."""
-    store = RunStore(_engine(url))
-    store.create_tables()
-    return store
+    """Connect to the store at ``url``, its tables created or brought up to date (schema.py)."""
+    engine = _engine(url)
+    schema.create_or_upgrade(engine)
+    return RunStore(engine)
 
 
 def _engine(url: str) -> Engine:
@@ -135,17 +132,6 @@ class RunStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def create_tables(self) -> None:
-        schema.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
-        _widen_single_precision_times(self.engine)
-        try:
-            with self.engine.begin() as connection:
-                if connection.execute(select(schema.queue_lock.c.id)).first() is None:
-                    connection.execute(insert(schema.queue_lock).values(id=1, version=0))
-        except IntegrityError:  # another process inserted the row first: that is all we wanted
-            pass
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -514,47 +500,6 @@ def _check_active(connection, owner: str | None, max_active: int | None) -> None
     active = connection.execute(select(func.count()).where(mine, runs.c.status.in_(ACTIVE))).scalar_one()
     if active >= max_active:
         raise TooManyRuns(active, max_active)
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Add the columns a store made by an earlier version lacks (``create_all`` only makes missing tables).
-
-    Only nullable columns or columns with a server default are ever added to these tables, so old rows
-    stay valid. Another process adding the same column at the same moment is not an error.
-    """
-    for table in schema.metadata.sorted_tables:
-        with engine.begin() as connection:
-            present = {column["name"] for column in inspect(connection).get_columns(table.name)}
-            missing = [column for column in table.columns if column.name not in present]
-        for column in missing:
-            ddl = CreateColumn(column).compile(dialect=engine.dialect)
-            try:
-                with engine.begin() as connection:
-                    connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)}"
-                                               f" ADD COLUMN {ddl}")
-            except DBAPIError:  # another process added it first: fine if it is there now
-                with engine.connect() as connection:
-                    if column.name not in {c["name"] for c in inspect(connection).get_columns(table.name)}:
-                        raise
-
-
-def _widen_single_precision_times(engine: Engine) -> None:
-    """Make times that an earlier version stored as MariaDB's single-precision FLOAT double precision.
-
-    Single precision holds today's Unix seconds only to about two minutes, which made fresh heartbeats
-    look stale and process start times inexact; values already rounded stay as they are.
-    """
-    if engine.dialect.name != "mysql":
-        return
-    table = schema.runs
-    with engine.connect() as connection:
-        narrow = [column["name"] for column in inspect(connection).get_columns(table.name)
-                  if isinstance(column["type"], mysql.FLOAT) and isinstance(table.c[column["name"]].type, Double)]
-    if narrow:
-        changes = ", ".join(f"MODIFY COLUMN {CreateColumn(table.c[name]).compile(dialect=engine.dialect)}"
-                            for name in narrow)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f"ALTER TABLE {engine.dialect.identifier_preparer.format_table(table)} {changes}")
 
 
 def _run(row: Mapping[str, Any], position: int | None) -> Run:
