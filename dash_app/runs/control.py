@@ -120,13 +120,14 @@ def reap(store: RunStore, runs: list[Run], heartbeat_timeout_s: float, now: floa
 class LostTasks:
     """Queued Celery runs whose task is gone, sent again: one per worker, called with the active runs as read.
 
-    A queued run's task goes round the broker while every slot is taken (back after ``SLOT_RETRY_S``,
-    dash_app/background.py) and claims a slot within moments of one freeing. A worker killed while it held
+    A queued run's task goes round the broker while its run may not start (back after ``SLOT_RETRY_S``,
+    dash_app/background.py) and claims a slot within moments of its turn. A worker killed while it held
     the task (waiting out that countdown, or just after taking it) takes the task with it: the run would
-    stay queued for good, or until Redis gives the task back an hour later. So a queued run that is still
-    queued after ``timeout_s`` during all of which a slot was free has no task left: it is sent again under
-    a new id (``CeleryLauncher.launch``). A copy that comes back later finds the run's task id changed and
-    leaves the run alone (dash_app/runs/job.py ``run_task``); one that is merely late meets the same end.
+    stay queued, and the runs behind it too (runs start in the queue's order, ``RunStore.claim_slot``),
+    for good or until Redis gives the task back an hour later. So a run whose turn it has been for
+    ``timeout_s`` (among the first queued, as many as slots are free, all along) has no task left: it is
+    sent again under a new id (``CeleryLauncher.launch``). A copy that comes back later finds the run's
+    task id changed and leaves the run alone (dash_app/runs/job.py ``run_task``).
     """
 
     def __init__(self, timeout_s: float) -> None:
@@ -135,13 +136,13 @@ class LostTasks:
 
     def resend(self, launcher: CeleryLauncher, runs: list[Run], max_running: int,
                now: float | None = None) -> list[int]:
-        """Send the tasks of the queued runs that waited ``timeout_s`` with a slot free; return their ids."""
+        """Send the tasks of the queued runs whose turn it has been for ``timeout_s``; return their ids."""
         from dash_app.runs.launch import LaunchError
 
         now = time.time() if now is None else now
-        queued = [run for run in runs if run.status == QUEUED and run.backend == CELERY_BACKEND]
-        if sum(run.status == RUNNING for run in runs) >= max_running:
-            queued = []  # no slot is free: waiting is what the tasks should do
+        free = max(0, max_running - sum(run.status == RUNNING for run in runs))
+        queued = sorted((run for run in runs if run.status == QUEUED and run.backend == CELERY_BACKEND),
+                        key=lambda run: run.id)[:free]  # no slot free: waiting is what the tasks should do
         waiting = {(run.id, run.attempt): self._since.get((run.id, run.attempt), now) for run in queued}
         self._since = waiting
         sent = []

@@ -59,17 +59,17 @@ def execute_if_free(
     heartbeat_timeout_s: float, holds_dir: Path | None = None, attempt: int | None = None,
     heartbeat_s: float = HEARTBEAT_EVERY_S,
 ) -> str:
-    """Claim a slot for ``run_id`` once and run it to its end; WAITING (nothing done) if no slot is free now.
+    """Claim a slot for ``run_id`` once and run it to its end; WAITING (nothing done) if it may not start now.
 
-    The Celery task's way (dash_app/background.py): the broker's queue decides the order, so a free slot
-    is enough (``in_order=False``), and a task that finds none is sent back to the broker (Celery's retry)
-    rather than waiting here. Runs whose job died are interrupted first (dash_app/runs/control.py ``reap``),
+    The Celery task's way (dash_app/background.py): a task whose run may not start yet (no slot free, or
+    runs queued before it) is sent back to the broker (Celery's retry) rather than waiting here
+    (``waits_here=False``). Runs whose job died are interrupted first (dash_app/runs/control.py ``reap``),
     so a slot a dead worker held is freed for this run.
     """
     from dash_app.runs.control import reap
 
     reap(store, store.list_runs(active_only=True), heartbeat_timeout_s)
-    outcome = store.claim_slot(run_id, max_running, current_process(), attempt, in_order=False)
+    outcome = store.claim_slot(run_id, max_running, current_process(), attempt, waits_here=False)
     if outcome == WAITING:
         return WAITING
     if outcome == GONE:

@@ -221,12 +221,14 @@ class RunStore:
     # -- the queue ------------------------------------------------------------------------------------
 
     def claim_slot(self, run_id: int, max_running: int, process: ProcessRef, attempt: int | None = None, *,
-                   in_order: bool = True) -> str:
+                   waits_here: bool = True) -> str:
         """Start the run if it is first in the queue and a slot is free: CLAIMED, WAITING, or GONE.
 
-        ``in_order=False``: a slot is enough, and WAITING writes nothing. The Celery task's claim: there the
-        broker's queue decides which run comes next and the run waits there (dash_app/runs/launch.py), and a
-        run whose task was lost never blocks the others.
+        First in the queue means the lowest id of the queued runs of its backend: the place the pages show is
+        the order runs start in, with Celery too, where the broker only delivers the tasks (a queued run whose
+        task was lost holds the ones behind it only until its task is sent again, dash_app/runs/control.py
+        ``LostTasks``). ``waits_here``: the caller waits in its process and asks again, so a waiting run records
+        it (the tests' jobs); a Celery task (False) goes back to the broker instead, and WAITING writes nothing.
 
         GONE means the run is no longer queued (cancelled or interrupted while it waited), or, with
         ``attempt``, that it is queued for another attempt (a resumed run): a task for an earlier attempt,
@@ -236,18 +238,19 @@ class RunStore:
         now = time.time()
         with self.engine.begin() as connection:
             connection.execute(update(schema.queue_lock).values(version=schema.queue_lock.c.version + 1))
-            row = connection.execute(select(runs.c.status, runs.c.attempt, runs.c.owner_id)
+            row = connection.execute(select(runs.c.status, runs.c.attempt, runs.c.owner_id, runs.c.backend)
                                      .where(runs.c.id == run_id)).first()
             if row is None or row.status != QUEUED or (attempt is not None and row.attempt != attempt):
                 return GONE
             running = connection.execute(select(func.count()).where(runs.c.status == RUNNING)).scalar_one()
-            first = connection.execute(select(func.min(runs.c.id)).where(runs.c.status == QUEUED)).scalar_one()
+            first = connection.execute(select(func.min(runs.c.id))
+                                       .where(runs.c.status == QUEUED, runs.c.backend == row.backend)).scalar_one()
             values: dict[str, Any] = {"heartbeat_at": now, "host": process.host, "pid": process.pid,
                                       "pid_started": process.started}
-            claimed = running < max_running and (first == run_id or not in_order)
+            claimed = running < max_running and first == run_id
             if claimed:
                 values |= {"status": RUNNING, "started_at": now}
-            if claimed or in_order:  # a job that waits here records itself; a task sent back to the broker does not
+            if claimed or waits_here:
                 connection.execute(update(runs).where(runs.c.id == run_id).values(**values))
         if claimed:
             events.run_event("started", run_id, row.attempt, row.owner_id, host=process.host, pid=process.pid)

@@ -152,6 +152,26 @@ def test_a_queued_run_whose_task_was_lost_is_sent_again_and_only_its_latest_task
     assert "their tasks were sent again" in cluster.log("trainer")
 
 
+def test_queued_runs_start_in_the_order_their_page_shows_whatever_order_their_tasks_come_in(cluster):
+    cluster.start_worker("order", "training")
+    running = cluster.queue()
+    wait_until(lambda: cluster.status(running, "running"), WAIT_S)
+    first, second, third = cluster.queue(), cluster.queue(), cluster.queue()
+    assert cancel_run(cluster.store, first, launcher=cluster.launcher).status == "cancelled"
+    resume_run(cluster.store, cluster.launcher, first)  # its task now comes after the others', its place by its id
+    assert [cluster.store.get(run_id).queue_position for run_id in (first, second, third)] == [1, 2, 3]
+
+    holds, waiting, started = cluster.settings.holds_dir, [first, second, third], []
+    allow_epochs(holds, running, 2)  # one slot: it frees, and each run ends before the next may start
+    while waiting:
+        wait_until(lambda: any(cluster.status(run_id, "running") for run_id in waiting), WAIT_S)
+        started.append(next(run_id for run_id in waiting if cluster.status(run_id, "running")))
+        waiting.remove(started[-1])
+        allow_epochs(holds, started[-1], 2)
+        wait_until(lambda: cluster.status(started[-1], "succeeded", "failed"), WAIT_S)
+    assert started == [first, second, third], "the run shown next to start is the one that starts"
+
+
 def test_cancel_reaches_a_run_on_a_worker_process_through_revoke(cluster):
     worker, hostname = cluster.start_worker("cancel", "celery,training")
     running, queued = cluster.queue(), cluster.queue()

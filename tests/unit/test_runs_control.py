@@ -91,7 +91,7 @@ def test_a_stuck_celery_run_is_revoked_with_terminate_and_its_pool_process_is_ne
     assert psutil.pid_exists(os.getpid())
 
 
-def test_queued_celery_runs_are_sent_again_only_after_waiting_the_whole_timeout_with_a_slot_free(store):
+def test_a_queued_celery_run_is_sent_again_only_once_its_turn_has_lasted_the_whole_timeout(store):
     sent = []
 
     class Launcher:  # the broker's side is tests/services/test_celery_runs.py
@@ -102,6 +102,7 @@ def test_queued_celery_runs_are_sent_again_only_after_waiting_the_whole_timeout_
     store.claim_slot(running, 2, current_process())
     queued = store.create_run(LONG.to_json(), "queued", user=None, backend="celery")
     store.create_run(LONG.to_json(), "standalone", user=None, backend="diskcache")  # in the store's queue
+    store.create_run(LONG.to_json(), "behind", user=None, backend="celery")  # its turn comes after the first's
     lost, launcher = LostTasks(timeout_s=20), Launcher()
 
     def look(at: float, max_running: int = 2) -> list[int]:
@@ -111,7 +112,7 @@ def test_queued_celery_runs_are_sent_again_only_after_waiting_the_whole_timeout_
     assert look(1020, max_running=1) == [], "no slot free: waiting is what its task should do"
     assert look(1030) == [] and look(1049) == [], "the wait starts again once a slot is free again"
     assert look(1050) == [queued], "20 s with a slot free and still queued: its task is gone"
-    assert sent == [(queued, 1)], "a standalone run waits in the store's queue: it has no task to lose"
+    assert sent == [(queued, 1)], "one slot free: only the first run's task should have taken it"
     assert look(1051) == [] and look(1070) == [queued], "sent again once per timeout while nothing takes it"
 
 
