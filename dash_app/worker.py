@@ -103,7 +103,7 @@ class Reaper:
                     log.warning("runs %s: their job gave no sign of life; marked interrupted", reaped)
                 sent = self.lost.resend(launcher, self.store.list_runs(active_only=True), settings.max_concurrent_jobs)
                 if sent:
-                    log.warning("runs %s: queued with a slot free and no task took them; their tasks were sent again",
+                    log.warning("runs %s: their turn to start came and no task took it; their tasks were sent again",
                                 sent)
             except Exception:  # noqa: BLE001 - the store does not answer now: look again next time
                 log.warning("could not look for runs whose worker died", exc_info=True)

@@ -132,7 +132,7 @@ class LostTasks:
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._since: dict[tuple[int, int], float] = {}  # (run, attempt): queued with a slot free since
+        self._since: dict[tuple[int, int], float] = {}  # (run, attempt): its turn to start since
 
     def resend(self, launcher: CeleryLauncher, runs: list[Run], max_running: int,
                now: float | None = None) -> list[int]:

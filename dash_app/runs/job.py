@@ -57,7 +57,7 @@ def warm_up(*, exercise: bool = False) -> None:
 
 
 def run_task(settings: Settings, run_id: int, attempt: int, task_id: str | None = None) -> str:
-    """A Celery task's run: claim a slot once and run it to its end; WAITING when no slot is free now.
+    """A Celery task's run: claim a slot once and run it to its end; WAITING when the run may not start now.
 
     Returns the run's final status (or WAITING: the task retries later, dash_app/background.py), or
     SUPERSEDED, doing nothing, when ``task_id`` is not the run's task: the run's task was sent again

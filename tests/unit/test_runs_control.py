@@ -111,7 +111,7 @@ def test_a_queued_celery_run_is_sent_again_only_once_its_turn_has_lasted_the_who
     assert look(1000) == [] and look(1019) == [], "waiting less than the timeout is a task on its way"
     assert look(1020, max_running=1) == [], "no slot free: waiting is what its task should do"
     assert look(1030) == [] and look(1049) == [], "the wait starts again once a slot is free again"
-    assert look(1050) == [queued], "20 s with a slot free and still queued: its task is gone"
+    assert look(1050) == [queued], "its turn for 20 s and still queued: its task is gone"
     assert sent == [(queued, 1)], "one slot free: only the first run's task should have taken it"
     assert look(1051) == [] and look(1070) == [queued], "sent again once per timeout while nothing takes it"
 
