@@ -98,10 +98,12 @@ class Reaper:
             try:
                 if self.store is None:
                     self.store = open_store(settings.store_url)
-                reaped = reap(self.store, self.store.list_runs(active_only=True), settings.heartbeat_timeout_s)
+                active = self.store.list_runs(active_only=True)
+                reaped = reap(self.store, active, settings.heartbeat_timeout_s)
                 if reaped:
                     log.warning("runs %s: their job gave no sign of life; marked interrupted", reaped)
-                sent = self.lost.resend(launcher, self.store.list_runs(active_only=True), settings.max_concurrent_jobs)
+                    active = self.store.list_runs(active_only=True)  # their slots are free now
+                sent = self.lost.resend(launcher, active, settings.max_concurrent_jobs)
                 if sent:
                     log.warning("runs %s: their turn to start came and no task took it; their tasks were sent again",
                                 sent)

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CANCEL_GRACE_S = 1.5
 CANCEL_POLL_S = 0.05
-CELERY_BACKEND = "celery"
 
 
 def cancel_run(store: RunStore, run_id: int, *, launcher: ProcessLauncher | CeleryLauncher | None = None,
@@ -137,7 +136,7 @@ class LostTasks:
     def resend(self, launcher: CeleryLauncher, runs: list[Run], max_running: int,
                now: float | None = None) -> list[int]:
         """Send the tasks of the queued runs whose turn it has been for ``timeout_s``; return their ids."""
-        from dash_app.runs.launch import LaunchError
+        from dash_app.runs.launch import CELERY_BACKEND, LaunchError
 
         now = time.time() if now is None else now
         free = max(0, max_running - sum(run.status == RUNNING for run in runs))

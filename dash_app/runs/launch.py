@@ -37,6 +37,7 @@ from dash_app.runs.store import PROCESS_DIED, RunStore
 
 log = logging.getLogger(__name__)
 BACKEND = "diskcache"
+CELERY_BACKEND = "celery"  # the runs CeleryLauncher launches (Settings.background)
 DISPATCH_POLL_S = 1.0
 
 
