@@ -34,7 +34,9 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifi
     figure.update_layout(
         uirevision=uirevision, margin={"l": 48, "r": 16, "t": 36, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"color": TEXT_GREY, "family": "Inter Variable, system-ui, sans-serif"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        # Below the plots, at the bottom of the figure: plotly widens the bottom margin to fit it, so on a phone,
+        # where the entries take more rows, it never covers the axes.
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "xanchor": "left", "x": 0},
         hovermode="x unified",
     )
     last_epoch = max((row["epoch"] for history in histories.values() for row in history), default=1)

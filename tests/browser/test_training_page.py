@@ -386,9 +386,18 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.wait_for_selector("#train-compare-config table")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
     page.wait_for_selector("#train-compare-graph .js-plotly-plot .main-svg .scatterlayer .trace")
+    assert page.evaluate(LEGEND_BELOW_THE_AXES, "#train-compare-graph"), "the legend covers no axis, even on a phone"
     page.screenshot(path=screenshot_dir / f"training-compare-{scheme}-{width_name}.png", full_page=True)
     _cancel_everything(server.data_dir)
     _assert_clean(page, server.base_url)
+
+
+LEGEND_BELOW_THE_AXES = """graph => {
+    const figure = document.querySelector(graph);
+    const legend = figure.querySelector('.legend').getBoundingClientRect();
+    const axes = [...figure.querySelectorAll('.xtick, .g-xtitle')].map(part => part.getBoundingClientRect().bottom);
+    return axes.length > 0 && legend.top >= Math.max(...axes) - 0.5;
+}"""
 
 
 def _finished_runs(page, data_dir, count: int) -> list[int]:
