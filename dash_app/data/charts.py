@@ -78,7 +78,7 @@ def bucket_expression(expression: ColumnElement, bucket: str, dialect: str) -> C
         if bucket == "week":  # Monday of the week
             return sa.func.date(expression, "weekday 0", "-6 days")
         month = sa.cast(sa.func.strftime("%m", expression), sa.Integer)
-        first_month = ((month - 1) / 3) * 3 + 1
+        first_month = ((month - 1) // 3) * 3 + 1  # floor division: SQLAlchemy's / is true division
         quarter = sa.func.printf("%s-%02d-01", sa.func.strftime("%Y", expression), first_month)
         return sa.case((expression.is_(None), None), else_=quarter)  # printf would turn NULL into "-00-01"
     if dialect == "postgresql":

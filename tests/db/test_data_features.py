@@ -140,6 +140,8 @@ def test_date_buckets_group_in_sql_on_every_dialect(awkward, bucket):
     assert all(str(value)[:10].count("-") == 2 for value in firsts)
     if bucket == "month":
         assert [str(v)[:10] for v in firsts] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    if bucket in ("quarter", "year"):
+        assert [str(v)[:10] for v in firsts] == ["2024-01-01"], "January to March is one quarter (and one year)"
     if bucket == "week":
         assert str(firsts[0])[:10] == "2024-01-01", "weeks start on Monday (2024-01-01 is one)"
 
