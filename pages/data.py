@@ -44,8 +44,8 @@ def layout(**query: str) -> html.Div:
     try:
         state = read_query(query)
         init = {"db": state.database, "table": state.table, "view": state.view, "problem": None}
-    except StateProblem as problem:
-        init = {"db": None, "table": None, "view": {}, "problem": str(problem)}
+    except StateProblem as problem:  # the table the address names, if it could be read, plain
+        init = {"db": problem.state.database, "table": problem.state.table, "view": {}, "problem": str(problem)}
     page = open_table(init)
     return html.Div(
         [

@@ -16,10 +16,6 @@ from dash_app.data.query import NOT_PLAIN, plain
 MAX_VIEW_CHARS = 20_000
 
 
-class StateProblem(ValueError):
-    """The URL's state cannot be read; the message is for the user."""
-
-
 @dataclass(frozen=True)
 class PageState:
     """What the URL asks for, not yet checked against the database."""
@@ -29,24 +25,38 @@ class PageState:
     view: dict = field(default_factory=dict)
 
 
+class StateProblem(ValueError):
+    """The URL's state cannot be read; the message is for the user.
+
+    ``state`` is what could be read: the database and table when only the view is damaged (a link cut short),
+    so that the page opens the table the address names, plain.
+    """
+
+    def __init__(self, message: str, state: PageState | None = None) -> None:
+        super().__init__(message)
+        self.state = state or PageState()
+
+
 def read_query(query: dict) -> PageState:
     """Read the page's query arguments; raise StateProblem for a value that is not even well-formed."""
     database, table, view_text = query.get("db"), query.get("table"), query.get("v")
     for name, value in (("db", database), ("table", table)):
         if value is not None and (not isinstance(value, str) or len(value) > 200):
             raise StateProblem(f"The address has an unusable {name!r} value.")
-    view: object = {}
-    if view_text:
-        if not isinstance(view_text, str) or len(view_text) > MAX_VIEW_CHARS:
-            raise StateProblem("The view in the address is too long to be real.")
-        try:
-            view = json.loads(view_text)
-        except (ValueError, RecursionError):
-            raise StateProblem("The view in the address is not valid JSON (was the link cut short?).") from None
-        if not isinstance(view, dict):
-            raise StateProblem("The view in the address is not a JSON object.")
-        if not plain(view):
-            raise StateProblem(f"The view in the address {NOT_PLAIN}")
+    plain_table = PageState(database or None, table or None)
+    if not view_text:
+        return plain_table
+    if not isinstance(view_text, str) or len(view_text) > MAX_VIEW_CHARS:
+        raise StateProblem("The view in the address is too long to be real.", plain_table)
+    try:
+        view = json.loads(view_text)
+    except (ValueError, RecursionError):
+        raise StateProblem("The view in the address is not valid JSON (was the link cut short?).",
+                           plain_table) from None
+    if not isinstance(view, dict):
+        raise StateProblem("The view in the address is not a JSON object.", plain_table)
+    if not plain(view):
+        raise StateProblem(f"The view in the address {NOT_PLAIN}", plain_table)
     return PageState(database or None, table or None, view)
 
 

@@ -218,23 +218,27 @@ def callback_payload(client, first_output: str, inputs: dict, state: dict) -> di
     ({"db": "db", "table": "{table}",
       "v": json.dumps({"f": {"amount": {"filterType": "number", "type": "equals", "filter": "DROP"}}})},
      "Expected a number"),
-    ({"db": "db", "table": "{table}", "v": '{"s": [[['}, "not valid JSON"),
+    ({"db": "db", "table": "{child}", "v": '{"s": [[['}, "not valid JSON"),  # not the first table: it stays open
     ({"db": "db", "table": "{table}", "v": '{"q": "\\ud800"}'}, "not Unicode"),
     ({"db": "db", "table": "{table}", "v": '{"f": {"amount": {"filterType": "number", "type": "equals", '
                                            '"filter": 1000000000000000000000000}}}'}, "64 bits"),
-    ({"db": "db", "table": "{table}", "v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
+    ({"db": "db", "table": "{child}", "v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
 ])
 def test_a_hostile_address_opens_the_page_with_a_message(client, address, expected):
     """The page's layout opens the table the address names: a hostile one opens the plain table with a warning."""
     client, table, child, url = client
     before = checksum(url, table)
-    search = "?" + urlencode({key: value.replace("{table}", table) for key, value in address.items()})
+    search = "?" + urlencode({key: value.replace("{table}", table).replace("{child}", child)
+                              for key, value in address.items()})
     response = client.post("/_dash-update-component", json=callback_payload(
         client, "_pages_content.children", {"_pages_location.pathname": "/data", "_pages_location.search": search}, {}))
     assert response.status_code == 200
     page = response.get_json()["response"]["_pages_content"]["children"]
     assert expected in message_of(component(page, "data-alert")["props"]["children"])
     assert component(page, "data-grid")["props"]["columnDefs"], "the page still opens a table"
+    if address["db"] == "db" and address["table"] in ("{table}", "{child}"):
+        named = table if address["table"] == "{table}" else child
+        assert component(page, "data-view")["props"]["data"]["table"] == named, "the table the address names"
     assert checksum(url, table) == before
 
 

@@ -44,6 +44,10 @@ def test_url_state_round_trips_and_rejects_junk():
                          ({"v": '{"f": {"n": {"filter": 1e400}}}'}, "64 bits")]:
         with pytest.raises(StateProblem, match=message):
             read_query(bad)
+    with pytest.raises(StateProblem) as damaged:
+        read_query({"db": "demo", "table": "orders", "v": '{"s": [["name"'})
+    assert (damaged.value.state.database, damaged.value.state.table, damaged.value.state.view) == ("demo", "orders", {}), \
+        "a damaged view still names the table, to open plain"
 
 
 def test_cells_are_json_safe_and_sensible():
