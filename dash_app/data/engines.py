@@ -23,6 +23,9 @@ CONNECT_TIMEOUT_S = 5
 # a jump deep into a big table) take about half the time. Read-only connections only, as all of ours are.
 SQLITE_MMAP_BYTES = 1 << 30
 SQLITE_BUSY_WAIT_S = 5.0  # sqlite3's own default: how long a query waits for a write lock held elsewhere
+# SQLite's own lower() and LIKE fold the case of ASCII letters only; each connection also has this function,
+# the Unicode lowercase of a text, for searches with other letters ('élodie' finds 'Élodie', dash_app/data/sql.py).
+SQLITE_LOWER = "wb_lower"
 
 
 def error_reason(error: BaseException) -> str:
@@ -73,6 +76,7 @@ def _sqlite_read_only(path: str, wait_s: float) -> Engine:
         # mode=ro also keeps SQLite from creating an empty file where a database is missing.
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=wait_s)
         connection.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+        connection.create_function(SQLITE_LOWER, 1, _unicode_lower, deterministic=True)
         return connection
 
     # A queue of connections, one per thread while in use. For the "sqlite://" URL SQLAlchemy would pick
@@ -80,6 +84,10 @@ def _sqlite_read_only(path: str, wait_s: float) -> Engine:
     # sixth thread connects: the web server runs 8 threads (dash_app/__main__.py), so a burst of callbacks
     # (two quick sort clicks) could lose a grid block to "Cannot operate on a closed database".
     return create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _mysql_session_read_only(dbapi_connection, _record) -> None:

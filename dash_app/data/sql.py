@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dash_app.data import cells
 from dash_app.data.catalog import Column, Table
+from dash_app.data.engines import SQLITE_LOWER
 from dash_app.data.query import INT64, QueryError, ViewSpec, searched_columns, ticked_value
 
 LIKE_ESCAPE = "/"
@@ -42,7 +43,7 @@ def where_clause(table: Table, spec: ViewSpec, dialect: str) -> list[ColumnEleme
     for name, values in (spec.values or {}).items():
         terms.append(_ticked_sql(table, table.column(name), values, dialect))
     if spec.search:
-        terms.append(_search_sql(table, spec.search))
+        terms.append(_search_sql(table, spec.search, dialect))
     return terms
 
 
@@ -59,7 +60,7 @@ def _condition_sql(table: Table, column: Column, condition: dict, dialect: str) 
     if operation == "notBlank":
         return ~blank
     if condition["filterType"] == "text":
-        return _text_sql(col, operation, condition["filter"])
+        return _text_sql(col, operation, condition["filter"], dialect)
     if condition["filterType"] == "number":
         return _number_sql(col, column, operation, condition, dialect)
     return _date_sql(col, operation, condition, dialect)
@@ -70,14 +71,26 @@ def _like_pattern(text: str, before: str, after: str) -> str:
     return f"{before}{escaped}{after}"
 
 
-def _text_sql(col: ColumnElement, operation: str, text: str) -> ColumnElement:
+def _like(col: ColumnElement, pattern: str, dialect: str) -> ColumnElement:
+    """``col`` matches the LIKE ``pattern`` whatever the case of its letters, on every dialect.
+
+    SQLite's lower() and LIKE fold ASCII letters only, so a pattern with other letters compares the Unicode
+    lowercase of both sides (the function dash_app/data/engines.py gives each connection); an ASCII pattern
+    keeps SQLite's own, faster, folding, which is right for it.
+    """
+    if dialect == "sqlite" and not pattern.isascii():
+        return getattr(sa.func, SQLITE_LOWER)(col).like(bound(pattern.lower()), escape=LIKE_ESCAPE)
+    return col.ilike(bound(pattern), escape=LIKE_ESCAPE)
+
+
+def _text_sql(col: ColumnElement, operation: str, text: str, dialect: str) -> ColumnElement:
     if operation == "equals":
         return col == bound(text)
     if operation == "notEqual":
         return (col != bound(text)) | col.is_(None)
     patterns = {"contains": ("%", "%"), "notContains": ("%", "%"), "startsWith": ("", "%"), "endsWith": ("%", "")}
     before, after = patterns[operation]
-    matches = col.ilike(bound(_like_pattern(text, before, after)), escape=LIKE_ESCAPE)
+    matches = _like(col, _like_pattern(text, before, after), dialect)
     return (~matches | col.is_(None)) if operation == "notContains" else matches
 
 
@@ -158,9 +171,9 @@ def _ticked_sql(table: Table, column: Column, values: list, dialect: str) -> Col
     return sa.or_(*terms)
 
 
-def _search_sql(table: Table, text: str) -> ColumnElement:
+def _search_sql(table: Table, text: str, dialect: str) -> ColumnElement:
     if not any(column.kind == "text" for column in table.columns):
         raise QueryError(f"{table.name!r} has no text columns to search.")
     texts = searched_columns(table, text)  # parse_view refused a text that none of them can hold
-    pattern = bound(_like_pattern(text, "%", "%"))
-    return sa.or_(*[_col(table, column).ilike(pattern, escape=LIKE_ESCAPE) for column in texts])
+    pattern = _like_pattern(text, "%", "%")
+    return sa.or_(*[_like(_col(table, column), pattern, dialect) for column in texts])

@@ -197,6 +197,18 @@ def test_ticked_values_quick_search_and_filters_combine(awkward):
     assert sorted(found) == expected
 
 
+@pytest.mark.parametrize("typed", ["zoë", "ZOË", "émile", "ÉMILE", "Émile"])
+def test_search_and_contains_ignore_the_case_of_every_letter(awkward, typed):
+    """SQLite folds the case of ASCII letters only: 'émile' must still find 'Émile', as it does elsewhere."""
+    service, database, table, *_ = awkward
+    expected = matching(lambda r: typed.lower() in (r["name"] or "").lower())
+    assert expected, "the rows hold the name"
+    assert sorted(ids(service, database, table, {"q": typed})) == expected
+    contains = {"name": {"filterType": "text", "type": "contains", "filter": typed[1:]}}
+    assert sorted(ids(service, database, table, {"f": contains})) == matching(
+        lambda r: typed[1:].lower() in (r["name"] or "").lower())
+
+
 def test_quick_search_treats_wildcards_literally(awkward):
     service, database, table, *_ = awkward
     assert sorted(ids(service, database, table, {"q": "0%"})) == matching(lambda r: r["name"] == "100% pure")
