@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from dash._pages import (  # the router's own parsers: same page, same query
@@ -260,6 +260,16 @@ def _dcc_link(node, context):
 
 # ---- the grid ------------------------------------------------------------------------------------------------
 
+def fixed_text(value, decimals: int) -> str:
+    """A number as JavaScript's ``value.toFixed(decimals)`` writes it (the grid's formatter of a fixed-point
+    column, dash_app/components/data.py): its exact value rounded half away from zero; anything else as is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= 1e21:
+        return cell_text(value)
+    text = format(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    return text.lstrip("-") if value == 0 else text  # (-0).toFixed(2) is "0.00"; (-0.001).toFixed(2) "-0.00"
+
+
 def cell_text(value) -> str:
     """A value as the grid shows it: JavaScript's ``String(value)`` of the JSON-safe value the grid receives
     (dash_app/data/cells.py makes every cell a string, number, boolean or None)."""
@@ -332,7 +342,8 @@ def _filter_button(column: dict, filtered: dict) -> str:
 
 def _cell(column: dict, row: dict) -> str:
     value = row.get(column.get("field"))
-    text = escape(cell_text(value))
+    decimals = (column.get("context") or {}).get("decimals")
+    text = escape(fixed_text(value, decimals) if decimals is not None else cell_text(value))
     if column.get("cellRenderer") == "DataForeignKey" and text:
         return tag("a", {"class": "data-fk-link", "href": "#"}, text +
                    '<i class="bi bi-box-arrow-up-right data-fk-icon" aria-hidden="true"></i>')

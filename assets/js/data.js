@@ -189,12 +189,26 @@
         var needle = (text || "").trim().toLowerCase();
         var list = document.getElementById(listId);
         if (list) {
+          var shown = 0;
           list.querySelectorAll("[data-name]").forEach(function (link) {
-            link.style.display = !needle || link.getAttribute("data-name").indexOf(needle) >= 0 ? "" : "none";
+            var match = !needle || link.getAttribute("data-name").indexOf(needle) >= 0;
+            link.style.display = match ? "" : "none";
+            shown += match ? 1 : 0;
           });
+          var none = list.querySelector(".data-table-none");
+          if (none) none.hidden = shown > 0;
         }
         return "data-table-list";
       },
+    },
+  });
+
+  // Functions the grid's column definitions name (dash_app/components/data.py).
+  window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {}, {
+    /* A fixed-point column's value with the decimals it declares (NUMERIC(10,2): 150.00); the first screen
+       writes it the same way (dash_app/first_screen.py fixed_text). */
+    DataFixed: function (value, decimals) {
+      return typeof value === "number" ? value.toFixed(decimals) : value;
     },
   });
 

@@ -72,7 +72,9 @@ def table_list(database: str, summaries: list[TableSummary], current: str | None
             title=f"{item.name} ({'view' if item.is_view else count})",
         )
         links.append(html.Div(link, **{"data-name": item.name.lower()}))
-    return links
+    # shown by the name filter (assets/js/data.js filterTables) when it hides every table
+    return [*links, html.P("No table or view has this in its name.", className="data-empty data-table-none",
+                           hidden=True)]
 
 
 def count_text(value: int | None, exact: bool, short: bool = False) -> str:
@@ -129,6 +131,9 @@ def column_defs(table: Table, spec: ViewSpec, database: str, page_path: str, edi
             definition["filter"] = False
         if column.kind == "number":
             definition["type"] = "rightAligned"
+        if column.decimals is not None:  # the first screen writes them the same way (dash_app/first_screen.py)
+            definition["context"] = {"decimals": column.decimals}
+            definition["valueFormatter"] = {"function": f"DataFixed(params.value, {column.decimals})"}
         if column.kind == "boolean":
             definition["cellDataType"] = "boolean"
         if name in sort_index:

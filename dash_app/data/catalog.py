@@ -7,6 +7,7 @@ engine's own estimate is used and marked approximate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ SAMPLE_SECONDS = 2.0  # reading one value of each untyped SQLite view column, to
 KINDS = ("text", "number", "boolean", "date", "datetime", "json", "binary", "other")
 FILTERABLE_KINDS = {"text", "number", "date", "datetime"}
 UNORDERABLE_KINDS = {"json", "binary"}
+FIXED_POINT = re.compile(r"(?:NUMERIC|DECIMAL)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", re.IGNORECASE)
+MAX_SHOWN_DECIMALS = 20
 
 
 class SchemaError(LookupError):
@@ -57,6 +60,13 @@ class Column:
     @property
     def filterable(self) -> bool:
         return self.kind in FILTERABLE_KINDS
+
+    @property
+    def decimals(self) -> int | None:
+        """The digits after the point a fixed-point column declares (NUMERIC(10, 2): 2), which every value of it
+        is shown with (146.40 beside 388.43, as the database holds it); None for any other column."""
+        match = FIXED_POINT.fullmatch(self.type_name.strip()) if self.kind == "number" else None
+        return min(int(match.group(1)), MAX_SHOWN_DECIMALS) if match else None
 
     @property
     def numeric(self) -> bool:

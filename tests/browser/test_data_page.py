@@ -532,6 +532,32 @@ def column_fully_shown(page, column) -> bool:
     }""", column)
 
 
+def test_prices_show_the_two_decimals_their_column_declares(live_app, open_page):
+    """unit_price and cost are NUMERIC(10,2): 150.00 and 146.40 beside 388.43, in the grid as in the first screen."""
+    page = open_page()
+    open_table(page, live_app, "products", {"c": ["id", "unit_price", "cost"]})
+    shown = column_texts(page, "unit_price", 10) + column_texts(page, "cost", 10)
+    assert [text for text in shown if not re.fullmatch(r"\d+\.\d\d", text)] == [], shown
+    assert page.console_errors == []
+
+
+def test_finding_a_table_by_name_says_when_none_has_it(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    links = page.locator("#data-table-list [data-name]")
+    page.fill("#data-table-search", "ORDER")
+    page.wait_for_function("() => [...document.querySelectorAll('#data-table-list [data-name]')]"
+                           ".filter(e => e.offsetParent !== null).length === 3")  # order_lines, orders, order_summary
+    assert page.is_hidden("#data-table-list .data-table-none")
+    page.fill("#data-table-search", "zzz")
+    page.wait_for_selector("#data-table-list .data-table-none", state="visible")
+    assert "No table or view has this in its name." in page.inner_text("#data-table-list")
+    page.fill("#data-table-search", "")
+    page.wait_for_selector("#data-table-list .data-table-none", state="hidden")
+    assert all(links.nth(i).is_visible() for i in range(links.count()))
+    assert page.console_errors == []
+
+
 def test_hiding_the_side_panel_gives_the_grid_the_width_and_is_remembered(live_app, open_page):
     page = open_page()  # 1440 x 900
     open_table(page, live_app, "orders")

@@ -122,6 +122,33 @@ def test_values_read_as_the_grid_writes_them(value, text):
     assert first_screen.cell_text(value) == text
 
 
+@pytest.mark.parametrize("value,text", [  # as JavaScript's value.toFixed(2) writes them (checked with node)
+    (146.4, "146.40"), (150, "150.00"), (388.43, "388.43"), (0.125, "0.13"), (-0.125, "-0.13"), (-0.001, "-0.00"),
+    (-0.0, "0.00"), (2.675, "2.67"), (1.005, "1.00"), (None, ""), ("n/a", "n/a"), (True, "true"),
+])
+def test_a_fixed_point_value_is_written_as_the_grids_formatter_writes_it(value, text):
+    assert first_screen.fixed_text(value, 2) == text
+
+
+def test_a_fixed_point_column_shows_every_value_with_its_declared_decimals(tmp_path):
+    path = tmp_path / "prices.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE prices (id INTEGER PRIMARY KEY, price NUMERIC(10,2), rate DECIMAL(12, 4), "
+                           "plain NUMERIC, ratio REAL)")
+        connection.executemany("INSERT INTO prices VALUES (?, ?, ?, ?, ?)",
+                               [(1, 146.4, 0.5, 1.5, 0.25), (2, 150, 1, 2, 1.0), (3, 388.43, None, 3, None)])
+    connection.close()
+    app = create_app(load_settings(data_dir=tmp_path / "data", databases={"p": f"sqlite:///{path}"}))
+    try:
+        table = get_workbench(app.server).data.table("p", "prices")
+        assert [column.decimals for column in table.columns] == [None, 2, 4, None, None]
+        screen = screen_of(app.server.test_client().get("/data?db=p&table=prices").get_data(as_text=True))
+        assert [cells(screen, row) for row in range(3)] == [
+            ["1", "146.40", "0.5000", "1.5", "0.25"], ["2", "150.00", "1.0000", "2", "1"], ["3", "388.43", "", "3", ""]]
+    finally:
+        get_workbench(app.server).dispose()
+
+
 def test_the_head_asks_for_its_fonts_as_their_stylesheets_name_them_and_runs_its_script(shop):
     html = shop.server.test_client().get("/data").get_data(as_text=True)
     head = html.split("</head>", 1)[0]
