@@ -50,6 +50,7 @@ VIEW_OUTPUTS = {
     "count": (ids.COMPOSE_LAYER_COUNT, "children"), "panel_hidden": (ids.COMPOSE_LAYER_PANEL, "hidden"),
     "empty_hidden": (ids.COMPOSE_LAYER_EMPTY, "hidden"), "undo_disabled": (ids.COMPOSE_UNDO, "disabled"),
     "redo_disabled": (ids.COMPOSE_REDO, "disabled"), "saved_options": (ids.COMPOSE_SAVED, "options"),
+    "save_name": (ids.COMPOSE_SAVE_NAME, "value"),
     "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
     "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
@@ -240,6 +241,7 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
         [{"label": saved.name, "value": saved.name} for saved in compose.list(current_identity().id)]
         if list_saved or outcome.saved_changed else no_update
     )
+    result["save_name"] = no_update if outcome.name is None else outcome.name
     return result
 
 

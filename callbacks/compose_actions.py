@@ -32,6 +32,7 @@ class Outcome:
     message: tuple[str, str] | None = None  # (Bootstrap colour, text)
     history: str = "record"  # "record" a change, or "undo"/"redo"/"none"
     saved_changed: bool = False
+    name: str | None = None  # the composition opened: the name field shows it, to save it again under it
 
 
 def _number(value: Any, what: str) -> float:
@@ -396,4 +397,4 @@ def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: Selec
     if not all(compose.is_stored(image_id) for image_id in opened.image_ids()):
         msg = f"“{chosen}” uses images that are no longer stored"
         raise StorageError(msg)
-    return Outcome(opened, None, ("success", f"Opened “{chosen}”."))
+    return Outcome(opened, None, ("success", f"Opened “{chosen}”."), name=str(chosen))

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from dash_app.compose import text as text_rules
 from dash_app.compose.scene import (
+    HARD_MAX_SIDE,
     MAX_LAYERS,
     MAX_SCALE,
     MIN_SCALE,
@@ -48,7 +49,7 @@ def new_layer_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def new_scene(width: int = 1920, height: int = 1080, *, max_side: int = 16384) -> Scene:
+def new_scene(width: int = 1920, height: int = 1080, *, max_side: int = HARD_MAX_SIDE) -> Scene:
     """An empty canvas with the default soft gradient."""
     return scene_from_dict(
         {"canvas": {"width": width, "height": height}, "background": DEFAULT_BACKGROUND}, max_side=max_side
@@ -58,7 +59,7 @@ def new_scene(width: int = 1920, height: int = 1080, *, max_side: int = 16384) -
 def _rebuild(scene: Scene, **changes: Any) -> Scene:
     """A copy with ``changes``, validated again (model_copy alone would skip validation)."""
     data = scene_to_dict(scene) | changes
-    return scene_from_dict(data, max_side=max(scene.canvas.size + (16384,)))
+    return scene_from_dict(data, max_side=HARD_MAX_SIDE)
 
 
 def _clamped(value: float, low: float, high: float) -> float:

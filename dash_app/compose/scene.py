@@ -33,6 +33,7 @@ from pydantic import (
 from dash_app.compose import text as text_rules
 
 HARD_MAX_SIDE = 16384  # the largest max_canvas_side the settings allow
+MIN_CANVAS_SIDE = 16
 HARD_MAX_IMAGE_SIDE = 100_000  # no stored image is larger (intake limits the pixels); a crop stays within it
 MAX_LAYERS = 60
 MIN_SCALE, MAX_SCALE = 0.01, 50.0
@@ -57,13 +58,17 @@ class _Strict(BaseModel):
 
 
 class Canvas(_Strict):
-    width: int = Field(ge=16, le=HARD_MAX_SIDE)
-    height: int = Field(ge=16, le=HARD_MAX_SIDE)
+    width: int
+    height: int
 
     @field_validator("width", "height")
     @classmethod
     def _within_limit(cls, value: int, info: ValidationInfo) -> int:
-        limit = (info.context or {}).get("max_side", HARD_MAX_SIDE)
+        """The sides' range, with the limit this server is configured with (the one the page shows)."""
+        limit = min((info.context or {}).get("max_side", HARD_MAX_SIDE), HARD_MAX_SIDE)
+        if value < MIN_CANVAS_SIDE:
+            msg = f"{value} px is smaller than the minimum of {MIN_CANVAS_SIDE} px"
+            raise ValueError(msg)
         if value > limit:
             msg = f"{value} px is larger than the limit of {limit} px"
             raise ValueError(msg)
@@ -292,6 +297,8 @@ def _describe(error: ValidationError) -> str:
         loc = item["loc"]
         where = ".".join(str(part) for index, part in enumerate(loc)
                          if not (index and _is_union_tag(part) and _is_union_owner(loc[index - 1]))) or "scene"
+        if loc[:1] == ("canvas",):  # the fields the page shows as the canvas's width and height
+            where = " ".join(str(part) for part in loc)
         reason = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             reason = "is not a known field"

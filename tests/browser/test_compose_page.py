@@ -426,7 +426,7 @@ def test_a_tampered_scene_from_the_browser_is_refused(compose_app, open_page):
         return {status: r.status, body: await r.json()};
     }""", url)
     assert answer["status"] == 400
-    for part in ("canvas.width", "layers.0.image_id", "script: is not a known field"):
+    for part in ("canvas width", "layers.0.image_id", "script: is not a known field"):
         assert part in answer["body"]["error"]
     page.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('compose-scene'));
         s.layers = [{id: 'abcdef12', image_id: 'a'.repeat(32), x: 1, y: 2, opacity: 7}];

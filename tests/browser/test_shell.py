@@ -98,6 +98,24 @@ def test_colour_mode_choice_survives_reload_and_new_tabs(live_app, open_page):
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_primary_buttons_filled_or_outlined_wear_the_accent_not_bootstraps_blue(live_app, open_page, scheme):
+    page = open_page(scheme=scheme)
+    page.goto(live_app + "compose")
+    page.wait_for_selector("#compose-page .btn-outline-primary")
+    colours = page.evaluate("""() => {
+        const of = (selector) => [...document.querySelectorAll(selector)].map(b => getComputedStyle(b).borderColor);
+        return {filled: of('.btn-primary'), outlined: of('.btn-outline-primary')};
+    }""")
+    accent = set(colours["filled"])
+    assert len(accent) == 1 and "rgb(13, 110, 253)" not in accent, colours
+    assert len(colours["outlined"]) >= 3 and set(colours["outlined"]) == accent, colours
+    page.hover("#compose-page .compose-export")  # hovered, an outline button fills with the accent (a transition)
+    page.wait_for_function("(accent) => getComputedStyle(document.querySelector('#compose-page .compose-export'))"
+                           ".backgroundColor === accent", arg=accent.pop())
+    assert page.console_errors == []
+
+
 def test_narrow_layout_collapses_the_navbar_into_a_toggler(live_app, open_page):
     page = open_page(width=WIDTHS["narrow"])
     page.goto(live_app)

@@ -98,6 +98,8 @@ def test_opening_a_saved_composition_shows_it(app, stored_id):
     opened = update(ids.COMPOSE_OPEN, saved="Small")
     assert text(opened["alerts"]) == "Opened “Small”."
     assert (opened["count"], opened["width"], opened["height"]) == ("1", 800, 600)
+    assert opened["save_name"] == "Small", "the name field shows it: saving again keeps the name"
+    assert update(ids.COMPOSE_X, opened["scene"], None, None, x=10)["save_name"] is no_update, "a typed name stays"
 
 
 def test_a_stored_composition_whose_images_are_gone_is_refused_and_the_page_starts_afresh(app):

@@ -51,7 +51,7 @@ def test_every_kind_of_background_is_accepted(background):
 
 @pytest.mark.parametrize(("change", "named"), [
     (lambda s: s.update(extra=1), "extra: is not a known field"),
-    (lambda s: s["canvas"].update(depth=3), "canvas.depth: is not a known field"),
+    (lambda s: s["canvas"].update(depth=3), "canvas depth: is not a known field"),
     (lambda s: s["layers"][0].update(onclick="alert(1)"), "layers.0.onclick: is not a known field"),
     (lambda s: s["background"].update(color="#fff"), "background.color: is not a known field"),
 ])
@@ -75,9 +75,9 @@ def test_unknown_fields_are_refused_by_name(change, named):
     (lambda s: s["layers"][0].update(image_id="../../etc/passwd"), "layers.0.image_id"),
     (lambda s: s["layers"][0].update(id="x"), "layers.0.id"),
     (lambda s: s["layers"].append(dict(s["layers"][0])), "same id"),
-    (lambda s: s["canvas"].update(width=15), "canvas.width"),
-    (lambda s: s["canvas"].update(height=20000), "canvas.height"),
-    (lambda s: s["canvas"].update(width=1920.0), "canvas.width"),
+    (lambda s: s["canvas"].update(width=15), "canvas width"),
+    (lambda s: s["canvas"].update(height=20000), "canvas height"),
+    (lambda s: s["canvas"].update(width=1920.0), "canvas width"),
     (lambda s: s["background"].update(color_to="red"), "background.color_to"),
     (lambda s: s["background"].update(kind="svg"), "background"),
     (lambda s: s.update(version=2), "version"),
@@ -93,8 +93,21 @@ def test_out_of_range_and_wrongly_typed_values_are_refused(change, named):
 def test_the_canvas_limit_comes_from_the_settings():
     data = valid() | {"canvas": {"width": 4000, "height": 1000}}
     assert scene_from_dict(data, max_side=8192).canvas.width == 4000
-    with pytest.raises(SceneError, match="canvas.width: 4000 px is larger than the limit of 2048 px"):
+    with pytest.raises(SceneError, match="canvas width: 4000 px is larger than the limit of 2048 px"):
         scene_from_dict(data, max_side=2048)
+
+
+@pytest.mark.parametrize("canvas,message", [
+    ({"width": 1920, "height": 20000}, "canvas height: 20000 px is larger than the limit of 8192 px"),
+    ({"width": 10, "height": 1080}, "canvas width: 10 px is smaller than the minimum of 16 px"),
+    ({"width": 0, "height": -100}, "canvas width: 0 px is smaller than the minimum of 16 px; "
+                                   "canvas height: -100 px is smaller than the minimum of 16 px"),
+])
+def test_a_canvas_side_out_of_range_is_named_with_the_limit_the_server_has(canvas, message):
+    """The page shows the configured limit; a side beyond every limit is refused naming that one too."""
+    with pytest.raises(SceneError) as error:
+        scene_from_dict(valid() | {"canvas": canvas}, max_side=8192)
+    assert str(error.value) == message
 
 
 def test_too_many_layers_are_refused():

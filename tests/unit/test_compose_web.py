@@ -102,7 +102,7 @@ def test_the_preview_background_is_rendered_at_preview_size(compose_client):
 @pytest.mark.parametrize(("query", "message"), [
     (background_query({"kind": "solid", "color": "#fff"}), "background.color"),
     (background_query({"kind": "solid", "color": "#ffffff", "x": 1}), "x: is not a known field"),
-    (background_query({"kind": "solid", "color": "#ffffff"}, w=99999), "canvas.width"),
+    (background_query({"kind": "solid", "color": "#ffffff"}, w=99999), "canvas width"),
     ({"spec": "{", "w": 10, "h": 10}, "bad background"),
     ({"spec": json.dumps({"kind": "solid", "color": "#ffffff"})}, "bad background"),
     (background_query({"kind": "solid", "color": "#ffffff"}) | {"density": 9}, "density"),
@@ -142,7 +142,7 @@ def test_export_also_takes_a_form_post(compose_client):
 @pytest.mark.parametrize(("change", "status", "message"), [
     (lambda s: s.update(evil=1), 400, "evil: is not a known field"),
     (lambda s: s["layers"][0].update(opacity=3), 400, "layers.0.opacity"),
-    (lambda s: s["canvas"].update(width=100_000), 400, "canvas.width"),
+    (lambda s: s["canvas"].update(width=100_000), 400, "canvas width"),
     (lambda s: s["layers"][0].update(image_id="f" * 32), 404, "no longer stored"),
 ])
 def test_export_refuses_a_bad_scene_and_renders_nothing(compose_client, change, status, message):
