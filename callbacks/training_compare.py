@@ -18,6 +18,8 @@ from dash_app.runs.artifacts import artifact_path
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
 
+MAX_COMPARED = 8  # runs side by side: the first ones the address names
+
 
 def register(app: Dash) -> None:
     """Register the compare view's callback."""
@@ -32,7 +34,8 @@ def register(app: Dash) -> None:
 
 def compare(run_ids_text) -> dict:
     """The runs named in the address: their curves on one chart, their settings and pictures side by side."""
-    wanted = parse_run_ids(run_ids_text)
+    asked = parse_run_ids(run_ids_text, limit=MAX_COMPARED * 10)
+    wanted, beyond = asked[:MAX_COMPARED], asked[MAX_COMPARED:]
     store = get_workbench().runs
     viewer = Viewer()
     found = store.get_many(wanted)
@@ -43,20 +46,25 @@ def compare(run_ids_text) -> dict:
         message = alert("Choose two or more runs in the run history to compare them.", color="info",
                         icon="bi-info-circle")
         if hidden:
-            message = alert(_left_out(missing, hidden), color="warning")
+            message = alert(_left_out(missing, hidden, beyond), color="warning")
         return {"note": message, "figure": empty_figure("Nothing to compare"), "settings": "", "pictures": ""}
-    note = alert(_left_out(missing, hidden), color="warning") if missing or hidden else ""
+    note = alert(_left_out(missing, hidden, beyond), color="warning") if missing or hidden or beyond else ""
     histories = store.metrics([run.id for run in runs])
-    classifier = all(run.config.get("dataset") != "table" or run.config.get("task") == "classification" for run in runs)
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
-                           uirevision="compare-" + "-".join(str(run.id) for run in runs), classifier=classifier)
+                           uirevision="compare-" + "-".join(str(run.id) for run in runs),
+                           accuracy=any(run.is_classifier for run in runs),
+                           rmse=not all(run.is_classifier for run in runs))
     return {"note": note, "figure": figure, "settings": config_diff(runs),
             "pictures": artifacts_side_by_side(runs, store)}
 
 
-def _left_out(missing: list[int], hidden: list[int]) -> str:
-    """Which asked-for runs are not compared: unknown ones, and other users' when runs are not shared."""
+def _left_out(missing: list[int], hidden: list[int], beyond: list[int]) -> str:
+    """Which asked-for runs are not compared: unknown ones, other users' when runs are not shared, and those
+    past the first MAX_COMPARED."""
     parts = []
+    if beyond:
+        shown = ", ".join(f"#{i}" for i in beyond[:20]) + (f" and {len(beyond) - 20} more" if len(beyond) > 20 else "")
+        parts.append(f"At most {MAX_COMPARED} runs are compared at once, left out: {shown}")
     if missing:
         parts.append(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}")
     if hidden:
@@ -64,33 +72,32 @@ def _left_out(missing: list[int], hidden: list[int]) -> str:
     return ". ".join(parts)
 
 
+def setting(run: Run, field: str):
+    """A run's value of a setting, None where its data set does not use it (a digits run reads no table rows)."""
+    return run.config.get(field) if field in dataset_fields(run.config.get("dataset")) else None
+
+
 def differing_fields(runs: list[Run]) -> set[str]:
-    """Config fields whose values are not the same in every run."""
+    """Settings whose values are not the same in every run (a setting a run's data set does not use is none)."""
     fields = {field for run in runs for field in run.config}
-    return {field for field in fields if len({repr(run.config.get(field)) for run in runs}) > 1}
+    return {field for field in fields if len({repr(setting(run, field)) for run in runs}) > 1}
 
 
 def config_diff(runs: list[Run]) -> dbc.Table:
     """Settings as rows, runs as columns; a row where the runs differ is highlighted."""
     different = differing_fields(runs)
-    shown = [field for field in CONFIG_LABELS if any(field in run.config for run in runs)]
-    shown = [field for field in shown if field in different or _relevant(field, runs)]
+    shown = [field for field in CONFIG_LABELS if any(setting(run, field) is not None for run in runs)]
     header = html.Thead(html.Tr([html.Th("Setting"), *[
         html.Th([html.A(f"#{run.id}", href=run_href(run.id)), " ", status_badge(run.status)]) for run in runs]]))
     body = []
     for field in shown:
-        cells = [html.Td(_shown(run.config.get(field))) for run in runs]
+        cells = [html.Td(_shown(setting(run, field))) for run in runs]
         is_different = field in different
         label = [CONFIG_LABELS[field], html.I(className="bi bi-asterisk ms-1", title="differs")] if is_different \
             else CONFIG_LABELS[field]
         body.append(html.Tr([html.Th(label), *cells], className="train-diff" if is_different else None,
                             **{"data-differs": "true" if is_different else "false"}))
     return dbc.Table([header, html.Tbody(body)], size="sm", hover=True, className="train-compare-table")
-
-
-def _relevant(field: str, runs: list[Run]) -> bool:
-    """Whether the data set of any of the runs uses the setting (jobs/config.py DATASET_RULES)."""
-    return any(field in dataset_fields(run.config.get("dataset")) for run in runs)
 
 
 def _shown(value) -> str:

@@ -14,15 +14,20 @@ GRID_GREY = "rgba(138, 147, 166, 0.22)"
 PALETTE = ("#6366f1", "#f97316", "#10b981", "#e11d48", "#0ea5e9", "#a855f7", "#eab308", "#14b8a6")
 
 
-def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifier: bool = True) -> go.Figure:
-    """Loss (left) and accuracy or RMSE (right) per epoch; one colour per run, dashed for training."""
-    right_title = "Accuracy" if classifier else "Validation RMSE"
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss", right_title), horizontal_spacing=0.1)
+def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, accuracy: bool = True,
+                  rmse: bool = False) -> go.Figure:
+    """Loss (left), then accuracy and/or RMSE per epoch; one colour per run, dashed for training.
+
+    A classifier has accuracy, a regression RMSE; runs of both kinds compared side by side get both panels.
+    """
+    right = [title for title, shown in (("Accuracy", accuracy), ("Validation RMSE", rmse)) if shown]
+    figure = make_subplots(rows=1, cols=1 + len(right), subplot_titles=("Loss", *right),
+                           horizontal_spacing=0.1 if len(right) < 2 else 0.07)
     several = len(histories) > 1
     for index, (name, history) in enumerate(histories.items()):
         colour = PALETTE[index % len(PALETTE)]
         epochs = [row["epoch"] for row in history]
-        for key, column, dash, label in _series(classifier):
+        for key, column, dash, label in _series(accuracy, rmse):
             values = [row.get(key) for row in history]
             if not any(value is not None for value in values):
                 continue
@@ -46,7 +51,7 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifi
     figure.update_xaxes(title_text="epoch", gridcolor=GRID_GREY, zeroline=False,
                         range=[0.8, max(last_epoch, 2) + 0.2], **ticks)
     figure.update_yaxes(gridcolor=GRID_GREY, zeroline=False)
-    if classifier:
+    if accuracy:
         figure.update_yaxes(tickformat=".0%", row=1, col=2)
     if not histories or not any(histories.values()):
         figure.add_annotation(text="Curves appear after the first epoch", showarrow=False, xref="paper", yref="paper",
@@ -54,10 +59,14 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, classifi
     return figure
 
 
-def _series(classifier: bool) -> list[tuple[str, int, str, str]]:
-    right = [("train_accuracy", 2, "dash", "train acc."), ("val_accuracy", 2, "solid", "val. acc.")] \
-        if classifier else [("val_rmse", 2, "solid", "val. RMSE")]
-    return [("train_loss", 1, "dash", "train loss"), ("val_loss", 1, "solid", "val. loss"), *right]
+def _series(accuracy: bool, rmse: bool) -> list[tuple[str, int, str, str]]:
+    """(metric, panel, line dash, label) of each curve drawn."""
+    series = [("train_loss", 1, "dash", "train loss"), ("val_loss", 1, "solid", "val. loss")]
+    if accuracy:
+        series += [("train_accuracy", 2, "dash", "train acc."), ("val_accuracy", 2, "solid", "val. acc.")]
+    if rmse:
+        series.append(("val_rmse", 3 if accuracy else 2, "solid", "val. RMSE"))
+    return series
 
 
 def _single_colour(key: str) -> str:

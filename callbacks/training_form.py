@@ -164,7 +164,8 @@ def start_run(clicks, numbers: list, number_ids: list[dict], choices: list, choi
         config = parse_config(values)
         _check_table_source(config)
     except ConfigError as error:
-        return {"message": _refusal(error, fields), "refresh": no_update,
+        # the number fields mark themselves as they are typed (check_numbers), the choices here
+        return {"message": _refusal(error, [*fields, *_by_field(number_ids, numbers)]), "refresh": no_update,
                 "feedback": [error.problems.get(name, "") for name in fields]}
     return {"message": _queue_and_launch(config), "refresh": (refresh or 0) + 1, "feedback": ["" for _ in fields]}
 
@@ -197,6 +198,9 @@ def _check_table_source(config: TrainConfig) -> None:
         problems["features"] = f"Not numeric columns of {config.table!r}: {', '.join(map(repr, unusable[:5]))}."[:300]
     if config.target not in columns:
         problems["target"] = f"There is no column {config.target[:60]!r} in {config.table!r}."
+    elif config.task == "regression" and not columns[config.target].numeric:
+        problems["target"] = (f"{config.target[:60]!r} is not numeric: a regression predicts a number. Choose "
+                              "Classify, or a numeric column.")
     if problems:
         raise ConfigError(problems)
 

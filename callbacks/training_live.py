@@ -19,14 +19,12 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, not_yours_to_cancel, run_of, store_unavailable
+from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, cancel_pressed, run_of, store_unavailable
 from dash_app.callbacks.wiring import clientside
-from dash_app.components import alert
 from dash_app.components.training import (
     POLL_ACTIVE_MS, POLL_IDLE_MS, POLL_STARTING_MS, active_card, format_seconds, progress_block, run_href,
 )
-from dash_app.runs.control import cancel_run, reap
-from dash_app.runs.schema import CANCELLED
+from dash_app.runs.control import reap
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
 
@@ -35,6 +33,7 @@ def register(app: Dash) -> None:
     """Register the live view's callbacks."""
     app.callback(
         output={"cards": Output(ids.TRAIN_ACTIVE, "children"), "rows": Output(ids.TRAIN_RUNS_GRID, "rowData"),
+                "row_updates": Output(ids.TRAIN_RUNS_GRID, "rowTransaction"),
                 "signature": Output(ids.TRAIN_RUNS_SIGNATURE, "data"), "interval": Output(ids.TRAIN_POLL, "interval"),
                 "figure": Output(ids.TRAIN_LIVE_GRAPH, "figure"), "title": Output(ids.TRAIN_LIVE_TITLE, "children")},
         inputs={"n_intervals": Input(ids.TRAIN_POLL, "n_intervals"), "refreshed": Input(ids.TRAIN_REFRESH, "data")},
@@ -70,8 +69,8 @@ def refresh(n_intervals, refreshed, signature) -> dict:
     try:
         return _refresh(signature)
     except STORE_ERRORS as error:
-        return {"cards": store_unavailable(error), "rows": no_update, "signature": None, "interval": POLL_IDLE_MS,
-                "figure": no_update, "title": no_update}
+        return {"cards": store_unavailable(error), "rows": no_update, "row_updates": no_update, "signature": None,
+                "interval": POLL_IDLE_MS, "figure": no_update, "title": no_update}
 
 
 def _refresh(signature) -> dict:
@@ -85,8 +84,8 @@ def _refresh(signature) -> dict:
     new_signature = _signature(runs, active)
     old = signature if isinstance(signature, dict) else {}
     changed = {key for key in new_signature if old.get(key) != new_signature[key]}
-    answer = {"cards": no_update, "rows": no_update, "signature": no_update, "interval": _interval(active),
-              "figure": no_update, "title": no_update}
+    answer = {"cards": no_update, "rows": no_update, "row_updates": no_update, "signature": no_update,
+              "interval": _interval(active), "figure": no_update, "title": no_update}
     if not changed:
         return answer
     answer["signature"] = new_signature
@@ -96,6 +95,8 @@ def _refresh(signature) -> dict:
         answer["figure"], answer["title"] = _live_curves(store, active, runs)
     if "rows" in changed:
         answer["rows"] = grid_rows(runs)
+    elif "epochs" in changed:  # only the running runs' rows: their figures after each epoch
+        answer["row_updates"] = {"update": grid_rows([run for run in active if run.status == "running"])}
     return answer
 
 
@@ -113,6 +114,7 @@ def _signature(runs: list[Run], active: list[Run]) -> dict:
     live = next((run for run in reversed(active) if run.status == "running"), None)
     return {
         "rows": [[run.id, run.status] for run in runs],
+        "epochs": [[run.id, (run.progress or {}).get("epoch")] for run in active if run.status == "running"],
         "active": [[run.id, run.status, bool(run.progress)] for run in active],  # the first progress redraws
         "curve": [live.id, (live.progress or {}).get("epoch")] if live else None,
         "tick": int(time.time()) if active else None,  # progress bodies follow every tick
@@ -133,7 +135,7 @@ def update_progress(signature, body_ids) -> dict:
 
 
 def _no_active() -> html.Div:
-    return html.Div([html.I(className="bi bi-moon-stars me-2"), "No run is queued or running. Start one on the left."],
+    return html.Div([html.I(className="bi bi-moon-stars me-2"), "No run is queued or running. Start one with the form."],
                     className="train-empty")
 
 
@@ -144,8 +146,8 @@ def _live_curves(store, active: list[Run], runs: list[Run]):
     if run is None:
         return empty_figure("Live curves appear here while a run trains"), "Live curves"
     history = store.metrics([run.id])[run.id]
-    classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
-    figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
+    figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", accuracy=run.is_classifier,
+                           rmse=not run.is_classifier)
     heading = "Live curves of run" if running else "Curves of the last run,"
     return figure, [f"{heading} #{run.id} ", html.Small(f"{run.summary} · {run.status}", className="text-body-secondary")]
 
@@ -168,6 +170,7 @@ def grid_rows(runs: list[Run]) -> list[dict]:
             "device": run.device or "",
             "created": datetime.fromtimestamp(run.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             "duration": format_seconds(run.duration(time.time())) if run.started_at else "",
+            "duration_s": run.duration(time.time()) if run.started_at else None,
             "error": run.error or "",
         })
     return rows
@@ -175,26 +178,8 @@ def grid_rows(runs: list[Run]) -> list[dict]:
 
 def cancel(request, refresh) -> dict:
     """Cancel the run whose button was pressed, from any tab, for its owner or an admin; wait until it has stopped."""
-    run_id = request.get("run") if isinstance(request, dict) else None
-    if not isinstance(run_id, int) or isinstance(run_id, bool):
-        raise PreventUpdate
-    try:
-        store = get_workbench().runs
-        found = store.get(run_id)
-        if found is None:
-            return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
-        if not Viewer().may_cancel(found):
-            return {"message": alert(not_yours_to_cancel(found), icon="bi-shield-lock"), "refresh": no_update}
-        run = cancel_run(store, run_id, launcher=get_workbench().launcher)
-    except STORE_ERRORS as error:
-        return {"message": store_unavailable(error), "refresh": no_update}
-    if run is None:
-        return {"message": alert(f"Run #{run_id} does not exist."), "refresh": no_update}
-    if run.status == CANCELLED:
-        message = alert(f"Run #{run_id} cancelled.", color="info", icon="bi-slash-circle")
-    else:
-        message = alert(f"Run #{run_id} had already ended: {run.status}.", color="secondary", icon="bi-info-circle")
-    return {"message": message, "refresh": (refresh or 0) + 1}
+    message, changed = cancel_pressed(request)
+    return {"message": message, "refresh": (refresh or 0) + 1 if changed else no_update}
 
 
 def compare_link(selected) -> dict:

@@ -17,14 +17,15 @@ from dash.exceptions import PreventUpdate
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import (
-    Viewer, not_shared_message, not_yours_to_cancel, not_yours_to_resume, parse_run_ids, pressed_runs,
+    Viewer, cancel_pressed, not_shared_message, not_yours_to_resume, pressed_runs, run_number,
 )
+from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
 from dash_app.components.training import (
     ARTIFACT_TITLES, config_table, format_seconds, image_card, progress_block, status_badge,
 )
 from dash_app.runs.artifacts import artifact_path
-from dash_app.runs.control import cancel_run, reap, resume_run
+from dash_app.runs.control import reap, resume_run
 from dash_app.runs.store import RESUMABLE, Run, TooManyRuns
 from dash_app.workbench import get_workbench
 
@@ -36,14 +37,16 @@ def register(app: Dash) -> None:
                 "details": Output(ids.TRAIN_RUN_PROGRESS, "children"),
                 "figure": Output(ids.TRAIN_RUN_GRAPH, "figure"),
                 "artifacts": Output(ids.TRAIN_RUN_ARTIFACTS, "children"),
-                "poll_off": Output(ids.TRAIN_RUN_POLL, "disabled")},
+                "poll_off": Output(ids.TRAIN_RUN_POLL, "disabled"),
+                "body_hidden": Output(ids.TRAIN_RUN_BODY, "hidden")},
         inputs={"n_intervals": Input(ids.TRAIN_RUN_POLL, "n_intervals")},
         state={"run_id_text": State(ids.TRAIN_RUN_ID, "data")},
     )(show_run)
+    clientside(app, "training", "cancelRequest", Output(ids.TRAIN_RUN_CANCEL_REQUEST, "data"),
+               Input(ids.train_run_cancel(ALL), "n_clicks"), prevent_initial_call=True)
     app.callback(
         output={"message": Output(ids.TRAIN_RUN_ALERT, "children")},
-        inputs={"clicks": Input(ids.train_run_cancel(ALL), "n_clicks")},
-        state={"button_ids": State(ids.train_run_cancel(ALL), "id")},
+        inputs={"request": Input(ids.TRAIN_RUN_CANCEL_REQUEST, "data")},
         prevent_initial_call=True,
     )(cancel_from_run_page)
     app.callback(
@@ -59,23 +62,24 @@ def show_run(n_intervals, run_id_text) -> dict:
     """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended."""
     workbench = get_workbench()
     store = workbench.runs
-    run_ids = parse_run_ids(str(run_id_text or ""), limit=1)
-    run = store.get(run_ids[0]) if run_ids else None
+    run_id = run_number(run_id_text)
+    run = store.get(run_id) if run_id else None
     viewer = Viewer()
     if run is not None and viewer.may_view(run) and run.is_active \
             and reap(store, [run], workbench.settings.heartbeat_timeout_s):
         run = store.get(run.id)  # its job had died: the page says so at once
-    if run is None or not viewer.may_view(run):
-        text = f"There is no run {run_id_text!r}." if run is None else not_shared_message(run.id)
-        return {"heading": alert(text, color="warning"), "details": "", "figure": empty_figure("No such run"),
-                "artifacts": "", "poll_off": True}
+    if run is None or not viewer.may_view(run):  # the message alone, and the way back to every run
+        text = not_shared_message(run.id) if run is not None else f"There is no run #{run_id}." if run_id else \
+            f"“{str(run_id_text)[:40]}” is not a run number."
+        return {"heading": alert(text, color="warning", dismissable=False), "details": "",
+                "figure": empty_figure("No such run"), "artifacts": "", "poll_off": True, "body_hidden": True}
     history = store.metrics([run.id])[run.id]
-    classifier = run.config.get("dataset") != "table" or run.config.get("task") == "classification"
-    figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", classifier=classifier)
+    figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", accuracy=run.is_classifier,
+                           rmse=not run.is_classifier)
     artifacts = artifact_gallery(run, store.artifacts(run.id)) if not run.is_active else ""
     return {"heading": heading(run, can_control=viewer.may_cancel(run)),
             "details": details(run, show_owner_id=viewer.identity.admin), "figure": figure, "artifacts": artifacts,
-            "poll_off": not run.is_active}
+            "poll_off": not run.is_active, "body_hidden": False}
 
 
 def heading(run: Run, *, can_control: bool = True) -> html.Div:
@@ -147,19 +151,9 @@ def artifact_gallery(run: Run, names: list[str]) -> list:
     ]
 
 
-def cancel_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
-    """Cancel the run whose page this is (its one Cancel button was pressed) and say how it ended."""
-    pressed = pressed_runs(button_ids, clicks)
-    if not pressed:
-        raise PreventUpdate
-    store = get_workbench().runs
-    found = store.get(pressed[0])
-    if found is not None and not Viewer().may_cancel(found):
-        return {"message": alert(not_yours_to_cancel(found), color="danger", icon="bi-shield-lock")}
-    run = cancel_run(store, pressed[0], launcher=get_workbench().launcher)
-    if run is None:
-        return {"message": no_update}
-    return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-slash-circle")}
+def cancel_from_run_page(request) -> dict:
+    """Cancel the run whose page this is (its Cancel button was pressed) and say how it ended."""
+    return {"message": cancel_pressed(request)[0]}
 
 
 def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
@@ -183,4 +177,4 @@ def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
                         color="success", icon="bi-play-circle")
         return {"message": message, "poll_off": False}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-info-circle"),
-            "poll_off": not run.is_active}
+            "poll_off": not run.is_active, "body_hidden": False}

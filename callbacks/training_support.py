@@ -7,12 +7,15 @@ with the owner and admins either way.
 
 from __future__ import annotations
 
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dash_app.auth import current_identity
 from dash_app.components import alert
 from dash_app.data.engines import error_reason
 from dash_app.identity import Identity, may_control_run, may_view_run
+from dash_app.runs.control import cancel_run
+from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
 
@@ -28,13 +31,19 @@ def store_unavailable(error: BaseException):
                  className="store-unavailable")
 
 
+def run_number(text: object) -> int | None:
+    """The run id an address names ("12"), or None for anything else (a small positive integer only)."""
+    part = text.strip() if isinstance(text, str) else ""
+    return int(part) if part.isascii() and part.isdigit() and 0 < len(part) <= 9 and int(part) > 0 else None
+
+
 def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
     """Run ids from a query string such as "3,7,12"; anything that is not a small positive integer is dropped."""
     ids: list[int] = []
     for part in (text if isinstance(text, str) else "").split(","):
-        part = part.strip()
-        if part.isascii() and part.isdigit() and 0 < len(part) <= 9 and int(part) not in ids:
-            ids.append(int(part))
+        run_id = run_number(part)
+        if run_id is not None and run_id not in ids:
+            ids.append(run_id)
     return ids[:limit]
 
 
@@ -84,3 +93,28 @@ def not_yours_to_cancel(run: Run) -> str:
 def not_yours_to_resume(run: Run) -> str:
     started_by = f" ({run.user})" if run.user else ""
     return f"Run #{run.id} was not resumed: only the user who started it{started_by} or an admin may resume it."
+
+
+def cancel_pressed(request: object) -> tuple[object, bool]:
+    """Cancel the run of a Cancel press, for its owner or an admin, and wait until it has stopped.
+
+    ``request`` is what the page's store holds after a press (``{"run": id, "at": ms}``, written by
+    assets/js/training.js, so that the answer lands even when the poll has replaced the button meanwhile).
+    Returns the message to show and whether the run changed; PreventUpdate for anything but a press.
+    """
+    run_id = run_of(request)
+    if run_id is None:
+        raise PreventUpdate
+    try:
+        store = get_workbench().runs
+        found = store.get(run_id)
+        if found is not None and not Viewer().may_cancel(found):
+            return alert(not_yours_to_cancel(found), icon="bi-shield-lock"), False
+        run = cancel_run(store, run_id, launcher=get_workbench().launcher) if found is not None else None
+    except STORE_ERRORS as error:
+        return store_unavailable(error), False
+    if run is None:
+        return alert(f"Run #{run_id} does not exist."), False
+    if run.status == CANCELLED:
+        return alert(f"Run #{run_id} cancelled.", color="info", icon="bi-slash-circle"), True
+    return alert(f"Run #{run_id} had already ended: {run.status}.", color="secondary", icon="bi-info-circle"), False

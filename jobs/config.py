@@ -48,7 +48,7 @@ class Range:
     def problem(self, value: Any) -> str | None:
         """Say what is wrong with ``value``, or None when it is allowed."""
         kind = "a whole number" if self.integer else "a number"
-        shown = f"{self.low:g} to {self.high:g}"
+        shown = f"{int(self.low):,} to {int(self.high):,}" if self.integer else f"{self.low:g} to {self.high:g}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"Enter {kind} from {shown}."
         if isinstance(value, int) and not self.low <= value <= self.high:  # before math: 10**400 is no float

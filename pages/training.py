@@ -218,7 +218,10 @@ def runs_card() -> dbc.Card:
                             ("queued", "running", "succeeded", "failed", "cancelled", "interrupted")}},
         {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 220},
         {"field": "val_accuracy", "headerName": "Val accuracy", "width": 130, "filter": "agNumberColumnFilter",
-         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"}},
+         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"},
+         # filtered in the percent the column shows: "greater than 90" keeps 97.2%
+         "filterValueGetter": {"function": "params.data.val_accuracy == null ? null : params.data.val_accuracy * 100"},
+         "filterParams": {"defaultOption": "greaterThanOrEqual"}},  # typed in the header row: "at least"
         {"field": "val_loss", "headerName": "Val loss", "width": 120, "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"}},
         {"field": "epochs", "width": 100, "filter": "agNumberColumnFilter"},
@@ -226,7 +229,8 @@ def runs_card() -> dbc.Card:
         {"field": "device", "width": 100},
         {"field": "created", "headerName": "Created", "width": 175, "filter": "agTextColumnFilter",
          "cellDataType": "text"},
-        {"field": "duration", "headerName": "Took", "width": 120},
+        {"field": "duration", "headerName": "Took", "width": 120,
+         "comparator": {"function": "trainTookOrder"}},  # by seconds, not by the text (assets/js/training.js)
         {"field": "error", "flex": 2, "minWidth": 220, "tooltipField": "error", "cellClass": "train-grid-error"},
     ]
     grid = dag.AgGrid(
@@ -235,7 +239,8 @@ def runs_card() -> dbc.Card:
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
         getRowId="params.data.id_value",
-        dashGridOptions={"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
+        dashGridOptions={"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
+                                          "selectAll": "filtered"},  # the header box ticks the runs shown
                          "animateRows": False, "tooltipShowDelay": 300,
                          "localeText": {"noRowsToShow": "No runs yet: start one above."}},
         className="ag-theme-quartz train-grid",

@@ -25,6 +25,7 @@ def layout(run_id: str | None = None, **_query: str) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.TRAIN_RUN_ID, data=run_id),
+            dcc.Store(id=ids.TRAIN_RUN_CANCEL_REQUEST),  # a Cancel press: the heading's poll may replace the button
             dcc.Interval(id=ids.TRAIN_RUN_POLL, interval=1000),
             html.Nav(
                 dbc.Button([html.I(className="bi bi-arrow-left me-1"), "All runs"],
@@ -33,17 +34,19 @@ def layout(run_id: str | None = None, **_query: str) -> html.Div:
             ),
             html.Div(id=ids.TRAIN_RUN_STATUS, className="train-run-head"),
             html.Div(id=ids.TRAIN_RUN_ALERT, **{"aria-live": "polite"}),
-            dbc.Row(
-                [
-                    dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.TRAIN_RUN_PROGRESS)), className="train-card h-100"),
-                            lg=4),
-                    dbc.Col(dbc.Card(dbc.CardBody(
-                        curves_graph(ids.TRAIN_RUN_GRAPH, 420)
-                    ), className="train-card h-100"), lg=8),
-                ],
-                className="g-4",
-            ),
-            html.Section(id=ids.TRAIN_RUN_ARTIFACTS, className="train-artifacts mt-4"),
+            html.Div([  # hidden for an address that names no run the user may see
+                dbc.Row(
+                    [
+                        dbc.Col(dbc.Card(dbc.CardBody(html.Div(id=ids.TRAIN_RUN_PROGRESS)),
+                                         className="train-card h-100"), lg=4),
+                        dbc.Col(dbc.Card(dbc.CardBody(
+                            curves_graph(ids.TRAIN_RUN_GRAPH, 420)
+                        ), className="train-card h-100"), lg=8),
+                    ],
+                    className="g-4",
+                ),
+                html.Section(id=ids.TRAIN_RUN_ARTIFACTS, className="train-artifacts mt-4"),
+            ], id=ids.TRAIN_RUN_BODY),
         ],
         id=ids.TRAIN_RUN_PAGE,
         className="train-page",

@@ -27,6 +27,16 @@
     return runNumber(valueA, nodeA) - runNumber(valueB, nodeB);
   };
 
+  // Run history's "Took" column shows "1 min 22 s"; it sorts by the seconds each row carries.
+  gridFunctions.trainTookOrder = function (valueA, valueB, nodeA, nodeB) {
+    return seconds(nodeA) - seconds(nodeB);
+  };
+
+  function seconds(node) {
+    var value = node && node.data ? node.data.duration_s : null;
+    return typeof value === "number" ? value : -1;
+  }
+
   function runNumber(value, node) {
     if (node && node.data && typeof node.data.run_id === "number") {
       return node.data.run_id;

@@ -76,6 +76,11 @@ def format_metric(value) -> str:
     return "–" if value is None else f"{value:.4f}" if abs(value) < 100 else f"{value:,.1f}"
 
 
+def format_percent(value) -> str:
+    """An accuracy as the run history shows it (97.2%)."""
+    return "–" if value is None else f"{value:.1%}"
+
+
 def progress_block(run: Run) -> html.Div:
     """Progress bar and figures of an active run; a queued run shows its place in the queue."""
     if run.status == "queued":
@@ -93,14 +98,13 @@ def progress_block(run: Run) -> html.Div:
                                   className="train-queue-note")], className="train-progress-block")
     fraction = (progress.get("step") or 0) / (progress.get("total_steps") or 1)
     metrics = progress.get("metrics") or {}
-    classifier = run.config.get("dataset") != "table" or run.config.get("task") != "regression"
-    accuracy_key = "val_accuracy" if classifier else "val_rmse"
     stats = [
         ("Epoch", f"{progress.get('epoch', '–')} / {progress.get('epochs', run.config.get('epochs', '–'))}"),
         ("Step", f"{progress.get('step', 0):,} / {progress.get('total_steps', 0):,}"),
         ("Train loss", format_metric(progress.get("loss"))),
         ("Val loss", format_metric(metrics.get("val_loss"))),
-        ("Val accuracy" if accuracy_key == "val_accuracy" else "Val RMSE", format_metric(metrics.get(accuracy_key))),
+        ("Val accuracy", format_percent(metrics.get("val_accuracy"))) if run.is_classifier else
+        ("Val RMSE", format_metric(metrics.get("val_rmse"))),
         ("Elapsed", format_seconds(run.duration(time.time()))),
         ("ETA", format_seconds(progress.get("eta")) if progress else "starting…"),
     ]

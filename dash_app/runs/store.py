@@ -84,6 +84,11 @@ class Run:
         return self.status in ACTIVE
 
     @property
+    def is_classifier(self) -> bool:
+        """Whether the run classifies (accuracy) rather than regresses a Table target (RMSE)."""
+        return self.config.get("dataset") != "table" or self.config.get("task") == "classification"
+
+    @property
     def process(self) -> ProcessRef | None:
         if self.host is None or self.pid is None:
             return None

@@ -38,6 +38,8 @@ def _artifact(run_id: int, name: str) -> Response:
     response = send_from_directory(
         run_folder(workbench.settings.data_dir, run_id), name,
         as_attachment=request.args.get("download") == "1" or not name.endswith(".png"), max_age=3600,
+        # PyTorch's weights: the system's table would guess a type of its own for ".pt"
+        mimetype="application/octet-stream" if name.endswith(".pt") else None,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+import json
 import re
 import time
 
@@ -253,7 +254,7 @@ def test_out_of_range_values_are_marked_inline_and_nothing_starts(server, open_p
     page.fill(field("learning_rate"), "50")
     page.wait_for_selector(f"{field('epochs')}.is-invalid")
     feedback = page.inner_text("#train-form")
-    assert "Must be from 1 to 1000." in feedback and "Must be from 1e-06 to 10." in feedback
+    assert "Must be from 1 to 1,000." in feedback and "Must be from 1e-06 to 10." in feedback
     page.click("#train-start")
     page.wait_for_selector("#train-start-alert .alert-warning")
     assert "Nothing started" in page.inner_text("#train-start-alert")
@@ -284,6 +285,31 @@ def test_a_table_from_a_database_trains_and_bad_tables_are_explained(server, ope
     assert run.config["features"] == ["unit_price", "cost"] and run.config["target"] == "category"
     store.dispose()
     _assert_clean(page, server.base_url)
+
+
+CONTRAST = """(element) => {  // WCAG contrast of the element's text on what is painted behind it
+    const rgba = (text) => text.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+    let back = element, behind = [0, 0, 0, 0];
+    while (back && behind[3] === 0) { behind = rgba(getComputedStyle(back).backgroundColor); back = back.parentElement; }
+    const ink = rgba(getComputedStyle(element).color);
+    const shown = ink.slice(0, 3).map((c, i) => c * ink[3] + behind[i] * (1 - ink[3]));
+    const lum = (c) => c.map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [a, b] = [lum(shown), lum(behind.slice(0, 3))].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_table_fields_placeholders_are_readable_in_both_modes(server, open_page, scheme):
+    page = open_page(scheme=scheme)
+    open_training(page, server.base_url)
+    page.click(".train-dataset-choice label:has-text('Table')")
+    page.wait_for_selector("#train-table-fields:not([hidden]) .dash-dropdown-placeholder")
+    placeholders = page.locator("#train-table-fields .dash-dropdown-placeholder")
+    assert placeholders.count() == 4
+    ratios = placeholders.evaluate_all(f"(all) => all.map({CONTRAST})")
+    assert min(ratios) >= 3, f"placeholder contrast {ratios} (Choose a database, a table...)"
 
 
 def _pick(page, name: str, option: str) -> None:
@@ -323,7 +349,10 @@ def test_a_failed_run_shows_its_error_in_the_history_and_on_its_page(server, ope
     page.wait_for_selector(".train-run-error")
     assert "The loss became nan" in page.inner_text(".train-run-error")
     page.goto(f"{server.base_url}training/runs/99999")
-    page.wait_for_selector("text=There is no run '99999'")
+    page.wait_for_selector("text=There is no run #99999.")
+    assert page.is_hidden("#train-run-body"), "no empty cards: the message and the way back to every run"
+    page.goto(f"{server.base_url}training/runs/1,5")
+    page.wait_for_selector("text=“1,5” is not a run number.")
     _assert_clean(page, server.base_url)
 
 
@@ -355,6 +384,23 @@ def test_a_cancelled_run_resumes_from_its_page_and_finishes_its_epochs(server, o
     assert run.attempt == 2 and [row["epoch"] for row in history] == [1, 2, 3, 4], history
     assert history[:2] == logged, "it continued after its second epoch: the first two are the ones it had"
     store.dispose()
+    _assert_clean(page, server.base_url)
+
+
+def test_cancel_on_a_runs_own_page_says_so_while_the_page_follows_the_run(server, open_page):
+    """The heading is redrawn every second (Cancel turns into Resume): the answer to the press still shows."""
+    page = open_page()
+    open_training(page, server.base_url)
+    run_id = start_run(page, epochs=3, batch_size=64)
+    allow(server.data_dir, run_id, 1)
+    wait_for_epochs(server.data_dir, run_id, 1)  # and held before its second
+    page.goto(f"{server.base_url}training/runs/{run_id}")
+    page.wait_for_selector("#train-run-status .train-cancel")
+    page.click("#train-run-status .train-cancel")
+    page.wait_for_selector("#train-run-status .train-resume")
+    page.wait_for_selector("#train-run-alert .alert:has-text('cancelled')")
+    assert f"Run #{run_id} cancelled." in page.inner_text("#train-run-alert")
+    assert wait_for_status(server.data_dir, run_id, ("cancelled",)) == "cancelled"
     _assert_clean(page, server.base_url)
 
 
@@ -448,6 +494,60 @@ def test_the_run_column_sorts_by_run_number(history_server, open_page):
     page.wait_for_selector("#train-runs-grid .ag-header-cell[col-id='id'][aria-sort='ascending']")
     _wait_for_run_order(page, sorted(newest_first))
     _assert_clean(page, history_server.base_url)
+
+
+@pytest.fixture(scope="module")
+def varied_history(tmp_path_factory):
+    """An app whose three finished runs took 1.8 s, 1 min 22 s and 14.1 s, at 97.2 %, 50 % and 95 % accuracy."""
+    import sqlalchemy as sa
+
+    from dash_app.runs import schema
+
+    data_dir = tmp_path_factory.mktemp("training-varied")
+    run_ids = add_finished_runs(data_dir, 3)
+    store = store_of(data_dir)
+    with store.engine.begin() as connection:
+        for run_id, took, accuracy in zip(run_ids, (1.8, 82.0, 14.1), (0.972, 0.5, 0.95)):
+            connection.execute(sa.update(schema.runs).where(schema.runs.c.id == run_id).values(
+                started_at=1_000.0, finished_at=1_000.0 + took,
+                progress=json.dumps({"epoch": 4, "metrics": {"val_accuracy": accuracy}})))
+    store.dispose()
+    with serve_app(data_dir) as process:
+        process.run_ids = run_ids
+        yield process
+
+
+ROW_IDS_SHOWN = """() => [...document.querySelectorAll('#train-runs-grid .ag-center-cols-container .ag-row')]
+    .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+    .map(row => Number(row.getAttribute('row-id')))"""
+
+
+def _wait_for_rows(page, expected: list[int]) -> None:
+    page.wait_for_function(f"expected => JSON.stringify(({ROW_IDS_SHOWN})()) === JSON.stringify(expected)",
+                           arg=expected, polling=100)
+
+
+def test_run_history_sorts_took_by_time_filters_accuracy_in_percent_and_selects_what_it_shows(varied_history,
+                                                                                              open_page):
+    fast, slow, medium = varied_history.run_ids
+    page = open_page()
+    open_training(page, varied_history.base_url)
+    page.locator("#train-runs-grid").scroll_into_view_if_needed()
+    _wait_for_rows(page, [medium, slow, fast])
+    header = page.locator("#train-runs-grid .ag-header-cell[col-id='duration'] .ag-header-cell-label")
+    header.click(force=True)
+    page.wait_for_selector("#train-runs-grid .ag-header-cell[col-id='duration'][aria-sort='ascending']")
+    _wait_for_rows(page, [fast, medium, slow])  # 1.8 s, 14.1 s, 1 min 22 s (as text: 1 min.., 1.8 s, 14.1 s)
+    page.fill("#train-runs-grid .ag-floating-filter[col-id='val_accuracy'] input",
+              "90")  # the column shows percent: at least 90 %
+    _wait_for_rows(page, [fast, medium])
+    # The filter's field scrolled the grid sideways, as typing in it does for a user: back to its first column.
+    page.evaluate("dash_ag_grid.getApi('train-runs-grid').ensureColumnVisible('ag-Grid-SelectionColumn')")
+    page.click("#train-runs-grid .ag-header-cell[col-id='ag-Grid-SelectionColumn'] .ag-checkbox-input", force=True)
+    page.wait_for_selector("#train-compare-link:not(.disabled)")
+    href = page.get_attribute("#train-compare-link", "href")
+    assert sorted(int(i) for i in href.split("runs=")[1].split(",")) == [fast, medium], "only the runs shown"
+    _assert_clean(page, varied_history.base_url)
 
 
 def test_the_curves_card_of_a_run_keeps_its_size_while_the_chart_loads(history_server, open_page):

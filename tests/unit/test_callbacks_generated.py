@@ -222,12 +222,21 @@ def press_start(app, client, form: dict) -> dict:
     return post(client, payload(app, "train-start-alert.children", values, ["train-start.n_clicks"], TRAINING_PATTERNS))
 
 
+def check_fields(app, client, form: dict) -> dict:
+    """The marks under the number fields for the form's values (the callback that marks them as they are typed)."""
+    kinds = {name: "train-field" for name in NUMBER_FIELDS} | {name: "train-choice" for name in CHOICE_FIELDS}
+    values = {f"{kinds[name]}:{name}.value": value for name, value in form.items()}
+    return post(client, payload(app, '{"field":["ALL"],"type":"train-field"}.invalid', values,
+                                ['{"field":"epochs","type":"train-field"}.value'],
+                                {**TRAINING_PATTERNS, "train-field-feedback": list(NUMBER_FIELDS)}))
+
+
 def start_message(answer: dict) -> str:
     return words(answer["response"]["train-start-alert"]["children"])
 
 
 @pytest.mark.parametrize("change,field,expected", [
-    ({"epochs": int("9" * 400)}, "epochs", "Must be from 1 to 1000"),
+    ({"epochs": int("9" * 400)}, "epochs", "Must be from 1 to 1,000"),
     ({"epochs": "1" * 400}, "epochs", "Enter a whole number"),
     ({"epochs": float("nan")}, "epochs", "Enter a whole number"),
     ({"dataset": ["digits"]}, "dataset", "Choose one of: digits, spirals, table"),
@@ -247,8 +256,12 @@ def test_start_refuses_what_the_form_cannot_send_and_starts_nothing(training, ch
     app, client, launched = training
     answer = press_start(app, client, {**GOOD_FORM, **change})
     assert "Nothing started" in start_message(answer)
-    shown = json.dumps(answer["response"], ensure_ascii=False)  # the alert, and the message under the field
+    # A number field is marked as it is typed (once, not again in Start's alert); a choice is marked by Start.
+    marked = check_fields(app, client, {**GOOD_FORM, **change}) if field in NUMBER_FIELDS else answer
+    shown = json.dumps(marked["response"], ensure_ascii=False)
     assert expected in shown, (field, shown[:600])
+    if field in NUMBER_FIELDS:
+        assert expected not in start_message(answer), "said once, under its field"
     assert get_workbench(app.server).runs.list_runs() == [] and launched == []
 
 
@@ -264,6 +277,7 @@ def test_start_refuses_what_the_form_cannot_send_and_starts_nothing(training, ch
     ({"features": list(range(10_000))}, "by name"),
     ({"target": "../../etc/passwd"}, "There is no column"),
     ({"target": 7}, "Choose the column to predict"),
+    ({"task": "regression"}, "'kind' is not numeric: a regression predicts a number"),
 ])
 def test_a_table_source_that_is_not_there_is_refused_by_name(training, change, expected):
     app, client, launched = training

@@ -14,16 +14,16 @@ def test_defaults_are_valid_and_round_trip_through_json():
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("epochs", 0, "Must be from 1 to 1000."),
-    ("epochs", 2.5, "Enter a whole number from 1 to 1000."),
-    ("epochs", None, "Enter a whole number from 1 to 1000."),
+    ("epochs", 0, "Must be from 1 to 1,000."),
+    ("epochs", 2.5, "Enter a whole number from 1 to 1,000."),
+    ("epochs", None, "Enter a whole number from 1 to 1,000."),
     ("learning_rate", float("nan"), "Enter a number from 1e-06 to 10."),
     ("learning_rate", 50, "Must be from 1e-06 to 10."),
     ("val_split", 0.9, "Must be from 0.05 to 0.5."),
-    ("batch_size", "64", "Enter a whole number from 1 to 8192."),
+    ("batch_size", "64", "Enter a whole number from 1 to 8,192."),
     ("optimizer", "rmsprop", "Choose one of: adam, adamw, sgd."),
-    ("seed", -1, "Must be from 0 to 2.14748e+09."),
-    ("epochs", int("9" * 400), "Must be from 1 to 1000."),  # a replayed request: no float holds it
+    ("seed", -1, "Must be from 0 to 2,147,483,647."),
+    ("epochs", int("9" * 400), "Must be from 1 to 1,000."),  # a replayed request: no float holds it
     ("learning_rate", -(10**400), "Must be from 1e-06 to 10."),
     ("dataset", ["digits"], "Choose one of: digits, spirals, table."),
     ("dataset", "../../etc", "Choose one of: digits, spirals, table."),

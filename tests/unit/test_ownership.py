@@ -296,7 +296,7 @@ def test_another_users_run_cannot_be_cancelled_from_the_list_or_its_page(host):
     store = get_workbench(host).runs
     with SignedIn(host, "bob"):
         listed = training_live.cancel({"run": run_id, "at": 1}, 3)
-        paged = training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": run_id}])
+        paged = training_run.cancel_from_run_page({"run": run_id, "at": 1})
     for answer in (listed, paged):
         text = _json(answer["message"])
         assert f"Run #{run_id} was not cancelled: only the user who started it ({NAME}) or an admin" in text
@@ -312,8 +312,8 @@ def test_another_users_run_cannot_be_cancelled_from_the_list_or_its_page(host):
 def test_the_owner_cancels_their_own_run(host):
     run_id = queued_run(host, user_id(host, "alice"))
     with SignedIn(host, "alice"):
-        answer = training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": run_id}])
-    assert f"Run #{run_id} is cancelled." in _json(answer["message"])
+        answer = training_run.cancel_from_run_page({"run": run_id, "at": 1})
+    assert f"Run #{run_id} cancelled." in _json(answer["message"])
 
 
 def test_shared_runs_show_read_only_to_others(host):

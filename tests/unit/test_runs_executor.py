@@ -47,7 +47,7 @@ def test_a_diverging_loss_fails_the_run_with_its_reason(store, tmp_path):
 def test_a_config_the_job_cannot_read_fails_with_its_reason(store, tmp_path):
     run_id, status = _run(store, {"epochs": -3}, tmp_path)
     assert status == FAILED
-    assert store.get(run_id).error == "Invalid settings: epochs: Must be from 1 to 1000."
+    assert store.get(run_id).error == "Invalid settings: epochs: Must be from 1 to 1,000."
 
 
 def test_a_job_that_raises_fails_the_run_and_says_why(store, tmp_path, monkeypatch):

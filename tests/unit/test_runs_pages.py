@@ -37,7 +37,7 @@ def finished(app, settings):
 
 
 def _json(component) -> str:
-    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder)
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
 
 
 def test_the_live_view_lists_active_runs_and_every_run_in_the_grid(app, finished):
@@ -52,6 +52,26 @@ def test_the_live_view_lists_active_runs_and_every_run_in_the_grid(app, finished
         again = training_live.refresh(1, 0, answer["signature"])
         assert again["rows"] is no_update, "unchanged rows are not resent"
         assert again["cards"] is no_update, "the cards stay while no run starts or ends (a Cancel button stays put)"
+
+
+def test_a_running_runs_history_row_follows_its_epochs(app, finished):
+    """Between status changes only the running run's row is sent again, after each epoch, with its figures."""
+    from dash_app.runs.store import current_process
+
+    store = get_workbench(app.server).runs
+    running = finished[2]
+    assert store.claim_slot(running, 1, current_process())
+    store.record_progress(running, {"epoch": 1, "metrics": {"val_accuracy": 0.5}}, [{"epoch": 1, "val_accuracy": 0.5}])
+    with app.server.test_request_context("/"):
+        first = training_live.refresh(0, 0, None)
+        store.record_progress(running, {"epoch": 2, "metrics": {"val_accuracy": 0.75}},
+                              [{"epoch": 2, "val_accuracy": 0.75}])
+        later = training_live.refresh(1, 0, first["signature"])
+        unchanged = training_live.refresh(2, 0, later["signature"])
+    assert later["rows"] is no_update, "the other rows are not resent"
+    assert [(row["run_id"], row["val_accuracy"]) for row in later["row_updates"]["update"]] == [(running, 0.75)]
+    assert "75.0%" in _json(progress_block(store.get(running))), "the card says it as the grid does"
+    assert unchanged["row_updates"] is no_update
 
 
 def test_with_nothing_active_the_live_view_says_so_and_polls_slowly(app):
@@ -136,19 +156,23 @@ def test_the_page_of_a_queued_run_polls_and_offers_cancel(app, finished):
 def test_the_run_page_of_a_missing_run_says_so(app):
     with app.server.test_request_context("/"):
         answer = training_run.show_run(0, "nope")
-    assert "There is no run 'nope'" in _json(answer["heading"]) and answer["poll_off"]
+        missing = training_run.show_run(0, "99999")
+        several = training_run.show_run(0, "1,2")
+    assert "“nope” is not a run number." in _json(answer["heading"]) and answer["poll_off"] and answer["body_hidden"]
+    assert "There is no run #99999." in _json(missing["heading"]) and missing["body_hidden"]
+    assert "“1,2” is not a run number." in _json(several["heading"]), "one run's page, not the first of a list"
 
 
 def test_cancel_on_the_run_page_cancels_that_run(app, finished):
-    button = [{"type": "train-run-cancel", "run": finished[2]}]
+    """The page's store holds the press ({"run", "at"}, assets/js/training.js): nothing else cancels anything."""
     with app.server.test_request_context("/"):
-        for clicks in ([], [None], [0]):
+        for request in (None, {}, {"run": "7"}, {"run": True}, [finished[2]]):
             with pytest.raises(PreventUpdate):
-                training_run.cancel_from_run_page(clicks, button[:len(clicks)])
-        answer = training_run.cancel_from_run_page([1], button)
-        missing = training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": 999}])
-    assert f"Run #{finished[2]} is cancelled." in _json(answer["message"])
-    assert missing == {"message": no_update}
+                training_run.cancel_from_run_page(request)
+        answer = training_run.cancel_from_run_page({"run": finished[2], "at": 1})
+        missing = training_run.cancel_from_run_page({"run": 999, "at": 2})
+    assert f"Run #{finished[2]} cancelled." in _json(answer["message"])
+    assert "Run #999 does not exist." in _json(missing["message"])
     assert get_workbench(app.server).runs.get(finished[2]).status == "cancelled"
 
 
@@ -162,6 +186,32 @@ def test_compare_marks_the_differing_settings(app, finished):
     assert "Points per class" in rows and "Row limit" not in rows, "only the settings the runs' data set uses"
     pictures = _json(answer["pictures"])
     assert all(f'"src": "/training-artifacts/{run_id}/curves.png"' in pictures for run_id in finished[:2])
+
+
+def test_compare_keeps_the_accuracy_of_classifiers_beside_a_regression(app, finished):
+    """A regression (here one that failed before its first epoch) adds an RMSE panel; the others keep theirs."""
+    store = get_workbench(app.server).runs
+    config = TrainConfig(dataset="table", task="regression", database="demo", table="products",
+                         features=("unit_price",), target="cost").to_json()
+    regression = store.create_run(config, "table", user=None, backend="diskcache")
+    store.finish(regression, "failed", error="no rows")
+    with app.server.test_request_context("/"):
+        answer = training_compare.compare(f"{finished[0]},{finished[1]},{regression}")
+    figure = answer["figure"]
+    assert [note.text for note in figure.layout.annotations] == ["Loss", "Accuracy", "Validation RMSE"]
+    rows = _json(answer["settings"])
+    assert rows.count("Row limit") == 1 and rows.count("200000") == 1, "the spirals runs read no table rows"
+    accuracy = [trace for trace in figure.data if trace.name.endswith("acc.")]
+    assert {trace.legendgroup for trace in accuracy} == {f"#{finished[0]}", f"#{finished[1]}"}
+    assert {trace.xaxis for trace in accuracy} == {"x2"}
+
+
+def test_compare_says_which_runs_beyond_the_first_eight_are_left_out(app, finished):
+    with app.server.test_request_context("/"):
+        answer = training_compare.compare(",".join(str(i) for i in [finished[0], finished[1], *range(100, 110)]))
+    note = _json(answer["note"])
+    assert "At most 8 runs are compared at once, left out: #106, #107, #108, #109" in note
+    assert {trace.legendgroup for trace in answer["figure"].data} == {f"#{finished[0]}", f"#{finished[1]}"}
 
 
 def test_compare_needs_two_runs(app, finished):
@@ -197,8 +247,8 @@ def test_numbers_are_checked_as_the_user_types_with_the_message_under_each(app):
         table = training_form.check_numbers(numbers, ["table", "mlp", "adam"], _field_ids("train-field", names),
                                             choice_ids)
     assert digits["invalid"] == [True] + [False] * (len(names) - 1)
-    assert digits["messages"][0] == "Must be from 1 to 1000." and set(digits["messages"][1:]) == {""}
-    assert table["invalid"][-1] and table["messages"][-1] == "Must be from 10 to 2e+06."
+    assert digits["messages"][0] == "Must be from 1 to 1,000." and set(digits["messages"][1:]) == {""}
+    assert table["invalid"][-1] and table["messages"][-1] == "Must be from 10 to 2,000,000."
 
 
 def _press_start(epochs: int, dataset: str = "digits", model: str = "mlp"):
@@ -265,7 +315,7 @@ def test_a_cancelled_run_offers_resume_and_resuming_it_queues_its_next_attempt(a
     queued = finished[2]
     button = [{"type": "train-run-resume", "run": queued}]
     with app.server.test_request_context("/"):
-        training_run.cancel_from_run_page([1], [{"type": "train-run-cancel", "run": queued}])
+        training_run.cancel_from_run_page({"run": queued, "at": 1})
         cancelled = training_run.show_run(0, str(queued))
         succeeded = training_run.show_run(0, str(finished[0]))
         with pytest.raises(PreventUpdate):

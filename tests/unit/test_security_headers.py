@@ -137,6 +137,7 @@ def test_run_artifacts_are_named_and_only_pictures_are_shown_inline(host, alice)
         assert_product_headers(downloaded, name)
     for name in ("weights.pt", "config.json"):  # never shown by the browser, even without ?download=1
         assert alice.get(base + name).headers["Content-Disposition"] == f"attachment; filename={name}"
+    assert alice.get(base + "weights.pt").headers["Content-Type"] == "application/octet-stream", "bytes, not a guess"
 
 
 def test_callbacks_and_layout_carry_the_headers_too(alice):
