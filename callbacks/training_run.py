@@ -177,4 +177,4 @@ def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
                         color="success", icon="bi-play-circle")
         return {"message": message, "poll_off": False}
     return {"message": alert(f"Run #{run.id} is {run.status}.", color="info", icon="bi-info-circle"),
-            "poll_off": not run.is_active, "body_hidden": False}
+            "poll_off": not run.is_active}

@@ -330,6 +330,7 @@ def test_a_cancelled_run_offers_resume_and_resuming_it_queues_its_next_attempt(a
     assert "Queued" in _json(again["heading"]) and "train-run-cancel" in _json(again["heading"])
     assert "2 (resumed)" in _json(again["details"]) and not again["poll_off"]
     assert f"Run #{finished[0]} is succeeded" in _json(twice["message"]) and launched == [(queued, 2)]
+    assert set(answer) == set(twice) == {"message", "poll_off"}, "exactly the callback's outputs"
 
 
 def test_the_page_interrupts_a_run_whose_job_stopped_beating(app, finished):
