@@ -4,9 +4,16 @@ Callbacks are registered on the app the factory builds, never at import, so buil
 (tests, a host with a worker) registers nothing twice.
 """
 
+from collections.abc import Callable
+
 from dash import Dash
 
 from dash_app.callbacks import compose, data, shell, training
+from dash_app.callbacks.training_support import shows_a_run
+
+# Pages whose address names a thing: whether it is there for this user (else the page is answered with 404,
+# dash_app/routing.py), by the page's path template, given the address's variables.
+PAGES_THAT_NAME_A_THING: dict[str, Callable[..., bool]] = {"/training/runs/<run_id>": shows_a_run}
 
 
 def register(app: Dash) -> None:

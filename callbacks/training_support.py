@@ -81,6 +81,19 @@ class Viewer:
         return may_control_run(self.identity, run.owner)
 
 
+def shows_a_run(run_id: str | None = None, **_variables) -> bool:
+    """Whether a run page's address names a run this user may see (a store that does not answer: the page
+    says so itself, so it counts as there)."""
+    number = run_number(run_id)
+    if number is None:
+        return False
+    try:
+        run = get_workbench().runs.get(number)
+    except STORE_ERRORS:
+        return True
+    return run is not None and Viewer().may_view(run)
+
+
 def not_shared_message(run_id: int) -> str:
     return f"Run #{run_id} belongs to another user and runs are not shared here: only its owner and admins may see it."
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import dash
@@ -71,11 +72,11 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     app.init_app(server)  # sets the current app, which register_page needs
     _register_pages()
     app.layout = shell.layout
-    _register_callbacks(app)
+    named_pages = _register_callbacks(app)
     web.register(server, settings)
     product_endpoints = set(server.view_functions) - endpoints_before
     page_endpoints = routing.page_endpoints(app)
-    routing.mark_unknown_pages_not_found(app, page_endpoints)
+    routing.mark_unknown_pages_not_found(app, page_endpoints, named_pages)
     routing.pages_not_stored(app, page_endpoints)
     routing.unknown_component_files_not_found(app)
     access = access or auth.flask_login_access(server, user_roles)
@@ -173,7 +174,10 @@ def _register_pages() -> None:
         dash.register_page(module.__name__, layout=module.layout, **module.PAGE)
 
 
-def _register_callbacks(app: Dash) -> None:
+def _register_callbacks(app: Dash) -> Mapping[str, Callable[..., bool]]:
+    """Register every page's behaviour; return the checks of the pages whose address names a thing (a run's
+    page), for routing's 404."""
     from dash_app import callbacks
 
     callbacks.register(app)
+    return callbacks.PAGES_THAT_NAME_A_THING

@@ -2,11 +2,13 @@
 
 Dash answers every path under its prefix with the same page shell and 200; the browser then shows
 the not-found page. Bookmarks, crawlers and monitoring deserve the real status, so unknown paths get
-404 here while the browser still renders the styled not-found page.
+404 here while the browser still renders the styled not-found page; so does a page whose address names
+something that is not there for this user (a run's page, checked by the callbacks that know runs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from html import escape
 
 from dash import Dash
@@ -24,21 +26,27 @@ def page_endpoints(app: Dash) -> frozenset[str]:
     return frozenset({prefix, prefix + "<path:path>"})
 
 
-def is_known_page(app: Dash, path: str) -> bool:
-    """Whether ``path`` (full URL path, prefix included) belongs to a registered page."""
+def is_known_page(app: Dash, path: str, named: Mapping[str, Callable[..., bool]] | None = None) -> bool:
+    """Whether ``path`` (full URL path, prefix included) belongs to a registered page, and, for a page whose
+    address names a thing (``named``, by path template: a run's page), whether that thing is there."""
     page, variables = _path_to_page(app.strip_relative_path(path) or "")
     # Dash matches a template's variable across "/" ("training/runs/<run_id>" takes "runs/1/x/y"): a variable
     # is one path segment here, so deeper paths are unknown.
     deeper = any("/" in str(value) for value in (variables or {}).values())
-    return bool(page) and not page["module"].endswith(NOT_FOUND_MODULE_SUFFIX) and not deeper
+    if not page or page["module"].endswith(NOT_FOUND_MODULE_SUFFIX) or deeper:
+        return False
+    there = (named or {}).get(page.get("path_template") or "")
+    return there is None or there(**(variables or {}))
 
 
-def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str]) -> None:
-    """Give page requests for unknown paths the status 404."""
+def mark_unknown_pages_not_found(app: Dash, endpoints: frozenset[str],
+                                 named: Mapping[str, Callable[..., bool]] | None = None) -> None:
+    """Give page requests for unknown paths, and for pages that name nothing there, the status 404."""
 
     @app.server.after_request
     def _not_found_status(response: Response) -> Response:
-        if request.endpoint in endpoints and response.status_code == 200 and not is_known_page(app, request.path):
+        if request.endpoint in endpoints and response.status_code == 200 and \
+                not is_known_page(app, request.path, named):
             response.status_code = 404
         return response
 

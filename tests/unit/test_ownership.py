@@ -257,6 +257,12 @@ def test_artifacts_and_weights_of_a_private_run_go_to_its_owner_and_admins_only(
     assert root.get(url).status_code == 200
 
 
+def test_a_private_runs_page_is_not_there_for_other_users(private_host):
+    run_id = finished_run(private_host, user_id(private_host, "alice"))
+    page = f"{PREFIX}training/runs/{run_id}"
+    assert [client_of(private_host, name).get(page).status_code for name in ("alice", "bob", "root")] == [200, 404, 200]
+
+
 def test_shared_runs_let_every_signed_in_user_download_their_artifacts(host):
     run_id = finished_run(host, user_id(host, "alice"))
     url = f"{PREFIX}training-artifacts/{run_id}/weights.pt?download=1"

@@ -163,6 +163,16 @@ def test_the_run_page_of_a_missing_run_says_so(app):
     assert "“1,2” is not a run number." in _json(several["heading"]), "one run's page, not the first of a list"
 
 
+def test_a_run_pages_address_answers_404_unless_it_names_a_run(app, finished):
+    """Bookmarks and monitoring get the real status; the browser still renders the page with its message."""
+    client = app.server.test_client()
+    assert client.get(f"/training/runs/{finished[0]}").status_code == 200
+    for missing in ("99999", "abc", "1,2", "0", "-1"):
+        answer = client.get(f"/training/runs/{missing}")
+        assert answer.status_code == 404, missing
+        assert 'id="react-entry-point"' in answer.get_data(as_text=True)
+
+
 def test_cancel_on_the_run_page_cancels_that_run(app, finished):
     """The page's store holds the press ({"run", "at"}, assets/js/training.js): nothing else cancels anything."""
     with app.server.test_request_context("/"):
