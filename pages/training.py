@@ -212,7 +212,8 @@ def runs_card() -> dbc.Card:
     columns = [
         {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
          "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
-         "sort": "desc", "filter": "agTextColumnFilter"},
+         "sort": "desc", "filter": "agTextColumnFilter",
+         "filterValueGetter": {"function": "'#' + params.data.run_id"}},  # what it shows, not the link's address
         {"field": "status", "width": 130, "cellClass": "train-grid-status",
          "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in
                             ("queued", "running", "succeeded", "failed", "cancelled", "interrupted")}},
