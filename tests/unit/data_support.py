@@ -27,11 +27,16 @@ def press_run_chart(app, view: dict, x: str, handles: dict | None = None):
     return app.server.test_client().post("/_dash-update-component", json=payload, query_string=query)
 
 
+LOCK_WAIT_S = 60
+
+
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """The test holds SQLite's write lock on ``path``: a chart's query waits in the database (up to the query
     time limit) until the block ends, so its job cannot end by itself meanwhile."""
-    writer = sqlite3.connect(path, isolation_level=None)
+    # The lock waits for readers still on the file (a page's first block, a chart job ending in a Celery
+    # worker): up to a minute, not sqlite3's 5 s, which a reader on a loaded machine once outlasted in CI.
+    writer = sqlite3.connect(path, isolation_level=None, timeout=LOCK_WAIT_S)
     writer.execute("BEGIN EXCLUSIVE")
     try:
         yield
