@@ -164,8 +164,8 @@ def start_run(clicks, numbers: list, number_ids: list[dict], choices: list, choi
         config = parse_config(values)
         _check_table_source(config)
     except ConfigError as error:
-        # the number fields mark themselves as they are typed (check_numbers), the choices here
-        return {"message": _refusal(error, [*fields, *_by_field(number_ids, numbers)]), "refresh": no_update,
+        # the number fields (RANGES) mark themselves as they are typed (check_numbers), the choices here
+        return {"message": _refusal(error, [*fields, *RANGES]), "refresh": no_update,
                 "feedback": [error.problems.get(name, "") for name in fields]}
     return {"message": _queue_and_launch(config), "refresh": (refresh or 0) + 1, "feedback": ["" for _ in fields]}
 

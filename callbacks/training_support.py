@@ -37,7 +37,7 @@ def run_number(text: object) -> int | None:
     return int(part) if part.isascii() and part.isdigit() and 0 < len(part) <= 9 and int(part) > 0 else None
 
 
-def parse_run_ids(text: str | None, limit: int = 8) -> list[int]:
+def parse_run_ids(text: str | None, limit: int) -> list[int]:
     """Run ids from a query string such as "3,7,12"; anything that is not a small positive integer is dropped."""
     ids: list[int] = []
     for part in (text if isinstance(text, str) else "").split(","):

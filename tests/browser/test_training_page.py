@@ -22,7 +22,7 @@ from browser_support import SCHEMES, WIDTHS
 from scaled_support import SCALED
 from training_support import (
     active_card, add_finished_runs, allow, choice, field, open_training, serve_app, start_run, step_shown,
-    store_of, wait_for_epochs, wait_for_status,
+    run_epochs, store_of, wait_for_status,
 )
 
 QUICK = {"epochs": 4, "batch_size": 64}
@@ -141,8 +141,7 @@ def test_cancel_stops_the_run_and_its_process_is_gone(server, open_page):
     open_training(page, server.base_url)
     run_id = start_run(page, **LONG)
     _epoch_shown(page, run_id)
-    allow(server.data_dir, run_id, 1)
-    wait_for_epochs(server.data_dir, run_id, 1)  # one epoch logged, to see that it stays
+    run_epochs(server.data_dir, run_id, 1)  # one epoch logged, to see that it stays
     store = store_of(server.data_dir)
     process = store.get(run_id).process
     assert psutil.pid_exists(process.pid)
@@ -363,8 +362,7 @@ def test_a_cancelled_run_resumes_from_its_page_and_finishes_its_epochs(server, o
     page = open_page()
     open_training(page, server.base_url)
     run_id = start_run(page, epochs=4, batch_size=64)
-    allow(server.data_dir, run_id, 2)
-    wait_for_epochs(server.data_dir, run_id, 2)  # and held before its third
+    run_epochs(server.data_dir, run_id, 2)  # and held before its third
     page.click(f"{active_card(run_id)} .train-cancel")
     page.wait_for_selector("#train-cancel-alert .alert")
     assert f"Run #{run_id} cancelled" in page.inner_text("#train-cancel-alert")
@@ -395,8 +393,7 @@ def test_cancel_on_a_runs_own_page_says_so_while_the_page_follows_the_run(server
     page = open_page()
     open_training(page, server.base_url)
     run_id = start_run(page, epochs=3, batch_size=64)
-    allow(server.data_dir, run_id, 1)
-    wait_for_epochs(server.data_dir, run_id, 1)  # and held before its second
+    run_epochs(server.data_dir, run_id, 1)  # and held before its second
     page.goto(f"{server.base_url}training/runs/{run_id}")
     page.wait_for_selector("#train-run-status .train-cancel")
     page.click("#train-run-status .train-cancel")
@@ -414,8 +411,7 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     open_training(page, server.base_url)
     finished = _finished_runs(page, server.data_dir, 2)
     run_id = start_run(page, epochs=400, batch_size=16)
-    allow(server.data_dir, run_id, 6)  # a few epochs on the live curves, then it waits for the screenshot
-    wait_for_epochs(server.data_dir, run_id, 6)
+    run_epochs(server.data_dir, run_id, 6)  # a few epochs on the live curves, then it waits for the screenshot
     page.wait_for_function("document.querySelector('#train-live-graph .js-plotly-plot')?.data?.[0]?.x?.length >= 6")
     # The whole page in the window, so that the history grid draws its rows for the size it is pictured at:
     # Chromium's full-page capture resizes the window, and the grid, redrawing for the new size, was caught blank.

@@ -61,6 +61,12 @@ def allow(data_dir: Path, run_id: int, epochs: int = 1_000_000) -> None:
     allow_epochs(data_dir / "holds", run_id, epochs)
 
 
+def run_epochs(data_dir: Path, run_id: int, epochs: int) -> None:
+    """Let a held run finish ``epochs`` epochs and wait until the store holds them: it then waits before the next."""
+    allow(data_dir, run_id, epochs)
+    wait_for_epochs(data_dir, run_id, epochs)
+
+
 def wait_for_epochs(data_dir: Path, run_id: int, epochs: int, timeout_s: float = 300) -> None:
     """Wait until the store holds the metrics of ``epochs`` finished epochs of the run."""
     store = store_of(data_dir)
