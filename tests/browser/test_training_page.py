@@ -251,7 +251,9 @@ def test_out_of_range_values_are_marked_inline_and_nothing_starts(server, open_p
     before = len(store.list_runs())
     page.fill(field("epochs"), "0")
     page.fill(field("learning_rate"), "50")
+    # Each fill is its own check of the form: wait for the answer that saw both values.
     page.wait_for_selector(f"{field('epochs')}.is-invalid")
+    page.wait_for_selector(f"{field('learning_rate')}.is-invalid")
     feedback = page.inner_text("#train-form")
     assert "Must be from 1 to 1,000." in feedback and "Must be from 1e-06 to 10." in feedback
     page.click("#train-start")
