@@ -44,13 +44,15 @@ TEXT_FIELDS = {ids.COMPOSE_TEXT: "text", ids.COMPOSE_FONT: "font", ids.COMPOSE_F
 CANVAS_FIELDS = {ids.COMPOSE_PRESET: "preset", ids.COMPOSE_WIDTH: "width", ids.COMPOSE_HEIGHT: "height",
                  ids.COMPOSE_BG_KIND: "kind", ids.COMPOSE_COLOR_1: "color_1", ids.COMPOSE_COLOR_2: "color_2",
                  ids.COMPOSE_ANGLE: "angle", ids.COMPOSE_SPACING: "spacing", ids.COMPOSE_FIT: "fit"}
-SAVED_BUTTONS = {ids.COMPOSE_SAVE: "save", ids.COMPOSE_OPEN: "open", ids.COMPOSE_DELETE_SAVED: "delete"}
+SAVED_BUTTONS = {ids.COMPOSE_SAVE: "save", ids.COMPOSE_OPEN: "open", ids.COMPOSE_DELETE_SAVED: "delete",
+                 ids.COMPOSE_DELETE_CONFIRMED: "delete_confirmed"}
 VIEW_OUTPUTS = {
     "canvas": (ids.COMPOSE_CANVAS, "children"), "layers": (ids.COMPOSE_LAYER_LIST, "children"),
     "count": (ids.COMPOSE_LAYER_COUNT, "children"), "panel_hidden": (ids.COMPOSE_LAYER_PANEL, "hidden"),
     "empty_hidden": (ids.COMPOSE_LAYER_EMPTY, "hidden"), "undo_disabled": (ids.COMPOSE_UNDO, "disabled"),
     "redo_disabled": (ids.COMPOSE_REDO, "disabled"), "saved_options": (ids.COMPOSE_SAVED, "options"),
     "save_name": (ids.COMPOSE_SAVE_NAME, "value"),
+    "delete_dialog": (ids.COMPOSE_DELETE_DIALOG, "is_open"), "delete_question": (ids.COMPOSE_DELETE_QUESTION, "children"),
     "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
     "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
@@ -86,6 +88,8 @@ def register(app: Dash) -> None:
     clientside(app, NAMESPACE, "exportScene", Output(ids.COMPOSE_EXPORT_STATE, "data"), Input(ids.COMPOSE_EXPORT, "n_clicks"),
                State(ids.COMPOSE_SCENE, "data"), State(ids.COMPOSE_FORMAT, "value"), State(ids.COMPOSE_SAVE_NAME, "value"),
                prevent_initial_call=True)
+    clientside(app, NAMESPACE, "closeDialog", Output(ids.COMPOSE_DELETE_DIALOG, "is_open", allow_duplicate=True),
+               Input(ids.COMPOSE_DELETE_CANCEL, "n_clicks"), prevent_initial_call=True)
     sources.register(app)
 
 
@@ -242,6 +246,9 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
         if list_saved or outcome.saved_changed else no_update
     )
     result["save_name"] = no_update if outcome.name is None else outcome.name
+    result["delete_dialog"] = outcome.delete_asked is not None  # any other answer closes it
+    result["delete_question"] = (no_update if outcome.delete_asked is None else
+                                 f"Delete “{outcome.delete_asked}”? This cannot be undone; the canvas keeps what it shows.")
     return result
 
 

@@ -33,6 +33,7 @@ class Outcome:
     history: str = "record"  # "record" a change, or "undo"/"redo"/"none"
     saved_changed: bool = False
     name: str | None = None  # the composition opened: the name field shows it, to save it again under it
+    delete_asked: str | None = None  # the saved composition the user is asked to confirm deleting
 
 
 def _number(value: Any, what: str) -> float:
@@ -382,7 +383,9 @@ def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: Selec
              user: str | None) -> Outcome:
     """Save, open or delete a named composition of the signed-in user (``user``: their stable id; None standalone).
 
-    Names are looked up in the user's own folder only, so another user's composition is never found.
+    Names are looked up in the user's own folder only, so another user's composition is never found. Deleting
+    cannot be undone, so "delete" only asks (once the composition is known to be there) and "delete_confirmed",
+    the dialog's answer, deletes.
     """
     if trigger == "save":
         saved = compose.save(user, str(name or ""), scene)
@@ -391,6 +394,9 @@ def on_saved(trigger: str, name: Any, chosen: Any, scene: Scene, selected: Selec
         msg = "choose a saved composition first"
         raise StorageError(msg)
     if trigger == "delete":
+        compose.check_deletable(user, str(chosen))
+        return Outcome(scene, selected, None, "none", delete_asked=str(chosen))
+    if trigger == "delete_confirmed":
         compose.delete(user, str(chosen))
         return Outcome(scene, selected, ("success", f"Deleted “{chosen}”."), "none", saved_changed=True)
     opened = compose.load(user, str(chosen))

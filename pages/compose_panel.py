@@ -239,4 +239,16 @@ def saved_card() -> dbc.Card:
                                    title="Delete the saved composition")],
                        className="compose-open"),
     ]
-    return card("Saved", "bi-bookmark", body)
+    return card("Saved", "bi-bookmark", [*body, _delete_dialog()])
+
+
+def _delete_dialog() -> dbc.Modal:
+    """Asks before a saved composition is deleted for good (the page's callback opens it and fills the question)."""
+    return dbc.Modal(
+        [dbc.ModalHeader(dbc.ModalTitle("Delete the saved composition?"), close_button=False),
+         dbc.ModalBody(id=ids.COMPOSE_DELETE_QUESTION),
+         dbc.ModalFooter([dbc.Button("Cancel", id=ids.COMPOSE_DELETE_CANCEL, color="secondary", outline=True),
+                          dbc.Button([html.I(className="bi bi-trash3"), html.Span("Delete")],
+                                     id=ids.COMPOSE_DELETE_CONFIRMED, color="danger")])],
+        id=ids.COMPOSE_DELETE_DIALOG, is_open=False, centered=True, className="compose-delete-dialog",
+    )

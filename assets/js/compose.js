@@ -771,6 +771,9 @@
   }).observe(document.documentElement, { childList: true, subtree: true });
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    compose: { exportScene: exportScene },
+    compose: {
+      exportScene: exportScene,
+      closeDialog: function () { return false; },
+    },
   });
 })();

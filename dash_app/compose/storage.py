@@ -210,14 +210,17 @@ class ComposeStorage:
             msg = f"the composition {name!r} is not valid here: {error}"
             raise StorageError(msg) from None
 
+    def check_deletable(self, user: str | None, name: str) -> None:
+        """StorageError, as :meth:`delete` would give, when ``user`` has no composition called ``name``."""
+        if not self._file_for(user, name).is_file():
+            raise StorageError(_nothing_to_delete(name))
+
     def delete(self, user: str | None, name: str) -> None:
         """Delete the saved composition called ``name``; StorageError when there is none (deleted elsewhere already)."""
         try:
             self._file_for(user, name).unlink()
         except FileNotFoundError:
-            msg = (f"there is no saved composition called {name!r}: nothing was deleted"
-                   " (only your own can be; was it deleted already?)")
-            raise StorageError(msg) from None
+            raise StorageError(_nothing_to_delete(name)) from None
 
     def list(self, user: str | None) -> list[SavedScene]:
         """The user's saved compositions, newest first (unreadable files are skipped)."""
@@ -232,3 +235,8 @@ class ComposeStorage:
             except (OSError, ValueError, KeyError, TypeError):  # a damaged file must not hide the others
                 continue
         return sorted(found, key=lambda saved: saved.saved_at, reverse=True)
+
+
+def _nothing_to_delete(name: str) -> str:
+    return (f"there is no saved composition called {name!r}: nothing was deleted"
+            " (only your own can be; was it deleted already?)")

@@ -484,6 +484,19 @@ def test_save_and_reopen_a_composition(compose_app, open_page, image_files):
     assert reopened == saved
     assert page.locator(".compose-layer").count() == 2
 
+    # Deleting is for good, so the trash button asks first; Cancel keeps the composition.
+    page.click("#compose-delete-saved")
+    page.wait_for_selector("#compose-delete-dialog .modal-body:has-text('Delete “Launch visual”?')")
+    page.click("#compose-delete-cancel")
+    page.wait_for_selector("#compose-delete-dialog", state="hidden")
+    assert page.locator("#compose-saved option[value='Launch visual']").count() == 1
+    page.click("#compose-delete-saved")
+    page.click("#compose-delete-confirmed")
+    page.wait_for_selector("#compose-alerts >> text=Deleted “Launch visual”")
+    page.wait_for_selector("#compose-saved option[value='Launch visual']", state="detached")
+    assert page.locator(".compose-layer").count() == 2, "the canvas keeps what it shows"
+    assert page.console_errors == []
+
 
 SHOWCASE = {
     "canvas": {"width": 1920, "height": 1080},

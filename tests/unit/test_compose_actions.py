@@ -123,15 +123,20 @@ def test_canvas_controls(compose, scene_with_layer):
     assert photo.message == ("info", "Choose a photo for the background.") and photo.scene == scene
 
 
-def test_deleting_a_saved_composition_that_is_gone_says_so(compose, scene_with_layer):
+def test_deleting_a_saved_composition_asks_first_and_one_that_is_gone_says_so(compose, scene_with_layer):
     scene, layer_id = scene_with_layer
     saved = actions.on_saved("save", "Poster", None, scene, layer_id, compose, None)
     assert saved.message == ("success", "Saved “Poster”.")
-    deleted = actions.on_saved("delete", None, "Poster", scene, layer_id, compose, None)
+    asked = actions.on_saved("delete", None, "Poster", scene, layer_id, compose, None)
+    assert asked.delete_asked == "Poster" and asked.message is None and not asked.saved_changed
+    assert [item.name for item in compose.list(None)] == ["Poster"], "asking deletes nothing"
+    deleted = actions.on_saved("delete_confirmed", None, "Poster", scene, layer_id, compose, None)
     assert deleted.message == ("success", "Deleted “Poster”.") and deleted.saved_changed
-    # The list still offers it (deleted in another tab): the second delete must not pretend.
-    with pytest.raises(StorageError, match="no saved composition called 'Poster': nothing was deleted"):
-        actions.on_saved("delete", None, "Poster", scene, layer_id, compose, None)
+    assert deleted.delete_asked is None and compose.list(None) == []
+    # The list still offers it (deleted in another tab): neither asking nor deleting again may pretend.
+    for trigger in ("delete", "delete_confirmed"):
+        with pytest.raises(StorageError, match="no saved composition called 'Poster': nothing was deleted"):
+            actions.on_saved(trigger, None, "Poster", scene, layer_id, compose, None)
 
 
 def test_a_field_edit_sent_with_the_scene_from_before_an_earlier_one_keeps_both(scene_with_layer):

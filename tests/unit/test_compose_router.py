@@ -102,6 +102,20 @@ def test_opening_a_saved_composition_shows_it(app, stored_id):
     assert update(ids.COMPOSE_X, opened["scene"], None, None, x=10)["save_name"] is no_update, "a typed name stays"
 
 
+def test_the_trash_button_asks_in_a_dialog_and_only_its_delete_button_deletes(app, stored_id):
+    scene = edit.add_image(edit.new_scene(800, 600), stored_id, (200, 100), "blue.png")[0]
+    compose = get_workbench(app.server).compose
+    compose.save(None, "Small", scene)
+    asked = update(ids.COMPOSE_DELETE_SAVED, scene_to_dict(scene), saved="Small")
+    assert asked["delete_dialog"] is True and asked["delete_question"].startswith("Delete “Small”? This cannot be undone")
+    assert asked["alerts"] == [] and [saved.name for saved in compose.list(None)] == ["Small"]
+    deleted = update(ids.COMPOSE_DELETE_CONFIRMED, scene_to_dict(scene), saved="Small")
+    assert text(deleted["alerts"]) == "Deleted “Small”." and deleted["delete_dialog"] is False
+    assert deleted["saved_options"] == [] and deleted["scene"] == scene_to_dict(scene), "the canvas keeps it"
+    nothing = update(ids.COMPOSE_DELETE_SAVED, scene_to_dict(scene), saved=None)
+    assert text(nothing["alerts"]) == "Choose a saved composition first." and nothing["delete_dialog"] is False
+
+
 def test_a_stored_composition_whose_images_are_gone_is_refused_and_the_page_starts_afresh(app):
     scene = edit.add_image(edit.new_scene(), "f" * 32, (200, 100), "gone.png")[0]
     shown = update(None, scene_to_dict(scene), {"past": [scene_to_dict(scene)], "future": []})
