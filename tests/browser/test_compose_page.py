@@ -919,6 +919,24 @@ def test_preview_equals_export_with_text_crop_locked_and_hidden_layers(compose_a
     _assert_preview_and_export_match(page, data_dir, scene, "tools scene")
 
 
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_the_selected_layers_number_fields_show_their_values_whole(compose_app, open_page, image_files, width_name):
+    url, data_dir = compose_app
+    page = open_compose(open_page, url, width=WIDTHS[width_name])
+    image_id = _uploaded_ids(page, image_files)["logo"]
+    layer = {"id": "c0000001", "image_id": image_id, "name": "logo.png", "x": -1234.56, "y": 1041.38,
+             "rotation": -179.99, "crop": {"x": 0, "y": 0, "width": 360, "height": 240}}
+    open_saved(page, data_dir, "wide numbers", {"canvas": {"width": 1920, "height": 1080},
+                                              "background": {"kind": "solid", "color": "#ffffff"}, "layers": [layer]})
+    page.locator(".compose-layer-item").first.click()
+    page.wait_for_selector(".compose-layer-item.is-selected")
+    fields = {"#compose-x": "-1234.56", "#compose-y": "1041.38", "#compose-rotation": "-179.99"}
+    for selector, value in fields.items():
+        page.wait_for_function("([s, v]) => document.querySelector(s).value === v", arg=[selector, value])
+        assert page.eval_on_selector(selector, "e => e.scrollWidth <= e.clientWidth"), f"{selector} cuts {value}"
+    assert page.console_errors == []
+
+
 def _assert_preview_and_export_match(page, data_dir: Path, scene: dict, what: str) -> None:
     """The stage shows the server's render of ``scene`` (within the first parity test's threshold), and Export
     downloads its full-resolution render."""
