@@ -217,12 +217,6 @@ def _input(node, context):
                                           "form-control")})
 
 
-def _dcc_input(node, context):
-    inner = tag("input", {"type": _attr(node, "type", "text"), "placeholder": _attr(node, "placeholder"),
-                          "value": _attr(node, "value"), "class": "dash-input-element", "tabindex": "-1"})
-    return tag("div", {"class": classes("dash-input-container dash-input", _attr(node, "className"))}, inner)
-
-
 def _badge(node, context):
     name = classes(_attr(node, "className"), "badge", f"bg-{_attr(node, 'color', 'secondary')}",
                    "rounded-pill" if _attr(node, "pill") else "")
@@ -313,11 +307,13 @@ def _grid(node, context):
 
 
 def _cell_class(column: dict, header: bool = False) -> str:
-    # A column's own cellClass replaces the one its type "rightAligned" gives (AG Grid: a definition's properties
-    # win over its type's), so such a column's cells stay left-aligned under a right-aligned header.
-    right = column.get("type") == "rightAligned" and (header or "cellClass" not in column)
+    # A column's own cellClass (a string or a list) replaces the one its type "rightAligned" gives (AG Grid: a
+    # definition's properties win over its type's), so its cells are right-aligned only where it names that class.
+    own = column.get("cellClass")
+    own = " ".join(own) if isinstance(own, list) else own
+    right = column.get("type") == "rightAligned" and (header or own is None or "ag-right-aligned-cell" in own.split())
     return classes("app-first-pinned" if column.get("pinned") == "left" else "", "app-first-right" if right else "",
-                   "" if header else column.get("cellClass"))
+                   "" if header else own)
 
 
 def _header_label(column: dict, several: bool) -> str:
@@ -369,7 +365,6 @@ WRITERS: dict[tuple[str, str], Callable] = {
     (DBC, "Badge"): _badge,
     (DBC, "Alert"): _alert,
     (DBC, "Tabs"): _tabs,
-    (DCC, "Input"): _dcc_input,
     (DCC, "Link"): _dcc_link,
     (GRID, "AgGrid"): _grid,
 }

@@ -138,8 +138,10 @@ def _toolbar(page: dict) -> html.Div:
             html.Div(
                 [
                     html.I(className="bi bi-search data-search-icon"),
-                    dcc.Input(id=ids.DATA_SEARCH, value=page["search"], type="search",
-                              placeholder="Search text columns", debounce=0.4, className="form-control data-search",
+                    # dbc's Input is the <input> itself, so all of the box takes clicks (dcc's draws a
+                    # container around a narrower input)
+                    dbc.Input(id=ids.DATA_SEARCH, value=page["search"], type="search",
+                              placeholder="Search text columns", debounce=400, className="data-search",
                               maxLength=200, autoComplete="off"),
                 ],
                 className="data-search-wrap",

@@ -57,9 +57,16 @@
     };
   }
 
+  /* Every event to the server is numbered: Dash's renderer drops a prop set to the value it already has, so a
+     click the same as the last one (the same eye twice, Shift-click in and out) would otherwise never arrive. */
+  var sent = 0;
+  function send(target, type, detail) {
+    target.dispatchEvent(new CustomEvent(type, { bubbles: true, detail: Object.assign({ seq: ++sent }, detail) }));
+  }
+
   function emit(type, detail) {
     var target = stage();
-    if (target) target.dispatchEvent(new CustomEvent(type, { bubbles: true, detail: detail }));
+    if (target) send(target, type, detail);
   }
 
   function selectedLayers(surface) {
@@ -452,18 +459,14 @@
   function onLayerItemClick(event) {
     var toggle = event.target.closest && event.target.closest("[data-compose-toggle]");
     if (toggle) {
-      toggle.dispatchEvent(new CustomEvent("layertoggle", {
-        bubbles: true,
-        detail: { id: toggle.getAttribute("data-layer"), flag: toggle.getAttribute("data-compose-toggle") },
-      }));
+      send(toggle, "layertoggle",
+           { id: toggle.getAttribute("data-layer"), flag: toggle.getAttribute("data-compose-toggle") });
       return;
     }
     if (event.target.closest && event.target.closest("[data-compose-grip]")) return;
     var item = event.target.closest && event.target.closest("[data-compose-select]");
     if (!item) return;
-    item.dispatchEvent(new CustomEvent("layerselect", {
-      bubbles: true, detail: { id: item.getAttribute("data-compose-select"), additive: event.shiftKey },
-    }));
+    send(item, "layerselect", { id: item.getAttribute("data-compose-select"), additive: event.shiftKey });
   }
 
   /* Crop mode: a toggle on the stage (no request); the crop itself is sent once per handle drag. */
@@ -504,7 +507,7 @@
   }
 
   function sendOrder(item, id, position) {
-    item.dispatchEvent(new CustomEvent("layerorder", { bubbles: true, detail: { id: id, position: position } }));
+    send(item, "layerorder", { id: id, position: position });
   }
 
   function onGripDown(event) {

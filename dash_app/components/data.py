@@ -146,7 +146,8 @@ def column_defs(table: Table, spec: ViewSpec, database: str, page_path: str, edi
         definition["editable"] = editable and column_editable(column)
         if column.primary_key:
             definition["pinned"] = "left"
-            definition["cellClass"] = "data-pk"
+            # a definition's cellClass replaces its type's: a number key keeps the right alignment by naming it
+            definition["cellClass"] = ["data-pk"] + (["ag-right-aligned-cell"] if column.kind == "number" else [])
             definition["width"] = 100
         definitions.append(definition)
     return definitions
@@ -190,7 +191,8 @@ def value_chips(values: dict) -> list:
     for column, ticked in (values or {}).items():
         shown = ", ".join("(blank)" if v is None else str(v) for v in ticked[:3]) + (" …" if len(ticked) > 3 else "")
         chips.append(html.Span([
-            html.I(className="bi bi-funnel me-1"), html.Strong(column), f" is {shown}",
+            # one span: a flex item's leading space would be dropped ("statusis ...")
+            html.I(className="bi bi-funnel me-1"), html.Span([html.Strong(column), f" is {shown}"]),
             html.Button(html.I(className="bi bi-x"), id=ids.data_chip(column), className="data-chip-remove",
                         title=f"Stop filtering {column}", **{"aria-label": f"Remove the {column} values filter"}),
         ], className="data-chip"))

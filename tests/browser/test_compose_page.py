@@ -719,6 +719,11 @@ def test_layers_are_hidden_locked_renamed_and_reordered_from_the_list(compose_ap
     wait_for_scene(page, "s.layers[1].visible")
     page.click("#compose-redo")
     wait_for_scene(page, "!s.layers[1].visible")
+    # The same eye again shows it: a click the same as the last one is still a click (the page once dropped it).
+    _list_item(page, 0).locator("[data-compose-toggle=visible]").click()
+    wait_for_scene(page, "s.layers[1].visible")
+    _list_item(page, 0).locator("[data-compose-toggle=visible]").click()
+    wait_for_scene(page, "!s.layers[1].visible")
 
     _list_item(page, 1).locator("[data-compose-toggle=locked]").click()  # lock the badge
     locked = wait_for_scene(page, "s.layers[0].locked")["layers"][0]
@@ -1244,6 +1249,10 @@ def test_shift_click_and_a_rubber_band_select_several_layers(compose_app, open_p
     wait_for_selection(page, [A, B, C])
     assert page.locator(".compose-layer-item.is-selected").count() == 3
     assert page.locator("#compose-distribute-x").is_enabled()
+    _list_item(page, 1).locator(".compose-layer-pick").click(modifiers=["Shift"])  # the same Shift-click: out
+    wait_for_selection(page, [A, B])
+    _list_item(page, 1).locator(".compose-layer-pick").click(modifiers=["Shift"])  # and in again
+    wait_for_selection(page, [A, B, C])
     _click_canvas(page, 400, 300, modifiers=("Shift",))  # out again
     wait_for_selection(page, [B, C])
     _click_canvas(page, 100, 1000)  # the empty canvas: nothing

@@ -84,7 +84,10 @@ def test_open_sort_filter_search_and_scroll_deep(live_app, open_page):
     last = int(DEMO_ROWS) - 1
     assert loaded_cell(page, last, "quantity").inner_text() == "1"
 
-    page.fill("#data-search", "zzzz-no-such-text")
+    # The whole search box takes clicks: near its right end, as near its icon.
+    box = page.locator("#data-search").bounding_box()
+    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + box["height"] / 2)
+    page.keyboard.type("zzzz-no-such-text")
     page.wait_for_selector("#data-count:has-text('0 rows')")
     page.fill("#data-search", "")
     page.wait_for_selector(f"#data-count:has-text('{int(DEMO_ROWS):,} rows')")
@@ -398,6 +401,18 @@ def test_a_cancel_left_waiting_when_its_page_was_left_does_not_stop_the_next_cha
     assert page.console_errors == []
 
 
+def test_number_columns_keys_included_are_right_aligned_under_their_headers(live_app, open_page):
+    page = open_page()
+    open_table(page, live_app, "orders")
+    loaded_cell(page, 0, "customer_id")
+    aligned = page.evaluate("""() => ['id', 'customer_id'].map(column => {
+        const cell = document.querySelector(`.ag-row[row-index='0'] .ag-cell[col-id='${column}']`);
+        const head = document.querySelector(`.ag-header-cell[col-id='${column}']`);
+        return [getComputedStyle(cell).textAlign, head.classList.contains('ag-right-aligned-header')];
+    })""")
+    assert aligned == [["right", True], ["right", True]], "the key's values line up as every number column's do"
+
+
 def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "orders")
@@ -406,6 +421,7 @@ def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
     page.wait_for_selector("#data-values-list .data-facet-label:text-is('store')")
     page.click("#data-values-list label:has(.data-facet-label:text-is('store'))")
     page.wait_for_selector(".data-chip:has-text('channel')")
+    assert page.inner_text(".data-chip").strip() == "channel is store", "the chip reads as a sentence"
     page.click(".data-tabs >> text=Rows")
     wait_for_column(page, "channel", ["store"])
     assert set(column_texts(page, "channel", 5)) == {"store"}
