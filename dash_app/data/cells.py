@@ -126,8 +126,10 @@ def parse_number(value: object) -> int | float | Decimal:
             raise ValueProblem("That number is too large.")
         return value
     if isinstance(value, float):
-        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        if not math.isfinite(value):
             raise ValueProblem("Expected a finite number.")
+        if abs(value) > MAX_NUMBER:
+            raise ValueProblem("That number is too large.")
         return value
     if isinstance(value, str) and 0 < len(value.strip()) <= 60:
         try:

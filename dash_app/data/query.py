@@ -73,7 +73,7 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
     kept from ``previous``, and so is the order of its parts.
     """
     view = dict(previous or {})
-    changes = {"f": filters, "q": search.strip() if isinstance(search, str) else search, "v": values}
+    changes = {"f": _as_typed(filters), "q": search.strip() if isinstance(search, str) else search, "v": values}
     states = [item for item in column_state if isinstance(item, dict) and item.get("colId")] \
         if isinstance(column_state, list) else []
     if sort is None and states:
@@ -92,6 +92,20 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
     return view
 
 
+def _as_typed(value: object, depth: int = 6) -> object:
+    """The grid's filter numbers as the browser holds them: JavaScript's numbers are doubles, and JSON writes one
+    from 2**63 up to 1e21 as integer digits, which read back as an integer wider than any database's. Such a
+    number is the double that was typed (10**20 in a number filter: no row, or a message naming the column), not
+    a hand-made one (:func:`plain` refuses those). A filterModel nests 3 deep; deeper is left for :func:`plain`."""
+    if depth and isinstance(value, dict):
+        return {key: _as_typed(item, depth - 1) for key, item in value.items()}
+    if depth and isinstance(value, list):
+        return [_as_typed(item, depth - 1) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and INT64 <= abs(value) < JSON_DIGITS_BELOW:
+        return float(value)
+    return value
+
+
 def _sort_index(state: dict) -> int:
     """Where a column stands in a multi-column sort (a value that is not a whole number counts as first)."""
     index = state.get("sortIndex")
@@ -100,6 +114,7 @@ def _sort_index(state: dict) -> int:
 
 MAX_VIEW_DEPTH = 12  # a real view nests at most 5 deep (filters of a column: conditions: values)
 INT64 = 2**63
+JSON_DIGITS_BELOW = 10**21  # JSON.stringify writes a double below this as digits, from it on as 1e+21
 NOT_PLAIN = ("holds values no table column can hold (nesting too deep, text that is not Unicode, or a number "
              "beyond 64 bits).")
 

@@ -278,6 +278,23 @@ def cannot_hold_cases(table, dialect):
     return cases
 
 
+def test_a_number_typed_beyond_64_bits_in_a_number_filter_is_the_number_the_browser_holds(client):
+    """JSON writes the browser's 1e20 as 100000000000000000000, an integer wider than 64 bits: the view takes the
+    number (the page once answered 400 and lost the filter), and the grid answers for it."""
+    client, table, child, url = client
+    view = {"db": "db", "table": table, "view": {}, "editable": False}
+    typed = {"amount": {"filterType": "number", "type": "greaterThan", "filter": 10**20}}
+    followed = client.post("/_dash-update-component", json=callback_payload(  # callbacks/data_browse.py follow_view
+        client, "data-view.data@", {"data-grid.filterModel": typed}, {"data-view.data": view}))
+    assert followed.status_code == 200, followed.data[:300]
+    kept = followed.get_json()["response"]["data-view"]["data"]["view"]["f"]["amount"]
+    assert kept["filter"] == 1e20 and kept["type"] == "greaterThan"
+    response, note = grid_answer(rows_request(client, {**view, "view": {"f": typed}}, {"startRow": 0, "endRow": 100,
+                                                                                      "filterModel": typed}))
+    assert response["rowData"] == [] and response.get("rowCount") == 0
+    assert note is None or "Column 'amount'" in message_of(note), message_of(note)
+
+
 def test_a_value_a_column_cannot_hold_is_refused_with_a_message_naming_the_column(client):
     client, table, child, url = client
     dialect = url.split(":")[0].split("+")[0]

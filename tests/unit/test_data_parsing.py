@@ -70,6 +70,14 @@ def test_numbers_from_the_browser_are_checked(value):
         cells.parse_number(value)
 
 
+def test_a_number_too_large_says_so_and_only_a_non_finite_one_is_called_not_finite():
+    for value in (1e308, 10**301):
+        with pytest.raises(cells.ValueProblem, match="That number is too large."):
+            cells.parse_number(value)
+    with pytest.raises(cells.ValueProblem, match="Expected a finite number."):
+        cells.parse_number(math.nan)
+
+
 def test_good_numbers_and_days_parse():
     assert cells.parse_number("12") == 12 and cells.parse_number("12.50") == Decimal("12.50")
     assert cells.parse_number(3.5) == 3.5
