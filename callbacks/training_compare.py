@@ -40,15 +40,14 @@ def compare(run_ids_text) -> dict:
     viewer = Viewer()
     found = store.get_many(wanted)
     runs = [run for run in found if viewer.may_view(run)]
-    hidden = [run.id for run in found if not viewer.may_view(run)]
-    missing = [run_id for run_id in wanted if run_id not in {run.id for run in found}]
+    # another user's run, where runs are not shared, is not there for this user: the same words as an unknown id
+    missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
     if len(runs) < 2:
-        message = alert("Choose two or more runs in the run history to compare them.", color="info",
-                        icon="bi-info-circle")
-        if hidden:
-            message = alert(_left_out(missing, hidden, beyond), color="warning")
+        choose = "Choose two or more runs in the run history to compare them."
+        message = alert(f"{_left_out(missing, beyond)}. {choose}", color="warning") if missing else \
+            alert(choose, color="info", icon="bi-info-circle")
         return {"note": message, "figure": empty_figure("Nothing to compare"), "settings": "", "pictures": ""}
-    note = alert(_left_out(missing, hidden, beyond), color="warning") if missing or hidden or beyond else ""
+    note = alert(_left_out(missing, beyond), color="warning") if missing or beyond else ""
     histories = store.metrics([run.id for run in runs])
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
                            uirevision="compare-" + "-".join(str(run.id) for run in runs),
@@ -58,17 +57,15 @@ def compare(run_ids_text) -> dict:
             "pictures": artifacts_side_by_side(runs, store)}
 
 
-def _left_out(missing: list[int], hidden: list[int], beyond: list[int]) -> str:
-    """Which asked-for runs are not compared: unknown ones, other users' when runs are not shared, and those
-    past the first MAX_COMPARED."""
+def _left_out(missing: list[int], beyond: list[int]) -> str:
+    """Which asked-for runs are not compared: those not there for this user, and those past the first
+    MAX_COMPARED."""
     parts = []
     if beyond:
         shown = ", ".join(f"#{i}" for i in beyond[:20]) + (f" and {len(beyond) - 20} more" if len(beyond) > 20 else "")
         parts.append(f"At most {MAX_COMPARED} runs are compared at once, left out: {shown}")
     if missing:
         parts.append(f"Not found, left out: {', '.join(f'#{i}' for i in missing)}")
-    if hidden:
-        parts.append(f"Not shared with you, left out: {', '.join(f'#{i}' for i in hidden)}")
     return ". ".join(parts)
 
 

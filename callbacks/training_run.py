@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import (
-    Viewer, cancel_pressed, not_shared_message, not_yours_to_resume, pressed_runs, run_number,
+    Viewer, cancel_pressed, not_yours_to_resume, pressed_runs, run_number,
 )
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
@@ -69,8 +69,8 @@ def show_run(n_intervals, run_id_text) -> dict:
             and reap(store, [run], workbench.settings.heartbeat_timeout_s):
         run = store.get(run.id)  # its job had died: the page says so at once
     if run is None or not viewer.may_view(run):  # the message alone, and the way back to every run
-        text = not_shared_message(run.id) if run is not None else f"There is no run #{run_id}." if run_id else \
-            f"“{str(run_id_text)[:40]}” is not a run number."
+        # another user's run, where runs are not shared, is not there for this user: the words for an unknown id
+        text = f"There is no run #{run_id}." if run_id else f"“{str(run_id_text)[:40]}” is not a run number."
         return {"heading": alert(text, color="warning", dismissable=False), "details": "",
                 "figure": empty_figure("No such run"), "artifacts": "", "poll_off": True, "body_hidden": True}
     history = store.metrics([run.id])[run.id]

@@ -94,10 +94,6 @@ def shows_a_run(run_id: str | None = None, **_variables) -> bool:
     return run is not None and Viewer().may_view(run)
 
 
-def not_shared_message(run_id: int) -> str:
-    return f"Run #{run_id} belongs to another user and runs are not shared here: only its owner and admins may see it."
-
-
 def not_yours_to_cancel(run: Run) -> str:
     started_by = f" ({run.user})" if run.user else ""
     return (f"Run #{run.id} was not cancelled: only the user who started it{started_by} or an admin may cancel it.")

@@ -353,11 +353,17 @@ def test_private_runs_are_hidden_from_others_everywhere(private_host):
         live = training_live.refresh(0, 0, None)
         compared = training_compare.compare(",".join(str(run_id) for run_id in theirs))
         mixed = training_compare.compare(f"{mine},{theirs[0]}")
-    assert "belongs to another user and runs are not shared here" in _json(page["heading"])
+    with SignedIn(private_host, "bob"):  # the same words as for runs that do not exist: ids cannot be probed
+        nowhere = training_run.show_run(0, "99999")
+        unknown = training_compare.compare(f"{mine},99998,99999")
+    assert _json(page["heading"]) == _json(nowhere["heading"]).replace("99999", str(theirs[0]))
     assert page["details"] == "" and page["artifacts"] == ""
     assert [row["run_id"] for row in live["rows"]] == [mine]
-    assert "Not shared with you, left out: #" in _json(compared["note"]) and compared["settings"] == ""
-    assert f"#{theirs[0]}" in _json(mixed["note"]) and mixed["settings"] == ""
+    assert _json(compared["note"]) == _json(unknown["note"]).replace("99998", str(theirs[0])).replace(
+        "99999", str(theirs[1]))
+    assert f"Not found, left out: #{theirs[0]}, #{theirs[1]}" in _json(compared["note"]) and compared["settings"] == ""
+    assert "Choose two or more runs" in _json(compared["note"])
+    assert f"Not found, left out: #{theirs[0]}" in _json(mixed["note"]) and mixed["settings"] == ""
     with SignedIn(private_host, "root"):
         assert len(training_live.refresh(0, 0, None)["rows"]) == 3
         assert training_compare.compare(",".join(str(run_id) for run_id in theirs))["note"] == ""

@@ -227,7 +227,10 @@ def test_compare_says_which_runs_beyond_the_first_eight_are_left_out(app, finish
 def test_compare_needs_two_runs(app, finished):
     with app.server.test_request_context("/"):
         answer = training_compare.compare(f"{finished[0]},77")
-    assert "Choose two or more runs" in _json(answer["note"]) and answer["settings"] == answer["pictures"] == ""
+        alone = training_compare.compare(f"{finished[0]}")
+    assert "Not found, left out: #77. Choose two or more runs" in _json(answer["note"]), "the unknown run is named"
+    assert answer["settings"] == answer["pictures"] == ""
+    assert "Not found" not in _json(alone["note"]) and "Choose two or more runs" in _json(alone["note"])
 
 
 NUMBERS = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
