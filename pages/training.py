@@ -220,11 +220,14 @@ def runs_card() -> dbc.Card:
         {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 220},
         {"field": "val_accuracy", "headerName": "Val accuracy", "width": 130, "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"},
-         # filtered in the percent the column shows: "greater than 90" keeps 97.2%
-         "filterValueGetter": {"function": "params.data.val_accuracy == null ? null : params.data.val_accuracy * 100"},
+         # filtered on the percent the column shows, as shown: "at least 96.9" keeps the run shown 96.9%
+         "filterValueGetter": {"function": "params.data.val_accuracy == null ? null : "
+                                           "Number(d3.format('.1f')(params.data.val_accuracy * 100))"},
          "filterParams": {"defaultOption": "greaterThanOrEqual"}},  # typed in the header row: "at least"
         {"field": "val_loss", "headerName": "Val loss", "width": 120, "filter": "agNumberColumnFilter",
-         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"}},
+         "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"},
+         "filterValueGetter": {"function": "params.data.val_loss == null ? null : "
+                                           "Number(d3.format('.4f')(params.data.val_loss))"}},  # as shown
         {"field": "epochs", "width": 100, "filter": "agNumberColumnFilter"},
         {"field": "user", "width": 130},
         {"field": "device", "width": 100},

@@ -499,7 +499,8 @@ def test_the_run_column_sorts_by_run_number(history_server, open_page):
 
 @pytest.fixture(scope="module")
 def varied_history(tmp_path_factory):
-    """An app whose three finished runs took 1.8 s, 1 min 22 s and 14.1 s, at 97.2 %, 50 % and 95 % accuracy."""
+    """An app whose three finished runs took 1.8 s, 1 min 22 s and 14.1 s, at 96.875 % (shown 96.9 %), 50 % and
+    95 % accuracy."""
     import sqlalchemy as sa
 
     from dash_app.runs import schema
@@ -508,7 +509,7 @@ def varied_history(tmp_path_factory):
     run_ids = add_finished_runs(data_dir, 3)
     store = store_of(data_dir)
     with store.engine.begin() as connection:
-        for run_id, took, accuracy in zip(run_ids, (1.8, 82.0, 14.1), (0.972, 0.5, 0.95)):
+        for run_id, took, accuracy in zip(run_ids, (1.8, 82.0, 14.1), (0.96875, 0.5, 0.95)):
             connection.execute(sa.update(schema.runs).where(schema.runs.c.id == run_id).values(
                 started_at=1_000.0, finished_at=1_000.0 + took,
                 progress=json.dumps({"epoch": 4, "metrics": {"val_accuracy": accuracy}})))
@@ -548,6 +549,10 @@ def test_run_history_sorts_took_by_time_filters_accuracy_in_percent_and_selects_
     _wait_for_rows(page, [fast, medium, slow])  # 1.8 s, 14.1 s, 1 min 22 s (as text: 1 min.., 1.8 s, 14.1 s)
     page.fill("#train-runs-grid .ag-floating-filter[col-id='val_accuracy'] input",
               "90")  # the column shows percent: at least 90 %
+    _wait_for_rows(page, [fast, medium])
+    page.fill("#train-runs-grid .ag-floating-filter[col-id='val_accuracy'] input", "96.9")  # as shown: kept
+    _wait_for_rows(page, [fast])
+    page.fill("#train-runs-grid .ag-floating-filter[col-id='val_accuracy'] input", "90")
     _wait_for_rows(page, [fast, medium])
     # The filter's field scrolled the grid sideways, as typing in it does for a user: back to its first column.
     page.evaluate("dash_ag_grid.getApi('train-runs-grid').ensureColumnVisible('ag-Grid-SelectionColumn')")
