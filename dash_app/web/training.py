@@ -34,9 +34,10 @@ def _artifact(run_id: int, name: str) -> Response:
     if run is None or not may_view_run(current_identity(), run.owner, shared=workbench.settings.share_runs):
         abort(404, description="No such run artifact that you may see.")
     # Pictures may be shown in the page; weights and settings (and anything asked with download=1) are always
-    # downloads. Flask names the file in Content-Disposition either way, from the checked name (ARTIFACT_NAME).
+    # downloads. Flask names the file in Content-Disposition either way, from the checked name (ARTIFACT_NAME)
+    # with the run's number, so that the weights of several runs land as several files, not "weights (1).pt".
     response = send_from_directory(
-        run_folder(workbench.settings.data_dir, run_id), name,
+        run_folder(workbench.settings.data_dir, run_id), name, download_name=f"run-{run_id}-{name}",
         as_attachment=request.args.get("download") == "1" or not name.endswith(".png"), max_age=3600,
         # PyTorch's weights: the system's table would guess a type of its own for ".pt"
         mimetype="application/octet-stream" if name.endswith(".pt") else None,

@@ -266,7 +266,9 @@ def test_a_private_runs_page_is_not_there_for_other_users(private_host):
 def test_shared_runs_let_every_signed_in_user_download_their_artifacts(host):
     run_id = finished_run(host, user_id(host, "alice"))
     url = f"{PREFIX}training-artifacts/{run_id}/weights.pt?download=1"
-    assert client_of(host, "bob").get(url).status_code == 200
+    answer = client_of(host, "bob").get(url)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"] == f"attachment; filename=run-{run_id}-weights.pt", "named per run"
     assert host.test_client().get(url).status_code == 401, "still behind the host's login"
 
 
