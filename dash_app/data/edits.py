@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -102,7 +103,7 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
         parsed = _parsed(column, value)
     except cells.ValueProblem as error:
         raise EditRefused(f"{column.name}: {error}") from None
-    problem = refusal(column, parsed)  # one the column cannot hold: its words name the column
+    problem = refusal(column, parsed) or _too_precise(column, parsed)  # words that name the column
     if problem:
         raise EditRefused(problem)
     if dialect != "sqlite":
@@ -112,6 +113,22 @@ def _stored(column: Column, value: object, dialect: str, what: str) -> object:
     if column.kind == "datetime":
         return parsed.isoformat(sep=" ")
     return parsed.isoformat() if column.kind == "date" else parsed
+
+
+def _too_precise(column: Column, value: object) -> str | None:
+    """Why a fixed-point column cannot keep ``value`` as typed: the database would round it away without a word
+    (PostgreSQL and MariaDB round to the declared scale; SQLite would keep digits the grid never shows)."""
+    if column.decimals is None or not isinstance(value, (int, float, Decimal)) or isinstance(value, bool):
+        return None
+    exponent = Decimal(repr(value) if isinstance(value, float) else value).normalize().as_tuple().exponent
+    if not isinstance(exponent, int) or -exponent <= column.decimals:
+        return None
+    kept = "whole numbers" if column.decimals == 0 else f"numbers with at most {column.decimals} decimal places"
+    return f"Column {column.name!r} ({column.type_name}) holds {kept}: round {_number_text(value)} first."
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
 
 
 def _parsed(column: Column, value: object) -> object:

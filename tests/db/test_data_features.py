@@ -196,6 +196,21 @@ def test_an_edit_writes_one_cell_and_is_audited(awkward):
     assert audit[-1]["table_name"] == table and '"id": 3' in audit[-1]["primary_key"]
 
 
+def test_an_edit_with_more_decimals_than_the_column_keeps_is_refused_not_rounded(awkward):
+    """amount is NUMERIC(10,2): PostgreSQL and MariaDB would store 12.35 for 12.345 and say nothing."""
+    service, database, table, _, url = awkward
+    info, spec = service.view(database, table, {"f": {"id": {"filterType": "number", "type": "equals", "filter": 3}}})
+    row = service.block(database, info, spec, 0, 10).rows[0]
+    before = checksum(url, table)
+    for typed in ("12.345", 12.345, "0.001"):
+        with pytest.raises(EditRefused, match=r"Column 'amount' \((NUMERIC|DECIMAL)\(10, ?2\)\) holds numbers with at most 2 "
+                                              r"decimal places: round (12\.345|0\.001) first\."):
+            service.edit(database, table, row, "amount", row["amount"], typed, "alice")
+    assert checksum(url, table) == before
+    service.edit(database, table, row, "amount", row["amount"], "12.340", "alice")  # trailing zeros are kept
+    assert service.block(database, info, spec, 0, 10).rows[0]["amount"] == 12.34
+
+
 def test_an_edit_of_a_changed_row_is_refused_and_nothing_is_written(awkward):
     service, database, table, _, url = awkward
     info, spec = service.view(database, table, {"f": {"id": {"filterType": "number", "type": "equals", "filter": 8}}})
