@@ -83,17 +83,42 @@ def to_text(kind: str, value: object) -> str:
     return str(value)
 
 
+EXCEL_FIRST_DAY = date(1900, 3, 1)  # Excel's calendar is wrong before it (its 1900 is a leap year): text there
+
+
 def to_export(kind: str, value: object) -> object:
-    """A raw value for an Excel cell: numbers and booleans stay typed, everything else is text."""
+    """A raw value for an Excel cell: numbers, booleans, dates and date-times stay typed (a date-time with a time
+    zone, which Excel cannot hold, and a day before 1900-03-01 are text), everything else is text."""
     if value is None:
         return None
     if kind == "boolean":
         return _to_bool(value)
+    if kind in ("date", "datetime"):
+        moment = _moment(kind, value)
+        if moment is not None:
+            return moment
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and abs(value) < 1e15:
         return value
     if isinstance(value, Decimal) and value.is_finite() and abs(value) < Decimal(10) ** 15:
         return float(value)
     return to_text(kind, value)
+
+
+def _moment(kind: str, value: object) -> date | datetime | None:
+    """A date column's day, or a datetime column's naive date-time, as Excel can hold it; None otherwise
+    (SQLite hands them over as text, in the ISO form they were written in)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip()) if kind == "datetime" else date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None or value.date() < EXCEL_FIRST_DAY:
+            return None
+        return value if kind == "datetime" else value.date()
+    if isinstance(value, date) and value >= EXCEL_FIRST_DAY:
+        return value if kind == "date" else datetime(value.year, value.month, value.day)
+    return None
 
 
 def _to_bool(value: object) -> bool | None:

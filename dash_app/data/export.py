@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import xlsxwriter
@@ -147,8 +148,22 @@ def sheet_name(table_name: str) -> str:
     return name if name.strip() and name.lower() != "history" else "data"  # "History" is Excel's own
 
 
+EXCEL_DATE = "yyyy-mm-dd"
+EXCEL_DATETIME = "yyyy-mm-dd hh:mm:ss"
+
+
+def _number_format(decimals: int | None) -> str | None:
+    """Excel's format for a fixed-point column: its declared decimals, as the grid and CSV show them."""
+    if decimals is None:
+        return None
+    return "0" if decimals == 0 else "0." + "0" * decimals
+
+
 def write_xlsx(connection: Connection, table: Table, spec: ViewSpec, path: str) -> int:
-    """Write the view to an .xlsx file at ``path``; return the number of data rows."""
+    """Write the view to an .xlsx file at ``path``; return the number of data rows.
+
+    Dates and date-times are Excel dates (they sort, filter and calculate there), in the ISO form the grid
+    shows; a fixed-point column keeps its declared decimals (29.50, not 29.5)."""
     columns = export_columns(table, spec)
     kinds = [table.column(name).kind for name in columns]
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
@@ -156,8 +171,15 @@ def write_xlsx(connection: Connection, table: Table, spec: ViewSpec, path: str) 
     try:
         sheet = workbook.add_worksheet(sheet_name(table.name))
         bold = workbook.add_format({"bold": True})
+        moments = {"date": workbook.add_format({"num_format": EXCEL_DATE}),
+                   "datetime": workbook.add_format({"num_format": EXCEL_DATETIME})}
+        numbers = [_number_format(table.column(name).decimals) for name in columns]
+        formats = [workbook.add_format({"num_format": number}) if number else None for number in numbers]
         sheet.write_row(0, 0, columns, bold)
         sheet.freeze_panes(1, 0)
+        for position, kind in enumerate(kinds):  # wide enough for a date-time, as Excel would show ####### else
+            if kind in moments:
+                sheet.set_column(position, position, 19 if kind == "datetime" else 11)
         written = 0
         for written, row in enumerate(_rows(connection, table, spec, columns), start=1):
             if written > EXCEL_MAX_DATA_ROWS:  # the view grew since it was counted
@@ -166,8 +188,10 @@ def write_xlsx(connection: Connection, table: Table, spec: ViewSpec, path: str) 
                 cell = cells.to_export(kind, value)
                 if isinstance(cell, str) and len(cell) > EXCEL_TEXT_LIMIT:
                     cell = cell[: EXCEL_TEXT_LIMIT - 1] + "…"
-                if cell is not None:
-                    sheet.write(written, position, cell)
+                if isinstance(cell, (date, datetime)):  # a datetime is a date too
+                    sheet.write_datetime(written, position, cell, moments[kinds[position]])
+                elif cell is not None:
+                    sheet.write(written, position, cell, formats[position] if isinstance(cell, (int, float)) else None)
     finally:
         workbook.close()
     return written

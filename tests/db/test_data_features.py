@@ -128,6 +128,47 @@ def test_excel_export_writes_a_workbook_and_refuses_too_many_rows(awkward, tmp_p
         export.check_excel_fits(export.EXCEL_MAX_DATA_ROWS + 1)
 
 
+def sheet_cells(path) -> dict[str, tuple[str | None, str | None]]:
+    """Each cell of the first worksheet by reference ("B2"): its stored value and its number format."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as book:
+        styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    codes = {fmt.get("numFmtId"): fmt.get("formatCode") for fmt in styles.iter(f"{main}numFmt")}
+    formats = [codes.get(xf.get("numFmtId")) for xf in styles.find(f"{main}cellXfs")]
+    found = {}
+    for cell in sheet.iter(f"{main}c"):
+        value = cell.find(f"{main}v")
+        text = "".join(cell.itertext()) if cell.get("t") == "inlineStr" else None
+        found[cell.get("r")] = (value.text if value is not None else text, formats[int(cell.get("s", 0))])
+    assert all(re.fullmatch(r"[A-Z]+\d+", ref) for ref in found)
+    return found
+
+
+def test_excel_export_writes_dates_as_dates_and_fixed_point_with_its_decimals(awkward, tmp_path):
+    """Excel sorts, filters and calculates on dates only when they are dates, not text; 3.90 stays 3.90."""
+    from datetime import datetime
+
+    service, database, table, *_ = awkward
+    info, spec = service.view(database, table, {"c": ["id", "day", "moment", "amount"], "s": [["id", "asc"]]})
+    path = tmp_path / "dates.xlsx"
+    with service.engine(database).connect() as connection:
+        export.write_xlsx(connection, info, spec, str(path))
+    found = sheet_cells(path)
+    row = next(row for row in awkward_rows() if None not in (row["day"], row["moment"], row["amount"]))
+    line = row["id"] + 1  # the header is row 1
+    epoch = datetime(1899, 12, 30)  # Excel's day 0 (after its 1900 leap day)
+    assert found[f"B{line}"] == (str((datetime.combine(row["day"], datetime.min.time()) - epoch).days), "yyyy-mm-dd")
+    moment = (row["moment"] - epoch).total_seconds() / 86_400
+    assert float(found[f"C{line}"][0]) == pytest.approx(moment) and found[f"C{line}"][1] == "yyyy-mm-dd hh:mm:ss"
+    assert float(found[f"D{line}"][0]) == float(row["amount"]) and found[f"D{line}"][1] == "0.00"
+    assert found["B1"] == ("day", None), "the header stays text"
+
+
 @pytest.mark.parametrize("bucket", ["day", "week", "month", "quarter", "year"])
 def test_date_buckets_group_in_sql_on_every_dialect(awkward, bucket):
     service, database, table, *_ = awkward

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -76,6 +76,17 @@ def test_a_number_too_large_says_so_and_only_a_non_finite_one_is_called_not_fini
             cells.parse_number(value)
     with pytest.raises(cells.ValueProblem, match="Expected a finite number."):
         cells.parse_number(math.nan)
+
+
+def test_excel_takes_dates_and_naive_date_times_from_1900_03_01_and_text_for_the_rest():
+    assert cells.to_export("date", "2024-01-04") == date(2024, 1, 4), "SQLite's text"
+    assert cells.to_export("date", date(2024, 1, 4)) == date(2024, 1, 4)
+    assert cells.to_export("datetime", "2024-01-04 10:30:00") == datetime(2024, 1, 4, 10, 30)
+    assert cells.to_export("datetime", date(2024, 1, 4)) == datetime(2024, 1, 4)
+    assert cells.to_export("date", "1899-12-31") == "1899-12-31", "Excel's calendar is wrong before 1900-03-01"
+    aware = datetime(2024, 1, 4, 10, 30, tzinfo=timezone.utc)
+    assert cells.to_export("datetime", aware) == "2024-01-04 10:30:00+00:00", "Excel has no time zones: text"
+    assert cells.to_export("date", "not a day") == "not a day"
 
 
 def test_good_numbers_and_days_parse():
