@@ -19,7 +19,7 @@ from dash_app.data.catalog import RowCount, Table, TableSummary, visible_referen
 from dash_app.data.cells import ValueProblem
 from dash_app.data.edits import EditRefused, column_editable
 from dash_app.data.export import ExportTooLarge
-from dash_app.data.limits import QueryTimeout
+from dash_app.data.limits import FIRST_SCREEN_SECONDS, QueryTimeout
 from dash_app.data.query import DATE_OPS, NUMBER_OPS, TEXT_OPS, QueryError, ViewSpec
 from dash_app.data.service import DataError
 from dash_app.data.urlstate import page_view, query_string
@@ -302,7 +302,7 @@ def first_rows(layout) -> list[dict] | None:
     data = get_workbench().data
     try:
         table, spec = data.view(view["db"], view["table"], view["view"])
-        rows = data.block(view["db"], table, spec, 0, BLOCK_ROWS).rows
+        rows = data.block(view["db"], table, spec, 0, BLOCK_ROWS, seconds=FIRST_SCREEN_SECONDS).rows
     except USER_ERRORS:
         return None
     return rows or None  # an empty view: nothing to show sooner (and AG Grid's infinite model shows no "no rows")

@@ -31,6 +31,9 @@ VIEW_COUNT_SECONDS = 3.0
 # Whether an Excel export fits a sheet: the user asked for the file and waits for it anyway; slower refuses
 # the export with QueryTimeout.
 EXPORT_COUNT_SECONDS = 10.0
+# The first rows written into the Data page's HTML (dash_app/first_screen.py): the browser shows nothing at all
+# until that HTML arrives, so a slow view arrives without them and the grid reads them under the query limit.
+FIRST_SCREEN_SECONDS = 1.0
 # The background pass that remembers places all along a view after a deep jump (paging.waypoints): nobody
 # waits for it, and jumps work without it, so it may take longer than a count but is stopped on huge views.
 WAYPOINT_SECONDS = 30.0

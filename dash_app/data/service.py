@@ -282,13 +282,14 @@ class DataService:
         return table, parse_view(table, raw_view)
 
     # ---- rows ------------------------------------------------------------------------------------
-    def block(self, database: str, table: Table, spec: ViewSpec, start: object, end: object) -> paging.Block:
-        """Grid rows [start, end) of the view."""
+    def block(self, database: str, table: Table, spec: ViewSpec, start: object, end: object,
+              seconds: float | None = None) -> paging.Block:
+        """Grid rows [start, end) of the view, stopped after ``seconds`` (the query time limit by default)."""
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) \
                 or not 0 <= start < end <= start + BLOCK_SIZE_LIMIT or start > MAX_START_ROW:
             raise QueryError("The grid asked for an impossible range of rows.")
         memory = self._keysets_for(database, table, spec)
-        with self.connect(database) as connection:
+        with self.connect(database, seconds) as connection:
             block = paging.fetch_block(connection, table, spec, start, end - start, memory, spec.key(database),
                                        self.statements)
         if block.skipped > paging.WAYPOINT_AFTER:

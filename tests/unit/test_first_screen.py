@@ -97,6 +97,30 @@ def test_a_data_page_with_no_table_to_open_has_no_first_screen(tmp_path):
     get_workbench(app.server).dispose()
 
 
+def test_a_view_slower_than_the_first_screens_limit_arrives_without_it_and_the_grid_reads_it(tmp_path, monkeypatch):
+    """The browser shows nothing until the page's HTML arrives: its first rows get a short limit of their own
+    (the query limit was 15 s of a blank tab). The limit is made 0 here: a view of 200,000 recursive steps passes
+    SQLite's progress check (every 20,000 steps) whatever the machine's speed, so it is stopped every time."""
+    from dash_app.components import data as data_components
+
+    path = tmp_path / "slow.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE VIEW slow AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                           "WHERE x < 200000) SELECT max(x) AS top FROM n")
+    connection.close()
+    app = create_app(load_settings(data_dir=tmp_path / "data", databases={"db": f"sqlite:///{path}"}))
+    try:
+        monkeypatch.setattr(data_components, "FIRST_SCREEN_SECONDS", 0.0)
+        response = app.server.test_client().get("/data?db=db&table=slow")
+        assert response.status_code == 200 and "react-entry-point" in response.get_data(as_text=True)
+        assert screen_of(response.get_data(as_text=True)) == "", "no first screen rather than a blank wait"
+        data = get_workbench(app.server).data
+        table, spec = data.view("db", "slow", {})
+        assert data.block("db", table, spec, 0, 100).rows == [{"top": 200000}], "the grid reads it under the limit"
+    finally:
+        get_workbench(app.server).dispose()
+
+
 def test_a_first_screen_that_fails_leaves_the_page_as_it_was(shop, monkeypatch, caplog):
     def broken(layout):
         raise RuntimeError("the picture broke")
