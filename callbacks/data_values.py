@@ -78,12 +78,22 @@ def show_values(trigger, *, column, ticked, chip_clicks, chip_ids, filter_model,
             values[column] = chosen
         else:
             values.pop(column, None)
-    shown = {"values": values, "chips": data_views.value_chips(values)}
+    shown = {"values": values, "chips": data_views.value_chips(values, _decimals(view))}
     if not view or not column:
         return {**shown, "options": [], "ticked": [], "note": None}
     if active_tab != "values":
         return {**shown, "options": no_update, "ticked": no_update, "note": no_update}
     return {**shown, **_value_list(view, column, values, filter_model, search)}
+
+
+def _decimals(view: dict | None) -> dict[str, int]:
+    """The open table's fixed-point columns (their chips show values as the grid does); none when it is gone."""
+    if not view:
+        return {}
+    try:
+        return data_views.fixed_point(get_workbench().data.table(view["db"], view["table"]))
+    except USER_ERRORS:
+        return {}
 
 
 def _value_list(view: dict, column: str, values: dict, filter_model, search) -> dict:

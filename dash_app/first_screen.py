@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 
 from dash._pages import (  # the router's own parsers: same page, same query
@@ -27,6 +27,8 @@ from dash._pages import (  # the router's own parsers: same page, same query
     _path_to_page,
 )
 from dash.development.base_component import Component
+
+from dash_app.data import cells
 
 LOG = logging.getLogger(__name__)
 PAGES_CONTENT = "_pages_content"  # where Dash's page router puts the page (dash.page_container)
@@ -255,13 +257,9 @@ def _dcc_link(node, context):
 # ---- the grid ------------------------------------------------------------------------------------------------
 
 def fixed_text(value, decimals: int) -> str:
-    """A number as JavaScript's ``value.toFixed(decimals)`` writes it (the grid's formatter of a fixed-point
-    column, dash_app/components/data.py): its exact value rounded half away from zero; anything else as is."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= 1e21:
-        return cell_text(value)
-    text = format(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
-    return text.lstrip("-") if value == 0 else text  # (-0).toFixed(2) is "0.00"; (-0.001).toFixed(2) "-0.00"
+    """A value of a fixed-point column as the grid's formatter writes it (``cells.fixed_text``; anything that is
+    not a number as is)."""
+    return cells.fixed_text(value, decimals) or cell_text(value)
 
 
 def cell_text(value) -> str:

@@ -111,7 +111,7 @@ def _main(page: dict) -> html.Section:
                       html.Span(page["count"], id=ids.DATA_COUNT, className="data-count")],
                      className="data-heading"),
             _toolbar(page),
-            html.Div(value_chips(page["values"]), id=ids.DATA_CHIPS, className="data-chips"),
+            html.Div(value_chips(page["values"], page["decimals"]), id=ids.DATA_CHIPS, className="data-chips"),
             html.Div(page["export_note"], id=ids.DATA_EXPORT_NOTE),
             html.Div(id=ids.DATA_EDIT_NOTE),
             html.Div(id=ids.DATA_GRID_NOTE),

@@ -16,7 +16,7 @@ from dash_app.components import alert
 from dash_app.data import export
 from dash_app.data.access import refused_action
 from dash_app.data.catalog import RowCount, Table, TableSummary, visible_references
-from dash_app.data.cells import ValueProblem
+from dash_app.data.cells import ValueProblem, shown_text
 from dash_app.data.edits import EditRefused, column_editable
 from dash_app.data.export import ExportTooLarge
 from dash_app.data.limits import FIRST_SCREEN_SECONDS, QueryTimeout
@@ -185,11 +185,13 @@ def schema(table: Table, database: str, page_path: str) -> list:
     return parts
 
 
-def value_chips(values: dict) -> list:
-    """One chip per column with ticked values, each with a button that removes it."""
+def value_chips(values: dict, decimals: dict[str, int] | None = None) -> list:
+    """One chip per column with ticked values, each with a button that removes it; ``decimals``: those of the
+    table's fixed-point columns, whose values are written as the grid shows them."""
     chips = []
     for column, ticked in (values or {}).items():
-        shown = ", ".join("(blank)" if v is None else str(v) for v in ticked[:3]) + (" …" if len(ticked) > 3 else "")
+        places = (decimals or {}).get(column)
+        shown = ", ".join(shown_text(v, places) for v in ticked[:3]) + (" …" if len(ticked) > 3 else "")
         chips.append(html.Span([
             # one span: a flex item's leading space would be dropped ("statusis ...")
             html.I(className="bi bi-funnel me-1"), html.Span([html.Strong(column), f" is {shown}"]),
@@ -212,6 +214,7 @@ def problem_alert(error: Exception):
 
 # The page with no table open: nothing to browse, pick or chart.
 NO_TABLE = {"tables": [], "title": "No table", "column_defs": [], "filter_model": None, "view": None, "values": {},
+            "decimals": {},
             "search": "", "column_options": [], "columns": [], "values_column_options": [], "values_column": None,
             "x_options": [], "x": None, "y_options": [], "y": None, "schema": []}
 
@@ -262,12 +265,18 @@ def _table_outputs(database: str, table: Table, spec: ViewSpec, editable: bool) 
         "filter_model": spec.filters or {},
         "view": {"db": database, "table": table.name, "view": spec.as_json(), "editable": editable},
         "values": spec.values or {},
+        "decimals": fixed_point(table),
         "search": spec.search,
         "column_options": _options(table.names),
         "columns": list(spec.columns) or list(table.names),
         **_pickers(table),
         "schema": schema(table, database, page_path),
     }
+
+
+def fixed_point(table: Table) -> dict[str, int]:
+    """The declared decimals of the table's fixed-point columns, by name."""
+    return {column.name: column.decimals for column in table.columns if column.decimals is not None}
 
 
 def _pickers(table: Table) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_SAFE_INTEGER = 2**53 - 1  # beyond this JavaScript numbers lose digits: send text
 GRID_TEXT_LIMIT = 2_000  # characters of a long text shown in a cell (the export has all of it)
@@ -59,6 +59,25 @@ def converter(kind: str):
         return to_cell(kind, value)
 
     return convert
+
+
+def fixed_text(value: object, decimals: int) -> str | None:
+    """A number as JavaScript's ``value.toFixed(decimals)`` writes it, as the grid shows a fixed-point column
+    (``DataFixed`` in assets/js/data.js): its exact value rounded half away from zero; None for anything toFixed
+    does not write so (not a finite number below 1e21)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or abs(value) >= 1e21:
+        return None
+    text = format(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    return text.lstrip("-") if value == 0 else text  # (-0).toFixed(2) is "0.00"; (-0.001).toFixed(2) "-0.00"
+
+
+def shown_text(value: object, decimals: int | None) -> str:
+    """A column's value as the page writes it outside the grid (the Values list, the chips): a fixed-point
+    column's number with its declared decimals, as the grid shows it; "(blank)" for NULL."""
+    if value is None:
+        return "(blank)"
+    return (fixed_text(value, decimals) if decimals is not None else None) or str(value)
 
 
 def to_text(kind: str, value: object) -> str:

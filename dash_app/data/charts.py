@@ -160,6 +160,7 @@ def facets(connection: Connection, table: Table, spec: ViewSpec, column: Column,
     found = []
     for value, count in connection.execute(statement).all():
         cell = cells.to_cell(column.kind, value)
-        label = "(blank)" if value is None else cells.to_text(column.kind, value)
+        label = cells.shown_text(cell, column.decimals) if column.decimals is not None else \
+            "(blank)" if value is None else cells.to_text(column.kind, value)
         found.append(Facet(cell, label, int(count)))
     return found

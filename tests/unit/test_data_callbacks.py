@@ -286,6 +286,17 @@ def test_the_values_tab_lists_a_columns_values_with_counts(request_context):
     assert [text(option["label"]).split()[0] for option in filtered["options"]] == ["pending"]
 
 
+def test_a_fixed_point_columns_values_and_chips_show_its_decimals_as_the_grid_does(request_context, shop):
+    with sqlite3.connect(shop[0]) as connection:
+        connection.execute("CREATE TABLE prices (id INTEGER PRIMARY KEY, price NUMERIC(10,2))")
+        connection.executemany("INSERT INTO prices VALUES (?, ?)", [(1, 29.5), (2, 29.5), (3, 3), (4, None)])
+    connection.close()
+    listed = values(column="price", view=page_view(table="prices"))
+    assert [text(option["label"]).split()[0] for option in listed["options"]] == ["29.50", "(blank)", "3.00"]
+    ticked = values(trigger="data-values-list", column="price", ticked=[29.5, 3], view=page_view(table="prices"))
+    assert "price is 29.50, 3.00" in text(ticked["chips"]) and ticked["values"] == {"price": [29.5, 3]}
+
+
 def test_ticking_values_filters_the_view_and_a_chip_removes_it(request_context):
     ticked = values(trigger="data-values-list", column="note", ticked=["a", NULL_MARKER])
     assert ticked["values"] == {"note": ["a", None]} and ticked["ticked"] == ["a", NULL_MARKER]
