@@ -12,7 +12,9 @@ from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import Viewer, parse_run_ids
 from dash_app.components import alert
-from dash_app.components.training import ARTIFACT_TITLES, CONFIG_LABELS, image_card, run_href, status_badge
+from dash_app.components.training import (
+    ARTIFACT_TITLES, CONFIG_LABELS, graph_frame_class, image_card, run_href, status_badge,
+)
 from dash_app.jobs.config import dataset_fields
 from dash_app.runs.artifacts import artifact_path
 from dash_app.runs.store import Run
@@ -26,6 +28,7 @@ def register(app: Dash) -> None:
     app.callback(
         output={"note": Output(ids.TRAIN_COMPARE_ALERT, "children"),
                 "figure": Output(ids.TRAIN_COMPARE_GRAPH, "figure"),
+                "frame": Output(ids.TRAIN_COMPARE_GRAPH_FRAME, "className"),
                 "settings": Output(ids.TRAIN_COMPARE_CONFIG, "children"),
                 "pictures": Output(ids.TRAIN_COMPARE_ARTIFACTS, "children")},
         inputs={"run_ids_text": Input(ids.TRAIN_COMPARE_IDS, "data")},
@@ -46,15 +49,15 @@ def compare(run_ids_text) -> dict:
         choose = "Choose two or more runs in the run history to compare them."
         message = alert(f"{_left_out(missing, beyond)}. {choose}", color="warning") if missing else \
             alert(choose, color="info", icon="bi-info-circle")
-        return {"note": message, "figure": empty_figure("Nothing to compare"), "settings": "", "pictures": ""}
+        return {"note": message, "figure": empty_figure("Nothing to compare"), "frame": graph_frame_class(1),
+                "settings": "", "pictures": ""}
     note = alert(_left_out(missing, beyond), color="warning") if missing or beyond else ""
     histories = store.metrics([run.id for run in runs])
+    accuracy, rmse = any(run.is_classifier for run in runs), not all(run.is_classifier for run in runs)
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
-                           uirevision="compare-" + "-".join(str(run.id) for run in runs),
-                           accuracy=any(run.is_classifier for run in runs),
-                           rmse=not all(run.is_classifier for run in runs))
-    return {"note": note, "figure": figure, "settings": config_diff(runs),
-            "pictures": artifacts_side_by_side(runs, store)}
+                           uirevision="compare-" + "-".join(str(run.id) for run in runs), accuracy=accuracy, rmse=rmse)
+    return {"note": note, "figure": figure, "frame": graph_frame_class(1 + accuracy + rmse),
+            "settings": config_diff(runs), "pictures": artifacts_side_by_side(runs, store)}
 
 
 def _left_out(missing: list[int], beyond: list[int]) -> str:

@@ -124,6 +124,7 @@ TRAIN_RUN_CANCEL_REQUEST = "train-run-cancel-request"
 TRAIN_COMPARE_PAGE = "train-compare-page"
 TRAIN_COMPARE_IDS = "train-compare-ids"
 TRAIN_COMPARE_GRAPH = "train-compare-graph"
+TRAIN_COMPARE_GRAPH_FRAME = "train-compare-graph-frame"  # wider than a phone for three panels
 TRAIN_COMPARE_CONFIG = "train-compare-config"
 TRAIN_COMPARE_ARTIFACTS = "train-compare-artifacts"
 TRAIN_COMPARE_ALERT = "train-compare-alert"

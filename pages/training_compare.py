@@ -35,7 +35,7 @@ def layout(runs: str = "", **_query: str) -> html.Div:
             html.Div(id=ids.TRAIN_COMPARE_ALERT),
             dbc.Card(dbc.CardBody([
                 html.H2([html.I(className="bi bi-graph-down me-2"), "Curves"], className="train-card-title"),
-                curves_graph(ids.TRAIN_COMPARE_GRAPH, 360),
+                curves_graph(ids.TRAIN_COMPARE_GRAPH, 360, frame_id=ids.TRAIN_COMPARE_GRAPH_FRAME),
             ]), className="train-card"),
             dbc.Card(dbc.CardBody([
                 html.H2([html.I(className="bi bi-sliders me-2"), "Settings"], className="train-card-title"),

@@ -142,7 +142,10 @@ def active_card(run: Run, *, can_cancel: bool = True) -> dbc.Card:
     )
 
 
-def curves_graph(component_id: str, height_px: int) -> html.Div:
+GRAPH_FRAME = "train-graph-frame"
+
+
+def curves_graph(component_id: str, height_px: int, frame_id: str | None = None) -> html.Div:
     """A chart in a frame that has its height from the first paint.
 
     Until plotly.js has loaded, dcc.Graph renders an empty placeholder without its ``style``; a graph sized by
@@ -151,9 +154,14 @@ def curves_graph(component_id: str, height_px: int) -> html.Div:
     return html.Div(
         dcc.Graph(id=component_id, config={"displaylogo": False, "responsive": True}, className="train-graph",
                   style={"height": "100%"}),
-        className="train-graph-frame",
-        style={"height": f"{height_px}px"},
+        className=GRAPH_FRAME, style={"height": f"{height_px}px"}, **({"id": frame_id} if frame_id else {}),
     )
+
+
+def graph_frame_class(panels: int) -> str:
+    """The frame of a chart of ``panels`` side by side: three keep a legible width on a phone and scroll
+    sideways in their frame (assets/css/training.css)."""
+    return GRAPH_FRAME + (" train-graph-wide" if panels > 2 else "")
 
 
 def config_items(config: dict) -> list[tuple[str, str, str]]:

@@ -434,6 +434,9 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
     page.wait_for_selector("#train-compare-graph .js-plotly-plot .main-svg .scatterlayer .trace")
     assert page.evaluate(LEGEND_BELOW_THE_AXES, "#train-compare-graph"), "the legend covers no axis, even on a phone"
+    # Two panels fit a phone's width (three scroll sideways in their frame: tests/unit/test_runs_pages.py).
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.eval_on_selector("#train-compare-graph-frame", "frame => frame.scrollWidth <= frame.clientWidth")
     page.screenshot(path=screenshot_dir / f"training-compare-{scheme}-{width_name}.png", full_page=True)
     _cancel_everything(server.data_dir)
     _assert_clean(page, server.base_url)

@@ -209,6 +209,10 @@ def test_compare_keeps_the_accuracy_of_classifiers_beside_a_regression(app, fini
         answer = training_compare.compare(f"{finished[0]},{finished[1]},{regression}")
     figure = answer["figure"]
     assert [note.text for note in figure.layout.annotations] == ["Loss", "Accuracy", "Validation RMSE"]
+    assert "train-graph-wide" in answer["frame"].split(), "three panels scroll sideways on a phone, legibly"
+    with app.server.test_request_context("/"):
+        classifiers = training_compare.compare(f"{finished[0]},{finished[1]}")
+    assert classifiers["frame"] == "train-graph-frame", "two panels fit a phone"
     rows = _json(answer["settings"])
     assert rows.count("Row limit") == 1 and rows.count("200000") == 1, "the spirals runs read no table rows"
     accuracy = [trace for trace in figure.data if trace.name.endswith("acc.")]
