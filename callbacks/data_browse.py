@@ -37,7 +37,8 @@ def register(app: Dash) -> None:
     app.callback(output=outputs(VIEW_OUTPUTS), inputs={"view": Input(ids.DATA_VIEW, "data")})(describe_view)
     clientside(app, NAMESPACE, "syncUrl", Output(ids.DATA_URL_SYNC, "data"), Input(ids.DATA_VIEW, "data"),
                prevent_initial_call=True)
-    clientside(app, NAMESPACE, "showColumns", Output(ids.DATA_COLUMNS_APPLIED, "data"),
+    clientside(app, NAMESPACE, "showColumns",
+               [Output(ids.DATA_COLUMNS_APPLIED, "data"), Output(ids.DATA_COLUMNS_CHECKLIST, "value")],
                Input(ids.DATA_COLUMNS_CHECKLIST, "value"), State(ids.DATA_GRID, "id"), prevent_initial_call=True)
     clientside(app, NAMESPACE, "filterTables", Output(ids.DATA_TABLE_LIST, "className"),
                Input(ids.DATA_TABLE_SEARCH, "value"), State(ids.DATA_TABLE_LIST, "id"), prevent_initial_call=True)

@@ -113,15 +113,23 @@
         return Date.now();
       },
       /* The column chooser shows and hides grid columns (order is changed by dragging headers). */
+      /* The chooser's ticks shown in the grid. Unticking the last shown column ticks it again: a view of no
+         column would read, in the address and the exports, as one of every column. Returns [the number of
+         columns shown, the chooser's ticks when they are put back]. */
       showColumns: function (visible, gridId) {
+        var noUpdate = window.dash_clientside.no_update;
         var api = gridApi(gridId);
-        if (!api || !visible) return window.dash_clientside.no_update;
+        if (!api || !visible) return [noUpdate, noUpdate];
+        if (!visible.length) {
+          var kept = api.getColumnState().filter(function (column) { return !column.hide; });
+          return [noUpdate, kept.map(function (column) { return column.colId; })];
+        }
         var shown = new Set(visible);
         var state = api.getColumnState().map(function (column) {
           return { colId: column.colId, hide: !shown.has(column.colId) };
         });
         api.applyColumnState({ state: state });
-        return visible.length;
+        return [visible.length, noUpdate];
       },
       /* The running chart's elapsed time. The chart's background callback (callbacks/data_chart.py) switches the
          clock on when its job starts and off when it ends or is cancelled; the clock starts counting then. */

@@ -208,6 +208,20 @@ def test_the_column_chooser_hides_a_column_and_the_url_keeps_it(live_app, open_p
     assert page.locator(".ag-header-cell[col-id='email']").count() == 0, "hidden after a reload too"
     order = page.locator(".ag-header-cell[col-id]").evaluate_all("cells => cells.map(c => c.getAttribute('col-id'))")
     assert order.index("city") < order.index("name"), order
+
+    # Unticking every column leaves the last one: a view of no column would read as one of every column.
+    shown = "() => dash_ag_grid.getApi('data-grid').getColumnState().filter(c => !c.hide).map(c => c.colId)"
+    page.click("#data-columns-button")
+    ticked = page.locator("#data-columns-checklist input:checked")
+    for left in range(ticked.count() - 1, 0, -1):
+        ticked.first.click()
+        page.wait_for_function(f"n => ({shown})().length === n", arg=left)
+    last = page.evaluate(shown)[0]
+    page.click(f"#data-columns-checklist input[value='{last}']")
+    page.wait_for_selector(f"#data-columns-checklist input[value='{last}']:checked")
+    assert page.evaluate(shown) == [last]
+    page.wait_for_function("c => JSON.stringify(JSON.parse(new URLSearchParams(location.search).get('v')).c) === c",
+                           arg=json.dumps([last], separators=(",", ":")))
     assert page.console_errors == []
 
 
