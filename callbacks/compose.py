@@ -52,7 +52,8 @@ VIEW_OUTPUTS = {
     "empty_hidden": (ids.COMPOSE_LAYER_EMPTY, "hidden"), "undo_disabled": (ids.COMPOSE_UNDO, "disabled"),
     "redo_disabled": (ids.COMPOSE_REDO, "disabled"), "saved_options": (ids.COMPOSE_SAVED, "options"),
     "save_name": (ids.COMPOSE_SAVE_NAME, "value"),
-    "delete_dialog": (ids.COMPOSE_DELETE_DIALOG, "is_open"), "delete_question": (ids.COMPOSE_DELETE_QUESTION, "children"),
+    "delete_dialog": (ids.COMPOSE_DELETE_DIALOG, "is_open"),
+    "delete_question": (ids.COMPOSE_DELETE_QUESTION, "children"),
     "color_2_hidden": (ids.COMPOSE_COLOR_2_GROUP, "hidden"), "angle_hidden": (ids.COMPOSE_ANGLE_GROUP, "hidden"),
     "spacing_hidden": (ids.COMPOSE_SPACING_GROUP, "hidden"), "photo_hidden": (ids.COMPOSE_PHOTO_GROUP, "hidden"),
     "image_group_hidden": (ids.COMPOSE_IMAGE_GROUP, "hidden"), "text_group_hidden": (ids.COMPOSE_TEXT_GROUP, "hidden"),
@@ -247,8 +248,8 @@ def _render(outcome: actions.Outcome, before: Scene, past, *, list_saved: bool) 
     )
     result["save_name"] = no_update if outcome.name is None else outcome.name
     result["delete_dialog"] = outcome.delete_asked is not None  # any other answer closes it
-    result["delete_question"] = (no_update if outcome.delete_asked is None else
-                                 f"Delete “{outcome.delete_asked}”? This cannot be undone; the canvas keeps what it shows.")
+    result["delete_question"] = no_update if outcome.delete_asked is None else \
+        f"Delete “{outcome.delete_asked}”? This cannot be undone; the canvas keeps what it shows."
     return result
 
 

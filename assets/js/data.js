@@ -112,10 +112,9 @@
         if (api) api.purgeInfiniteCache();
         return Date.now();
       },
-      /* The column chooser shows and hides grid columns (order is changed by dragging headers). */
-      /* The chooser's ticks shown in the grid. Unticking the last shown column ticks it again: a view of no
-         column would read, in the address and the exports, as one of every column. Returns [the number of
-         columns shown, the chooser's ticks when they are put back]. */
+      /* The column chooser shows and hides grid columns (order is changed by dragging headers). Unticking the
+         last shown column ticks it again: a view of no column would read, in the address and the exports, as
+         one of every column. Returns [the number of columns shown, the chooser's ticks when put back]. */
       showColumns: function (visible, gridId) {
         var noUpdate = window.dash_clientside.no_update;
         var api = gridApi(gridId);

@@ -120,15 +120,12 @@ def _too_precise(column: Column, value: object) -> str | None:
     (PostgreSQL and MariaDB round to the declared scale; SQLite would keep digits the grid never shows)."""
     if column.decimals is None or not isinstance(value, (int, float, Decimal)) or isinstance(value, bool):
         return None
-    exponent = Decimal(repr(value) if isinstance(value, float) else value).normalize().as_tuple().exponent
+    typed = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # a float's shortest digits
+    exponent = typed.normalize().as_tuple().exponent
     if not isinstance(exponent, int) or -exponent <= column.decimals:
         return None
     kept = "whole numbers" if column.decimals == 0 else f"numbers with at most {column.decimals} decimal places"
-    return f"Column {column.name!r} ({column.type_name}) holds {kept}: round {_number_text(value)} first."
-
-
-def _number_text(value: int | float | Decimal) -> str:
-    return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    return f"Column {column.name!r} ({column.type_name}) holds {kept}: round {format(typed, 'f')} first."
 
 
 def _parsed(column: Column, value: object) -> object:

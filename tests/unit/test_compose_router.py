@@ -107,7 +107,8 @@ def test_the_trash_button_asks_in_a_dialog_and_only_its_delete_button_deletes(ap
     compose = get_workbench(app.server).compose
     compose.save(None, "Small", scene)
     asked = update(ids.COMPOSE_DELETE_SAVED, scene_to_dict(scene), saved="Small")
-    assert asked["delete_dialog"] is True and asked["delete_question"].startswith("Delete “Small”? This cannot be undone")
+    assert asked["delete_dialog"] is True
+    assert asked["delete_question"].startswith("Delete “Small”? This cannot be undone")
     assert asked["alerts"] == [] and [saved.name for saved in compose.list(None)] == ["Small"]
     deleted = update(ids.COMPOSE_DELETE_CONFIRMED, scene_to_dict(scene), saved="Small")
     assert text(deleted["alerts"]) == "Deleted “Small”." and deleted["delete_dialog"] is False
