@@ -345,8 +345,8 @@ def view_summary(view, *, wait: bool = True) -> dict:
     try:
         table, spec = data.view(view["db"], view["table"], view["view"])
         count = data.view_count(view["db"], table, spec) if wait else data.known_count(view["db"], table, spec)
-    except USER_ERRORS as error:
-        return {**shown, "count": "", **NO_EXCEL, "export_note": problem_alert(error)}
+    except USER_ERRORS as error:  # the message says why; an export of this view would only fail
+        return {**shown, "csv_href": None, "count": "", **NO_EXCEL, "export_note": problem_alert(error)}
     if not data.may(view["db"], table.name, "export"):  # the view is theirs to see, not to download
         shown["csv_href"] = None
         note = html.P([html.I(className="bi bi-info-circle me-1"), str(refused_action(table.name, "export"))],

@@ -73,7 +73,7 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
     kept from ``previous``, and so is the order of its parts.
     """
     view = dict(previous or {})
-    changes = {"f": _as_typed(filters), "q": search.strip() if isinstance(search, str) else search, "v": values}
+    changes = {"f": as_typed(filters), "q": search.strip() if isinstance(search, str) else search, "v": values}
     states = [item for item in column_state if isinstance(item, dict) and item.get("colId")] \
         if isinstance(column_state, list) else []
     if sort is None and states:
@@ -92,15 +92,17 @@ def grid_view(previous: dict | None = None, *, filters: object = None, search: o
     return view
 
 
-def _as_typed(value: object, depth: int = 6) -> object:
-    """The grid's filter numbers as the browser holds them: JavaScript's numbers are doubles, and JSON writes one
-    from 2**63 up to 1e21 as integer digits, which read back as an integer wider than any database's. Such a
-    number is the double that was typed (10**20 in a number filter: no row, or a message naming the column), not
-    a hand-made one (:func:`plain` refuses those). A filterModel nests 3 deep; deeper is left for :func:`plain`."""
+def as_typed(value: object, depth: int | None = None) -> object:
+    """Numbers from the browser as it holds them: JavaScript's numbers are doubles, and JSON writes one from
+    2**63 up to 1e21 as integer digits, which read back as an integer wider than any database's. Such a number
+    is the double that was typed (10**20 in a number filter: no row, or a message naming the column), whether it
+    comes from the grid or back from the page's view store or address; a wider one is hand-made, and
+    :func:`plain` refuses it. Deeper than a view nests (MAX_VIEW_DEPTH) is left for :func:`plain` too."""
+    depth = MAX_VIEW_DEPTH if depth is None else depth
     if depth and isinstance(value, dict):
-        return {key: _as_typed(item, depth - 1) for key, item in value.items()}
+        return {key: as_typed(item, depth - 1) for key, item in value.items()}
     if depth and isinstance(value, list):
-        return [_as_typed(item, depth - 1) for item in value]
+        return [as_typed(item, depth - 1) for item in value]
     if isinstance(value, int) and not isinstance(value, bool) and INT64 <= abs(value) < JSON_DIGITS_BELOW:
         return float(value)
     return value
@@ -147,6 +149,7 @@ def parse_view(table: Table, raw: object) -> ViewSpec:
         raw = {}
     if not isinstance(raw, dict):
         raise QueryError("The view description is not an object.")
+    raw = as_typed(raw)  # the view store holds what the browser wrote back: 1e20 as digits
     if not plain(raw):
         raise QueryError(f"The view {NOT_PLAIN}")
     try:

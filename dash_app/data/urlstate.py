@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from dash_app.data.query import NOT_PLAIN, plain
+from dash_app.data.query import NOT_PLAIN, as_typed, plain
 
 MAX_VIEW_CHARS = 20_000
 
@@ -55,6 +55,7 @@ def read_query(query: dict) -> PageState:
                            plain_table) from None
     if not isinstance(view, dict):
         raise StateProblem("The view in the address is not a JSON object.", plain_table)
+    view = as_typed(view)  # the page writes the address with JSON.stringify: 1e20 as digits
     if not plain(view):
         raise StateProblem(f"The view in the address {NOT_PLAIN}", plain_table)
     return PageState(database or None, table or None, view)

@@ -293,6 +293,16 @@ def test_a_number_typed_beyond_64_bits_in_a_number_filter_is_the_number_the_brow
                                                                                       "filterModel": typed}))
     assert response["rowData"] == [] and response.get("rowCount") == 0
     assert note is None or "Column 'amount'" in message_of(note), message_of(note)
+    # The view store sends it back as the browser wrote it, digits again: the count and the exports take it too.
+    described = client.post("/_dash-update-component", json=callback_payload(  # callbacks/data_browse.py
+        client, "data-count.children", {"data-view.data": {**view, "view": {"f": typed}}}, {}))
+    assert described.status_code == 200, described.data[:300]
+    shown = described.get_json()["response"]
+    if "Column 'amount'" in message_of(shown["data-export-note"]["children"]):  # NUMERIC(10,2) is bounded here
+        assert shown["data-export-csv"]["href"] is None and shown["data-export-xlsx"]["href"] is None
+    else:  # SQLite's NUMERIC holds any number: no row is that big
+        assert "0 rows" in message_of(shown["data-count"]["children"])
+        assert client.get(shown["data-export-csv"]["href"]).status_code == 200, "the CSV link exports the view"
 
 
 def test_a_value_a_column_cannot_hold_is_refused_with_a_message_naming_the_column(client):

@@ -35,12 +35,14 @@ def test_url_state_round_trips_and_rejects_junk():
     assert read_query({}).view == {}
     edge = {"f": {"n": {"filterType": "number", "type": "equals", "filter": 2**63 - 1}}, "q": "日本語 \U0001f600"}
     assert read_query({"v": json.dumps(edge)}).view == edge, "64-bit numbers and any real Unicode text pass"
+    typed = read_query({"v": '{"f": {"n": {"filter": 100000000000000000000}}}'}).view  # JSON.stringify(1e20)
+    assert typed["f"]["n"]["filter"] == 1e20 and isinstance(typed["f"]["n"]["filter"], float), "the browser's 1e20"
     for bad, message in [({"v": "{not json"}, "not valid JSON"), ({"v": "[1, 2]"}, "not a JSON object"),
                          ({"table": ["a", "b"]}, "unusable 'table'"), ({"v": "x" * 30_000}, "too long"),
                          ({"v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
                          ({"v": '{"q": "\\ud800"}'}, "not Unicode"),
                          ({"v": '{"x": ' + "[" * 20 + "]" * 20 + "}"}, "too deep"),
-                         ({"v": '{"f": {"n": {"filter": 100000000000000000000}}}'}, "64 bits"),
+                         ({"v": '{"f": {"n": {"filter": 1000000000000000000000}}}'}, "64 bits"),  # 1e21: hand-made
                          ({"v": '{"f": {"n": {"filter": 1e400}}}'}, "64 bits")]:
         with pytest.raises(StateProblem, match=message):
             read_query(bad)
