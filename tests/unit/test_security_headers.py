@@ -130,13 +130,13 @@ def test_run_artifacts_are_named_and_only_pictures_are_shown_inline(host, alice)
     run_id = finished_run(host, user_id(host, "alice"))
     base = f"{PREFIX}training-artifacts/{run_id}/"
     shown = alice.get(base + "curves.png")
-    assert shown.headers["Content-Disposition"] == "inline; filename=curves.png"
+    assert shown.headers["Content-Disposition"] == f"inline; filename=run-{run_id}-curves.png"
     for name in ARTIFACTS:
         downloaded = alice.get(base + name + "?download=1")
-        assert downloaded.headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert downloaded.headers["Content-Disposition"] == f"attachment; filename=run-{run_id}-{name}"
         assert_product_headers(downloaded, name)
     for name in ("weights.pt", "config.json"):  # never shown by the browser, even without ?download=1
-        assert alice.get(base + name).headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert alice.get(base + name).headers["Content-Disposition"] == f"attachment; filename=run-{run_id}-{name}"
     assert alice.get(base + "weights.pt").headers["Content-Type"] == "application/octet-stream", "bytes, not a guess"
 
 
