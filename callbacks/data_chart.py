@@ -24,7 +24,7 @@ from dash.exceptions import BackgroundCallbackError
 from dash_app import ids
 from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs, unchanged
-from dash_app.components import alert
+from dash_app.components import GRAPH_CONFIG, alert
 from dash_app.components.data import USER_ERRORS, problem_alert
 from dash_app.data.charts import MAX_GROUPS, ChartRequest, Series, check_chart
 from dash_app.data.urlstate import page_view
@@ -43,7 +43,6 @@ CHART_OUTPUTS = {
     "chart": (ids.DATA_CHART_BOX, "children"),
     "status": (ids.DATA_CHART_STATUS, "children"),
 }
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 HIDDEN = {"display": "none"}
 
 

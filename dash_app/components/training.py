@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dash_app import ids
+from dash_app.components import GRAPH_CONFIG
 from dash_app.jobs.config import dataset_fields
 from dash_app.runs.store import Run
 
@@ -152,7 +153,7 @@ def curves_graph(component_id: str, height_px: int, frame_id: str | None = None)
     its own style would start 0 px tall and push everything below it down when it draws.
     """
     return html.Div(
-        dcc.Graph(id=component_id, config={"displaylogo": False, "responsive": True}, className="train-graph",
+        dcc.Graph(id=component_id, config=GRAPH_CONFIG, className="train-graph",
                   style={"height": "100%"}),
         className=GRAPH_FRAME, style={"height": f"{height_px}px"}, **({"id": frame_id} if frame_id else {}),
     )
