@@ -1,4 +1,4 @@
-/* Shell behaviour that must run in the browser: colour mode and the navbar toggler. */
+/* Shell behaviour that must run in the browser: colour mode, the navbar toggler and tabs from the keyboard. */
 (function () {
   "use strict";
 
@@ -39,6 +39,49 @@
       }
     });
   }
+
+  /* Tabs from the keyboard. dbc.Tabs gives react-bootstrap no key for its tabs, so every tab link is left out
+     of the Tab order (tabindex="-1"; dash-bootstrap-components issue 891). As the WAI-ARIA tabs pattern has it:
+     the active tab is the one Tab stop of its list, the arrow keys (and Home, End) move to another tab and
+     open it, Enter and Space open the focused one. */
+  function tabsOf(list) {
+    return Array.prototype.slice.call(list.querySelectorAll('[role="tab"]'));
+  }
+
+  function keepActiveTabsFocusable() {
+    document.querySelectorAll('[role="tablist"]').forEach(function (list) {
+      var tabs = tabsOf(list);
+      var active = tabs.filter(function (tab) { return tab.classList.contains("active"); })[0] || tabs[0];
+      tabs.forEach(function (tab) {
+        var wanted = tab === active ? "0" : "-1";
+        if (tab.getAttribute("tabindex") !== wanted) tab.setAttribute("tabindex", wanted);
+      });
+    });
+  }
+
+  var TAB_STEPS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest('[role="tab"]');
+    var list = tab && tab.closest('[role="tablist"]');
+    if (!list) return;
+    if (event.key === " " || event.key === "Enter") {
+      event.preventDefault();
+      tab.click();
+      return;
+    }
+    var tabs = tabsOf(list);
+    var at = tabs.indexOf(tab);
+    var next = event.key === "Home" ? 0 : event.key === "End" ? tabs.length - 1 :
+      event.key in TAB_STEPS ? (at + TAB_STEPS[event.key] + tabs.length) % tabs.length : -1;
+    if (next < 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    tabs[next].focus();
+    tabs[next].click();
+  }, true);
+  new MutationObserver(keepActiveTabsFocusable).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "tabindex"],
+  });
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     shell: {

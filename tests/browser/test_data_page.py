@@ -427,6 +427,28 @@ def test_number_columns_keys_included_are_right_aligned_under_their_headers(live
     assert aligned == [["right", True], ["right", True]], "the key's values line up as every number column's do"
 
 
+def test_the_tabs_are_one_tab_stop_and_the_arrow_keys_switch_them(live_app, open_page):
+    """dbc.Tabs leaves every tab out of the Tab order (dash-bootstrap-components issue 891): assets/js/shell.js
+    puts the active one back, as the WAI-ARIA tabs pattern has it."""
+    page = open_page()
+    open_table(page, live_app, "orders")
+    focused = "() => document.activeElement.textContent.trim()"
+    page.focus("#data-density-toggle")  # the control before the tabs
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "tab" and page.evaluate(focused) == "Rows"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#data-tabs .nav-link.active:text-is('Values')")
+    assert page.evaluate(focused) == "Values"
+    page.wait_for_selector("#data-values-column", state="visible")
+    page.keyboard.press("End")
+    page.wait_for_selector("#data-tabs .nav-link.active:text-is('Schema')")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "Schema", "the active tab is the list's one Tab stop"
+    assert page.eval_on_selector_all("#data-tabs [role=tab]", "tabs => tabs.map(t => t.tabIndex)") == [-1, -1, -1, 0]
+    assert page.console_errors == []
+
+
 def test_values_panel_ticks_a_value_into_the_filter(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "orders")
