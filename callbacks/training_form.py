@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, html, no_update
 
 from dash_app import ids
 from dash_app.auth import current_identity
@@ -26,7 +26,7 @@ from dash_app.data.limits import QueryTimeout
 from dash_app.data.query import QueryError
 from dash_app.data.service import DataError
 from dash_app.jobs.config import (
-    DATASET_RULES, MODELS, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config, problems_of,
+    DATASET_RULES, MODELS, RANGES, ConfigError, TrainConfig, dataset_fields, model_for, parse_config,
 )
 from dash_app.runs.launch import hand_over
 from dash_app.runs.store import TooManyRuns
@@ -46,12 +46,13 @@ def register(app: Dash) -> None:
         inputs={"dataset": Input(ids.train_choice("dataset"), "value")},
         state={"model": State(ids.train_choice("model"), "value")},
     )(show_fields_for_dataset)
-    app.callback(
-        output={"invalid": Output(ids.train_field(ALL), "invalid"),
-                "messages": Output(ids.train_field_feedback(ALL), "children")},
-        inputs={"numbers": Input(ids.train_field(ALL), "value"), "choices": Input(ids.train_choice(ALL), "value")},
-        state={"number_ids": State(ids.train_field(ALL), "id"), "choice_ids": State(ids.train_choice(ALL), "id")},
-    )(check_numbers)
+    app.callback(  # one request per field typed in: an answer for one field never lands on another's
+        output={"invalid": Output(ids.train_field(MATCH), "invalid"),
+                "message": Output(ids.train_field_feedback(MATCH), "children")},
+        inputs={"value": Input(ids.train_field(MATCH), "value")},
+        state={"field_id": State(ids.train_field(MATCH), "id")},
+        prevent_initial_call=True,  # the page opens with the defaults, which are in range
+    )(check_number)
     app.callback(
         output={"options": Output(ids.train_choice("table"), "options"),
                 "value": Output(ids.train_choice("table"), "value"),
@@ -119,11 +120,15 @@ def show_fields_for_dataset(dataset: str, model: str) -> dict:
     return {**hidden, "model": chosen if chosen in MODELS else no_update}  # never a value no option has
 
 
-def check_numbers(numbers: list, choices: list, number_ids: list[dict], choice_ids: list[dict]) -> dict:
-    """Mark each out-of-range number as the user types, with the message under it."""
-    problems = problems_of(form_values(_by_field(number_ids, numbers), _by_field(choice_ids, choices)))
-    names = [_field(item) for item in number_ids or []]
-    return {"invalid": [name in problems for name in names], "messages": [problems.get(name, "") for name in names]}
+def check_number(value: Any, field_id: object) -> dict:
+    """Mark a number out of its field's range as the user types it, with the message under it.
+
+    Each field answers for itself (a pattern-matching callback per field): two fields typed one after the
+    other are two requests, and with several web workers the first one's answer may arrive last. Start checks
+    the whole form again (``start_run``), the fields the chosen data set uses only."""
+    rule = RANGES.get(_field(field_id) or "")
+    problem = rule.problem(value) if rule else None
+    return {"invalid": bool(problem), "message": problem or ""}
 
 
 def list_tables(database: str | None) -> dict:
@@ -164,7 +169,7 @@ def start_run(clicks, numbers: list, number_ids: list[dict], choices: list, choi
         config = parse_config(values)
         _check_table_source(config)
     except ConfigError as error:
-        # the number fields (RANGES) mark themselves as they are typed (check_numbers), the choices here
+        # the number fields (RANGES) mark themselves as they are typed (check_number), the choices here
         return {"message": _refusal(error, [*fields, *RANGES]), "refresh": no_update,
                 "feedback": [error.problems.get(name, "") for name in fields]}
     return {"message": _queue_and_launch(config), "refresh": (refresh or 0) + 1, "feedback": ["" for _ in fields]}

@@ -255,17 +255,17 @@ def test_the_fields_of_the_chosen_data_set_show_and_the_cnn_is_for_digits_only(a
 
 
 def test_numbers_are_checked_as_the_user_types_with_the_message_under_each(app):
+    """Each field answers for itself: two fields typed one after the other never overwrite each other's mark."""
     names = (*NUMBERS, "spiral_points", "spiral_noise", "max_rows")
-    numbers = [getattr(TrainConfig(), name) for name in names]
-    numbers[0], numbers[-1] = 0, 5  # epochs out of range; a row limit out of range but not used by digits
-    choices, choice_ids = ["digits", "mlp", "adam"], _field_ids("train-choice", ("dataset", "model", "optimizer"))
-    with app.server.test_request_context("/"):
-        digits = training_form.check_numbers(numbers, choices, _field_ids("train-field", names), choice_ids)
-        table = training_form.check_numbers(numbers, ["table", "mlp", "adam"], _field_ids("train-field", names),
-                                            choice_ids)
-    assert digits["invalid"] == [True] + [False] * (len(names) - 1)
-    assert digits["messages"][0] == "Must be from 1 to 1,000." and set(digits["messages"][1:]) == {""}
-    assert table["invalid"][-1] and table["messages"][-1] == "Must be from 10 to 2,000,000."
+    defaults = {name: getattr(TrainConfig(), name) for name in names}
+    ids = dict(zip(names, _field_ids("train-field", names), strict=True))
+    answers = {name: training_form.check_number(value, ids[name]) for name, value in defaults.items()}
+    assert all(answer == {"invalid": False, "message": ""} for answer in answers.values()), "the defaults are in range"
+    assert training_form.check_number(0, ids["epochs"]) == {"invalid": True, "message": "Must be from 1 to 1,000."}
+    assert training_form.check_number(5, ids["max_rows"]) == {"invalid": True,
+                                                              "message": "Must be from 10 to 2,000,000."}
+    assert training_form.check_number(None, ids["learning_rate"])["message"] == "Enter a number from 1e-06 to 10."
+    assert training_form.check_number(1, {"type": "train-field", "field": "nope"}) == {"invalid": False, "message": ""}
 
 
 def _press_start(epochs: int, dataset: str = "digits", model: str = "mlp"):
