@@ -222,13 +222,18 @@ def press_start(app, client, form: dict) -> dict:
     return post(client, payload(app, "train-start-alert.children", values, ["train-start.n_clicks"], TRAINING_PATTERNS))
 
 
-def check_fields(app, client, form: dict) -> dict:
-    """The marks under the number fields for the form's values (the callback that marks them as they are typed)."""
-    kinds = {name: "train-field" for name in NUMBER_FIELDS} | {name: "train-choice" for name in CHOICE_FIELDS}
-    values = {f"{kinds[name]}:{name}.value": value for name, value in form.items()}
-    return post(client, payload(app, '{"field":["ALL"],"type":"train-field"}.invalid', values,
-                                ['{"field":"epochs","type":"train-field"}.value'],
-                                {**TRAINING_PATTERNS, "train-field-feedback": list(NUMBER_FIELDS)}))
+def check_field(app, client, name: str, value) -> dict:
+    """The mark under one number field for what is typed in it (each field's own callback, MATCH), posted as the
+    page posts it."""
+    field = {"field": name, "type": "train-field"}
+    return post(client, {
+        "output": callback_key(app, '{"field":["MATCH"],"type":"train-field"}.invalid'),
+        "outputs": [{"id": field, "property": "invalid"},
+                    {"id": {"field": name, "type": "train-field-feedback"}, "property": "children"}],
+        "inputs": [{"id": field, "property": "value", "value": value}],
+        "state": [{"id": field, "property": "id", "value": field}],
+        "changedPropIds": [json.dumps(field, separators=(",", ":")) + ".value"],
+    })
 
 
 def start_message(answer: dict) -> str:
@@ -257,7 +262,7 @@ def test_start_refuses_what_the_form_cannot_send_and_starts_nothing(training, ch
     answer = press_start(app, client, {**GOOD_FORM, **change})
     assert "Nothing started" in start_message(answer)
     # A number field is marked as it is typed (once, not again in Start's alert); a choice is marked by Start.
-    marked = check_fields(app, client, {**GOOD_FORM, **change}) if field in NUMBER_FIELDS else answer
+    marked = check_field(app, client, field, change[field]) if field in NUMBER_FIELDS else answer
     shown = json.dumps(marked["response"], ensure_ascii=False)
     assert expected in shown, (field, shown[:600])
     if field in NUMBER_FIELDS:
