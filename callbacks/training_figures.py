@@ -15,14 +15,21 @@ PALETTE = ("#6366f1", "#f97316", "#10b981", "#e11d48", "#0ea5e9", "#a855f7", "#e
 
 
 def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, accuracy: bool = True,
-                  rmse: bool = False) -> go.Figure:
+                  rmse: bool = False, ended: bool = False) -> go.Figure:
     """Loss (left), then accuracy and/or RMSE per epoch; one colour per run, dashed for training.
 
     A classifier has accuracy, a regression RMSE; runs of both kinds compared side by side get both panels.
+    With no epoch yet, a blank chart says when curves come, or (``ended``: the runs will write no more) that
+    they never will.
     """
+    if not any(histories.values()):
+        if not ended:
+            return empty_figure("Curves appear after the first epoch")
+        return empty_figure("This run ended before its first epoch" if len(histories) == 1 else
+                            "None of these runs finished an epoch")
     right = [title for title, shown in (("Accuracy", accuracy), ("Validation RMSE", rmse)) if shown]
     figure = make_subplots(rows=1, cols=1 + len(right), subplot_titles=("Loss", *right),
-                           horizontal_spacing=0.1 if len(right) < 2 else 0.07)
+                           horizontal_spacing=0.13 if len(right) < 2 else 0.07)  # room for "100%" on a phone
     several = len(histories) > 1
     for index, (name, history) in enumerate(histories.items()):
         colour = PALETTE[index % len(PALETTE)]
@@ -53,9 +60,6 @@ def curves_figure(histories: dict[str, list[dict]], *, uirevision: str, accuracy
     figure.update_yaxes(gridcolor=GRID_GREY, zeroline=False)
     if accuracy:
         figure.update_yaxes(tickformat=".0%", row=1, col=2)
-    if not histories or not any(histories.values()):
-        figure.add_annotation(text="Curves appear after the first epoch", showarrow=False, xref="paper", yref="paper",
-                              x=0.5, y=0.5, font={"size": 14, "color": TEXT_GREY})
     return figure
 
 

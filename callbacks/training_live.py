@@ -147,7 +147,7 @@ def _live_curves(store, active: list[Run], runs: list[Run]):
         return empty_figure("Live curves appear here while a run trains"), "Live curves"
     history = store.metrics([run.id])[run.id]
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", accuracy=run.is_classifier,
-                           rmse=not run.is_classifier)
+                           rmse=not run.is_classifier, ended=not run.is_active)
     heading = "Live curves of run" if running else "Curves of the last run,"
     return figure, [f"{heading} #{run.id} ", html.Small(f"{run.summary} · {run.status}", className="text-body-secondary")]
 

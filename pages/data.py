@@ -194,6 +194,9 @@ def _grid(page: dict) -> html.Div:
                 "tooltipShowDelay": 400,
                 "stopEditingWhenCellsLoseFocus": True,
                 "singleClickEdit": False,
+                # in the page's words (the grid's own are Title Case); the search is the server's, so the grid
+                # says "match" only for its own column filters
+                "localeText": {"noRowsToShow": "No rows to show", "noMatchingRows": "No rows match the filters"},
             },
             className="data-grid",
             # The compact density lets the grid fill the window (--data-grid-height, assets/css/data.css).

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import AG_GRID_CHUNK, page_header
-from dash_app.components.training import CONFIG_LABELS, POLL_ACTIVE_MS, curves_graph
+from dash_app.components.training import CONFIG_LABELS, POLL_ACTIVE_MS, choice_options, curves_graph
 from dash_app.jobs.config import COMMON_FIELDS, RANGES, TrainConfig
 from dash_app.workbench import get_workbench
 
@@ -61,7 +61,7 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def number_field(name: str, width: int = 6) -> dbc.Col:
+def number_field(name: str) -> dbc.Col:
     """A labelled number input with its inline message (filled by the validation callback)."""
     rule = RANGES[name]
     return dbc.Col(
@@ -73,7 +73,7 @@ def number_field(name: str, width: int = 6) -> dbc.Col:
             dbc.FormFeedback(id=ids.train_field_feedback(name), type="invalid"),
             dbc.FormText(NUMBER_HELP[name], className="train-help"),
         ],
-        xs=12, sm=width,
+        xs=12, sm=6,
         className="train-field",
     )
 
@@ -112,16 +112,14 @@ def form_card() -> dbc.Card:
                         dbc.Col([
                             dbc.Label("Model", className="train-label"),
                             dbc.Select(id=ids.train_choice("model"), value=DEFAULTS.model, className="train-input",
-                                       options=[{"label": "MLP", "value": "mlp"},
-                                                {"label": "CNN (digits)", "value": "cnn"}]),
+                                       options=choice_options("model")),
                             choice_feedback("model"),
                         ], xs=12, sm=6, className="train-field"),
                         dbc.Col([
                             dbc.Label("Optimizer", className="train-label"),
                             dbc.Select(id=ids.train_choice("optimizer"), value=DEFAULTS.optimizer,
                                        className="train-input",
-                                       options=[{"label": "Adam", "value": "adam"}, {"label": "AdamW", "value": "adamw"},
-                                                {"label": "SGD with momentum", "value": "sgd"}]),
+                                       options=choice_options("optimizer")),
                         ], xs=12, sm=6, className="train-field"),
                         *[number_field(name) for name in COMMON_FIELDS if name in RANGES],
                     ],
@@ -148,9 +146,9 @@ def spirals_fields() -> html.Div:
                 dbc.Select(id=ids.train_choice("spiral_classes"), value=str(DEFAULTS.spiral_classes),
                            options=[{"label": "2 arms", "value": "2"}, {"label": "3 arms", "value": "3"}],
                            className="train-input"),
-            ], xs=12, sm=4, className="train-field"),
-            number_field("spiral_points", 4),
-            number_field("spiral_noise", 4),
+            ], xs=12, sm=6, className="train-field"),
+            number_field("spiral_points"),
+            number_field("spiral_noise"),
         ], className="g-3"),
         id=ids.TRAIN_SPIRALS_FIELDS,
         className="train-subform",
@@ -164,24 +162,23 @@ def table_fields() -> html.Div:
     return html.Div(
         dbc.Row([
             dbc.Col([dbc.Label("Database", className="train-label"),
-                     dcc.Dropdown(id=ids.train_choice("database"), options=names, placeholder="Choose a database",
+                     dcc.Dropdown(id=ids.train_choice("database"), options=names, placeholder="Choose…",
                                   **dropdown),
                      choice_feedback("database")], xs=12, sm=6, className="train-field"),
             dbc.Col([dbc.Label("Table", className="train-label"),
-                     dcc.Dropdown(id=ids.train_choice("table"), options=[], placeholder="Choose a table", **dropdown),
+                     dcc.Dropdown(id=ids.train_choice("table"), options=[], placeholder="Choose…", **dropdown),
                      choice_feedback("table")], xs=12, sm=6, className="train-field"),
             dbc.Col([dbc.Label("Feature columns (numeric)", className="train-label"),
                      dcc.Dropdown(id=ids.train_choice("features"), options=[], multi=True,
                                   placeholder="Choose the inputs", className="train-dropdown"),
                      choice_feedback("features")], xs=12, className="train-field"),
             dbc.Col([dbc.Label("Target column", className="train-label"),
-                     dcc.Dropdown(id=ids.train_choice("target"), options=[], placeholder="Column to predict",
+                     dcc.Dropdown(id=ids.train_choice("target"), options=[], placeholder="Choose…",
                                   **dropdown),
                      choice_feedback("target")], xs=12, sm=6, className="train-field"),
             dbc.Col([dbc.Label("Task", className="train-label"),
                      dbc.RadioItems(id=ids.train_choice("task"), value=DEFAULTS.task, inline=True,
-                                    options=[{"label": "Classify", "value": "classification"},
-                                             {"label": "Regress", "value": "regression"}]),
+                                    options=choice_options("task")),
                      choice_feedback("task")], xs=12, sm=6, className="train-field"),
             number_field("max_rows"),
         ], className="g-3"),

@@ -8,9 +8,11 @@ from dash import html
 # The part of dash-ag-grid that draws a grid, loaded when the first grid renders: a page with a grid lists it
 # in its PAGE["preload"] so that the browser fetches it with the page (dash_app/routing.py).
 AG_GRID_CHUNK = "dash_ag_grid/async-community.js"
-# Every chart's plotly config: fits its frame, and its mode bar offers no Plotly logo link and no "Share chart..."
-# (plotly.js shows that button by default and would upload the chart, the user's data, to Plotly's cloud).
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False}
+# Every chart's plotly config: fits its frame, and its mode bar offers no Plotly logo link, no "Share chart..."
+# (plotly.js shows that button by default and would upload the chart, the user's data, to Plotly's cloud), and no
+# box or lasso selection (nothing on the page reads a selection: two buttons, and two Tab stops, that do nothing).
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 ALERT_ICONS = {"danger": "bi-exclamation-octagon", "warning": "bi-exclamation-triangle", "info": "bi-info-circle",
                "success": "bi-check-circle", "secondary": "bi-info-circle"}
 

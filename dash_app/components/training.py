@@ -38,6 +38,13 @@ CONFIG_LABELS = {
     "spiral_points": "Points per class", "spiral_noise": "Noise", "database": "Database", "table": "Table",
     "features": "Features", "target": "Target", "task": "Task", "max_rows": "Row limit",
 }
+# The words the form shows for each choice; a run's settings (run page, Compare) show the same words.
+CHOICE_LABELS = {
+    "dataset": {"digits": "Digits", "spirals": "Spirals", "table": "Table"},
+    "model": {"mlp": "MLP", "cnn": "CNN (digits)"},
+    "optimizer": {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD with momentum"},
+    "task": {"classification": "Classify", "regression": "Regress"},
+}
 ARTIFACT_TITLES = {
     "curves.png": "Loss and accuracy",
     "confusion_matrix.png": "Confusion matrix",
@@ -165,16 +172,25 @@ def graph_frame_class(panels: int) -> str:
     return GRAPH_FRAME + (" train-graph-wide" if panels > 2 else "")
 
 
+def choice_options(field: str) -> list[dict]:
+    """The form's options for a choice, in the words the settings tables show."""
+    return [{"label": label, "value": value} for value, label in CHOICE_LABELS[field].items()]
+
+
+def shown_setting(field: str, value) -> str:
+    """A setting's value as the page writes it: a choice in the form's words, a list joined, "–" for none."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "–"
+    if value is None or value == "":
+        return "–"
+    return CHOICE_LABELS.get(field, {}).get(value, str(value)) if isinstance(value, str) else str(value)
+
+
 def config_items(config: dict) -> list[tuple[str, str, str]]:
     """(field, label, shown value) of the settings that matter for this run's data set."""
     wanted = dataset_fields(config.get("dataset"))
-    items = []
-    for field, label in CONFIG_LABELS.items():
-        if field in config and field in wanted:
-            value = config[field]
-            shown = ", ".join(value) if isinstance(value, list) else str(value)
-            items.append((field, label, shown))
-    return items
+    return [(field, label, shown_setting(field, config[field])) for field, label in CONFIG_LABELS.items()
+            if field in config and field in wanted]
 
 
 def config_table(config: dict) -> dbc.Table:

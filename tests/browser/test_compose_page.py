@@ -469,6 +469,11 @@ def test_save_and_reopen_a_composition(compose_app, open_page, image_files):
     page = open_compose(open_page, url)
     add_images(page, image_files["logo.png"], image_files["badge.png"])
     saved = wait_for_scene(page, "s.layers.length === 2")
+    page.fill("#compose-save-name", "x" * 60)  # a long name with nowhere to break wraps inside its message
+    page.click("#compose-save")
+    page.wait_for_selector("#compose-alerts >> text=Saved “xxxx")
+    assert page.evaluate("(m => m.scrollWidth <= m.clientWidth)(document.querySelector('#compose-alerts .alert'))"), \
+        "the name stays inside its message"
     page.fill("#compose-save-name", "Launch visual")
     page.click("#compose-save")
     page.wait_for_selector("#compose-alerts >> text=Saved “Launch visual”")
@@ -544,6 +549,9 @@ def test_a_finger_drags_a_layer_on_a_narrow_screen(compose_app, browser, image_f
         page.on("request", lambda request: page.requests.append(request))
         page.goto(url + "compose")
         page.wait_for_selector(".compose-surface")
+        hint = page.locator(".compose-empty strong")  # drawn on the stage, which is shrunk to fit: still readable
+        page.wait_for_function("() => document.querySelector('.compose-surface').style.transform.startsWith('scale')")
+        assert hint.bounding_box()["height"] >= 14 and hint.bounding_box()["width"] <= WIDTHS["narrow"]
         add_images(page, image_files["badge.png"])
         before = wait_for_scene(page, "s.layers.length === 1")["layers"][0]
         page.locator(".compose-layer").first.scroll_into_view_if_needed()

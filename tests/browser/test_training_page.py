@@ -429,6 +429,9 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.wait_for_selector("#train-run-graph .js-plotly-plot .main-svg .scatterlayer .trace")  # curves drawn
     assert page.locator("#train-run-graph .modebar-btn").count() > 0, "the chart's mode bar is there"
     assert page.locator("#train-run-graph .modebar-btn[data-title^='Share']").count() == 0, "no upload to a cloud"
+    assert page.locator("#train-run-graph .modebar-btn[data-attr='dragmode'][data-val='zoom']").count() == 1
+    assert page.locator("#train-run-graph .modebar-btn[data-val='select'], #train-run-graph "
+                        ".modebar-btn[data-val='lasso']").count() == 0, "no selection tools that do nothing"
     page.screenshot(path=screenshot_dir / f"training-run-{scheme}-{width_name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.goto(f"{server.base_url}training/compare?runs={finished[0]},{finished[1]}")
