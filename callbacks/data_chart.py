@@ -22,6 +22,7 @@ from dash import Dash, Input, Output, Patch, State, dcc, html
 from dash.exceptions import BackgroundCallbackError
 
 from dash_app import ids
+from dash_app.background import NoWorker
 from dash_app.callbacks.data_common import NAMESPACE
 from dash_app.callbacks.wiring import clientside, outputs, unchanged
 from dash_app.components import GRAPH_CONFIG, alert
@@ -112,6 +113,8 @@ def chart_failed(error: Exception) -> dict:
     log.warning("a chart job did not complete: %s", error.__class__.__name__, exc_info=error)
     if isinstance(error, BackgroundCallbackError):
         message = "The chart could not be drawn because of an unexpected error; it has been logged. Try again."
+    elif isinstance(error, NoWorker):
+        message = "Service unavailable: no worker is running to draw the chart. Try again shortly."
     else:
         message = "Service unavailable: the job queue does not answer, so the chart could not run. Try again shortly."
     return {"chart": None, "status": alert(message, color="warning", className="data-chart-failed")}

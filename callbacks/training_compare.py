@@ -10,10 +10,10 @@ from dash import Dash, Input, Output, html
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import Viewer, parse_run_ids
+from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, parse_run_ids, store_unavailable
 from dash_app.components import alert
 from dash_app.components.training import (
-    ARTIFACT_TITLES, CONFIG_LABELS, graph_frame_class, image_card, run_href, status_badge,
+    ARTIFACT_TITLES, CONFIG_LABELS, graph_frame_class, image_card, run_href, shown_setting, status_badge,
 )
 from dash_app.jobs.config import dataset_fields
 from dash_app.runs.artifacts import artifact_path
@@ -36,7 +36,16 @@ def register(app: Dash) -> None:
 
 
 def compare(run_ids_text) -> dict:
-    """The runs named in the address: their curves on one chart, their settings and pictures side by side."""
+    """The runs named in the address: their curves on one chart, their settings and pictures side by side
+    (a store that does not answer is said instead: the page opened again shows them)."""
+    try:
+        return _compare(run_ids_text)
+    except STORE_ERRORS as error:
+        return {"note": store_unavailable(error), "figure": empty_figure("The run store does not answer"),
+                "frame": graph_frame_class(1), "settings": "", "pictures": ""}
+
+
+def _compare(run_ids_text) -> dict:
     asked = parse_run_ids(run_ids_text, limit=MAX_COMPARED * 10)
     wanted, beyond = asked[:MAX_COMPARED], asked[MAX_COMPARED:]
     store = get_workbench().runs
@@ -51,11 +60,20 @@ def compare(run_ids_text) -> dict:
             alert(choose, color="info", icon="bi-info-circle")
         return {"note": message, "figure": empty_figure("Nothing to compare"), "frame": graph_frame_class(1),
                 "settings": "", "pictures": ""}
-    note = alert(_left_out(missing, beyond), color="warning") if missing or beyond else ""
     histories = store.metrics([run.id for run in runs])
+    blank = [run for run in runs if not histories[run.id]]
+    if missing or beyond:
+        note = alert(_left_out(missing, beyond), color="warning")
+    elif blank and len(blank) < len(runs):  # (with none, the chart itself says so)
+        note = alert(f"{', '.join(f'#{run.id}' for run in blank)} {'has' if len(blank) == 1 else 'have'} no finished "
+                     f"epoch{' yet' if any(run.is_active for run in blank) else ''}, so no curves.",
+                     color="info", icon="bi-info-circle")
+    else:
+        note = ""
     accuracy, rmse = any(run.is_classifier for run in runs), not all(run.is_classifier for run in runs)
     figure = curves_figure({f"#{run.id}": histories[run.id] for run in runs},
-                           uirevision="compare-" + "-".join(str(run.id) for run in runs), accuracy=accuracy, rmse=rmse)
+                           uirevision="compare-" + "-".join(str(run.id) for run in runs), accuracy=accuracy, rmse=rmse,
+                           ended=not any(run.is_active for run in runs))
     return {"note": note, "figure": figure, "frame": graph_frame_class(1 + accuracy + rmse),
             "settings": config_diff(runs), "pictures": artifacts_side_by_side(runs, store)}
 
@@ -91,7 +109,7 @@ def config_diff(runs: list[Run]) -> dbc.Table:
         html.Th([html.A(f"#{run.id}", href=run_href(run.id)), " ", status_badge(run.status)]) for run in runs]]))
     body = []
     for field in shown:
-        cells = [html.Td(_shown(setting(run, field))) for run in runs]
+        cells = [html.Td(shown_setting(field, setting(run, field))) for run in runs]
         is_different = field in different
         label = [CONFIG_LABELS[field], html.I(className="bi bi-asterisk ms-1", title="differs")] if is_different \
             else CONFIG_LABELS[field]
@@ -100,19 +118,15 @@ def config_diff(runs: list[Run]) -> dbc.Table:
     return dbc.Table([header, html.Tbody(body)], size="sm", hover=True, className="train-compare-table")
 
 
-def _shown(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "–"
-    return "–" if value in (None, "") else str(value)
-
-
 def artifacts_side_by_side(runs: list[Run], store) -> list:
     """For each picture any run has, one row with that picture from every run (or a note where it has none)."""
     settings = get_workbench().settings
     names_by_run = {run.id: store.artifacts(run.id) for run in runs}
     images = list(dict.fromkeys(name for names in names_by_run.values() for name in names if name.endswith(".png")))
     if not images:
-        return [html.P("None of these runs has pictures yet (only finished runs write them).", className="train-empty")]
+        waiting = any(run.is_active for run in runs)
+        return [html.P(f"None of these runs has pictures{' yet' if waiting else ''} (only finished runs write them).",
+                       className="train-empty")]
     sections = [html.H2([html.I(className="bi bi-images me-2"), "Pictures side by side"], className="train-card-title")]
     width = max(3, 12 // len(runs))
     for name in images:

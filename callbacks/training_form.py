@@ -223,9 +223,15 @@ def _queue_and_launch(config: TrainConfig):
         return alert(f"Nothing started: {error}.", color="warning")
     except STORE_ERRORS as error:
         return store_unavailable(error)
-    error = hand_over(store, workbench.launcher, run_id)
-    if error is not None:
-        return alert([f"Run #{run_id} could not be started: {error}. Try again in a moment; ",
+    handed = hand_over(store, workbench.launcher, run_id)
+    if handed.failed is not None:
+        return alert([f"Run #{run_id} could not be started: {handed.failed}. Try again in a moment; ",
                       html.A("its page", href=run_href(run_id)), " keeps the reason."])
+    if handed.waiting:
+        return alert([f"Run #{run_id} queued, but the job queue does not answer right now: the run starts once it "
+                      "does. ", html.A("Open its page", href=run_href(run_id))], color="warning")
+    if handed.unattended:
+        return alert([f"Run #{run_id} queued, but no training worker is running: the run starts once one is. ",
+                      html.A("Open its page", href=run_href(run_id))], color="warning")
     return alert([f"Run #{run_id} queued: ", html.A("open its page", href=run_href(run_id))],
                  color="success", icon="bi-check-circle")

@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import (
-    Viewer, cancel_pressed, not_yours_to_resume, pressed_runs, run_number,
+    STORE_ERRORS, Viewer, cancel_pressed, not_yours_to_resume, pressed_runs, run_number, store_unavailable,
 )
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
@@ -59,7 +59,18 @@ def register(app: Dash) -> None:
 
 
 def show_run(n_intervals, run_id_text) -> dict:
-    """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended."""
+    """The run's heading, facts, curves and (once it has ended) artifacts; polling stops when it has ended.
+
+    A store that does not answer is said in the heading; the page keeps polling and shows the run once it does.
+    """
+    try:
+        return _show_run(run_id_text)
+    except STORE_ERRORS as error:
+        return {"heading": store_unavailable(error), "details": no_update, "figure": no_update,
+                "artifacts": no_update, "poll_off": False, "body_hidden": True}
+
+
+def _show_run(run_id_text) -> dict:
     workbench = get_workbench()
     store = workbench.runs
     run_id = run_number(run_id_text)
@@ -75,7 +86,7 @@ def show_run(n_intervals, run_id_text) -> dict:
                 "figure": empty_figure("No such run"), "artifacts": "", "poll_off": True, "body_hidden": True}
     history = store.metrics([run.id])[run.id]
     figure = curves_figure({f"#{run.id}": history}, uirevision=f"run-{run.id}", accuracy=run.is_classifier,
-                           rmse=not run.is_classifier)
+                           rmse=not run.is_classifier, ended=not run.is_active)
     artifacts = artifact_gallery(run, store.artifacts(run.id)) if not run.is_active else ""
     return {"heading": heading(run, can_control=viewer.may_cancel(run)),
             "details": details(run, show_owner_id=viewer.identity.admin), "figure": figure, "artifacts": artifacts,
@@ -136,7 +147,7 @@ def details(run: Run, *, show_owner_id: bool = False) -> list:
 def artifact_gallery(run: Run, names: list[str]) -> list:
     """The run's images, each with a download button, then its files."""
     if not names:
-        return [html.P("This run left no artifacts (only finished runs write them).", className="train-empty")]
+        return [html.P("This run left no pictures or files (only finished runs write them).", className="train-empty")]
     settings = get_workbench().settings
     images = [name for name in names if name.endswith(".png")]
     files = [name for name in names if not name.endswith(".png")]
@@ -162,14 +173,16 @@ def resume_from_run_page(clicks: list, button_ids: list[dict]) -> dict:
     if not pressed:
         raise PreventUpdate
     workbench = get_workbench()
-    found = workbench.runs.get(pressed[0])
-    if found is not None and not Viewer().may_cancel(found):
-        return {"message": alert(not_yours_to_resume(found), color="danger", icon="bi-shield-lock"),
-                "poll_off": no_update}
     try:
+        found = workbench.runs.get(pressed[0])
+        if found is not None and not Viewer().may_cancel(found):
+            return {"message": alert(not_yours_to_resume(found), color="danger", icon="bi-shield-lock"),
+                    "poll_off": no_update}
         run = resume_run(workbench.runs, workbench.launcher, pressed[0], workbench.settings.max_active_runs_per_user)
     except TooManyRuns as error:
         return {"message": alert(f"Not resumed: {error}.", color="warning"), "poll_off": no_update}
+    except STORE_ERRORS as error:
+        return {"message": store_unavailable(error), "poll_off": no_update}
     if run is None:
         return {"message": no_update, "poll_off": no_update}
     if run.is_active and run.attempt > 1:

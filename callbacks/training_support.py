@@ -7,6 +7,8 @@ with the owner and admins either way.
 
 from __future__ import annotations
 
+import logging
+
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,15 +21,18 @@ from dash_app.runs.schema import CANCELLED
 from dash_app.runs.store import Run
 from dash_app.workbench import get_workbench
 
+log = logging.getLogger(__name__)
 
 # What the run store raises when it does not answer (stopped, unreachable): the page says so and tries again.
 STORE_ERRORS = (SQLAlchemyError,)
 
 
 def store_unavailable(error: BaseException):
-    """The alert for a store that does not answer; the page's next poll or click tries again by itself."""
-    return alert(f"Service unavailable: the run store does not answer ({error_reason(error)}). This page tries again "
-                 "by itself; nothing is lost.", color="warning", icon="bi-cloud-slash", dismissable=False,
+    """The alert for a store that does not answer; the page's next poll or click tries again by itself. The
+    driver's words (hosts, ports) go to the log, not to the page."""
+    log.warning("run store: %s", error_reason(error))
+    return alert("Service unavailable: the run store does not answer. This page tries again by itself; runs keep "
+                 "training meanwhile.", color="warning", icon="bi-cloud-slash", dismissable=False,
                  className="store-unavailable")
 
 

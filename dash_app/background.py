@@ -8,6 +8,7 @@ same app and so registers the same background callbacks and the training task.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -33,11 +34,55 @@ REDIS_SOCKET_TIMEOUT_S = 10  # one read of the result store; no call there waits
 CALLBACK_QUEUE = "celery"  # Celery's default queue: Dash's background callbacks (the Data page's charts)
 TRAINING_QUEUE = "training"  # training runs only, so a callback never waits behind queued runs
 SIGNING_SECRET_FILE = ".background-signing-secret"  # in the shared data directory
+WORKERS_KEY = "dash_app:workers"  # Redis sorted set: each Celery worker's name, scored by when it last said it lives
+WORKER_ALIVE_S = 30.0  # at least this long without a word before a worker is taken for gone
 SLOT_RETRY_S = 1.0  # a run's task delivered while every slot is taken comes back after this long
 
 
 class BackgroundUnavailable(RuntimeError):
     """The configured background manager cannot run jobs (for example Redis does not answer)."""
+
+
+class NoWorker(BackgroundUnavailable):
+    """No Celery worker answers: a job sent now would wait in the broker until one starts."""
+
+
+class WorkerWatch:
+    """Whether any Celery worker lives, asked before a job is sent so that the page can say none runs instead
+    of waiting for ever. Each worker says so in Redis every few seconds (:func:`say_worker_lives`, from its
+    reaper thread, dash_app/worker.py), so asking is one Redis read, whatever the workers are busy with. A
+    Redis that does not answer raises, as sending would."""
+
+    def __init__(self, redis_url: str, window_s: float) -> None:
+        self.redis_url, self.window_s = redis_url, window_s
+
+    def alive(self, now: float | None = None) -> bool:
+        import redis
+
+        now = time.time() if now is None else now
+        client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+                                      socket_timeout=REDIS_CONNECT_TIMEOUT_S)
+        try:
+            return client.zcount(WORKERS_KEY, now - self.window_s, "+inf") > 0
+        finally:
+            client.close()
+
+
+def worker_every_s(settings: Settings) -> float:
+    """How often each Celery worker's reaper looks at the runs and says the worker lives."""
+    return max(settings.heartbeat_timeout_s / 4, 0.5)
+
+
+def worker_window_s(settings: Settings) -> float:
+    """A worker that has not said it lives for this long is taken for gone (three of its looks missed)."""
+    return max(WORKER_ALIVE_S, 3 * worker_every_s(settings))
+
+
+def say_worker_lives(client, name: str, now: float | None = None) -> None:
+    """Note in Redis that the worker ``name`` lives now (and forget workers silent for an hour)."""
+    now = time.time() if now is None else now
+    client.zadd(WORKERS_KEY, {name: now})
+    client.zremrangebyscore(WORKERS_KEY, "-inf", now - 3600)
 
 
 class _JobsOfTheirOwn:
@@ -87,18 +132,25 @@ class CeleryJobs(_JobsOfTheirOwn, CeleryManager):
     written once into the shared data directory, as its id is (dash_app/fingerprint.py).
     """
 
-    def __init__(self, celery_app, secret_file: Path, **options) -> None:
+    def __init__(self, celery_app, secret_file: Path, workers: WorkerWatch, **options) -> None:
         super().__init__(celery_app, **options)
-        self.secret_file = secret_file
+        self.secret_file, self.workers = secret_file, workers
 
     def get_or_create_signing_secret(self, generate):
         return written_once(self.secret_file, private=True) or super().get_or_create_signing_secret(generate)
+
+    def call_job_fn(self, key, job_fn, args, context):
+        """Send the job, unless no worker runs to take it: the page says so (the chart's ``on_error``)."""
+        if not self.workers.alive():
+            raise NoWorker("no Celery worker answers")
+        return super().call_job_fn(key, job_fn, args, context)
 
 
 def build_background_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
     """Return the manager that runs background callbacks for these settings."""
     if settings.background == "celery":
-        return CeleryJobs(build_celery(settings), settings.data_dir / SIGNING_SECRET_FILE, expire=RESULT_EXPIRY_S)
+        return CeleryJobs(build_celery(settings), settings.data_dir / SIGNING_SECRET_FILE,
+                          WorkerWatch(settings.redis_url, worker_window_s(settings)), expire=RESULT_EXPIRY_S)
     import diskcache  # imported here: a Celery deployment need not have a local cache
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -172,7 +224,7 @@ def build_launcher(settings: Settings, manager: DiskcacheManager | CeleryManager
     from dash_app.runs.launch import CeleryLauncher, ProcessLauncher
 
     if isinstance(manager, CeleryManager):
-        return CeleryLauncher(manager.handle.tasks[TRAIN_TASK], runs)
+        return CeleryLauncher(manager.handle.tasks[TRAIN_TASK], runs, manager.workers)
     return ProcessLauncher(settings.model_dump_json(), runs, max_running=settings.max_concurrent_jobs,
                            heartbeat_timeout_s=settings.heartbeat_timeout_s)
 

@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_S = 3.0
-WORKERS_TIMEOUT_S = 1.0
+WORKERS_TIMEOUT_S = 2.0  # a worker busy starting (connecting, its pool importing torch) answers late
 UP, DOWN, TIMEOUT, DEGRADED = "up", "down", "timeout", "degraded"
 
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 import logging
 import threading
 
+import redis
 from celery import signals
 from celery.worker.control import inspect_command
 from dash import CeleryManager
 
 from dash_app import create_app, fingerprint, logs, startup
+from dash_app.background import WORKERS_KEY, say_worker_lives, worker_every_s
 from dash_app.auth import Access
 from dash_app.settings import SettingsError, load_settings
 from dash_app.workbench import get_workbench
@@ -65,22 +67,38 @@ def settings_fingerprint(state) -> dict:  # noqa: ARG001 - Celery's control comm
 
 
 class Reaper:
-    """A thread of the worker's parent process that interrupts runs whose job stopped beating and sends again
-    the tasks of queued runs that a dead worker took with it."""
+    """A thread of the worker's parent process that says in Redis that the worker lives (the web servers ask
+    before they send a job, dash_app/background.py ``WorkerWatch``), interrupts runs whose job stopped beating
+    and sends again the tasks of queued runs that a dead worker took with it."""
 
     def __init__(self, every_s: float) -> None:
         from dash_app.runs.control import LostTasks
 
         self.every_s = every_s
         self.store = None
+        self.name: str | None = None  # the worker's, once it is ready
         self.lost = LostTasks(settings.heartbeat_timeout_s)
         self._stop = threading.Event()
 
-    def start(self) -> None:
+    def start(self, name: str) -> None:
+        self.name = name
         threading.Thread(target=self._loop, name="run-reaper", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
+        if self.name is None:  # stopped before it was ready
+            return
+        try:
+            with redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2) as client:
+                client.zrem(WORKERS_KEY, self.name)  # gone now, not in a window's time
+        except redis.RedisError:  # Redis stopped: the worker is taken for gone once its window passes
+            pass
+
+    def _say_it_lives(self, client) -> None:
+        try:
+            say_worker_lives(client, self.name)
+        except redis.RedisError:  # Redis does not answer now: say it next time
+            log.warning("could not say in Redis that this worker lives", exc_info=True)
 
     def forget_connections(self) -> None:
         """In a forked pool process: leave the parent's connections to the parent (never close them here)."""
@@ -94,7 +112,10 @@ class Reaper:
         from dash_app.runs.store import open_store
 
         launcher = CeleryLauncher(celery_app.tasks[TRAIN_TASK], lambda: self.store)
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+        self._say_it_lives(client)  # at once: the worker takes tasks from now on
         while not self._stop.wait(self.every_s):
+            self._say_it_lives(client)
             try:
                 if self.store is None:
                     self.store = open_store(settings.store_url)
@@ -111,7 +132,7 @@ class Reaper:
                 log.warning("could not look for runs whose worker died", exc_info=True)
 
 
-reaper = Reaper(max(settings.heartbeat_timeout_s / 4, 0.5))
+reaper = Reaper(worker_every_s(settings))
 
 
 @signals.worker_init.connect(weak=False)
@@ -130,8 +151,8 @@ def _prepare_pool_process(**_kwargs) -> None:
 
 
 @signals.worker_ready.connect(weak=False)
-def _start_reaper(**_kwargs) -> None:
-    reaper.start()
+def _start_reaper(sender=None, **_kwargs) -> None:
+    reaper.start(getattr(sender, "hostname", None) or "worker")
 
 
 @signals.worker_shutdown.connect(weak=False)

@@ -7,6 +7,7 @@ runs read-only transactions, MySQL/MariaDB sets the session read-only.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -33,6 +34,44 @@ def error_reason(error: BaseException) -> str:
     SQLAlchemy appends (passwords never appear in a driver's first line). The one wording every module uses."""
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
     return (lines[0] if lines else type(error).__name__)[:300]
+
+
+# Words of a driver's message that say the server was not reached (stopped, restarting, out of reach)...
+_UNREACHED = ("connection refused", "could not connect", "connection failed", "can't connect", "lost connection",
+              "server closed the connection", "terminating connection", "server has gone away", "timeout expired",
+              "timed out", "connection reset", "no route to host", "name or service not known",
+              "could not translate host name", "the database system is", "unable to open database file",
+              "connection is closed", "connection already closed")
+# ...or that the user's database account may not do what was asked.
+_REFUSED = ("permission denied", "access denied", "command denied", "not authorized", "must be owner")
+
+
+# A table or column gone since the page read the schema, as SQLite, PostgreSQL and MySQL/MariaDB say it: its
+# name (the user's own, from their table) is told.
+_MISSING = (
+    (re.compile(r"no such column: (?:[\w$]+\.)?([\w$]+)"), "column"),
+    (re.compile(r'column "?(?:[^".\s]+\.)?([^".\s]+)"? does not exist'), "column"),
+    (re.compile(r"unknown column '(?:[^']*\.)?([^'.]+)'", re.IGNORECASE), "column"),
+    (re.compile(r"no such table: (?:[\w$]+\.)?([\w$]+)"), "table"),
+    (re.compile(r'relation "(?:[^"]+\.)?([^".]+)" does not exist'), "table"),
+    (re.compile(r"table '(?:[^']*\.)?([^'.]+)' doesn't exist", re.IGNORECASE), "table"),
+)
+
+
+def user_reason(error: BaseException) -> str:
+    """What a database error means, in words for a user: never the driver's own text, which can name hosts,
+    ports, SQL and internals (the caller logs that, :func:`error_reason`)."""
+    first_line = error_reason(error)
+    text = first_line.lower()
+    if any(words in text for words in _UNREACHED) or getattr(error, "connection_invalidated", False):
+        return "its server does not answer (stopped, restarting or out of reach); try again in a moment"
+    if any(words in text for words in _REFUSED):
+        return "the database account the app uses may not do this"
+    for pattern, kind in _MISSING:
+        found = pattern.search(first_line)
+        if found:
+            return f"there is no {kind} {found.group(1)[:80]!r} in it (any more)"
+    return "the database could not carry out the request"
 
 
 class DatabaseUnavailable(RuntimeError):

@@ -31,7 +31,7 @@ from dash_app.data import catalog, charts, edits, paging, shared
 from dash_app.data.access import BROWSE, DatabaseAccess, NotAvailable, Viewer, refused_action, unknown_database, \
     unknown_table
 from dash_app.data.catalog import SchemaError, Table, TableSummary
-from dash_app.data.engines import error_reason, open_read_only
+from dash_app.data.engines import error_reason, open_read_only, user_reason
 from dash_app.data.limits import (GRID_COUNT_SECONDS, VIEW_COUNT_SECONDS, WAYPOINT_SECONDS, QueryTimeout, is_timeout,
                                   time_limit)
 from dash_app.data.query import QueryError, ViewSpec, checked_column, parse_view
@@ -516,7 +516,9 @@ def _summaries_from(shared_value: list) -> list[TableSummary]:
 
 
 def _describe(database: str, error: SQLAlchemyError) -> str:
-    return f"Database {database!r} could not answer: {error_reason(error)}"
+    """The user's message for a database error, in plain words; the driver's own is logged for the operator."""
+    log.warning("database %r: %s", database, error_reason(error))
+    return f"Database {database!r} could not answer: {user_reason(error)}."
 
 
 __all__ = ["DataService", "DataError", "NotAvailable", "Opened", "QueryError", "QueryTimeout", "first_table"]

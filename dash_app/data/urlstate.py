@@ -51,10 +51,10 @@ def read_query(query: dict) -> PageState:
     try:
         view = json.loads(view_text)
     except (ValueError, RecursionError):
-        raise StateProblem("The view in the address is not valid JSON (was the link cut short?).",
+        raise StateProblem("The view in the address is incomplete or damaged (was the link cut short?).",
                            plain_table) from None
     if not isinstance(view, dict):
-        raise StateProblem("The view in the address is not a JSON object.", plain_table)
+        raise StateProblem("The view in the address is damaged.", plain_table)
     view = as_typed(view)  # the page writes the address with JSON.stringify: 1e20 as digits
     if not plain(view):
         raise StateProblem(f"The view in the address {NOT_PLAIN}", plain_table)

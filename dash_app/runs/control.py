@@ -100,18 +100,21 @@ def reap(store: RunStore, runs: list[Run], heartbeat_timeout_s: float, now: floa
     """Interrupt the active runs (of ``runs``, as just read) whose job is gone; return their ids.
 
     Gone means a local process that died, or no heartbeat for ``heartbeat_timeout_s`` seconds wherever
-    the job runs. Reading ``runs`` costs nothing more: the store is written only when one is found. A
-    silent job still alive on this machine (hung) is killed, so it holds no resources past its slot.
+    the job runs, counted only while the store answered this process (a store that did not answer took
+    every job's heartbeat with it: its jobs are given the whole timeout again once it is back). Reading
+    ``runs`` costs nothing more: the store is written only when one is found. A silent job process still
+    alive on this machine (hung) is killed, so it holds no resources past its slot; never a Celery pool
+    process (it outlives its run: its job stops by itself when it finds its run ended, ``Heartbeat.lost``).
     """
     dead = reap_dead(store, runs)
     now = time.time() if now is None else now
     silent = [run for run in runs if run.is_active and run.id not in dead and run.heartbeat_at is not None
-              and now - run.heartbeat_at > heartbeat_timeout_s]
+              and now - max(run.heartbeat_at, store.unanswered_at) > heartbeat_timeout_s]
     if not silent:
         return dead
     ended = store.interrupt_silent([run.id for run in silent], heartbeat_timeout_s)
     for run in silent:
-        if run.id in ended and run.process is not None:
+        if run.id in ended and run.process is not None and run.task_id is None:
             processes.kill(run.process)
     return dead + ended
 

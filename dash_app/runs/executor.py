@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from dash_app.jobs.config import ConfigError, parse_config
 from dash_app.runs.schema import CANCELLED, FAILED, RUNNING, SUCCEEDED
 from dash_app.runs.store import CLAIMED, GONE, WAITING, Run, RunStore, current_process
@@ -28,6 +30,10 @@ QUEUE_POLL_S = 0.5
 CANCEL_POLL_S = 0.2
 HOLD_POLL_S = 0.05
 HEARTBEAT_EVERY_S = 5.0  # the default heartbeat timeout (Settings.heartbeat_timeout_s) is 4 beats
+# A store that does not answer for a while (restarted, failed over) does not end a training run: its progress
+# waits for the next report, and its end is written once the store is back, tried for this long.
+END_RETRY_S = 300.0
+END_RETRY_EVERY_S = 2.0
 
 
 def run_folder(data_dir: Path, run_id: int) -> Path:
@@ -112,26 +118,40 @@ def _train_and_record(store, run: Run, data_dir, databases, hold: EpochHold | No
             result = train(config, report=reporter, should_stop=reporter.should_stop, databases=databases,
                            report_every_s=every_s, folder=folder, resume=run.attempt > 1)
         except DataCancelled:
-            return _end(store, run_id, CANCELLED)
+            return _end(store, run_id, CANCELLED, reporter=reporter)
         except (DataError, TrainingDiverged) as error:
-            return _end(store, run_id, FAILED, str(error))
+            return _end(store, run_id, FAILED, str(error), reporter=reporter)
         if result.stopped:
-            return _end(store, run_id, CANCELLED)
+            return _end(store, run_id, CANCELLED, reporter=reporter)
         from dash_app.jobs.artifacts import write_artifacts  # matplotlib: only once there is something to draw
 
         names = write_artifacts(result, folder)
-        return _end(store, run_id, SUCCEEDED, artifacts=[(name, (folder / name).stat().st_size) for name in names])
+        return _end(store, run_id, SUCCEEDED, reporter=reporter,
+                    artifacts=[(name, (folder / name).stat().st_size) for name in names])
     except ConfigError as error:
-        return _end(store, run_id, FAILED, f"Invalid settings: {error}")
+        return _end(store, run_id, FAILED, f"Invalid settings: {error}", reporter=reporter)
     except Exception as error:  # the job's boundary: any failure must end the run with its reason, not "running"
         log.exception("run %s failed", run_id)
-        return _end(store, run_id, FAILED, f"{type(error).__name__}: {error}")
+        return _end(store, run_id, FAILED, f"{type(error).__name__}: {error}", reporter=reporter)
 
 
-def _end(store: RunStore, run_id: int, status: str, error: str | None = None, artifacts=()) -> str:
-    store.finish(run_id, status, error=error, artifacts=artifacts)
-    run = store.get(run_id)
-    return run.status if run else status
+def _end(store: RunStore, run_id: int, status: str, error: str | None = None, artifacts=(),
+         reporter: StoreReporter | None = None) -> str:
+    """Write how the run ended, after the progress the store did not take yet; while the store does not answer,
+    try again for END_RETRY_S."""
+    deadline = time.monotonic() + END_RETRY_S
+    while True:
+        try:
+            if reporter is not None:
+                reporter.flush()
+            store.finish(run_id, status, error=error, artifacts=artifacts)
+            run = store.get(run_id)
+            return run.status if run else status
+        except SQLAlchemyError:
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("run %s: its end (%s) not written: the store does not answer; trying again", run_id, status)
+            time.sleep(END_RETRY_EVERY_S)
 
 
 class EpochHold:
@@ -202,23 +222,41 @@ class StoreReporter:
         self.device: str | None = None
         self.stop = False
         self.next_check = 0.0
+        self.snapshot: dict | None = None  # the last progress, and the finished epochs not written yet (the
+        self.unsent: list = []  # store did not answer): sent with the next report, or before the run's end
 
     def __call__(self, progress) -> None:
         snapshot = {key: value for key, value in asdict(progress).items() if key != "completed"}
         snapshot["metrics"] = dict(progress.metrics)
         snapshot["status"] = RUNNING
-        if not self.store.record_progress(self.run_id, snapshot, progress.completed, device=self.device):
-            self.stop = True  # cancelled or interrupted by someone else: stop at the next check
-        self.device = None  # written once
+        self.snapshot = snapshot
+        self.unsent += progress.completed
+        try:
+            self.flush()
+        except SQLAlchemyError:  # the store does not answer for a moment: training goes on, the next report sends
+            log.warning("run %s: progress not written: the store does not answer", self.run_id)
         if self.hold is not None and not progress.done:
             self.hold.wait_before(progress.epoch, self.should_stop)
 
+    def flush(self) -> None:
+        """Write the last progress and the epochs the store has not taken yet (raise where it does not answer)."""
+        if self.snapshot is None:
+            return
+        alive = self.store.record_progress(self.run_id, self.snapshot, self.unsent, device=self.device)
+        self.snapshot, self.unsent, self.device = None, [], None  # the device is written once
+        if not alive:
+            self.stop = True  # cancelled or interrupted by someone else: stop at the next check
+
     def should_stop(self) -> bool:
-        """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap."""
+        """Read the cancel flag at most every CANCEL_POLL_S seconds, so asking is cheap (and a store that does
+        not answer for a moment is asked again next time)."""
         now = time.monotonic()
         if self.heartbeat is not None and self.heartbeat.lost:
             self.stop = True
         if not self.stop and now >= self.next_check:
             self.next_check = now + CANCEL_POLL_S
-            self.stop = self.store.cancel_requested(self.run_id)
+            try:
+                self.stop = self.store.cancel_requested(self.run_id)
+            except SQLAlchemyError:
+                pass
         return self.stop

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from dash_app.runs import processes
@@ -45,14 +46,35 @@ class LaunchError(RuntimeError):
     """The run could not be handed over; the message is for the user."""
 
 
-def hand_over(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int, attempt: int = 1) -> str | None:
-    """Launch the queued run's ``attempt``; if it cannot be, end it failed with the reason and return that."""
+class QueueDown(LaunchError):
+    """The job queue (Celery's broker) does not answer. The run stays queued: a worker's reaper sends its task
+    again once the queue answers and its turn has come (dash_app/runs/control.py ``LostTasks``)."""
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """How a hand-over went: ``failed`` says why the run could not start (it ended failed with that reason);
+    ``waiting``, that the job queue did not answer (the run stays queued until it does); ``unattended``, that
+    no worker answers (the run waits in the queue until one starts)."""
+
+    failed: str | None = None
+    waiting: bool = False
+    unattended: bool = False
+
+
+def hand_over(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_id: int,
+              attempt: int = 1) -> HandedOver:
+    """Launch the queued run's ``attempt``; if it cannot be, end it failed with the reason."""
     try:
         launcher.launch(run_id, attempt)
+    except QueueDown:
+        log.warning("run %s: the job queue does not answer; it stays queued until it does", run_id)
+        return HandedOver(waiting=True)
     except LaunchError as error:
         store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
-        return str(error)
-    return None
+        return HandedOver(failed=str(error))
+    unattended = getattr(launcher, "unattended", None)
+    return HandedOver(unattended=bool(unattended and unattended()))
 
 
 class ProcessLauncher:
@@ -197,8 +219,15 @@ class CeleryLauncher:
     worker, wherever it runs, from the moment Start returns.
     """
 
-    def __init__(self, task: Any, store: Callable[[], RunStore] | None = None) -> None:
-        self.task, self.store = task, store
+    def __init__(self, task: Any, store: Callable[[], RunStore] | None = None, workers: Any = None) -> None:
+        self.task, self.store, self.workers = task, store, workers  # workers: dash_app.background.WorkerWatch
+
+    def unattended(self) -> bool:
+        """Whether no worker answers (a run sent now waits in the broker until one starts); False when unknown."""
+        try:
+            return self.workers is not None and not self.workers.alive()
+        except Exception:  # noqa: BLE001 - a broker that does not answer: the launch said so already
+            return False
 
     def prepare(self) -> None:
         """Nothing to prepare here: each worker imports torch as it starts (dash_app/worker.py)."""
@@ -215,7 +244,8 @@ class CeleryLauncher:
         try:
             self.task.apply_async(args=[int(run_id), int(attempt)], task_id=task_id, retry=False)
         except Exception as error:  # noqa: BLE001 - kombu raises several kinds; each means the same to the user
-            raise LaunchError(f"the job queue does not answer ({error.__class__.__name__})") from None
+            log.warning("run %s: its task was not sent: %s: %s", run_id, type(error).__name__, error)
+            raise QueueDown("the job queue does not answer") from None
 
     def revoke(self, task_id: str, *, terminate: bool, signal: str = "SIGTERM") -> bool:
         """Revoke the task on every worker (Celery's control, through the broker); with ``terminate``, the

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, exc, func, insert, select, update
 from sqlalchemy.engine import make_url
 
 from dash_app.runs import events, schema
@@ -137,6 +137,14 @@ class RunStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # When this process last found the store not answering (0: never). No job could beat its heartbeat
+        # then either, so silence is counted from the later of the two (dash_app/runs/control.py ``reap``).
+        self.unanswered_at = 0.0
+        event.listen(engine, "handle_error", self._note_unanswered)
+
+    def _note_unanswered(self, context) -> None:
+        if context.is_disconnect or isinstance(context.sqlalchemy_exception, exc.OperationalError):
+            self.unanswered_at = time.time()
 
     def dispose(self) -> None:
         self.engine.dispose()

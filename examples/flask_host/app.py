@@ -34,9 +34,13 @@ def create_host_app(instance_dir: Path, secret_key: str | None = None, settings=
 
 
 def workbench_settings(instance_dir: Path):
-    """Workbench's settings for this host: its prefix and a data folder inside the host's instance."""
+    """Workbench's settings for this host: its prefix, and its data in DASH_APP_DATA_DIR where that is set (a
+    deployment's shared folder, README.md "Deploy"), else in a folder inside the host's instance."""
     from dash_app.settings import load_settings
 
+    settings = load_settings(url_prefix=PREFIX)
+    if "data_dir" in settings.model_fields_set:
+        return settings
     return load_settings(url_prefix=PREFIX, data_dir=Path(instance_dir) / "workbench")
 
 

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,9 +113,21 @@ def celery_worker(data_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Po
         )
         worker.log = data_dir / f"celery-{name}.log"
         try:
+            _wait_until_said_alive(env["DASH_APP_REDIS_URL"], worker)
             yield worker
         finally:
             _stop(worker)
+
+
+def _wait_until_said_alive(redis_url: str, worker: subprocess.Popen, timeout_s: float = 120) -> None:
+    """Until the worker is ready and has said so in Redis, as the web processes read it before they send a job."""
+    from dash_app.background import WorkerWatch
+
+    watch, deadline = WorkerWatch(redis_url, 30), time.monotonic() + timeout_s
+    while not watch.alive():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"the Celery worker never said it was ready: {worker.log.read_text()[-3000:]}")
+        time.sleep(0.2)
 
 
 @contextmanager

@@ -49,10 +49,11 @@ def start_run(page, **numbers) -> int:
     page.click("#train-start")
     page.wait_for_function(
         "before => { const box = document.querySelector('#train-start-alert');"
-        " return !!box.querySelector('.alert-success') && box.innerText !== before; }",
+        " return !!box.querySelector('.alert') && box.innerText !== before; }",
         arg=before,
     )
     text = page.inner_text("#train-start-alert")
+    assert page.locator("#train-start-alert .alert-success").count() == 1, f"Start said: {text}"
     return int(re.search(r"Run #(\d+) queued", text).group(1))
 
 

@@ -156,7 +156,7 @@ def test_a_sql_looking_search_finds_nothing_rather_than_everything(client):
     # What is not there answers 404, as what the user may not export does (tests/db/test_data_roles.py).
     ("db=db&table=%s' OR 1=1", 404, "no table or view"),
     ("db=nope&table=x", 404, "no database"),
-    ("db=db&table={table}&v={{broken", 400, "not valid JSON"),
+    ("db=db&table={table}&v={{broken", 400, "incomplete or damaged"),
     ("db=db&table={table}&v=" + json.dumps({"s": [["id; DROP TABLE x", "asc"]]}), 400, "does not exist"),
     ("db=db&table={table}&v=" + json.dumps({"f": {"grp": {"filterType": "number", "type": "equals", "filter": "x"}}}),
      400, "Expected a number"),
@@ -218,11 +218,11 @@ def callback_payload(client, first_output: str, inputs: dict, state: dict) -> di
     ({"db": "db", "table": "{table}",
       "v": json.dumps({"f": {"amount": {"filterType": "number", "type": "equals", "filter": "DROP"}}})},
      "Expected a number"),
-    ({"db": "db", "table": "{child}", "v": '{"s": [[['}, "not valid JSON"),  # not the first table: it stays open
+    ({"db": "db", "table": "{child}", "v": '{"s": [[['}, "incomplete or damaged"),  # not the first table: it stays open
     ({"db": "db", "table": "{table}", "v": '{"q": "\\ud800"}'}, "not Unicode"),
     ({"db": "db", "table": "{table}", "v": '{"f": {"amount": {"filterType": "number", "type": "equals", '
                                            '"filter": 1000000000000000000000000}}}'}, "64 bits"),
-    ({"db": "db", "table": "{child}", "v": "[" * 5_000 + "]" * 5_000}, "not valid JSON"),
+    ({"db": "db", "table": "{child}", "v": "[" * 5_000 + "]" * 5_000}, "incomplete or damaged"),
 ])
 def test_a_hostile_address_opens_the_page_with_a_message(client, address, expected):
     """The page's layout opens the table the address names: a hostile one opens the plain table with a warning."""

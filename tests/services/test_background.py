@@ -12,6 +12,7 @@ from dash import CeleryManager, DiskcacheManager
 
 from dash_app.background import BackgroundUnavailable, build_background_manager, check_background
 from dash_app.settings import load_settings
+from tests.unit.runs_support import wait_until
 
 
 def test_diskcache_is_the_default_and_lives_in_the_data_directory(settings):
@@ -46,14 +47,22 @@ def test_a_chart_started_through_one_web_process_is_followed_through_another(tmp
     client = redis.Redis.from_url(redis_url)
     client.flushdb()  # no worker takes the chart's job: it stays queued, running as far as the page knows
     settings = load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis_url)
-    apps = [create_app(settings)]
+
+    def web_process():
+        return create_app(settings)
+
+    from dash_app.background import say_worker_lives
+
+    say_worker_lives(client, "a worker that takes no job")
+
+    apps = [web_process()]
     try:
         view = {"db": "demo", "table": "orders", "view": {}}
         started = press_run_chart(apps[0], view, "status").get_json()
         assert started["job"] and started["cacheKey"]
         for key in client.scan_iter("__dash_background*"):
             client.delete(key)  # what a day does to the result store's entries
-        apps.append(create_app(settings))  # another web process, started later
+        apps.append(web_process())  # another web process, started later
         followed = press_run_chart(apps[1], view, "status", started)
         assert followed.status_code == 200, "204: the other process could not read the handle, the chart ends"
         assert "response" not in followed.get_json(), "still running"
@@ -101,20 +110,21 @@ def test_a_celery_worker_serves_the_app_by_configuration_alone(tmp_path, redis_u
          "--hostname", f"test-{os.getpid()}@%h"],
         env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    manager = build_background_manager(load_settings(data_dir=tmp_path, background="celery", redis_url=redis_url))
     try:
-        celery_app = build_background_manager(
-            load_settings(data_dir=tmp_path, background="celery", redis_url=redis_url)
-        ).handle
         replies = []
         deadline = time.monotonic() + 60
         while not replies and time.monotonic() < deadline and worker.poll() is None:
-            replies = celery_app.control.ping(timeout=1)
+            replies = manager.handle.control.ping(timeout=1)
         assert replies, "the worker never answered a ping"
         assert any(name.startswith(f"test-{os.getpid()}@") for reply in replies for name in reply)
+        # It says in Redis that it lives, which a web process reads before it sends a job.
+        wait_until(manager.workers.alive, 60)
     finally:
         worker.terminate()
         output = worker.communicate(timeout=30)[0]
     assert "Error" not in output, output
+    assert not manager.workers.alive(), "a worker that stopped says so: a job sent now would wait for nobody"
 
 
 def test_the_worker_refuses_to_start_without_celery(tmp_path):

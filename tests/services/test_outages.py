@@ -216,7 +216,7 @@ def test_redis_stopped_and_started_again(scaled_app, services):
         other.dispose()
 
 
-def test_start_with_celery_says_the_queue_does_not_answer_while_redis_is_stopped(services, tmp_path):
+def test_start_with_celery_keeps_the_run_queued_while_redis_is_stopped(services, tmp_path):
     from tests.unit.test_runs_pages import _json, _press_start
 
     redis, _ = services
@@ -224,11 +224,14 @@ def test_start_with_celery_says_the_queue_does_not_answer_while_redis_is_stopped
     try:
         with app.server.test_request_context("/"):
             redis.stop()
-            refused = timed(_press_start, 2)
-            assert "could not be started: the job queue does not answer" in _json(refused["message"])
+            waiting = timed(_press_start, 2)
+            assert "Run #1 queued, but the job queue does not answer right now" in _json(waiting["message"])
+            assert "RuntimeError" not in _json(waiting["message"])
+            assert get_workbench(app.server).runs.get(1).status == "queued", "a worker sends it once Redis is back"
             redis.start()
             queued = timed(_press_start, 2)
-            assert "Run #2 queued" in _json(queued["message"]), "the queue answers again: no restart"
+            # The queue answers again, with no restart; no worker is started here, and the message says so.
+            assert "Run #2 queued, but no training worker is running" in _json(queued["message"])
     finally:
         get_workbench(app.server).dispose()
 
@@ -242,7 +245,63 @@ def test_a_chart_says_the_job_queue_does_not_answer_while_redis_is_stopped(servi
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         assert "Service unavailable: the job queue does not answer" in response.get_data(as_text=True)
         redis.start()
-        # Sent again: no restart.
-        wait_until(lambda: (press_run_chart(app, GRID_VIEW, "kind").get_json() or {}).get("job"))
+        # Asked again, with no restart: Redis answers, and says that no worker runs (none is started here).
+        wait_until(lambda: "no worker is running to draw the chart" in
+                   press_run_chart(app, GRID_VIEW, "kind").get_data(as_text=True))
+        import redis as redis_client
+
+        from dash_app.background import say_worker_lives
+
+        with redis_client.Redis.from_url(redis.url) as client:
+            say_worker_lives(client, "a worker")  # as a worker's reaper says it
+        assert (press_run_chart(app, GRID_VIEW, "kind").get_json() or {}).get("job"), "sent, for the worker"
     finally:
         get_workbench(app.server).dispose()
+
+
+def _train_held(url: str, run_id: int, data_dir: str) -> None:
+    """A job as the app starts one, held before each epoch it is not yet allowed (executor.EpochHold)."""
+    from dash_app.runs.executor import execute_run
+    from dash_app.runs.store import open_store
+
+    execute_run(open_store(url), run_id, data_dir=Path(data_dir), max_running=1, databases={},
+                holds_dir=Path(data_dir) / "holds", heartbeat_s=0.2)
+
+
+def test_a_run_trains_on_while_postgresql_restarts_and_its_end_is_written_after(services, tmp_path):
+    """The store stopped mid-run: the job keeps training, and its epochs and its end reach the store once it is
+    back; the run is not failed, nor given up for a silence that was the store's."""
+    import multiprocess
+
+    from dash_app.jobs.config import TrainConfig
+    from dash_app.runs.control import reap
+    from dash_app.runs.executor import run_folder
+    from dash_app.runs.store import open_store
+    from tests.unit.runs_support import allow_epochs
+
+    _, postgres = services
+    store = open_store(postgres.url)
+    run_id = store.create_run(TrainConfig(dataset="spirals", epochs=3, spiral_points=60).to_json(), "spirals",
+                              user=None, backend="diskcache")
+    allow_epochs(tmp_path / "holds", run_id, 1)
+    job = multiprocess.get_context("spawn").Process(target=_train_held, args=(postgres.url, run_id, str(tmp_path)))
+    job.start()
+    try:
+        wait_until(lambda: [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1])
+        postgres.stop()
+        allow_epochs(tmp_path / "holds", run_id, 3)
+        # Trained to its end while the store was stopped: its pictures are drawn, its end waits for the store.
+        wait_until(lambda: (run_folder(tmp_path, run_id) / "config.json").exists())
+        with pytest.raises(sa.exc.OperationalError):
+            store.list_runs(active_only=True)  # as the reaper of a worker or a page finds it meanwhile
+        postgres.start()
+        assert reap(store, store.list_runs(active_only=True), 1.0) == [], "its silence was the store's"
+        job.join(120)
+        run = store.get(run_id)
+        assert run.status == "succeeded", run.error
+        assert [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1, 2, 3], "no epoch lost"
+        assert len(store.artifacts(run_id)) >= 4
+    finally:
+        if job.is_alive():
+            job.kill()
+        store.dispose()

@@ -13,6 +13,9 @@ import threading
 
 import pytest
 
+from dash_app.background import WorkerWatch
+from tests.unit.runs_support import wait_until
+
 pytestmark = pytest.mark.browser
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "browser"))
@@ -87,6 +90,8 @@ def celery_app(tmp_path, redis_url):
         server.data_dir = data_dir
         server.worker = worker
         try:
+            # The worker is ready, as a deployment's is: a run started now is taken, not left for a worker to come.
+            wait_until(WorkerWatch(redis_url, 30).alive, 120)
             yield server
         finally:
             worker.terminate()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,7 @@ from dash_app.workbench import get_workbench
 from examples.flask_host import create_host_app
 
 PREFIX = "/dashboard/"
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_VALUES = {"path": "data", "filename": "css/app.css", "package_name": "dash", "fingerprinted_path": "x.js",
                  "run_id": "1", "name": "curves.png"}
 
@@ -130,3 +135,26 @@ def test_login_never_redirects_off_site(anonymous, target):
 
 def test_an_unknown_script_under_the_prefix_is_not_found_for_a_signed_in_user(signed_in):
     assert signed_in.get(PREFIX + "_dash-component-suites/dash/nope.js").status_code == 404
+
+
+def _wsgi_in_a_process(tmp_path, **variables) -> subprocess.CompletedProcess:
+    """Import examples/flask_host/wsgi.py as gunicorn's workers do, in a process with only ``variables`` set."""
+    script = ("from examples.flask_host.wsgi import application as app; from dash_app.workbench import "
+              "get_workbench; c = app.test_client(); print(c.get('/dashboard/_dash-layout').status_code, "
+              "get_workbench(app).settings.data_dir)")
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("DASH_APP_", "FLASK_HOST_"))}
+    environment.update(DASH_APP_DEMO_ROWS="1000", **variables)
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_the_host_under_gunicorn_keeps_the_login_and_the_deployments_data_directory(tmp_path):
+    """README "Deploy": the example host's WSGI module, with the shared data directory of every worker."""
+    shared = tmp_path / "shared"
+    answer = _wsgi_in_a_process(tmp_path, DASH_APP_DATA_DIR=str(shared), FLASK_HOST_SECRET_KEY="same-everywhere",
+                                FLASK_HOST_INSTANCE=str(tmp_path / "host"))
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    assert answer.stdout.split() == ["401", str(shared)], "the login guards it; its data is the deployment's"
+    keyless = _wsgi_in_a_process(tmp_path, DASH_APP_DATA_DIR=str(shared), FLASK_HOST_INSTANCE=str(tmp_path / "host"))
+    assert keyless.returncode != 0 and "set FLASK_HOST_SECRET_KEY" in keyless.stderr

@@ -10,6 +10,7 @@ import time
 
 import multiprocess
 import psutil
+import pytest
 from sqlalchemy import update
 
 from dash_app.jobs.config import TrainConfig
@@ -220,6 +221,37 @@ def test_a_job_killed_on_another_machine_is_interrupted_by_its_missing_heartbeat
     run = store.get(run_id)
     assert "no sign of life for 1 s" in run.error
     assert run.finished_at - run.heartbeat_at >= timeout_s
+
+
+def test_silence_while_the_store_did_not_answer_is_not_counted_and_a_pool_process_is_never_killed(store):
+    """A store that stopped for a while took every job's heartbeat with it: its jobs get the whole timeout again
+    once it answers. A silent Celery run is interrupted without killing its pool process, which outlives it."""
+    run_id = store.create_run(LONG.to_json(), "on a worker", user=None, backend="celery")
+    store.claim_slot(run_id, 1, current_process())  # this test's own process stands for the pool process
+    store.set_task(run_id, "task-9")
+    with store.engine.begin() as connection:  # its last beat was 40 s ago
+        connection.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(heartbeat_at=time.time() - 40))
+    store.unanswered_at = time.time() - 20  # and the store did not answer until 20 s ago
+    assert reap(store, store.list_runs(active_only=True), 30) == []
+    assert store.get(run_id).status == RUNNING, "20 s of silence since the store came back: not yet"
+    store.unanswered_at = time.time() - 35
+    assert reap(store, store.list_runs(active_only=True), 30) == [run_id]
+    assert store.get(run_id).status == INTERRUPTED
+    assert psutil.pid_exists(os.getpid()), "the pool process lives on"
+
+
+def test_a_store_that_does_not_answer_is_noted_with_its_time(store):
+    from sqlalchemy.exc import OperationalError
+
+    from dash_app.runs.store import RunStore, _engine
+
+    store.get(1)
+    assert store.unanswered_at == 0.0, "a store that answers"
+    stopped = RunStore(_engine("postgresql+psycopg://nobody@127.0.0.1:1/store"))  # nothing listens on port 1
+    before = time.time()
+    with pytest.raises(OperationalError):
+        stopped.get(1)
+    assert stopped.unanswered_at >= before
 
 
 def test_a_cancelled_run_is_resumed_and_launched_as_its_next_attempt(store):

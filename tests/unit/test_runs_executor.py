@@ -36,6 +36,38 @@ def test_a_run_succeeds_with_metrics_artifacts_device_and_progress(store, tmp_pa
     assert run.progress["epoch"] == 3
 
 
+def test_a_run_goes_on_through_a_store_that_stops_answering_for_a_while(store, tmp_path, monkeypatch):
+    """A store restarted mid-run (PostgreSQL failed over): no progress is written meanwhile, training goes on,
+    and every epoch and the run's end are written once it answers again."""
+    import dash_app.runs.executor as executor
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(executor, "END_RETRY_EVERY_S", 0.01)
+    failed = {"record_progress": 0, "cancel_requested": 0, "finish": 0}
+    final_reports = []  # the store answers again on the job's second try to write its last progress
+
+    def stopped(name):
+        real = getattr(store, name)
+
+        def call(*args, **kwargs):
+            if name == "record_progress" and args[1]["done"]:
+                final_reports.append(args[1])
+            if len(final_reports) < 2:
+                failed[name] += 1
+                raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the server is restarting"))
+            return real(*args, **kwargs)
+        return call
+
+    for name in failed:
+        monkeypatch.setattr(store, name, stopped(name))
+    run_id, status = _run(store, SMALL, tmp_path)
+    assert failed["record_progress"] >= 2 and failed["cancel_requested"] >= 1, "the store did not answer meanwhile"
+    assert status == store.get(run_id).status == SUCCEEDED
+    assert [row["epoch"] for row in store.metrics([run_id])[run_id]] == [1, 2, 3], "no epoch lost"
+    assert store.get(run_id).progress["done"]
+    assert store.artifacts(run_id)
+
+
 def test_a_diverging_loss_fails_the_run_with_its_reason(store, tmp_path):
     config = TrainConfig(dataset="spirals", optimizer="sgd", learning_rate=10.0, epochs=3, hidden_size=1024,
                          batch_size=1)

@@ -198,6 +198,40 @@ def test_compare_marks_the_differing_settings(app, finished):
     assert all(f'"src": "/training-artifacts/{run_id}/curves.png"' in pictures for run_id in finished[:2])
 
 
+def test_settings_show_the_forms_words_for_each_choice(app, finished):
+    """The form offers "MLP" and "Adam": the run page and Compare say the same, not the stored codes."""
+    store = get_workbench(app.server).runs
+    digits = store.create_run(TrainConfig(optimizer="sgd").to_json(), "digits", user=None, backend="diskcache")
+    store.request_cancel(digits)
+    with app.server.test_request_context("/"):
+        page = _json(training_run.show_run(0, str(digits))["details"])
+        compared = _json(training_compare.compare(f"{finished[0]},{digits}")["settings"])
+    for text in (page, compared):
+        assert '"Digits"' in text and '"MLP"' in text and '"SGD with momentum"' in text
+        assert '"mlp"' not in text and '"sgd"' not in text and '"digits"' not in text
+
+
+def test_a_run_that_ended_before_its_first_epoch_says_it_has_no_curves(app, finished):
+    """Not "Curves appear after the first epoch" under empty axes: it will write none."""
+    store = get_workbench(app.server).runs
+    with app.server.test_request_context("/"):
+        waiting = training_run.show_run(0, str(finished[2]))["figure"]
+        store.request_cancel(finished[2])
+        ended = training_run.show_run(0, str(finished[2]))["figure"]
+        compared = training_compare.compare(f"{finished[0]},{finished[2]}")
+        other = store.create_run(TrainConfig().to_json(), "digits", user=None, backend="diskcache")
+        store.request_cancel(other)
+        neither = training_compare.compare(f"{finished[2]},{other}")
+    assert [item.text for item in waiting.layout.annotations] == ["Curves appear after the first epoch"]
+    assert not waiting.data and waiting.layout.xaxis.visible is False, "no empty axes before the first epoch"
+    assert [item.text for item in ended.layout.annotations] == ["This run ended before its first epoch"]
+    assert f"#{finished[2]} has no finished epoch, so no curves." in _json(compared["note"])
+    assert {trace.legendgroup for trace in compared["figure"].data} == {f"#{finished[0]}"}
+    assert [item.text for item in neither["figure"].layout.annotations] == ["None of these runs finished an epoch"]
+    assert neither["note"] == "", "the chart says it"
+    assert "None of these runs has pictures (only finished runs write them)." in _json(neither["pictures"])
+
+
 def test_compare_keeps_the_accuracy_of_classifiers_beside_a_regression(app, finished):
     """A regression (here one that failed before its first epoch) adds an RMSE panel; the others keep theirs."""
     store = get_workbench(app.server).runs
@@ -298,18 +332,27 @@ def test_start_refuses_bad_values_then_queues_and_launches_a_run_that_needs_no_p
     assert store.artifacts(1)
 
 
-def test_a_run_whose_launch_fails_ends_failed_with_the_reason(app, settings, monkeypatch):
-    from dash_app.runs.launch import LaunchError
+@pytest.mark.parametrize("refusal,said,status", [
+    ("LaunchError", "Run #1 could not be started: the job process could not be started", "failed"),
+    # Celery's broker stopped: the run waits in the store, and a worker's reaper sends its task once the queue
+    # answers (dash_app/runs/control.py LostTasks); nothing is failed for a moment's outage.
+    ("QueueDown", "Run #1 queued, but the job queue does not answer right now", "queued"),
+])
+def test_a_run_that_cannot_be_handed_over_says_why_and_ends_failed_unless_the_queue_is_only_down(
+        app, settings, monkeypatch, refusal, said, status):
+    from dash_app.runs import launch
 
     def refuse(_run_id, _attempt=1):
-        raise LaunchError("the job queue does not answer (OperationalError)")
+        raise getattr(launch, refusal)("the job process could not be started")
 
     monkeypatch.setattr(get_workbench(app.server).launcher, "launch", refuse)
     with app.server.test_request_context("/"):
         answer = _press_start(2)
-    assert "could not be started: the job queue does not answer" in _json(answer["message"])
+    assert said in _json(answer["message"]) and "Error" not in _json(answer["message"])
     run = get_workbench(app.server).runs.get(1)
-    assert run.status == "failed" and "the job queue does not answer" in run.error, "never left queued"
+    assert run.status == status
+    if status == "failed":
+        assert "the job process could not be started" in run.error, "never left queued"
 
 
 def test_cancel_needs_a_run_id_and_answers_for_any_run(app, finished):
@@ -390,3 +433,9 @@ def test_a_store_that_does_not_answer_is_said_on_the_list_start_and_cancel(app_w
         assert unavailable in _json(started["message"])
         cancelled = training_live.cancel({"run": 1}, 0)
         assert unavailable in _json(cancelled["message"]) and cancelled["refresh"] is no_update
+        run_page = training_run.show_run(1, "1")
+        assert unavailable in _json(run_page["heading"]) and run_page["poll_off"] is False, "it keeps trying"
+        compared = training_compare.compare("1,2")
+        assert unavailable in _json(compared["note"])
+        for answer in (started["message"], run_page["heading"], compared["note"]):
+            assert "127.0.0.1" not in _json(answer) and "port" not in _json(answer), "no driver text on the page"
