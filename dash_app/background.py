@@ -55,17 +55,20 @@ class WorkerWatch:
 
     def __init__(self, redis_url: str, window_s: float) -> None:
         self.redis_url, self.window_s = redis_url, window_s
+        self._client = None  # made at the first question: the factory opens no connection (module docstring)
 
     def alive(self, now: float | None = None) -> bool:
-        import redis
-
         now = time.time() if now is None else now
-        client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
-                                      socket_timeout=REDIS_CONNECT_TIMEOUT_S)
-        try:
-            return client.zcount(WORKERS_KEY, now - self.window_s, "+inf") > 0
-        finally:
-            client.close()
+        if self._client is None:
+            self._client = redis_client(self.redis_url)
+        return self._client.zcount(WORKERS_KEY, now - self.window_s, "+inf") > 0
+
+
+def redis_client(url: str, timeout_s: float = REDIS_CONNECT_TIMEOUT_S):
+    """A Redis client (its own connection pool) whose calls give up after ``timeout_s`` when Redis does not answer."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s)
 
 
 def worker_every_s(settings: Settings) -> float:
@@ -236,7 +239,7 @@ def check_background(settings: Settings, timeout_s: float = 3.0) -> str:
         return f"diskcache in {settings.cache_dir}"
     import redis
 
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s)
+    client = redis_client(settings.redis_url, timeout_s)
     try:
         client.ping()
     except redis.RedisError as error:

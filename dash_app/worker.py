@@ -32,8 +32,8 @@ from celery.worker.control import inspect_command
 from dash import CeleryManager
 
 from dash_app import create_app, fingerprint, logs, startup
-from dash_app.background import WORKERS_KEY, say_worker_lives, worker_every_s
 from dash_app.auth import Access
+from dash_app.background import WORKERS_KEY, redis_client, say_worker_lives, worker_every_s
 from dash_app.settings import SettingsError, load_settings
 from dash_app.workbench import get_workbench
 
@@ -77,11 +77,12 @@ class Reaper:
         self.every_s = every_s
         self.store = None
         self.name: str | None = None  # the worker's, once it is ready
+        self.redis = None  # its client, once it is ready
         self.lost = LostTasks(settings.heartbeat_timeout_s)
         self._stop = threading.Event()
 
     def start(self, name: str) -> None:
-        self.name = name
+        self.name, self.redis = name, redis_client(settings.redis_url)
         threading.Thread(target=self._loop, name="run-reaper", daemon=True).start()
 
     def stop(self) -> None:
@@ -89,14 +90,13 @@ class Reaper:
         if self.name is None:  # stopped before it was ready
             return
         try:
-            with redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2) as client:
-                client.zrem(WORKERS_KEY, self.name)  # gone now, not in a window's time
+            self.redis.zrem(WORKERS_KEY, self.name)  # gone now, not in a window's time
         except redis.RedisError:  # Redis stopped: the worker is taken for gone once its window passes
             pass
 
-    def _say_it_lives(self, client) -> None:
+    def _say_it_lives(self) -> None:
         try:
-            say_worker_lives(client, self.name)
+            say_worker_lives(self.redis, self.name)
         except redis.RedisError:  # Redis does not answer now: say it next time
             log.warning("could not say in Redis that this worker lives", exc_info=True)
 
@@ -112,10 +112,9 @@ class Reaper:
         from dash_app.runs.store import open_store
 
         launcher = CeleryLauncher(celery_app.tasks[TRAIN_TASK], lambda: self.store)
-        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
-        self._say_it_lives(client)  # at once: the worker takes tasks from now on
+        self._say_it_lives()  # at once: the worker takes tasks from now on
         while not self._stop.wait(self.every_s):
-            self._say_it_lives(client)
+            self._say_it_lives()
             try:
                 if self.store is None:
                     self.store = open_store(settings.store_url)

@@ -73,8 +73,7 @@ def hand_over(store: RunStore, launcher: ProcessLauncher | CeleryLauncher, run_i
     except LaunchError as error:
         store.finish(run_id, FAILED, error=f"Not started: {error}.", from_statuses=(QUEUED,))
         return HandedOver(failed=str(error))
-    unattended = getattr(launcher, "unattended", None)
-    return HandedOver(unattended=bool(unattended and unattended()))
+    return HandedOver(unattended=launcher.unattended())
 
 
 class ProcessLauncher:
@@ -93,6 +92,10 @@ class ProcessLauncher:
         self._thread: threading.Thread | None = None
         self._spare: subprocess.Popen | None = None  # a job process that has imported torch and waits for a run
         self._keep_spare = False
+
+    def unattended(self) -> bool:
+        """Never: this web process starts the job processes itself."""
+        return False
 
     def prepare(self) -> None:
         """Keep a warm job process ready from now on (the server calls this as it starts, dash_app/__main__.py).

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,15 +118,19 @@ def celery_worker(data_dir: Path, env: dict[str, str]) -> Iterator[subprocess.Po
             _stop(worker)
 
 
-def _wait_until_said_alive(redis_url: str, worker: subprocess.Popen, timeout_s: float = 120) -> None:
+def _wait_until_said_alive(redis_url: str, worker: subprocess.Popen) -> None:
     """Until the worker is ready and has said so in Redis, as the web processes read it before they send a job."""
     from dash_app.background import WorkerWatch
+    from tests.unit.runs_support import wait_until
 
-    watch, deadline = WorkerWatch(redis_url, 30), time.monotonic() + timeout_s
-    while not watch.alive():
-        if worker.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"the Celery worker never said it was ready: {worker.log.read_text()[-3000:]}")
-        time.sleep(0.2)
+    watch = WorkerWatch(redis_url, 30)
+
+    def said_alive() -> bool:
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker stopped before it was ready: {worker.log.read_text()[-3000:]}")
+        return watch.alive()
+
+    wait_until(said_alive)
 
 
 @contextmanager

@@ -41,28 +41,22 @@ def test_a_chart_started_through_one_web_process_is_followed_through_another(tmp
     import redis
 
     from dash_app import create_app
+    from dash_app.background import say_worker_lives
     from dash_app.workbench import get_workbench
     from tests.unit.data_support import press_run_chart
 
     client = redis.Redis.from_url(redis_url)
     client.flushdb()  # no worker takes the chart's job: it stays queued, running as far as the page knows
+    say_worker_lives(client, "a worker that takes no job")  # a worker lives, as far as the web processes know
     settings = load_settings(data_dir=tmp_path / "data", background="celery", redis_url=redis_url)
-
-    def web_process():
-        return create_app(settings)
-
-    from dash_app.background import say_worker_lives
-
-    say_worker_lives(client, "a worker that takes no job")
-
-    apps = [web_process()]
+    apps = [create_app(settings)]
     try:
         view = {"db": "demo", "table": "orders", "view": {}}
         started = press_run_chart(apps[0], view, "status").get_json()
         assert started["job"] and started["cacheKey"]
         for key in client.scan_iter("__dash_background*"):
             client.delete(key)  # what a day does to the result store's entries
-        apps.append(web_process())  # another web process, started later
+        apps.append(create_app(settings))  # another web process, started later
         followed = press_run_chart(apps[1], view, "status", started)
         assert followed.status_code == 200, "204: the other process could not read the handle, the chart ends"
         assert "response" not in followed.get_json(), "still running"

@@ -261,6 +261,9 @@ def test_a_cancelled_run_is_resumed_and_launched_as_its_next_attempt(store):
         def launch(self, run_id, attempt=1):
             launched.append((run_id, attempt))
 
+        def unattended(self):
+            return False
+
     run_id = store.create_run(LONG.to_json(), "waiting", user=None, backend="diskcache")
     assert resume_run(store, Launcher(), run_id).status == QUEUED and launched == [], "an active run is left alone"
     cancel_run(store, run_id)
