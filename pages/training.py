@@ -207,38 +207,45 @@ def live_card() -> dbc.Card:
 def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
-        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 110, "linkTarget": "_self",
+        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 90, "minWidth": 80, "linkTarget": "_self",
          "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
          "sort": "desc", "filter": "agTextColumnFilter",
          "filterValueGetter": {"function": "'#' + params.data.run_id"}},  # what it shows, not the link's address
-        {"field": "status", "width": 130, "cellClass": "train-grid-status",
+        {"field": "status", "width": 120, "minWidth": 110, "cellClass": "train-grid-status",
          "cellClassRules": {f"train-grid-{s}": f"params.value === '{s}'" for s in
                             ("queued", "running", "succeeded", "failed", "cancelled", "interrupted")}},
-        {"field": "summary", "headerName": "What", "flex": 2, "minWidth": 220},
-        {"field": "val_accuracy", "headerName": "Val accuracy", "width": 130, "filter": "agNumberColumnFilter",
+        {"field": "summary", "headerName": "What", "width": 240, "minWidth": 150},
+        {"field": "val_accuracy", "headerName": "Val accuracy", "width": 125, "minWidth": 120,
+         "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.1%')(params.value)"},
          # filtered on the percent the column shows, as shown: "at least 96.9" keeps the run shown 96.9%
          "filterValueGetter": {"function": "params.data.val_accuracy == null ? null : "
                                            "Number(d3.format('.1f')(params.data.val_accuracy * 100))"},
          "filterParams": {"defaultOption": "greaterThanOrEqual"}},  # typed in the header row: "at least"
-        {"field": "val_loss", "headerName": "Val loss", "width": 120, "filter": "agNumberColumnFilter",
+        {"field": "val_loss", "headerName": "Val loss", "width": 110, "minWidth": 100,
+         "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"},
          "filterValueGetter": {"function": "params.data.val_loss == null ? null : "
                                            "Number(d3.format('.4f')(params.data.val_loss))"}},  # as shown
-        {"field": "epochs", "width": 100, "filter": "agNumberColumnFilter"},
-        {"field": "user", "width": 130},
-        {"field": "device", "width": 100},
-        {"field": "created", "headerName": "Created", "width": 175, "filter": "agTextColumnFilter",
+        {"field": "epochs", "width": 95, "minWidth": 90, "filter": "agNumberColumnFilter"},
+        {"field": "user", "width": 110, "minWidth": 85},
+        {"field": "device", "width": 90, "minWidth": 85},
+        {"field": "created", "headerName": "Created", "width": 180, "minWidth": 170, "filter": "agTextColumnFilter",
          "cellDataType": "text"},
-        {"field": "duration", "headerName": "Took", "width": 120,
+        {"field": "duration", "headerName": "Took", "width": 90, "minWidth": 80,
          "comparator": {"function": "trainTookOrder"}},  # by seconds, not by the text (assets/js/training.js)
-        {"field": "error", "flex": 2, "minWidth": 220, "tooltipField": "error", "cellClass": "train-grid-error"},
+        {"field": "error", "width": 240, "minWidth": 120, "tooltipField": "error", "cellClass": "train-grid-error"},
     ]
     grid = dag.AgGrid(
         id=ids.TRAIN_RUNS_GRID,
         columnDefs=columns,
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        # Widths follow the window down to each column's least, where its header and values still show whole
+        # (all of them at 1440 px); below that the grid scrolls sideways in its frame.
+        columnSize="responsiveSizeToFit",
+        columnSizeOptions={"columnLimits": [{"key": column["field"], "minWidth": column["minWidth"]}
+                                            for column in columns]},
         getRowId="params.data.id_value",
         dashGridOptions={"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
                                           "selectAll": "filtered"},  # the header box ticks the runs shown

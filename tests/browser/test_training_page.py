@@ -423,6 +423,8 @@ def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, sc
     page.screenshot(path=screenshot_dir / f"training-live-{scheme}-{width_name}.png", full_page=True)
     page.set_viewport_size(viewport)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows sideways"
+    if width_name == "wide":  # every column of the history shows whole, none cut at the grid's edge
+        page.wait_for_function(HISTORY_FITS)
     page.goto(f"{server.base_url}training/runs/{finished[0]}")
     page.wait_for_function("[...document.querySelectorAll('img.train-artifact-image')].length >= 2 && "
                            "[...document.querySelectorAll('img.train-artifact-image')].every(i => i.complete)")
@@ -452,6 +454,13 @@ LEGEND_BELOW_THE_AXES = """graph => {
     const legend = figure.querySelector('.legend').getBoundingClientRect();
     const axes = [...figure.querySelectorAll('.xtick, .g-xtitle')].map(part => part.getBoundingClientRect().bottom);
     return axes.length > 0 && legend.top >= Math.max(...axes) - 0.5;
+}"""
+
+# Every header cell of the run history within the grid's frame, the last one's right edge included.
+HISTORY_FITS = """() => {
+    const frame = document.querySelector('#train-runs-grid .ag-root-wrapper')?.getBoundingClientRect();
+    const cells = [...document.querySelectorAll('#train-runs-grid .ag-header-row-column .ag-header-cell')];
+    return frame && cells.length >= 11 && cells.every(cell => cell.getBoundingClientRect().right <= frame.right + 0.5);
 }"""
 
 
