@@ -16,6 +16,7 @@ from dash_app.data.urlstate import page_view
 VIEW_OUTPUTS = {
     "count": (ids.DATA_COUNT, "children"),
     "csv_href": (ids.DATA_EXPORT_CSV, "href"),
+    "csv_class": (ids.DATA_EXPORT_CSV, "className"),
     "xlsx_href": (ids.DATA_EXPORT_XLSX, "href"),
     "xlsx_class": (ids.DATA_EXPORT_XLSX, "className"),
     "xlsx_title": (ids.DATA_EXPORT_XLSX, "title"),

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dash_app import ids
 from dash_app.components import AG_GRID_CHUNK, page_header
-from dash_app.components.data import BLOCK_ROWS, EXPORT_CLASS, first_rows, open_table, value_chips
+from dash_app.components.data import BLOCK_ROWS, first_rows, open_table, value_chips
 from dash_app.data.urlstate import StateProblem, read_query
 
 PAGE = {
@@ -114,7 +114,7 @@ def _main(page: dict) -> html.Section:
             html.Div(value_chips(page["values"], page["decimals"]), id=ids.DATA_CHIPS, className="data-chips"),
             html.Div(page["export_note"], id=ids.DATA_EXPORT_NOTE),
             html.Div(id=ids.DATA_EDIT_NOTE),
-            html.Div(id=ids.DATA_GRID_NOTE),
+            html.Div(page["grid_note"], id=ids.DATA_GRID_NOTE),
             dbc.Tabs(
                 [
                     dbc.Tab(_grid(page), label="Rows", tab_id="rows"),
@@ -158,7 +158,7 @@ def _toolbar(page: dict) -> html.Div:
                 id=ids.DATA_COLUMNS_POPOVER,
             ),
             html.A([html.I(className="bi bi-filetype-csv"), html.Span(" CSV")], id=ids.DATA_EXPORT_CSV,
-                   className=EXPORT_CLASS, download="", href=page["csv_href"]),
+                   className=page["csv_class"], download="", href=page["csv_href"]),
             html.A([html.I(className="bi bi-file-earmark-spreadsheet"), html.Span(" Excel")], id=ids.DATA_EXPORT_XLSX,
                    className=page["xlsx_class"], download="", href=page["xlsx_href"], title=page["xlsx_title"]),
             html.Button([html.I(className="bi bi-distribute-vertical", **{"aria-hidden": "true"}),

@@ -326,29 +326,33 @@ def _store_data(layout, store_id: str):
 
 
 EXPORT_CLASS = "btn btn-outline-secondary data-tool"
+NO_CSV = {"csv_href": None, "csv_class": EXPORT_CLASS + " disabled"}
 NO_EXCEL = {"xlsx_href": None, "xlsx_class": EXPORT_CLASS + " disabled", "xlsx_title": ""}
 
 
 def view_summary(view, *, wait: bool = True) -> dict:
-    """The view's row count and its export links (Excel only where it fits), by name; no grid message.
+    """The view's row count and its export links (Excel only where it fits), by name; the grid's message is the
+    reason the view cannot be read, or none.
 
     callbacks/data_browse.py shows it for each view. The page arrives with it (``open_table``) without waiting
     (``wait=False``): a count that needs counting the view's rows is then left out, for the callback to show.
+    The reason goes where a block of rows that fails puts its own (callbacks/data_grid.py), so that the two,
+    which are the same, show once; the export buttons then look as unavailable as they are.
     """
     view = page_view(view)
     if not view:
-        return {"count": "", "csv_href": None, **NO_EXCEL, "export_note": None, "grid_note": None}
+        return {"count": "", **NO_CSV, **NO_EXCEL, "export_note": None, "grid_note": None}
     data = get_workbench().data
     base = dash.get_relative_path("/data/export")
     query = query_string(view["db"], view["table"], view["view"])
-    shown = {"csv_href": f"{base}.csv?{query}", "grid_note": None}
+    shown = {"csv_href": f"{base}.csv?{query}", "csv_class": EXPORT_CLASS, "grid_note": None}
     try:
         table, spec = data.view(view["db"], view["table"], view["view"])
         count = data.view_count(view["db"], table, spec) if wait else data.known_count(view["db"], table, spec)
     except USER_ERRORS as error:  # the message says why; an export of this view would only fail
-        return {**shown, "csv_href": None, "count": "", **NO_EXCEL, "export_note": problem_alert(error)}
+        return {**shown, **NO_CSV, "count": "", **NO_EXCEL, "export_note": None, "grid_note": problem_alert(error)}
     if not data.may(view["db"], table.name, "export"):  # the view is theirs to see, not to download
-        shown["csv_href"] = None
+        shown.update(NO_CSV)
         note = html.P([html.I(className="bi bi-info-circle me-1"), str(refused_action(table.name, "export"))],
                       className="data-export-note")
         return {**shown, "count": count_badge(count.value, count.exact) if count else "", **NO_EXCEL,

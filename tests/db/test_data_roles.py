@@ -115,7 +115,7 @@ def test_rows_counts_values_and_charts_of_a_forbidden_table_are_refused_as_unkno
         response, problem = data_grid.answer_block({"startRow": 0, "endRow": 100}, view, "", None)
         assert response == {"rowData": [], "rowCount": 0} and "There is no table or view" in str(problem)
         summary = data_views.view_summary(view)
-        assert summary["count"] == "" and "There is no table or view" in text(summary["export_note"])
+        assert summary["count"] == "" and "There is no table or view" in text(summary["grid_note"])
         values = data_values.show_values(ids.DATA_VALUES_COLUMN, column="grp", ticked=[], chip_clicks=[],
                                          chip_ids=[], filter_model=None, search="", active_tab="values", values={},
                                          view=view)

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from dash_app import create_app
 from dash_app.callbacks import compose_actions, data_grid, training_live
+from dash_app.components import data as data_views
 from dash_app.compose import edit
 from dash_app.settings import load_settings
 from dash_app.workbench import Workbench, get_workbench
@@ -187,6 +188,10 @@ def test_postgresql_stopped_and_started_again(scaled_app, services):
         assert unavailable(timed(runs_list)), "the runs list says the store is unavailable"
         response, problem = timed(grid_block, 100)
         assert response == {"rowData": [], "rowCount": 0} and "could not answer" in str(problem)
+        summary = timed(data_views.view_summary, {**GRID_VIEW, "view": {"q": "x"}})  # a view not counted yet
+        assert "could not answer" in str(summary["grid_note"]) and summary["export_note"] is None, \
+            "the reason shows once, where the failing block puts its own"
+        assert summary["csv_href"] is None and "disabled" in summary["csv_class"] + summary["xlsx_class"]
         assert timed(compose_save, "Poster") == "Saved “Poster”.", "Compose keeps its files without the store"
         postgres.start()
         answer = timed(runs_list)

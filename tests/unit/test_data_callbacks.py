@@ -192,6 +192,7 @@ def test_the_view_is_counted_and_the_exports_point_at_it(request_context):
     assert shown["csv_href"].startswith("/data/export.csv?db=shop&table=orders&v=")
     assert json.loads(parse_qs(urlsplit(shown["csv_href"]).query)["v"][0]) == filtered
     assert shown["xlsx_href"].startswith("/data/export.xlsx?") and "disabled" not in shown["xlsx_class"]
+    assert "disabled" not in shown["csv_class"]
     assert shown["export_note"] is None and shown["grid_note"] is None
     assert text(data_browse.describe_view(page_view())["count"]).strip() == "5 rows"
 
@@ -203,15 +204,18 @@ def test_a_view_too_big_for_excel_disables_the_excel_export_with_the_reason(requ
     shown = data_browse.describe_view(page_view())
     assert shown["xlsx_href"] is None and "disabled" in shown["xlsx_class"]
     assert "Excel holds at most 4 rows and this view has 5" in text(shown["export_note"])
-    assert shown["csv_href"], "CSV still exports it"
+    assert shown["csv_href"] and "disabled" not in shown["csv_class"], "CSV still exports it"
 
 
-def test_a_hostile_view_is_not_counted_and_says_why(request_context):
+def test_a_hostile_view_is_not_counted_and_says_why_once_with_both_exports_unavailable(request_context):
+    """The reason shows where the grid's failing block puts the same one (callbacks/data_grid.py): once."""
     shown = data_browse.describe_view(page_view(view={"s": [["amount; DELETE FROM orders", "asc"]]}))
-    assert shown["count"] == "" and shown["xlsx_href"] is None
-    assert "does not exist" in text(shown["export_note"])
+    assert shown["count"] == "" and shown["xlsx_href"] is None and shown["csv_href"] is None
+    assert "disabled" in shown["xlsx_class"] and "disabled" in shown["csv_class"], "no button that does nothing"
+    assert "does not exist" in text(shown["grid_note"]) and shown["export_note"] is None
     empty = data_browse.describe_view(None)
     assert empty["count"] == "" and empty["csv_href"] is None and "disabled" in empty["xlsx_class"]
+    assert "disabled" in empty["csv_class"]
 
 
 # ---- rows ------------------------------------------------------------------------------------------
@@ -472,7 +476,7 @@ def test_a_damaged_view_store_gets_a_message_or_no_table_in_every_callback(reque
     response, problem = block(damaged)
     if grid_problem:
         assert grid_problem in str(problem) and response == {"rowData": [], "rowCount": 0}
-        assert described["count"] == "" and grid_problem in text(described["export_note"])
+        assert described["count"] == "" and grid_problem in text(described["grid_note"])
     elif isinstance(damaged, dict):
         assert [row["id"] for row in response["rowData"]] == [1, 2, 3, 4, 5], "a view that is not an object: plain table"
     else:
