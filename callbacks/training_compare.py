@@ -5,6 +5,7 @@ Only runs the user may see are compared (every run when runs are shared; callbac
 
 from __future__ import annotations
 
+import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, html
 
@@ -30,6 +31,7 @@ def register(app: Dash) -> None:
                 "figure": Output(ids.TRAIN_COMPARE_GRAPH, "figure"),
                 "frame": Output(ids.TRAIN_COMPARE_GRAPH_FRAME, "className"),
                 "settings": Output(ids.TRAIN_COMPARE_CONFIG, "children"),
+                "panels": Output(ids.TRAIN_COMPARE_PANELS, "hidden"),
                 "pictures": Output(ids.TRAIN_COMPARE_ARTIFACTS, "children")},
         inputs={"run_ids_text": Input(ids.TRAIN_COMPARE_IDS, "data")},
     )(compare)
@@ -41,8 +43,13 @@ def compare(run_ids_text) -> dict:
     try:
         return _compare(run_ids_text)
     except STORE_ERRORS as error:
-        return {"note": store_unavailable(error), "figure": empty_figure("The run store does not answer"),
-                "frame": graph_frame_class(1), "settings": "", "pictures": ""}
+        return _nothing_compared(store_unavailable(error))
+
+
+def _nothing_compared(note) -> dict:
+    """Only the message that says why: no empty chart, no empty settings table under it."""
+    return {"note": note, "figure": empty_figure("Nothing to compare"), "frame": graph_frame_class(1), "settings": "",
+            "pictures": "", "panels": True}
 
 
 def _compare(run_ids_text) -> dict:
@@ -55,11 +62,10 @@ def _compare(run_ids_text) -> dict:
     # another user's run, where runs are not shared, is not there for this user: the same words as an unknown id
     missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
     if len(runs) < 2:
-        choose = "Choose two or more runs in the run history to compare them."
-        message = alert(f"{_left_out(missing, beyond)}. {choose}", color="warning") if missing else \
-            alert(choose, color="info", icon="bi-info-circle")
-        return {"note": message, "figure": empty_figure("Nothing to compare"), "frame": graph_frame_class(1),
-                "settings": "", "pictures": ""}
+        choose = [f"{_left_out(missing, beyond)}. " if missing else "", "Choose two or more runs in the "]
+        choose = ["".join(choose), html.A("run history", href=dash.get_relative_path("/training")), " to compare them."]
+        return _nothing_compared(alert(choose, color="warning") if missing else
+                                 alert(choose, color="info", icon="bi-info-circle"))
     histories = store.metrics([run.id for run in runs])
     blank = [run for run in runs if not histories[run.id]]
     if missing or beyond:
@@ -75,7 +81,7 @@ def _compare(run_ids_text) -> dict:
                            uirevision="compare-" + "-".join(str(run.id) for run in runs), accuracy=accuracy, rmse=rmse,
                            ended=not any(run.is_active for run in runs))
     return {"note": note, "figure": figure, "frame": graph_frame_class(1 + accuracy + rmse),
-            "settings": config_diff(runs), "pictures": artifacts_side_by_side(runs, store)}
+            "settings": config_diff(runs), "pictures": artifacts_side_by_side(runs, store), "panels": False}
 
 
 def _left_out(missing: list[int], beyond: list[int]) -> str:

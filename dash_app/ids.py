@@ -128,6 +128,7 @@ TRAIN_COMPARE_GRAPH_FRAME = "train-compare-graph-frame"  # wider than a phone fo
 TRAIN_COMPARE_CONFIG = "train-compare-config"
 TRAIN_COMPARE_ARTIFACTS = "train-compare-artifacts"
 TRAIN_COMPARE_ALERT = "train-compare-alert"
+TRAIN_COMPARE_PANELS = "train-compare-panels"  # the curves and settings cards, shown when comparing
 
 
 def train_field(name: str) -> dict[str, str]:

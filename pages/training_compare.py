@@ -33,15 +33,17 @@ def layout(runs: str = "", **_query: str) -> html.Div:
             page_header("Compare runs", PAGE["description"], PAGE["icon"]),
             dcc.Store(id=ids.TRAIN_COMPARE_IDS, data=runs),
             html.Div(id=ids.TRAIN_COMPARE_ALERT),
-            dbc.Card(dbc.CardBody([
-                html.H2([html.I(className="bi bi-graph-down me-2"), "Curves"], className="train-card-title"),
-                curves_graph(ids.TRAIN_COMPARE_GRAPH, 360, frame_id=ids.TRAIN_COMPARE_GRAPH_FRAME),
-            ]), className="train-card"),
-            dbc.Card(dbc.CardBody([
-                html.H2([html.I(className="bi bi-sliders me-2"), "Settings"], className="train-card-title"),
-                html.P("Rows where the runs differ are highlighted.", className="train-help"),
-                html.Div(id=ids.TRAIN_COMPARE_CONFIG, className="table-responsive"),
-            ]), className="train-card mt-4"),
+            html.Div([
+                dbc.Card(dbc.CardBody([
+                    html.H2([html.I(className="bi bi-graph-down me-2"), "Curves"], className="train-card-title"),
+                    curves_graph(ids.TRAIN_COMPARE_GRAPH, 360, frame_id=ids.TRAIN_COMPARE_GRAPH_FRAME),
+                ]), className="train-card"),
+                dbc.Card(dbc.CardBody([
+                    html.H2([html.I(className="bi bi-sliders me-2"), "Settings"], className="train-card-title"),
+                    html.P("Rows where the runs differ are highlighted.", className="train-help"),
+                    html.Div(id=ids.TRAIN_COMPARE_CONFIG, className="table-responsive"),
+                ]), className="train-card mt-4"),
+            ], id=ids.TRAIN_COMPARE_PANELS),
             html.Section(id=ids.TRAIN_COMPARE_ARTIFACTS, className="train-artifacts mt-4"),
         ],
         id=ids.TRAIN_COMPARE_PAGE,

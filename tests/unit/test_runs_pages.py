@@ -189,7 +189,7 @@ def test_cancel_on_the_run_page_cancels_that_run(app, finished):
 def test_compare_marks_the_differing_settings(app, finished):
     with app.server.test_request_context("/"):
         answer = training_compare.compare(f"{finished[0]},{finished[1]},77")
-    assert "#77" in _json(answer["note"])
+    assert "#77" in _json(answer["note"]) and answer["panels"] is False, "the chart and settings show"
     assert {trace.legendgroup for trace in answer["figure"].data} == {f"#{finished[0]}", f"#{finished[1]}"}
     rows = _json(answer["settings"])
     assert rows.count('"data-differs": "true"') == 1 and "Epochs" in rows
@@ -269,6 +269,8 @@ def test_compare_needs_two_runs(app, finished):
     assert "Not found, left out: #77. Choose two or more runs" in _json(answer["note"]), "the unknown run is named"
     assert answer["settings"] == answer["pictures"] == ""
     assert "Not found" not in _json(alone["note"]) and "Choose two or more runs" in _json(alone["note"])
+    assert answer["panels"] is True and alone["panels"] is True, "no empty chart and settings under the message"
+    assert '"href": "/training"' in _json(alone["note"]), "the message links to the run history"
 
 
 NUMBERS = ("epochs", "batch_size", "learning_rate", "hidden_size", "val_split", "seed")
@@ -436,6 +438,6 @@ def test_a_store_that_does_not_answer_is_said_on_the_list_start_and_cancel(app_w
         run_page = training_run.show_run(1, "1")
         assert unavailable in _json(run_page["heading"]) and run_page["poll_off"] is False, "it keeps trying"
         compared = training_compare.compare("1,2")
-        assert unavailable in _json(compared["note"])
+        assert unavailable in _json(compared["note"]) and compared["panels"] is True
         for answer in (started["message"], run_page["heading"], compared["note"]):
             assert "127.0.0.1" not in _json(answer) and "port" not in _json(answer), "no driver text on the page"
