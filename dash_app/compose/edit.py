@@ -42,6 +42,7 @@ DEFAULT_BACKGROUND = {"kind": "linear", "color_from": "#eef2ff", "color_to": "#c
 NEW_TEXT = "Your text"
 CHART_ASPECT = 4 / 3  # a new chart's width to height
 NEW_TEXT_SHARE = 0.08  # a new text's font size, as a share of the canvas height
+NEW_TEXT_LINE = 1.5  # how far below another new text the next one lands, in its font sizes
 LOCKED_FIELDS = frozenset({"x", "y", "scale", "rotation", "flip_x", "flip_y", "crop"})  # what a lock keeps
 
 
@@ -118,14 +119,22 @@ def replace_image(scene: Scene, layer_id: str, image_id: str, old_size: tuple[in
 
 
 def add_text(scene: Scene, content: str = NEW_TEXT, **style: Any) -> tuple[Scene, str]:
-    """Add a text as the top layer, centred, sized to the canvas; return the scene and the layer id."""
+    """Add a text as the top layer, sized to the canvas; return the scene and the layer id.
+
+    It is centred, or, where another text already is, a line lower (and so on down to the canvas's bottom
+    edge): each press of "Add text" shows a new text, not one hidden exactly under the last.
+    """
     if len(scene.layers) >= MAX_LAYERS:
         msg = f"a composition holds at most {MAX_LAYERS} layers"
         raise SceneError(msg)
     width, height = scene.canvas.size
     size = min(max(round(height * NEW_TEXT_SHARE), text_rules.MIN_SIZE), text_rules.MAX_SIZE)
     spec = text_spec_from_dict({"content": content, "size": size} | style)
-    layer = {"kind": "text", "id": new_layer_id(), "x": width / 2, "y": height / 2, "text": spec.model_dump()}
+    taken = {(layer.x, layer.y) for layer in scene.layers if isinstance(layer, TextLayer)}
+    x, y, line = width / 2, height / 2, round(size * NEW_TEXT_LINE)
+    while (x, y) in taken and y + line + size <= height:  # the text stays on the canvas
+        y += line
+    layer = {"kind": "text", "id": new_layer_id(), "x": x, "y": y, "text": spec.model_dump()}
     return _rebuild(scene, layers=[*scene_to_dict(scene)["layers"], layer]), layer["id"]
 
 

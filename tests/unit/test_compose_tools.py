@@ -145,6 +145,23 @@ def test_bad_text_is_refused_with_a_clear_message(spec, message):
     assert "layers.0.text" in str(in_a_scene.value)
 
 
+def test_each_new_text_lands_where_no_other_text_is_centred():
+    """Pressing "Add text" again shows a second text a line lower, not one hidden under the first."""
+    the_scene, first = edit.add_text(edit.new_scene(1920, 1080))
+    the_scene, second = edit.add_text(the_scene)
+    the_scene, third = edit.add_text(the_scene)
+    assert [(the_scene.layer(i).x, the_scene.layer(i).y) for i in (first, second, third)] == \
+        [(960, 540), (960, 540 + 129), (960, 540 + 258)]
+    moved, fourth = edit.add_text(edit.update_layer(the_scene, first, x=200, y=100))
+    assert (moved.layer(fourth).x, moved.layer(fourth).y) == (960, 540), "the centre is free again"
+    crowded = edit.new_scene(1920, 1080)
+    for _ in range(8):
+        crowded, last = edit.add_text(crowded)
+    assert crowded.layer(last).y == 540 + 3 * 129, "the lowest line whose text stays on the canvas"
+    with_image, _ = edit.add_image(edit.new_scene(1920, 1080), IMG, (100, 60))
+    assert edit.add_text(with_image)[0].layers[1].y == 540, "a title goes over a picture's centre"
+
+
 def test_adding_and_editing_a_text_layer():
     the_scene, layer_id = edit.add_text(edit.new_scene(1920, 1080))
     layer = the_scene.layer(layer_id)
