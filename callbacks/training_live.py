@@ -19,7 +19,9 @@ from dash.exceptions import PreventUpdate
 
 from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
-from dash_app.callbacks.training_support import STORE_ERRORS, Viewer, cancel_pressed, run_of, store_unavailable
+from dash_app.callbacks.training_support import (
+    STORE_ERRORS, Viewer, cancel_pressed, run_of, store_unavailable, unattended,
+)
 from dash_app.callbacks.wiring import clientside
 from dash_app.components.training import (
     POLL_ACTIVE_MS, POLL_IDLE_MS, POLL_STARTING_MS, active_card, format_seconds, progress_block, run_href,
@@ -90,7 +92,9 @@ def _refresh(signature) -> dict:
         return answer
     answer["signature"] = new_signature
     if "active" in changed or not old:
-        answer["cards"] = [active_card(run, can_cancel=viewer.may_cancel(run)) for run in active] or _no_active()
+        waiting = unattended(active)
+        answer["cards"] = [active_card(run, can_cancel=viewer.may_cancel(run), unattended=waiting)
+                           for run in active] or _no_active()
     if changed & {"rows", "active", "curve"}:
         answer["figure"], answer["title"] = _live_curves(store, active, runs)
     if "rows" in changed:
@@ -130,8 +134,9 @@ def update_progress(signature, body_ids) -> dict:
         runs = {run.id: run for run in get_workbench().runs.list_runs(active_only=True, owner=owner)}
     except STORE_ERRORS:  # the cards say so (refresh)
         raise PreventUpdate from None
-    return {"bodies": [progress_block(runs[run_id]) if (run_id := run_of(item)) in runs else no_update
-                       for item in body_ids]}
+    waiting = unattended(runs.values())
+    return {"bodies": [progress_block(runs[run_id], unattended=waiting) if (run_id := run_of(item)) in runs
+                       else no_update for item in body_ids]}
 
 
 def _no_active() -> html.Div:

@@ -18,6 +18,7 @@ from dash_app import ids
 from dash_app.callbacks.training_figures import curves_figure, empty_figure
 from dash_app.callbacks.training_support import (
     STORE_ERRORS, Viewer, cancel_pressed, not_yours_to_resume, pressed_runs, run_number, store_unavailable,
+    unattended,
 )
 from dash_app.callbacks.wiring import clientside
 from dash_app.components import alert
@@ -133,7 +134,7 @@ def details(run: Run, *, show_owner_id: bool = False) -> list:
         ("Ran for", format_seconds(run.duration(time.time())) if run.started_at else "–"),
         *([("Attempt", f"{run.attempt} (resumed)")] if run.attempt > 1 else []),
     ]
-    block = [progress_block(run)] if run.is_active else []
+    block = [progress_block(run, unattended=unattended([run]))] if run.is_active else []
     return [
         html.H2([html.I(className="bi bi-info-circle me-2"), "Run"], className="train-card-title"),
         *block,

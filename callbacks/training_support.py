@@ -36,6 +36,13 @@ def store_unavailable(error: BaseException):
                  className="store-unavailable")
 
 
+def unattended(runs) -> bool:
+    """Whether queued runs among ``runs`` wait with no worker running to take them (Celery only: a web process
+    that starts its own job processes always has one). One Redis read, and only where a run is queued."""
+    launcher = get_workbench().launcher
+    return launcher is not None and any(run.status == "queued" for run in runs) and launcher.unattended()
+
+
 def run_number(text: object) -> int | None:
     """The run id an address names ("12"), or None for anything else (a small positive integer only)."""
     part = text.strip() if isinstance(text, str) else ""

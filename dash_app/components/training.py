@@ -89,15 +89,18 @@ def format_percent(value) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def progress_block(run: Run) -> html.Div:
-    """Progress bar and figures of an active run; a queued run shows its place in the queue."""
+def progress_block(run: Run, *, unattended: bool = False) -> html.Div:
+    """Progress bar and figures of an active run; a queued run shows its place in the queue, or, where no
+    worker is running to take it (``unattended``: the launcher's answer), says so."""
     if run.status == "queued":
         place = run.queue_position or 1
         text = "next to start" if place == 1 else f"position {place} in the queue"
+        note = ([html.I(className="bi bi-exclamation-triangle me-1"),
+                 f"Waiting for a training worker: none is running ({text})"] if unattended else
+                [html.I(className="bi bi-hourglass-split me-1"), f"Waiting for a free slot: {text}"])
         return html.Div([dbc.Progress(value=100, striped=True, animated=True, color="secondary",
                                       className="train-progress"),
-                         html.Div([html.I(className="bi bi-hourglass-split me-1"), f"Waiting for a free slot: {text}"],
-                                  className="train-queue-note")], className="train-progress-block")
+                         html.Div(note, className="train-queue-note")], className="train-progress-block")
     progress = run.progress or {}
     if not progress:
         return html.Div([dbc.Progress(value=100, striped=True, animated=True, className="train-progress"),
@@ -127,7 +130,7 @@ def progress_block(run: Run) -> html.Div:
     )
 
 
-def active_card(run: Run, *, can_cancel: bool = True) -> dbc.Card:
+def active_card(run: Run, *, can_cancel: bool = True, unattended: bool = False) -> dbc.Card:
     """One queued or running run with its progress, who started it, and (for its owner and admins) a Cancel button."""
     cancel = dbc.Button([html.I(className="bi bi-stop-circle me-1"), "Cancel"], id=ids.train_cancel(run.id),
                         color="danger", outline=True, size="sm", className="train-cancel ms-auto")
@@ -143,7 +146,7 @@ def active_card(run: Run, *, can_cancel: bool = True) -> dbc.Card:
                 ],
                 className="train-active-header",
             ),
-            dbc.CardBody(progress_block(run), id=ids.train_active_body(run.id)),
+            dbc.CardBody(progress_block(run, unattended=unattended), id=ids.train_active_body(run.id)),
         ],
         className="train-active-card",
         id=ids.train_active_card(run.id),

@@ -237,6 +237,8 @@ def test_start_with_celery_keeps_the_run_queued_while_redis_is_stopped(services,
             queued = timed(_press_start, 2)
             # The queue answers again, with no restart; no worker is started here, and the message says so.
             assert "Run #2 queued, but no training worker is running" in _json(queued["message"])
+            cards = _json(timed(runs_list)["cards"])  # the real launcher asks the real Redis
+            assert "Waiting for a training worker: none is running" in cards and "free slot" not in cards
     finally:
         get_workbench(app.server).dispose()
 

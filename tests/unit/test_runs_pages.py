@@ -114,6 +114,24 @@ def test_the_progress_of_each_active_card_is_refreshed_in_place(app, finished):
     assert ended is no_update, "a run that has ended keeps its card until the cards are redrawn"
 
 
+def test_a_queued_run_with_no_worker_to_take_it_says_so_instead_of_waiting_for_a_slot(app, finished, monkeypatch):
+    """With Celery and no worker running (the launcher's answer), a queued run waits for a worker, not a slot:
+    its card, its progress each second and its own page say so."""
+    launcher = get_workbench(app.server).launcher
+    bodies = [{"type": "train-active-body", "run": finished[2]}]
+    with app.server.test_request_context("/"):
+        monkeypatch.setattr(launcher, "unattended", lambda: True)
+        cards = _json(training_live.refresh(0, 0, None)["cards"])
+        body = _json(training_live.update_progress({}, bodies)["bodies"][0])
+        page = _json(training_run.show_run(0, str(finished[2]))["details"])
+        monkeypatch.setattr(launcher, "unattended", lambda: False)
+        attended = _json(training_live.update_progress({}, bodies)["bodies"][0])
+    for shown in (cards, body, page):
+        assert "Waiting for a training worker: none is running (next to start)" in shown
+        assert "free slot" not in shown
+    assert "Waiting for a free slot: next to start" in attended, "once a worker runs, the run waits for a slot"
+
+
 @pytest.mark.parametrize(("step", "label"), [(7, None), (40, "10%"), (200, "50%"), (400, "100%")])
 def test_the_progress_bar_shows_its_percentage_only_once_the_bar_is_wide_enough_for_it(step, label):
     run = Run(id=1, config={"dataset": "digits"}, summary="digits", status="running", error=None, user=None,
