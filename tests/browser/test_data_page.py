@@ -417,6 +417,7 @@ def test_a_cancel_left_waiting_when_its_page_was_left_does_not_stop_the_next_cha
     assert page.console_errors == []
 
 
+@pytest.mark.looks
 def test_number_columns_keys_included_are_right_aligned_under_their_headers(live_app, open_page):
     page = open_page()
     open_table(page, live_app, "orders")
@@ -586,6 +587,7 @@ def column_fully_shown(page, column) -> bool:
     }""", column)
 
 
+@pytest.mark.looks
 def test_prices_show_the_two_decimals_their_column_declares(live_app, open_page):
     """unit_price and cost are NUMERIC(10,2): 150.00 and 146.40 beside 388.43, in the grid as in the first screen."""
     page = open_page()
@@ -645,6 +647,7 @@ COMPACT_AND_HIDDEN = """localStorage.setItem('data-density-store', '"compact"');
 localStorage.setItem('data-panel-store', '"collapsed"');"""
 
 
+@pytest.mark.looks
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_screenshots_of_the_compact_data_page_without_its_side_panel(live_app, open_page, screenshot_dir, scheme,
@@ -665,6 +668,7 @@ def test_screenshots_of_the_compact_data_page_without_its_side_panel(live_app, o
     assert page.console_errors == []
 
 
+@pytest.mark.looks
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_screenshots_of_the_data_page(live_app, open_page, screenshot_dir, scheme, width_name):
@@ -691,6 +695,7 @@ def screenshot_when_still(page, path: Path) -> Image.Image:
     return Image.open(path).convert("RGB")
 
 
+@pytest.mark.looks
 @pytest.mark.parametrize(("width_name", "scheme", "stored"), [
     ("wide", "light", ""), ("wide", "dark", COMPACT_AND_HIDDEN), ("narrow", "dark", ""), ("narrow", "light",
                                                                                           COMPACT_AND_HIDDEN)])

@@ -301,6 +301,7 @@ CONTRAST = """(element) => {  // WCAG contrast of the element's text on what is 
 }"""
 
 
+@pytest.mark.looks
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_table_fields_placeholders_are_readable_in_both_modes(server, open_page, scheme):
     page = open_page(scheme=scheme)
@@ -406,6 +407,7 @@ def test_cancel_on_a_runs_own_page_says_so_while_the_page_follows_the_run(server
     _assert_clean(page, server.base_url)
 
 
+@pytest.mark.looks
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
 def test_screenshots_of_the_training_run_and_compare_pages(server, open_page, screenshot_dir, scheme, width_name):
@@ -580,6 +582,7 @@ def test_run_history_sorts_took_by_time_filters_accuracy_in_percent_and_selects_
     _assert_clean(page, varied_history.base_url)
 
 
+@pytest.mark.looks
 def test_the_curves_card_of_a_run_keeps_its_size_while_the_chart_loads(history_server, open_page):
     page = open_page()
     # Every height the curves card has, from the first moment it is in the page (plotly.js loads later).
