@@ -62,8 +62,9 @@ def _compare(run_ids_text) -> dict:
     # another user's run, where runs are not shared, is not there for this user: the same words as an unknown id
     missing = [run_id for run_id in wanted if run_id not in {run.id for run in runs}]
     if len(runs) < 2:
-        choose = [f"{_left_out(missing, beyond)}. " if missing else "", "Choose two or more runs in the "]
-        choose = ["".join(choose), html.A("run history", href=dash.get_relative_path("/training")), " to compare them."]
+        lead = f"{_left_out(missing, beyond)}. " if missing else ""
+        history = html.A("run history", href=dash.get_relative_path("/training"))
+        choose = [f"{lead}Choose two or more runs in the ", history, " to compare them."]
         return _nothing_compared(alert(choose, color="warning") if missing else
                                  alert(choose, color="info", icon="bi-info-circle"))
     histories = store.metrics([run.id for run in runs])

@@ -207,7 +207,8 @@ def live_card() -> dbc.Card:
 def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
-        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 90, "minWidth": 80, "linkTarget": "_self",
+        {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 90, "minWidth": 80,
+         "linkTarget": "_self",
          "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
          "sort": "desc", "filter": "agTextColumnFilter",
          "filterValueGetter": {"function": "'#' + params.data.run_id"}},  # what it shows, not the link's address
