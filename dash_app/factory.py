@@ -88,6 +88,7 @@ def init_app(server: Flask, settings: Settings | None = None, *, access: auth.Ac
     compression.register(server, product_endpoints, settings.url_prefix)
     headers.register(server, product_endpoints, app)
     logs.register(server, product_endpoints, quiet=web.PUBLIC_ENDPOINTS)
+    routing.set_up_before_serving(app)  # last: everything it sets up is registered by now
     return app
 
 

@@ -75,6 +75,20 @@ def preload_links(app: Dash, path: str) -> str:
                    for script in (page or {}).get("preload", ()))
 
 
+def set_up_before_serving(app: Dash) -> None:
+    """Do Dash's first-request set-up now, in this process, before it answers anything.
+
+    Dash does it in the first request and marks it done as that request starts it: in a threaded server
+    (waitress, gunicorn's gthread workers) requests that arrive meanwhile are answered by a half-set-up app,
+    such as a page without the assets' scripts, or 404 for AG Grid's chunk (which the Data page preloads,
+    ``preload_links``). With two gunicorn workers the second worker's first requests come while the page is
+    in use, so the grid stayed blank or a clientside callback was missing. Done here, the first request
+    finds it done. The layout is checked without a signed-in user, as it is for any visitor.
+    """
+    with app.server.test_request_context(app.config.requests_pathname_prefix):
+        app._setup_server()  # noqa: SLF001 - Dash's own set-up; only its timing is ours
+
+
 def unknown_component_files_not_found(app: Dash) -> None:
     """Answer 404 for a file Dash does not serve under ``_dash-component-suites/`` (a mistyped or probing
     path, ``..`` included): Dash raises DependencyException for it, which Flask would answer with a 500."""

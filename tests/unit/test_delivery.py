@@ -93,6 +93,20 @@ def test_pages_with_a_grid_ask_for_its_script_with_the_page(client, path, preloa
         assert client.get(GRID_CHUNK).status_code == 200, "the preloaded script is the one the grid loads"
 
 
+def test_a_new_web_worker_answers_its_first_requests_from_a_whole_app(tmp_path, monkeypatch):
+    """Dash's set-up is done as the app is made, not by its first request: in a threaded worker the requests
+    that came while a first request did it were answered by a half-set-up app (a page without the assets'
+    scripts, 404 for the grid's chunk: a blank grid, seen with two gunicorn workers)."""
+    app = create_app(load_settings(data_dir=tmp_path))
+    set_up_again = []
+    monkeypatch.setattr(app, "_walk_assets_directory", lambda: set_up_again.append(1))  # Dash's set-up's first step
+    fresh = app.server.test_client()
+    assert fresh.get(GRID_CHUNK).status_code == 200, "the first request of a new worker"
+    assert "assets/js/data.js" in fresh.get("/data").get_data(as_text=True), "the page has the assets' scripts"
+    assert set_up_again == [], "no request sets the app up: it was set up before any came"
+    assert fresh.get("/_dash-component-suites/dash_ag_grid/async-nope.js").status_code == 404
+
+
 def test_the_data_page_layout_holds_no_graph(client):
     """A graph in the layout would load plotly with the page; the chart's graph comes with the first chart."""
     layout = client.post("/_dash-update-component", json={
