@@ -67,6 +67,32 @@ def client(app):
     return app.server.test_client()
 
 
+# The services .ci/run starts are one of each for the whole run, and the tests of tests/db and tests/services share
+# them (the same store tables; Redis flushed at the start of a Celery story). bin/run-tests runs the suite on two
+# pytest-xdist workers: those tests go to one worker, one after another, and every other test goes with the rest of
+# its file, so that a module's server starts once. They are collected first, so that the longest share starts first.
+SERVICE_FOLDERS = ("tests/db/", "tests/services/")
+
+
+def _shares_services(path: str) -> bool:
+    return path.replace(os.sep, "/").startswith(SERVICE_FOLDERS)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not _shares_services(Path(str(item.fspath)).relative_to(REPO_ROOT).as_posix()))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Each file's tests on one worker, and all the tests that share the services on one worker."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class ServicesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "services" if _shares_services(nodeid) else super()._split_scope(nodeid)
+
+    return ServicesTogether(config, log)
+
+
 def pytest_report_header(config) -> list[str]:
     """Say up front which real services this run will use, so a skipped suite is never a surprise."""
     lines = []
