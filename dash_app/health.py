@@ -113,9 +113,9 @@ def _database(workbench: Any, name: str) -> None:
 
 
 def _broker(settings: Any) -> None:
-    import redis
+    from dash_app.background import redis_client
 
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+    client = redis_client(settings.redis_url)
     try:
         client.ping()
         from dash_app import fingerprint

@@ -142,7 +142,9 @@ def _with_redis(settings: Settings, work: Callable, log: Log, failure: str):
     """``work(client)`` on a short-lived Redis client; a Redis error is logged as ``failure`` (None returned)."""
     import redis
 
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
+    from dash_app.background import redis_client
+
+    client = redis_client(settings.redis_url, timeout_s=3)
     try:
         return work(client)
     except redis.RedisError as error:
