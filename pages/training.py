@@ -204,11 +204,17 @@ def live_card() -> dbc.Card:
     )
 
 
+# The narrow columns' header-row filters are the whole cell wide, without the button that opens the full filter
+# (still in the column's menu): beside the button the box was too narrow to read what was typed at 1440 px. The
+# button does not move into the header either, where it would cut the column's name.
+TYPED_FILTER_ONLY = {"suppressFloatingFilterButton": True, "suppressHeaderFilterButton": True}
+
+
 def runs_card() -> dbc.Card:
     """Every run in the store, sortable and filterable, with a way to compare the selected ones."""
     columns = [
         {"field": "id", "headerName": "Run", "cellRenderer": "markdown", "width": 90, "minWidth": 80,
-         "linkTarget": "_self",
+         "linkTarget": "_self", **TYPED_FILTER_ONLY,
          "comparator": {"function": "trainRunOrder"},  # by run number (assets/js/training.js)
          "sort": "desc", "filter": "agTextColumnFilter",
          "filterValueGetter": {"function": "'#' + params.data.run_id"}},  # what it shows, not the link's address
@@ -228,12 +234,12 @@ def runs_card() -> dbc.Card:
          "valueFormatter": {"function": "params.value == null ? '' : d3.format('.4f')(params.value)"},
          "filterValueGetter": {"function": "params.data.val_loss == null ? null : "
                                            "Number(d3.format('.4f')(params.data.val_loss))"}},  # as shown
-        {"field": "epochs", "width": 95, "minWidth": 90, "filter": "agNumberColumnFilter"},
-        {"field": "user", "width": 110, "minWidth": 85},
-        {"field": "device", "width": 90, "minWidth": 85},
+        {"field": "epochs", "width": 95, "minWidth": 90, "filter": "agNumberColumnFilter", **TYPED_FILTER_ONLY},
+        {"field": "user", "width": 110, "minWidth": 85, **TYPED_FILTER_ONLY},
+        {"field": "device", "width": 90, "minWidth": 85, **TYPED_FILTER_ONLY},
         {"field": "created", "headerName": "Created", "width": 180, "minWidth": 170, "filter": "agTextColumnFilter",
          "cellDataType": "text"},
-        {"field": "duration", "headerName": "Took", "width": 90, "minWidth": 80,
+        {"field": "duration", "headerName": "Took", "width": 90, "minWidth": 80, **TYPED_FILTER_ONLY,
          "comparator": {"function": "trainTookOrder"}},  # by seconds, not by the text (assets/js/training.js)
         {"field": "error", "width": 240, "minWidth": 120, "tooltipField": "error", "cellClass": "train-grid-error"},
     ]

@@ -458,11 +458,17 @@ LEGEND_BELOW_THE_AXES = """graph => {
     return axes.length > 0 && legend.top >= Math.max(...axes) - 0.5;
 }"""
 
-# Every header cell of the run history within the grid's frame, the last one's right edge included.
+# Every header cell of the run history within the grid's frame, the last one's right edge included, each column's
+# name whole, and every filter box of the header row wide enough to read a few typed characters (40 px).
 HISTORY_FITS = """() => {
     const frame = document.querySelector('#train-runs-grid .ag-root-wrapper')?.getBoundingClientRect();
     const cells = [...document.querySelectorAll('#train-runs-grid .ag-header-row-column .ag-header-cell')];
-    return frame && cells.length >= 11 && cells.every(cell => cell.getBoundingClientRect().right <= frame.right + 0.5);
+    const names = [...document.querySelectorAll('#train-runs-grid .ag-header-row-column .ag-header-cell-text')];
+    if (names.length < 11 || names.some(name => name.scrollWidth > name.clientWidth)) return false;
+    const boxes = [...document.querySelectorAll('#train-runs-grid .ag-floating-filter input')]
+        .filter(box => box.offsetParent !== null);  // a number filter's second box shows only for a range
+    return frame && cells.length >= 11 && cells.every(cell => cell.getBoundingClientRect().right <= frame.right + 0.5)
+        && boxes.length >= 11 && boxes.every(box => box.getBoundingClientRect().width >= 40);
 }"""
 
 
